@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { applyGeneratedSecrets } from './config/generated-secrets';
+import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
+import { RouteTable } from './common/http/route-table';
+import { createValidationPipe } from './common/validation';
+import { migrateDatabase } from './database/migrate';
+import { ApiDocs } from './docs/api-docs';
+import { buildOpenApiDocument } from './docs/openapi-document';
+import { Metrics } from './ops/metrics';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Keeps a caller's x-request-id when it is sane, else makes one; written back so every log line agrees. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  req.headers['x-request-id'] = id;
+  return id;
+}
+
+/** Builds the whole app, migrated and initialised but not listening: used by main, tests and benchmarks. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const generated = applyGeneratedSecrets(config);
+  await migrateDatabase(config);
+  const routes = new RouteTable();
+  const adapter = new FastifyAdapter({
+    genReqId: requestId,
+    trustProxy: config.trustProxy,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  if (generated.length) {
+    new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
+  }
+  const filter = new GlobalExceptionFilter(routes);
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(createValidationPipe());
+
+  const metrics = app.get(Metrics);
+  fastify.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onResponse', async (req: FastifyRequest, reply) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  const { default: apiReference } = await import('@scalar/fastify-api-reference');
+  await fastify.register(apiReference, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi', title: 'Darkroom API' } });
+
+  await app.init();
+  app.get(ApiDocs).set(buildOpenApiDocument(app));
+  return app;
+}

@@ -1,0 +1,56 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiSecurity } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { RequestAuth } from './principal';
+import type { Scope } from './scopes';
+
+/**
+ * How a route is reached. Every route declares exactly one: a route without is refused at start-up
+ * (RouteAccessAudit), so forgetting it cannot silently make a route public.
+ *  - public: no credentials
+ *  - authenticated: any valid credential, no particular scope
+ *  - user: a signed-in person (session token), for account-level actions keys must not take
+ *  - scope: an organisation context holding the scope
+ *  - operator: a signed-in user listed in ADMIN_EMAILS; everyone else gets 404
+ */
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'user' }
+  | { kind: 'scope'; scope: Scope }
+  | { kind: 'operator' };
+
+export const ACCESS_METADATA = 'darkroom:access';
+export const WORK_METADATA = 'darkroom:work';
+
+const secured = () => [ApiBearerAuth('bearer'), ApiSecurity('apiKey')];
+
+export const Public = () => SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies RouteAccess);
+
+export const Authenticated = () =>
+  applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'authenticated' } satisfies RouteAccess), ...secured());
+
+export const UserOnly = () => applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'user' } satisfies RouteAccess), ApiBearerAuth('bearer'));
+
+export const RequireScope = (scope: Scope) =>
+  applyDecorators(
+    SetMetadata(ACCESS_METADATA, { kind: 'scope', scope } satisfies RouteAccess),
+    ...secured(),
+    ApiHeader({ name: 'x-org-id', required: false, description: 'For session tokens on routes without :orgId: the organisation to act in (default: your personal one)' }),
+  );
+
+export const Operator = () => applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'operator' } satisfies RouteAccess), ApiBearerAuth('bearer'));
+
+/**
+ * Marks a route that creates work: it counts against the plan's work-per-minute limit instead of
+ * the read limit, and `units(body)` against the daily quota.
+ */
+export interface WorkOptions {
+  units: (body: unknown) => number;
+}
+export const WorkRequest = (options: WorkOptions = { units: () => 1 }) => SetMetadata(WORK_METADATA, options);
+
+/** The caller's RequestAuth, set by the guards. */
+export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestAuth => {
+  return ctx.switchToHttp().getRequest<FastifyRequest>().auth as RequestAuth;
+});

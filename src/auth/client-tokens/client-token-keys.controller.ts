@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, RequireScope } from '../access.decorators';
+import type { RequestAuth } from '../principal';
+import { ClientTokenKeyCreateDto, ClientTokenKeyDto, ClientTokenKeyListDto } from './client-token-keys.dto';
+import { ClientTokenKeysService } from './client-token-keys.service';
+
+@ApiTags('Client tokens')
+@Controller('api/v1/orgs/:orgId/client-token-keys')
+export class ClientTokenKeysController {
+  constructor(private readonly service: ClientTokenKeysService) {}
+
+  @Post()
+  @RequireScope('org:admin')
+  @ApiCreatedResponse({ type: ClientTokenKeyDto })
+  createClientTokenKey(@Auth() auth: RequestAuth, @Body() dto: ClientTokenKeyCreateDto): Promise<ClientTokenKeyDto> {
+    return this.service.create(auth, dto);
+  }
+
+  @Get()
+  @RequireScope('org:admin')
+  @ApiOkResponse({ type: ClientTokenKeyListDto })
+  listClientTokenKeys(@Auth() auth: RequestAuth): Promise<ClientTokenKeyListDto> {
+    return this.service.list(auth);
+  }
+
+  @Delete(':keyId')
+  @RequireScope('org:admin')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Tokens signed with it stop working' })
+  revokeClientTokenKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<void> {
+    return this.service.revoke(auth, keyId);
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import { CreditsService } from '../../credits/credits.service';
+import { SubscriptionService } from '../../credits/subscription.service';
+import { OrgDirectory } from '../../orgs/org-directory';
+import { OrgsRepository } from '../../orgs/orgs.repository';
+import { ROLE_SCOPES, type Role } from '../../orgs/roles';
+import type { RequestAuth } from '../principal';
+import { UserDirectory } from '../users/user-directory';
+import type { MeDto, MeOrgDto } from './me.dto';
+
+/**
+ * Who am I, where am I, what can I spend. For API keys this is answered from caches alone: it is the
+ * call integrations make most, and the benchmark's subject.
+ */
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly orgs: OrgDirectory,
+    private readonly orgsRepo: OrgsRepository,
+    private readonly subscriptions: SubscriptionService,
+    private readonly credits: CreditsService,
+  ) {}
+
+  async get(auth: RequestAuth, orgHeader: string | undefined): Promise<MeDto> {
+    const p = auth.principal;
+    if (p.kind !== 'user') {
+      const org = await this.orgs.getOrg(p.orgId);
+      const current: MeOrgDto | null = org ? { id: org.id, name: org.name, role: null } : null;
+      const id = p.kind === 'api_key' ? p.keyId : p.signingKeyId;
+      return this.withOrg(null, current ? [current] : [], current, { type: p.kind, id, scopes: [...p.scopes] });
+    }
+    const user = await this.users.get(p.userId);
+    if (!user) throw AppError.notFound('User');
+    const memberships = await this.orgsRepo.listForUser(p.userId);
+    const organizations = memberships.map(({ org, role }) => ({ id: org.id, name: org.name, role }));
+    const current = organizations.find((o) => o.id === (orgHeader || p.personalOrgId)) ?? organizations[0] ?? null;
+    const scopes = current ? [...ROLE_SCOPES[current.role as Role]] : [];
+    const me = { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified };
+    return this.withOrg(me, organizations, current, { type: 'session', id: p.sessionId, scopes });
+  }
+
+  private async withOrg(user: MeDto['user'], organizations: MeOrgDto[], current: MeOrgDto | null, credential: MeDto['credential']): Promise<MeDto> {
+    if (!current) return { user, credential, organizations, currentOrganization: null, plan: null, creditsBalance: null, features: null };
+    const [plan, creditsBalance] = await Promise.all([this.subscriptions.planOf(current.id), this.credits.balance(current.id)]);
+    const planDto = SubscriptionService.mapPlan(plan);
+    return { user, credential, organizations, currentOrganization: current, plan: planDto, creditsBalance, features: planDto.features };
+  }
+}

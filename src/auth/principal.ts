@@ -1,0 +1,65 @@
+import type { ApiKeyType } from './api-keys/api-key.entity';
+import type { Scope } from './scopes';
+import type { Role } from '../orgs/roles';
+
+export interface UserPrincipal {
+  kind: 'user';
+  userId: string;
+  email: string;
+  emailVerified: boolean;
+  personalOrgId: string | null;
+  sessionId: string;
+}
+
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
+  keyId: string;
+  keyType: ApiKeyType;
+  orgId: string;
+  teamId: string | null;
+  scopes: ReadonlySet<Scope>;
+}
+
+/** Limits a client token carries beyond its scopes, for the routes that enforce them. */
+export interface ClientTokenLimits {
+  maxImages?: number;
+  sku?: string;
+}
+
+export interface ClientTokenPrincipal {
+  kind: 'client_token';
+  signingKeyId: string;
+  orgId: string;
+  subject: string | null;
+  scopes: ReadonlySet<Scope>;
+  limits: ClientTokenLimits;
+  expiresAt: Date;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal | ClientTokenPrincipal;
+
+/** Who is calling and, once an organisation is in play, in which one and with what scopes. */
+export interface RequestAuth {
+  principal: Principal;
+  orgId: string | null;
+  scopes: ReadonlySet<Scope>;
+  role: Role | null;
+}
+
+/** The id rate limits and audit entries are attributed to. */
+export function principalId(p: Principal): string {
+  switch (p.kind) {
+    case 'user':
+      return p.userId;
+    case 'api_key':
+      return p.keyId;
+    case 'client_token':
+      return `${p.signingKeyId}:${p.subject ?? ''}`;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: RequestAuth;
+  }
+}

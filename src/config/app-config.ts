@@ -1,0 +1,35 @@
+import type { PlanCatalog } from './plans';
+
+/** The validated configuration every part of the app reads. Built once at start by `loadConfig`. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  trustProxy: boolean;
+  publicUrl: string;
+  configDir: string;
+  dataDir: string;
+  /** Empty: SQLite file inside dataDir. */
+  databaseUrl: string;
+  redisUrl: string;
+  adminEmails: string[];
+  allowPrivateUrls: boolean;
+  encryptionKey: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  shutdownTimeoutSeconds: number;
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    credentialCacheSeconds: number;
+    loginAttemptsPerAccount: number;
+    loginAttemptsPerAddress: number;
+    loginWindowSeconds: number;
+    emailTokenTtlHours: number;
+    invitationTtlHours: number;
+  };
+  throttle: { publicPerMinute: number };
+  mail: { smtpUrl: string; from: string };
+  plans: PlanCatalog;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,69 @@
+export interface PlanFeatures {
+  webhooks: boolean;
+  byok: boolean;
+  video: boolean;
+  channels: boolean;
+  library: boolean;
+}
+
+export interface Plan {
+  id: string;
+  name: string;
+  startingCredits: number;
+  /** null: no daily cap. */
+  dailyImages: number | null;
+  workPerMinute: number;
+  readsPerMinute: number;
+  maxWidth: number;
+  maxHeight: number;
+  features: PlanFeatures;
+}
+
+export interface PlanCatalog {
+  defaultPlan: string;
+  plans: Record<string, Plan>;
+}
+
+const FEATURES: (keyof PlanFeatures)[] = ['webhooks', 'byok', 'video', 'channels', 'library'];
+const POSITIVE_INTS = ['workPerMinute', 'readsPerMinute', 'maxWidth', 'maxHeight'] as const;
+
+/** Validates plans.yaml, collecting every problem so an operator fixes them in one go. */
+export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
+  const doc = (raw ?? {}) as { defaultPlan?: unknown; plans?: Record<string, Record<string, unknown>> };
+  const plans: Record<string, Plan> = {};
+  if (!doc.plans || typeof doc.plans !== 'object') {
+    problems.push('plans.yaml: "plans" must map plan ids to plans');
+    return { defaultPlan: 'free', plans };
+  }
+  for (const [id, p] of Object.entries(doc.plans)) {
+    const where = `plans.yaml: plans.${id}`;
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(id)) problems.push(`${where}: id must be lowercase letters, digits or dashes`);
+    for (const key of POSITIVE_INTS) {
+      if (!Number.isInteger(p[key]) || (p[key] as number) < 1) problems.push(`${where}.${key} must be a positive integer`);
+    }
+    if (!Number.isInteger(p.startingCredits) || (p.startingCredits as number) < 0) {
+      problems.push(`${where}.startingCredits must be a whole number of 0 or more`);
+    }
+    if (p.dailyImages !== null && (!Number.isInteger(p.dailyImages) || (p.dailyImages as number) < 1)) {
+      problems.push(`${where}.dailyImages must be a positive integer or null`);
+    }
+    const features = (p.features ?? {}) as Record<string, unknown>;
+    for (const f of FEATURES) {
+      if (typeof features[f] !== 'boolean') problems.push(`${where}.features.${f} must be true or false`);
+    }
+    plans[id] = {
+      id,
+      name: typeof p.name === 'string' ? p.name : id,
+      startingCredits: p.startingCredits as number,
+      dailyImages: (p.dailyImages ?? null) as number | null,
+      workPerMinute: p.workPerMinute as number,
+      readsPerMinute: p.readsPerMinute as number,
+      maxWidth: p.maxWidth as number,
+      maxHeight: p.maxHeight as number,
+      features: Object.fromEntries(FEATURES.map((f) => [f, features[f] === true])) as unknown as PlanFeatures,
+    };
+  }
+  const defaultPlan = typeof doc.defaultPlan === 'string' ? doc.defaultPlan : 'free';
+  if (!plans[defaultPlan]) problems.push(`plans.yaml: defaultPlan "${defaultPlan}" is not a defined plan`);
+  return { defaultPlan, plans };
+}

@@ -1,0 +1,42 @@
+/**
+ * The table of settings: where each lives in config/default.yaml, which environment variable
+ * overrides it, and how it is parsed. One table so docs, loading and validation cannot drift apart.
+ */
+export type SettingKind = 'int' | 'string' | 'bool' | 'list' | 'url' | 'logLevel';
+
+export interface Setting {
+  path: string;
+  env: string;
+  kind: SettingKind;
+  min?: number;
+  max?: number;
+  /** Allowed URL schemes for kind 'url'; an empty string is always allowed (feature off). */
+  schemes?: string[];
+}
+
+export const SETTINGS: Setting[] = [
+  { path: 'port', env: 'PORT', kind: 'int', min: 0, max: 65535 },
+  { path: 'host', env: 'HOST', kind: 'string' },
+  { path: 'trustProxy', env: 'TRUST_PROXY', kind: 'bool' },
+  { path: 'publicUrl', env: 'PUBLIC_URL', kind: 'url', schemes: ['http:', 'https:'] },
+  { path: 'dataDir', env: 'DATA_DIR', kind: 'string' },
+  { path: 'databaseUrl', env: 'DATABASE_URL', kind: 'url', schemes: ['postgres:', 'postgresql:', 'sqlite:', 'file:'] },
+  { path: 'redisUrl', env: 'REDIS_URL', kind: 'url', schemes: ['redis:', 'rediss:'] },
+  { path: 'adminEmails', env: 'ADMIN_EMAILS', kind: 'list' },
+  { path: 'allowPrivateUrls', env: 'ALLOW_PRIVATE_URLS', kind: 'bool' },
+  { path: 'encryptionKey', env: 'ENCRYPTION_KEY', kind: 'string' },
+  { path: 'logLevel', env: 'LOG_LEVEL', kind: 'logLevel' },
+  { path: 'shutdownTimeoutSeconds', env: 'SHUTDOWN_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 600 },
+  { path: 'auth.jwtSecret', env: 'JWT_SECRET', kind: 'string' },
+  { path: 'auth.accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL_SECONDS', kind: 'int', min: 30, max: 86_400 },
+  { path: 'auth.refreshTokenTtlSeconds', env: 'REFRESH_TOKEN_TTL_SECONDS', kind: 'int', min: 300, max: 31_536_000 },
+  { path: 'auth.credentialCacheSeconds', env: 'CREDENTIAL_CACHE_SECONDS', kind: 'int', min: 0, max: 60 },
+  { path: 'auth.loginAttemptsPerAccount', env: 'LOGIN_ATTEMPTS_PER_ACCOUNT', kind: 'int', min: 1, max: 1000 },
+  { path: 'auth.loginAttemptsPerAddress', env: 'LOGIN_ATTEMPTS_PER_ADDRESS', kind: 'int', min: 1, max: 100_000 },
+  { path: 'auth.loginWindowSeconds', env: 'LOGIN_WINDOW_SECONDS', kind: 'int', min: 1, max: 86_400 },
+  { path: 'auth.emailTokenTtlHours', env: 'EMAIL_TOKEN_TTL_HOURS', kind: 'int', min: 1, max: 720 },
+  { path: 'auth.invitationTtlHours', env: 'INVITATION_TTL_HOURS', kind: 'int', min: 1, max: 2160 },
+  { path: 'throttle.publicPerMinute', env: 'PUBLIC_REQUESTS_PER_MINUTE', kind: 'int', min: 1, max: 1_000_000 },
+  { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },
+  { path: 'mail.from', env: 'MAIL_FROM', kind: 'string' },
+];

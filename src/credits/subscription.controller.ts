@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, RequireScope } from '../auth/access.decorators';
+import type { RequestAuth } from '../auth/principal';
+import { SubscriptionDto } from './subscription.dto';
+import { SubscriptionService } from './subscription.service';
+
+@ApiTags('Credits')
+@Controller('api/v1/subscription')
+export class SubscriptionController {
+  constructor(private readonly subscriptions: SubscriptionService) {}
+
+  @Get()
+  @RequireScope('credits:read')
+  @ApiOkResponse({ type: SubscriptionDto })
+  getSubscription(@Auth() auth: RequestAuth): Promise<SubscriptionDto> {
+    return this.subscriptions.get(auth.orgId!);
+  }
+}

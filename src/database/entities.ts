@@ -1,0 +1,20 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { ApiKey } from '../auth/api-keys/api-key.entity';
+import { ClientTokenKey } from '../auth/client-tokens/client-token-key.entity';
+import { RefreshToken } from '../auth/sessions/refresh-token.entity';
+import { EmailToken } from '../auth/users/email-token.entity';
+import { User } from '../auth/users/user.entity';
+import { CreditLedgerEntry } from '../credits/credit-ledger-entry.entity';
+import { OutboxMail } from '../mail/outbox-mail.entity';
+import { Invitation } from '../orgs/invitation.entity';
+import { Membership } from '../orgs/membership.entity';
+import { Organization } from '../orgs/organization.entity';
+import { TeamMember } from '../orgs/team-member.entity';
+import { Team } from '../orgs/team.entity';
+import { UsageCounter } from '../throttling/usage-counter.entity';
+
+/** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
+export const ENTITIES = [
+  User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
+  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail,
+];

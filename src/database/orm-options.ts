@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export function databaseKind(config: Pick<AppConfig, 'databaseUrl'>): DatabaseKind {
+  return /^postgres(ql)?:/.test(config.databaseUrl) ? 'postgresql' : 'sqlite';
+}
+
+function sqlitePath(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): string {
+  if (!config.databaseUrl) {
+    mkdirSync(config.dataDir, { recursive: true });
+    return join(config.dataDir, 'darkroom.sqlite');
+  }
+  return config.databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
+}
+
+/** MikroORM options for either database; the same entities, one migration set per dialect. */
+export function ormOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Options {
+  const kind = databaseKind(config);
+  const common: Options = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    debug: false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+  };
+  if (kind === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: config.databaseUrl,
+      pool: { min: 0, max: 10 },
+      migrations: { migrationsList: POSTGRES_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+    } as Options;
+  }
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: sqlitePath(config),
+    migrations: { migrationsList: SQLITE_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+  } as Options;
+}

@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorators';
+import { ApiDocs } from './api-docs';
+
+@ApiTags('Documentation')
+@Controller('api/v1')
+export class DocsController {
+  constructor(private readonly docs: ApiDocs) {}
+
+  @Get('openapi')
+  @Public()
+  @ApiExcludeEndpoint()
+  getOpenApi(): object {
+    return this.docs.openapi();
+  }
+
+  @Get('postman')
+  @Public()
+  @ApiOkResponse({ description: 'A Postman v2.1 collection generated from the OpenAPI document' })
+  getPostmanCollection(): Promise<object> {
+    return this.docs.postmanCollection();
+  }
+}

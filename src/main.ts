@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/load-config';
+import { Readiness } from './ops/readiness';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const logger = new Logger('Darkroom');
+  logger.log(`listening on http://localhost:${config.port} (API under /api/v1, reference at /docs)`);
+
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal}: finishing requests in flight, then stopping`);
+    app.get(Readiness).draining = true;
+    setTimeout(() => {
+      logger.error(`still busy after ${config.shutdownTimeoutSeconds} s; exiting anyway`);
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, Operator } from '../auth/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { CursorQueryDto } from '../common/pagination';
+import { AdminOrgPageDto, AdminOrgUpdateDto, OrgDto } from './orgs.dto';
+import { OrgsService } from './orgs.service';
+
+/** Operators of the installation (ADMIN_EMAILS); anyone else gets 404, as if the routes did not exist. */
+@ApiTags('Operators')
+@ApiNotFoundResponse({ description: 'Not an operator' })
+@Controller('api/v1/admin/orgs')
+export class AdminController {
+  constructor(private readonly orgs: OrgsService) {}
+
+  @Get()
+  @Operator()
+  @ApiOkResponse({ type: AdminOrgPageDto })
+  adminListOrgs(@Query() query: CursorQueryDto): Promise<AdminOrgPageDto> {
+    return this.orgs.listAll(query);
+  }
+
+  @Patch(':orgId')
+  @Operator()
+  @ApiOkResponse({ type: OrgDto })
+  adminUpdateOrg(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: AdminOrgUpdateDto): Promise<OrgDto> {
+    return this.orgs.changePlan(auth.principal as UserPrincipal, orgId, dto.plan);
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, RequireScope } from '../auth/access.decorators';
+import type { RequestAuth } from '../auth/principal';
+import { MembersService } from './members.service';
+import { InvitationCreateDto, InvitationDto, InvitationListDto, MemberDto, MemberListDto, MemberUpdateDto } from './orgs.dto';
+
+@ApiTags('Organizations')
+@Controller('api/v1/orgs/:orgId')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Get('members')
+  @RequireScope('org:admin')
+  @ApiOkResponse({ type: MemberListDto })
+  listMembers(@Auth() auth: RequestAuth): Promise<MemberListDto> {
+    return this.members.list(auth);
+  }
+
+  @Patch('members/:userId')
+  @RequireScope('org:admin')
+  @ApiOkResponse({ type: MemberDto })
+  updateMember(@Auth() auth: RequestAuth, @Param('userId') userId: string, @Body() dto: MemberUpdateDto): Promise<MemberDto> {
+    return this.members.changeRole(auth, userId, dto.role);
+  }
+
+  @Delete('members/:userId')
+  @RequireScope('org:admin')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  removeMember(@Auth() auth: RequestAuth, @Param('userId') userId: string): Promise<void> {
+    return this.members.remove(auth, userId);
+  }
+
+  @Post('invitations')
+  @RequireScope('org:admin')
+  @ApiCreatedResponse({ type: InvitationDto, description: 'The invitation link is mailed to the address' })
+  createInvitation(@Auth() auth: RequestAuth, @Body() dto: InvitationCreateDto): Promise<InvitationDto> {
+    return this.members.invite(auth, dto);
+  }
+
+  @Get('invitations')
+  @RequireScope('org:admin')
+  @ApiOkResponse({ type: InvitationListDto })
+  listInvitations(@Auth() auth: RequestAuth): Promise<InvitationListDto> {
+    return this.members.listInvitations(auth);
+  }
+
+  @Delete('invitations/:invitationId')
+  @RequireScope('org:admin')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  revokeInvitation(@Auth() auth: RequestAuth, @Param('invitationId') id: string): Promise<void> {
+    return this.members.revokeInvitation(auth, id);
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, Authenticated, RequireScope, UserOnly } from '../auth/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { MembersService } from './members.service';
+import { OrgCreateDto, OrgDto, OrgListDto, OrgUpdateDto } from './orgs.dto';
+import { OrgsService } from './orgs.service';
+
+@ApiTags('Organizations')
+@Controller('api/v1')
+export class OrgsController {
+  constructor(private readonly orgs: OrgsService, private readonly members: MembersService) {}
+
+  @Get('orgs')
+  @Authenticated()
+  @ApiOkResponse({ type: OrgListDto })
+  listOrgs(@Auth() auth: RequestAuth): Promise<OrgListDto> {
+    return this.orgs.listMine(auth);
+  }
+
+  @Post('orgs')
+  @UserOnly()
+  @ApiCreatedResponse({ type: OrgDto })
+  createOrg(@Auth() auth: RequestAuth, @Body() dto: OrgCreateDto): Promise<OrgDto> {
+    return this.orgs.create(auth.principal as UserPrincipal, dto);
+  }
+
+  @Get('orgs/:orgId')
+  @Authenticated()
+  @ApiOkResponse({ type: OrgDto })
+  getOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string): Promise<OrgDto> {
+    return this.orgs.get(auth);
+  }
+
+  @Patch('orgs/:orgId')
+  @RequireScope('org:admin')
+  @ApiOkResponse({ type: OrgDto })
+  updateOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string, @Body() dto: OrgUpdateDto): Promise<OrgDto> {
+    return this.orgs.rename(auth, dto);
+  }
+
+  @Post('orgs/:orgId/leave')
+  @UserOnly()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'You are no longer a member' })
+  leaveOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string): Promise<void> {
+    return this.members.leave(auth);
+  }
+
+  @Post('invitations/:token/accept')
+  @UserOnly()
+  @HttpCode(200)
+  @ApiOkResponse({ type: OrgDto, description: 'The organisation you joined' })
+  acceptInvitation(@Auth() auth: RequestAuth, @Param('token') token: string): Promise<OrgDto> {
+    return this.members.accept(auth.principal as UserPrincipal, token);
+  }
+}

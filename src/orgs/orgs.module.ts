@@ -1,0 +1,21 @@
+import { forwardRef, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AdminController } from './admin.controller';
+import { MembersController } from './members.controller';
+import { MembersRepository } from './members.repository';
+import { MembersService } from './members.service';
+import { OrgDirectory } from './org-directory';
+import { OrgsController } from './orgs.controller';
+import { OrgsRepository } from './orgs.repository';
+import { OrgsService } from './orgs.service';
+import { TeamsController } from './teams.controller';
+import { TeamsRepository } from './teams.repository';
+import { TeamsService } from './teams.service';
+
+@Module({
+  imports: [forwardRef(() => AuditModule)],
+  controllers: [OrgsController, MembersController, TeamsController, AdminController],
+  providers: [OrgsService, OrgsRepository, OrgDirectory, MembersService, MembersRepository, TeamsService, TeamsRepository],
+  exports: [OrgDirectory, OrgsRepository, TeamsRepository],
+})
+export class OrgsModule {}

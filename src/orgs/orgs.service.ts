@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { PlansService } from '../config/plans.service';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, toPage } from '../common/pagination';
+import { OrgDirectory } from './org-directory';
+import { Organization } from './organization.entity';
+import type { AdminOrgPageDto, OrgCreateDto, OrgDto, OrgListDto } from './orgs.dto';
+import { OrgsRepository } from './orgs.repository';
+import type { Role } from './roles';
+
+@Injectable()
+export class OrgsService {
+  constructor(
+    private readonly repo: OrgsRepository,
+    private readonly directory: OrgDirectory,
+    private readonly plans: PlansService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A person sees every organisation they belong to; a key or client token sees its own. */
+  async listMine(auth: RequestAuth): Promise<OrgListDto> {
+    const p = auth.principal;
+    if (p.kind === 'user') return { data: (await this.repo.listForUser(p.userId)).map(({ org, role }) => this.map(org, role)) };
+    const org = await this.repo.getById(p.orgId);
+    return { data: org ? [this.map(org, null)] : [] };
+  }
+
+  /** New organisations start on the default plan without starting credits; those come once, with the account. */
+  async create(principal: UserPrincipal, dto: OrgCreateDto): Promise<OrgDto> {
+    const org = Object.assign(new Organization(), { name: dto.name.trim(), plan: this.plans.defaultPlanId, personal: false });
+    await this.repo.createWithOwner(org, principal.userId);
+    return this.map(org, 'owner');
+  }
+
+  async get(auth: RequestAuth): Promise<OrgDto> {
+    return this.map(await this.require(auth.orgId!), auth.role);
+  }
+
+  async rename(auth: RequestAuth, dto: OrgCreateDto): Promise<OrgDto> {
+    const org = await this.require(auth.orgId!);
+    org.name = dto.name.trim();
+    await this.repo.save(org);
+    this.directory.forgetOrg(org.id);
+    return this.map(org, auth.role);
+  }
+
+  async listAll(query: { limit?: number; cursor?: string }): Promise<AdminOrgPageDto> {
+    const limit = query.limit ?? 50;
+    const rows = await this.repo.listAll({ after: decodeCursor(query.cursor), limit: limit + 1 });
+    const page = toPage(rows, limit, (o) => o);
+    const data = await Promise.all(page.data.map(async (o) => ({ ...this.mapBase(o), members: await this.repo.countMembers(o.id) })));
+    return { data, nextCursor: page.nextCursor };
+  }
+
+  async changePlan(operator: UserPrincipal, orgId: string, planId: string): Promise<OrgDto> {
+    const plan = this.plans.require(planId);
+    const org = /^[0-9a-f-]{36}$/.test(orgId) ? await this.repo.getById(orgId) : null;
+    if (!org) throw AppError.notFound('Organization');
+    const previous = org.plan;
+    org.plan = plan.id;
+    await this.repo.save(org);
+    this.directory.forgetOrg(org.id);
+    await this.audit.record({ orgId: org.id, action: 'org.plan_changed', actor: { type: 'operator', id: operator.userId }, details: { from: previous, to: plan.id } });
+    return this.map(org, null);
+  }
+
+  private async require(orgId: string): Promise<Organization> {
+    const org = await this.repo.getById(orgId);
+    if (!org) throw AppError.notFound('Organization');
+    return org;
+  }
+
+  private mapBase(org: Organization) {
+    return { id: org.id, name: org.name, plan: org.plan, personal: org.personal, createdAt: org.createdAt.toISOString() };
+  }
+
+  private map(org: Organization, role: Role | null): OrgDto {
+    return { ...this.mapBase(org), role };
+  }
+}

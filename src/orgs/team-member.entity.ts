@@ -1,0 +1,20 @@
+import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { User } from '../auth/users/user.entity';
+import { newId } from '../common/ids';
+import { Team } from './team.entity';
+
+@Entity({ tableName: 'team_members' })
+@Unique({ properties: ['teamId', 'userId'] })
+export class TeamMember {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = newId();
+
+  @ManyToOne(() => Team, { mapToPk: true, fieldName: 'team_id', deleteRule: 'cascade' })
+  teamId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'user_id', deleteRule: 'cascade' })
+  userId!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestAuth } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { mapUniqueViolation } from '../database/db-errors';
+import { MembersRepository } from './members.repository';
+import type { TeamCreateDto, TeamDto } from './orgs.dto';
+import { TeamMember } from './team-member.entity';
+import { Team } from './team.entity';
+import { TeamsRepository } from './teams.repository';
+
+const isId = (id: string) => /^[0-9a-f-]{36}$/.test(id);
+
+/** Teams group members inside an organisation; API keys can belong to one. */
+@Injectable()
+export class TeamsService {
+  constructor(private readonly teams: TeamsRepository, private readonly members: MembersRepository) {}
+
+  async list(auth: RequestAuth): Promise<{ data: TeamDto[] }> {
+    const teams = await this.teams.listInOrg(auth.orgId!);
+    const members = await this.teams.members(teams.map((t) => t.id));
+    return { data: teams.map((t) => this.map(t, members.filter((m) => m.teamId === t.id))) };
+  }
+
+  async get(auth: RequestAuth, teamId: string): Promise<TeamDto> {
+    const team = await this.require(auth.orgId!, teamId);
+    return this.map(team, await this.teams.members([team.id]));
+  }
+
+  async create(auth: RequestAuth, dto: TeamCreateDto): Promise<TeamDto> {
+    for (const userId of dto.memberIds ?? []) await this.requireOrgMember(auth.orgId!, userId);
+    const team = Object.assign(new Team(), { orgId: auth.orgId!, name: dto.name.trim() });
+    await mapUniqueViolation(() => this.teams.save(team), 'conflict', `A team named "${team.name}" already exists`);
+    for (const userId of dto.memberIds ?? []) await this.teams.addMember(Object.assign(new TeamMember(), { teamId: team.id, userId }));
+    return this.get(auth, team.id);
+  }
+
+  async rename(auth: RequestAuth, teamId: string, name: string): Promise<TeamDto> {
+    const team = await this.require(auth.orgId!, teamId);
+    team.name = name.trim();
+    await mapUniqueViolation(() => this.teams.save(team), 'conflict', `A team named "${team.name}" already exists`);
+    return this.get(auth, team.id);
+  }
+
+  async remove(auth: RequestAuth, teamId: string): Promise<void> {
+    await this.teams.remove(await this.require(auth.orgId!, teamId));
+  }
+
+  async addMember(auth: RequestAuth, teamId: string, userId: string): Promise<TeamDto> {
+    const team = await this.require(auth.orgId!, teamId);
+    await this.requireOrgMember(auth.orgId!, userId);
+    if (!(await this.teams.getMember(team.id, userId))) {
+      await mapUniqueViolation(() => this.teams.addMember(Object.assign(new TeamMember(), { teamId: team.id, userId })), 'conflict', 'Already in the team');
+    }
+    return this.get(auth, team.id);
+  }
+
+  async removeMember(auth: RequestAuth, teamId: string, userId: string): Promise<TeamDto> {
+    const team = await this.require(auth.orgId!, teamId);
+    const member = isId(userId) ? await this.teams.getMember(team.id, userId) : null;
+    if (!member) throw AppError.notFound('Team member');
+    await this.teams.removeMember(member);
+    return this.get(auth, team.id);
+  }
+
+  private async require(orgId: string, teamId: string): Promise<Team> {
+    const team = isId(teamId) ? await this.teams.getInOrg(orgId, teamId) : null;
+    if (!team) throw AppError.notFound('Team');
+    return team;
+  }
+
+  private async requireOrgMember(orgId: string, userId: string): Promise<void> {
+    if (!(await this.members.get(orgId, userId))) {
+      throw new AppError('validation_failed', 'Team members must be members of the organisation', { fields: [{ field: 'userId', messages: [`${userId} is not a member`] }] });
+    }
+  }
+
+  private map(team: Team, members: TeamMember[]): TeamDto {
+    return { id: team.id, name: team.name, memberIds: members.map((m) => m.userId), createdAt: team.createdAt.toISOString() };
+  }
+}

@@ -1,0 +1,67 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WORK_METADATA, type WorkOptions } from '../auth/access.decorators';
+import { routeAccess } from '../auth/guards/authentication.guard';
+import { principalId } from '../auth/principal';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PlansService } from '../config/plans.service';
+import type { Plan } from '../config/plans';
+import { AppError } from '../common/errors/app-error';
+import { OrgDirectory } from '../orgs/org-directory';
+import { RATE_LIMIT_STORAGE } from './rate-limit-storage';
+import { UsageService } from './usage.service';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Third guard: per-minute limits from the organisation's plan, counted per organisation and
+ * credential, with work (job-creating) requests and reads counted apart so polling never eats the
+ * budget for creating work; then the daily quota for work. Public routes are limited per address.
+ */
+@Injectable()
+export class PlanThrottleGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly plans: PlansService,
+    private readonly orgs: OrgDirectory,
+    private readonly usage: UsageService,
+    @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    if (routeAccess(this.reflector, ctx).kind === 'public') {
+      await this.count(reply, `ip:${req.ip}`, 'public', this.config.throttle.publicPerMinute);
+      return true;
+    }
+    const auth = req.auth!;
+    const p = auth.principal;
+    const orgId = auth.orgId ?? (p.kind === 'user' ? p.personalOrgId : p.orgId);
+    const org = orgId ? await this.orgs.getOrg(orgId) : null;
+    const plan = this.plans.get(org?.plan ?? this.plans.defaultPlanId);
+    const work = this.reflector.getAllAndOverride<WorkOptions | undefined>(WORK_METADATA, [ctx.getHandler(), ctx.getClass()]);
+    const tracker = `${orgId ?? 'none'}:${principalId(p)}`;
+    await this.count(reply, tracker, work ? 'work' : 'read', work ? plan.workPerMinute : plan.readsPerMinute, plan);
+    if (work && orgId) await this.usage.consumeDaily(orgId, plan, work.units(req.body));
+    return true;
+  }
+
+  private async count(reply: FastifyReply, tracker: string, bucket: string, limit: number, plan?: Plan): Promise<void> {
+    const record = await this.storage.increment(tracker, WINDOW_MS, limit, WINDOW_MS, bucket);
+    reply.header('x-ratelimit-limit', String(limit));
+    reply.header('x-ratelimit-remaining', String(Math.max(0, limit - record.totalHits)));
+    reply.header('x-ratelimit-reset', String(record.timeToExpire));
+    if (record.isBlocked) {
+      const retryAfter = String(Math.max(1, record.timeToBlockExpire));
+      const what = plan ? `The ${plan.name} plan allows ${limit} ${bucket} requests a minute` : `At most ${limit} requests a minute are allowed here`;
+      throw new AppError('rate_limited', `${what}; retry in ${retryAfter} s`, { limit, retryAfter: Number(retryAfter) }, {
+        'retry-after': retryAfter,
+        'x-ratelimit-retry-after': retryAfter,
+      });
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OrgsModule } from '../orgs/orgs.module';
+import { createRateLimitStorage, RATE_LIMIT_STORAGE } from './rate-limit-storage';
+import { PlanThrottleGuard } from './plan-throttle.guard';
+import { UsageRepository } from './usage.repository';
+import { UsageService } from './usage.service';
+
+@Module({
+  imports: [OrgsModule],
+  providers: [
+    { provide: RATE_LIMIT_STORAGE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRateLimitStorage(config) },
+    UsageRepository,
+    UsageService,
+    PlanThrottleGuard,
+  ],
+  exports: [RATE_LIMIT_STORAGE, UsageService, PlanThrottleGuard, OrgsModule],
+})
+export class ThrottlingModule {}
