@@ -27,7 +27,7 @@ export class AppModule {
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
           },
         }),
-        DatabaseModule,
+        DatabaseModule.forRoot(config),
         MailModule,
         OpsModule,
         DocsModule,

@@ -1,15 +1,16 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
 import { ormOptions } from './orm-options';
 
 @Global()
-@Module({
-  imports: [
-    MikroOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...ormOptions(config), registerRequestContext: true }),
-    }),
-  ],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const options = ormOptions(config);
+    return {
+      module: DatabaseModule,
+      imports: [MikroOrmModule.forRoot({ ...options, registerRequestContext: true })],
+    };
+  }
+}

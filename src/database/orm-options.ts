@@ -39,13 +39,13 @@ export function ormOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): 
       driver: PostgreSqlDriver,
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: 10 },
-      migrations: { migrationsList: POSTGRES_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+      migrations: { migrationsList: POSTGRES_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false, silent: true },
     } as Options;
   }
   return {
     ...common,
     driver: LibSqlDriver,
     dbName: sqlitePath(config),
-    migrations: { migrationsList: SQLITE_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false },
+    migrations: { migrationsList: SQLITE_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false, silent: true },
   } as Options;
 }

@@ -1,0 +1,328 @@
+// How much of plain Fastify's throughput does Darkroom keep on its hottest authenticated call?
+//
+// Starts the built server (dist/src/main.js) with bench/config, obtains an API key through the public
+// API as a user would, then loads GET /api/v1/me with that key and, for comparison, a bare Fastify
+// server (bench/bare-server.mjs) answering the same body. See bench/README.md.
+//
+//   npm run bench                        # builds first
+//   BENCH_DURATION=30 node bench/me-vs-bare.mjs
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH_DIR, '..');
+const MAIN = join(ROOT, 'dist/src/main.js');
+const HOST = '127.0.0.1';
+const CONNECTIONS = 100;
+const WARMUP_SECONDS = 2;
+const DURATION = parseDuration(process.env.BENCH_DURATION ?? '10');
+// Must match bench/config/plans.yaml: checked against the x-ratelimit-limit header before measuring.
+const READS_PER_MINUTE = 100_000_000;
+const STARTUP_TIMEOUT_MS = 60_000;
+const MAIL_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 15_000; // argon2 hashing makes register and login slow-ish
+const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
+// Hard ceiling for the whole run, so a hung child can never keep it going.
+const DEADLINE_MS = 240_000 + 4 * (WARMUP_SECONDS + DURATION) * 1000;
+
+const PASSWORD = 'bench-correct-horse-battery-staple-42';
+const TARGET_RATIO = 60;
+const TARGET_P99_MS = 5;
+
+function parseDuration(raw) {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 600) {
+    console.error(`BENCH_DURATION must be a whole number of seconds between 1 and 600, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** A node child process whose output is kept (last lines, for error reports) and can be waited on. */
+class Child {
+  static all = new Set();
+
+  constructor(name, args, env) {
+    this.name = name;
+    this.tail = [];
+    this.listeners = new Set();
+    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.on('error', (err) => this.onLine(`[spawn error] ${err.message}`));
+    this.exited = new Promise((res) => this.proc.once('exit', (code, signal) => res({ code, signal })));
+    // Always drain both pipes: a child blocked on a full pipe would look like a slow server.
+    for (const stream of [this.proc.stdout, this.proc.stderr]) createInterface({ input: stream }).on('line', (l) => this.onLine(l));
+    Child.all.add(this);
+  }
+
+  get running() {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  onLine(line) {
+    this.tail.push(line);
+    if (this.tail.length > 30) this.tail.shift();
+    for (const listener of this.listeners) listener(line);
+  }
+
+  /** Resolves with the first non-undefined pick(line) of output from now on. */
+  waitFor(what, pick, timeoutMs) {
+    return new Promise((resolvePick, reject) => {
+      const finish = (fn, value) => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        fn(value);
+      };
+      const listener = (line) => {
+        const value = pick(line);
+        if (value !== undefined) finish(resolvePick, value);
+      };
+      const timer = setTimeout(() => finish(reject, new Error(`${this.name}: no ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+      this.listeners.add(listener);
+      void this.exited.then(() => finish(reject, new Error(`${this.name} exited while waiting for ${what}`)));
+    });
+  }
+
+  async stop() {
+    if (this.running) {
+      this.proc.kill('SIGTERM');
+      const timedOut = await Promise.race([this.exited.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
+      if (timedOut && this.running) {
+        console.error(`${this.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it`);
+        this.proc.kill('SIGKILL');
+      }
+    }
+    const result = await this.exited;
+    Child.all.delete(this);
+    return result;
+  }
+
+  lastOutput() {
+    return this.tail.length ? `last output of ${this.name}:\n  ${this.tail.join('\n  ')}` : `${this.name} printed nothing`;
+  }
+}
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, HOST);
+  await new Promise((res, rej) => server.once('listening', res).once('error', rej));
+  const { port } = server.address();
+  await new Promise((res) => server.close(res));
+  return port;
+}
+
+/** Only what a node process needs: a stray DATABASE_URL or REDIS_URL in the caller's shell must not leak in. */
+function baseEnv() {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+}
+
+function startDarkroom(name, port, dataDir, logLevel) {
+  return new Child(name, [MAIN], {
+    ...baseEnv(),
+    PORT: String(port),
+    HOST,
+    PUBLIC_URL: `http://${HOST}:${port}`,
+    DATA_DIR: dataDir,
+    CONFIG_DIR: join(BENCH_DIR, 'config'),
+    LOG_LEVEL: logLevel,
+    PUBLIC_REQUESTS_PER_MINUTE: '1000000',
+    SMTP_URL: '', // mail must go to the log, where the verification token is read from
+  });
+}
+
+/** Polls url until it answers 200, failing fast if the child dies. */
+async function waitReady(child, url) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!child.running) throw new Error(`${child.name} exited before it was ready\n${child.lastOutput()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${child.name} not ready at ${url} within ${STARTUP_TIMEOUT_MS / 1000} s\n${child.lastOutput()}`);
+}
+
+async function call(base, method, path, expect, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (res.status !== expect) throw new Error(`${method} ${path}: expected ${expect}, got ${res.status}: ${text.slice(0, 500)}`);
+  return { json: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+/** The verification link from the mail Darkroom logs (pino JSON, info level) when SMTP_URL is unset. */
+function verificationToken(line) {
+  let text = line;
+  try {
+    const entry = JSON.parse(line);
+    text = `${entry.text ?? ''}\n${entry.msg ?? ''}`;
+  } catch {
+    // not JSON: search the raw line
+  }
+  const m = /\/api\/v1\/auth\/verify-email\?token=([A-Za-z0-9._~%-]+)/.exec(text);
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+/**
+ * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
+ * info line). Stops it afterwards: info logging of every request would skew the measured run, and the
+ * key lives on in the database under dataDir.
+ */
+async function createApiKey(dataDir) {
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const server = startDarkroom('darkroom (setup)', port, dataDir, 'info');
+  try {
+    await waitReady(server, `${base}/readyz`);
+    const email = `bench-${Date.now()}@example.com`;
+    // Listen before registering: the mail may be logged before the response arrives.
+    const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
+    mailToken.catch(() => {}); // awaited below; avoids an unhandled rejection if register throws first
+    await call(base, 'POST', '/api/v1/auth/register', 201, { body: { email, password: PASSWORD, name: 'Bench' } });
+    await call(base, 'POST', '/api/v1/auth/verify-email', 200, { body: { token: await mailToken } });
+    const { accessToken } = (await call(base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } })).json;
+    const me = (await call(base, 'GET', '/api/v1/me', 200, { token: accessToken })).json;
+    const orgId = me.currentOrganization?.id;
+    if (!orgId) throw new Error(`GET /api/v1/me has no currentOrganization.id: ${JSON.stringify(me)}`);
+    const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, {
+      token: accessToken,
+      body: { name: 'bench', scopes: ['credits:read', 'keys:read'] },
+    })).json;
+    if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
+    return key.secret;
+  } catch (err) {
+    err.message += `\n${server.lastOutput()}`;
+    throw err;
+  } finally {
+    const { code, signal } = await server.stop();
+    if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
+  }
+}
+
+async function load(title, url, headers, { requireAll2xx }) {
+  const opts = { url, connections: CONNECTIONS, headers };
+  process.stdout.write(`${title}: warm-up ${WARMUP_SECONDS} s, `);
+  const warm = await autocannon({ ...opts, duration: WARMUP_SECONDS });
+  if (requireAll2xx) assertAll2xx(`${title} (warm-up)`, warm);
+  process.stdout.write(`measuring ${DURATION} s ... `);
+  const result = await autocannon({ ...opts, duration: DURATION });
+  console.log(`${result.requests.average} req/s`);
+  if (requireAll2xx) assertAll2xx(title, result);
+  return result;
+}
+
+function assertAll2xx(title, r) {
+  if (r.non2xx || r.errors || r.timeouts) {
+    const codes = Object.entries(r.statusCodeStats).map(([code, { count }]) => `${code}: ${count}`).join(', ');
+    throw new Error(`${title}: ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts (status codes ${codes})`);
+  }
+}
+
+function printReport(rows) {
+  const header = ['', 'req/s (avg)', 'p50 ms', 'p99 ms', 'requests'];
+  const lines = [header, ...rows.map(([name, r]) => [name, r.requests.average.toFixed(0), String(r.latency.p50), String(r.latency.p99), String(r.latency.totalCount)])];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const fmt = (l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(`\n${fmt(lines[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines.slice(1)) console.log(fmt(l));
+
+  const [bare, dark] = rows.map(([, r]) => r);
+  const ratio = (dark.requests.average / bare.requests.average) * 100;
+  const p99 = dark.latency.p99;
+  const verdict = (ok) => (ok ? 'met' : 'NOT met');
+  console.log(`\ndarkroom / bare req/s: ${ratio.toFixed(1)}%   aim: >= ${TARGET_RATIO}% of bare req/s  (${verdict(ratio >= TARGET_RATIO)})`);
+  console.log(`darkroom p99: ${p99} ms   aim: p99 < ${TARGET_P99_MS} ms  (${verdict(p99 < TARGET_P99_MS)})`);
+  console.log(`\nratio: ${ratio.toFixed(1)}% of bare fastify req/s; darkroom p99 ${p99} ms`);
+}
+
+async function main() {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first (or use \`npm run bench\`)`);
+  console.log(`node ${process.version}, ${availableParallelism()} cores; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per server\n`);
+  const tmp = await mkdtemp(join(tmpdir(), 'darkroom-bench-'));
+  try {
+    const dataDir = join(tmp, 'data');
+    console.log('setting up: register, verify email, log in, create API key ...');
+    const apiKey = await createApiKey(dataDir);
+
+    const darkPort = await freePort();
+    const darkBase = `http://${HOST}:${darkPort}`;
+    const darkroom = startDarkroom('darkroom', darkPort, dataDir, 'warn');
+    await waitReady(darkroom, `${darkBase}/readyz`);
+    const me = await call(darkBase, 'GET', '/api/v1/me', 200, { token: apiKey });
+    const limit = me.headers.get('x-ratelimit-limit');
+    if (limit !== String(READS_PER_MINUTE)) {
+      throw new Error(`x-ratelimit-limit is ${limit}, expected ${READS_PER_MINUTE}: is bench/config/plans.yaml in use?`);
+    }
+    const payloadFile = join(tmp, 'me.json');
+    await writeFile(payloadFile, JSON.stringify(me.json));
+
+    const barePort = await freePort();
+    const bareBase = `http://${HOST}:${barePort}`;
+    const bare = new Child('bare fastify', [join(BENCH_DIR, 'bare-server.mjs')], {
+      ...baseEnv(),
+      PORT: String(barePort),
+      BARE_PAYLOAD_FILE: payloadFile,
+    });
+    await waitReady(bare, `${bareBase}/api/v1/me`);
+    console.log(`servers ready; /me body is ${Buffer.byteLength(JSON.stringify(me.json))} bytes\n`);
+
+    // One after the other, never together: they share the same cores (and with autocannon, too).
+    const bareResult = await load('bare fastify', `${bareBase}/api/v1/me`, {}, { requireAll2xx: true });
+    const darkResult = await load('darkroom', `${darkBase}/api/v1/me`, { authorization: `Bearer ${apiKey}` }, { requireAll2xx: true });
+
+    printReport([
+      ['bare fastify', bareResult],
+      ['darkroom GET /api/v1/me (API key, scope + throttle)', darkResult],
+    ]);
+  } finally {
+    await stopAll();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function stopAll() {
+  await Promise.all([...Child.all].map((c) => c.stop()));
+}
+
+// Bounded run time and clean-up on Ctrl-C, whatever state the run is in.
+const deadline = setTimeout(() => abort(`gave up after ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
+deadline.unref();
+process.once('SIGINT', () => abort('interrupted'));
+process.once('SIGTERM', () => abort('terminated'));
+let aborting = false;
+async function abort(why) {
+  if (aborting) return;
+  aborting = true;
+  console.error(`\n${why}; stopping servers`);
+  await Promise.race([stopAll(), sleep(STOP_TIMEOUT_MS + 2000)]);
+  for (const c of Child.all) c.proc.kill('SIGKILL');
+  process.exit(1);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (err) {
+  console.error(`\nbenchmark failed: ${err.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EntityManager } from '@mikro-orm/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/app.factory';
+import type { AppConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../src/config/load-config';
+import { OutboxMail } from '../../src/mail/outbox-mail.entity';
+
+/** `DARKROOM_TEST_DATABASE=postgres` runs the same suites on PostgreSQL (a fresh database per suite). */
+const onPostgres = process.env.DARKROOM_TEST_DATABASE === 'postgres';
+const pgAdminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  http: () => TestAgent;
+  /** Mail queued for an address, newest first. */
+  mailTo(email: string): Promise<OutboxMail[]>;
+  close(): Promise<void>;
+}
+
+async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `darkroom_test_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: pgAdminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: pgAdminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** The real app on a fresh SQLite file (or PostgreSQL database), as `npm start` builds it. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-test-'));
+  const pg = onPostgres ? await freshPostgres() : null;
+  const config = loadConfig({
+    ...process.env,
+    CONFIG_DIR: 'config',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PUBLIC_REQUESTS_PER_MINUTE: '10000',
+    LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
+    ...(pg ? { DATABASE_URL: pg.url } : { DATABASE_URL: '' }),
+    ...(onPostgres ? {} : { REDIS_URL: '' }),
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.getHttpAdapter().getInstance().ready();
+  const em = app.get(EntityManager);
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    mailTo: (email) => em.fork().find(OutboxMail, { to: email }, { orderBy: { createdAt: 'desc' } }),
+    close: async () => {
+      await app.close();
+      await pg?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
