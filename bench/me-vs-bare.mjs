@@ -258,7 +258,7 @@ function printReport(rows) {
 async function main() {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first (or use \`npm run bench\`)`);
   console.log(`node ${process.version}, ${availableParallelism()} cores; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per server\n`);
-  const tmp = await mkdtemp(join(tmpdir(), 'darkroom-bench-'));
+  tmp = await mkdtemp(join(tmpdir(), 'darkroom-bench-'));
   try {
     const dataDir = join(tmp, 'data');
     console.log('setting up: register, verify email, log in, create API key ...');
@@ -295,13 +295,15 @@ async function main() {
       ['darkroom GET /api/v1/me (API key, scope + throttle)', darkResult],
     ]);
   } finally {
-    await stopAll();
-    await rm(tmp, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 
-async function stopAll() {
+let tmp; // DATA_DIR and the bare server's payload; removed however the run ends
+
+async function cleanUp() {
   await Promise.all([...Child.all].map((c) => c.stop()));
+  if (tmp) await rm(tmp, { recursive: true, force: true });
 }
 
 // Bounded run time and clean-up on Ctrl-C, whatever state the run is in.
@@ -314,10 +316,13 @@ async function abort(why) {
   if (aborting) return;
   aborting = true;
   console.error(`\n${why}; stopping servers`);
-  await Promise.race([stopAll(), sleep(STOP_TIMEOUT_MS + 2000)]);
-  for (const c of Child.all) c.proc.kill('SIGKILL');
+  await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
   process.exit(1);
 }
+// Last resort (e.g. an unexpected crash): never leave a server running.
+process.on('exit', () => {
+  for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
+});
 
 try {
   await main();
