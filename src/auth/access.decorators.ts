@@ -7,14 +7,14 @@ import type { Scope } from './scopes';
 /**
  * How a route is reached. Every route declares exactly one: a route without is refused at start-up
  * (RouteAccessAudit), so forgetting it cannot silently make a route public.
- *  - public: no credentials
+ *  - public: no credentials (limited per client address unless `throttled: false`)
  *  - authenticated: any valid credential, no particular scope
  *  - user: a signed-in person (session token), for account-level actions keys must not take
  *  - scope: an organisation context holding the scope
  *  - operator: a signed-in user listed in ADMIN_EMAILS; everyone else gets 404
  */
 export type RouteAccess =
-  | { kind: 'public' }
+  | { kind: 'public'; throttled: boolean }
   | { kind: 'authenticated' }
   | { kind: 'user' }
   | { kind: 'scope'; scope: Scope }
@@ -25,7 +25,9 @@ export const WORK_METADATA = 'darkroom:work';
 
 const secured = () => [ApiBearerAuth('bearer'), ApiSecurity('apiKey')];
 
-export const Public = () => SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies RouteAccess);
+/** `throttled: false` for probes and docs, which load balancers and tools call often from one address. */
+export const Public = (options: { throttled?: boolean } = {}) =>
+  SetMetadata(ACCESS_METADATA, { kind: 'public', throttled: options.throttled ?? true } satisfies RouteAccess);
 
 export const Authenticated = () =>
   applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'authenticated' } satisfies RouteAccess), ...secured());

@@ -9,14 +9,14 @@ export class DocsController {
   constructor(private readonly docs: ApiDocs) {}
 
   @Get('openapi')
-  @Public()
+  @Public({ throttled: false })
   @ApiExcludeEndpoint()
   getOpenApi(): object {
     return this.docs.openapi();
   }
 
   @Get('postman')
-  @Public()
+  @Public({ throttled: false })
   @ApiOkResponse({ description: 'A Postman v2.1 collection generated from the OpenAPI document' })
   getPostmanCollection(): Promise<object> {
     return this.docs.postmanCollection();

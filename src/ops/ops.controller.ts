@@ -12,14 +12,14 @@ export class OpsController {
   constructor(private readonly orm: MikroORM, private readonly metrics: Metrics, private readonly readiness: Readiness) {}
 
   @Get('healthz')
-  @Public()
+  @Public({ throttled: false })
   @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok' } } })
   healthz(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('readyz')
-  @Public()
+  @Public({ throttled: false })
   @ApiOkResponse({ description: 'The database answers and the node is not shutting down', schema: { example: { status: 'ready', database: 'up' } } })
   @ApiServiceUnavailableResponse({ description: 'Not ready' })
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: string; database: string }> {
@@ -30,7 +30,7 @@ export class OpsController {
   }
 
   @Get('metrics')
-  @Public()
+  @Public({ throttled: false })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format' })

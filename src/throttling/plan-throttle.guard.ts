@@ -34,8 +34,9 @@ export class PlanThrottleGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    if (routeAccess(this.reflector, ctx).kind === 'public') {
-      await this.count(reply, `ip:${req.ip}`, 'public', this.config.throttle.publicPerMinute);
+    const access = routeAccess(this.reflector, ctx);
+    if (access.kind === 'public') {
+      if (access.throttled) await this.count(reply, `ip:${req.ip}`, 'public', this.config.throttle.publicPerMinute);
       return true;
     }
     const auth = req.auth!;

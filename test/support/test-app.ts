@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/core';
@@ -44,18 +44,34 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
+export interface TestAppOptions {
+  /** A plans.yaml to use instead of config/plans.yaml (written to a copy of the config folder). */
+  plansYaml?: string;
+  /** Share another test app's data folder and database, as a second node would. */
+  sharedWith?: TestApp;
+}
+
+function configDirWith(plansYaml: string, dataDir: string): string {
+  const dir = join(dataDir, 'config');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync('config/default.yaml', join(dir, 'default.yaml'));
+  writeFileSync(join(dir, 'plans.yaml'), plansYaml);
+  return dir;
+}
+
 /** The real app on a fresh SQLite file (or PostgreSQL database), as `npm start` builds it. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-test-'));
-  const pg = onPostgres ? await freshPostgres() : null;
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const shared = options.sharedWith?.config;
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'darkroom-test-'));
+  const pg = onPostgres && !shared ? await freshPostgres() : null;
   const config = loadConfig({
     ...process.env,
-    CONFIG_DIR: 'config',
+    CONFIG_DIR: options.plansYaml ? configDirWith(options.plansYaml, dataDir) : 'config',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     PUBLIC_REQUESTS_PER_MINUTE: '10000',
     LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
-    ...(pg ? { DATABASE_URL: pg.url } : { DATABASE_URL: '' }),
+    DATABASE_URL: shared?.databaseUrl ?? pg?.url ?? '',
     ...(onPostgres ? {} : { REDIS_URL: '' }),
     ...env,
   });
@@ -70,7 +86,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       await pg?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!shared) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
