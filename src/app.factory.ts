@@ -14,6 +14,7 @@ import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { Metrics } from './ops/metrics';
+import { Readiness } from './ops/readiness';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -49,8 +50,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
 
   const metrics = app.get(Metrics);
+  const readiness = app.get(Readiness);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    // While draining, close each connection after its response so keep-alive clients cannot hold shutdown open.
+    if (readiness.draining) reply.header('connection', 'close');
+    return payload;
   });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Darkroom');
-  logger.log(`listening on http://localhost:${config.port} (API under /api/v1, reference at /docs)`);
+  const { port } = app.getHttpServer().address() as { port: number };
+  logger.log(`listening on http://localhost:${port} (API under /api/v1, reference at /docs)`);
 
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: finishing requests in flight, then stopping`);
@@ -27,6 +28,9 @@ async function main(): Promise<void> {
       logger.error(`still busy after ${config.shutdownTimeoutSeconds} s; exiting anyway`);
       process.exit(1);
     }, config.shutdownTimeoutSeconds * 1000).unref();
+    // Stop taking requests and finish those in flight before Nest runs its destroy hooks, which
+    // would otherwise close Redis and the database under them.
+    await app.getHttpAdapter().getInstance().close();
     await app.close();
     process.exit(0);
   };
