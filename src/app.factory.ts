@@ -3,10 +3,10 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
+import { createRootLogger, PinoNestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { RouteTable } from './common/http/route-table';
 import { createValidationPipe } from './common/validation';
@@ -14,15 +14,13 @@ import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { Metrics } from './ops/metrics';
-import { Readiness } from './ops/readiness';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps a caller's x-request-id when it is sane, else makes one; written back so every log line agrees. */
+/** Keeps a caller's x-request-id when it is sane, else makes one. */
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  req.headers['x-request-id'] = id;
   return id;
 }
 
@@ -31,7 +29,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);
   const routes = new RouteTable();
+  const logger = createRootLogger(config);
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    requestIdLogLabel: 'requestId',
     genReqId: requestId,
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
@@ -40,8 +41,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger) });
   if (generated.length) {
     new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
   }
@@ -50,17 +50,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
 
   const metrics = app.get(Metrics);
-  const readiness = app.get(Readiness);
-  fastify.addHook('onRequest', async (req, reply) => {
+  // Callback hooks, not async ones: they run on every request and each promise costs.
+  fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  fastify.addHook('onSend', async (_req, reply, payload) => {
-    // While draining, close each connection after its response so keep-alive clients cannot hold shutdown open.
-    if (readiness.draining) reply.header('connection', 'close');
-    return payload;
-  });
-  fastify.addHook('onResponse', async (req: FastifyRequest, reply) => {
+  fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   const { default: apiReference } = await import('@scalar/fastify-api-reference');
   await fastify.register(apiReference, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi', title: 'Darkroom API' } });

@@ -29,8 +29,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutSeconds * 1000).unref();
     // Stop taking requests and finish those in flight before Nest runs its destroy hooks, which
-    // would otherwise close Redis and the database under them.
+    // would otherwise close Redis and the database under them. Keep-alive connections that go idle
+    // once their last response is out are closed as they do, so clients cannot hold shutdown open.
+    const server = app.getHttpServer();
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
     await app.getHttpAdapter().getInstance().close();
+    clearInterval(closeIdle);
     await app.close();
     process.exit(0);
   };

@@ -11,7 +11,7 @@ export class AuditRepository {
   }
 
   list(orgId: string, opts: { after?: string; limit: number; action?: string }): Promise<AuditEvent[]> {
-    return this.em.find(
+    return this.em.fork().find(
       AuditEvent,
       { orgId, ...(opts.action ? { action: opts.action } : {}), ...(opts.after ? { id: { $lt: opts.after } } : {}) },
       { orderBy: { id: 'desc' }, limit: opts.limit },

@@ -4,7 +4,6 @@ import { AuditModule } from '../audit/audit.module';
 import { CreditsModule } from '../credits/credits.module';
 import { OrgsModule } from '../orgs/orgs.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
-import { PlanThrottleGuard } from '../throttling/plan-throttle.guard';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
@@ -18,18 +17,19 @@ import { ClientTokenKeysRepository } from './client-tokens/client-token-keys.rep
 import { ClientTokenKeysService } from './client-tokens/client-token-keys.service';
 import { ClientTokenVerifier } from './client-tokens/client-token-verifier';
 import { CredentialResolver } from './credential-resolver';
-import { AuthenticationGuard } from './guards/authentication.guard';
-import { AuthorizationGuard } from './guards/authorization.guard';
+import { AccessGuard } from './access.guard';
+import { Authorizer } from './authorizer';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
 import { RouteAccessAudit } from './route-access-audit';
+import { RouteMetadataReader } from './route-metadata';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { SessionTokens } from './sessions/session-tokens';
 import { SessionsService } from './sessions/sessions.service';
 import { UserDirectory } from './users/user-directory';
 import { UsersRepository } from './users/users.repository';
 
-/** Accounts, sessions, API keys, client tokens, and the guards every request passes: authenticate, authorise, throttle. */
+/** Accounts, sessions, API keys, client tokens, and the guard every request passes: authenticate, authorise, throttle. */
 @Module({
   imports: [DiscoveryModule, OrgsModule, CreditsModule, AuditModule, ThrottlingModule],
   controllers: [AccountsController, MeController, ApiKeysController, ClientTokenKeysController],
@@ -38,11 +38,8 @@ import { UsersRepository } from './users/users.repository';
     SessionTokens, SessionsService, RefreshTokensRepository,
     ApiKeysService, ApiKeysRepository, ApiKeyAuthenticator,
     ClientTokenKeysService, ClientTokenKeysRepository, ClientTokenVerifier,
-    CredentialResolver, MeService, RouteAccessAudit,
-    // Order matters: Nest runs global guards in the order they are provided.
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: AuthorizationGuard },
-    { provide: APP_GUARD, useClass: PlanThrottleGuard },
+    CredentialResolver, Authorizer, RouteMetadataReader, MeService, RouteAccessAudit,
+    { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [RouteAccessAudit],
 })

@@ -15,10 +15,10 @@ export class CreditsRepository {
   }
 
   async append(entry: CreditLedgerEntry): Promise<void> {
-    await this.em.persistAndFlush(entry);
+    await this.em.fork().persistAndFlush(entry);
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {
-    return this.em.find(CreditLedgerEntry, { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit });
+    return this.em.fork().find(CreditLedgerEntry, { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit });
   }
 }

@@ -6,6 +6,8 @@ import { nextUtcMidnight, utcDay, UsageService } from '../throttling/usage.servi
 import { CreditsService } from './credits.service';
 import type { PlanDto, SubscriptionDto } from './subscription.dto';
 
+const PLAN_DTOS = new WeakMap<Plan, PlanDto>();
+
 @Injectable()
 export class SubscriptionService {
   constructor(
@@ -29,8 +31,14 @@ export class SubscriptionService {
     };
   }
 
+  /** Plans come from configuration and never change while running, so each is mapped once. */
   static mapPlan(plan: Plan): PlanDto {
-    const { id, name, dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, features } = plan;
-    return { id, name, limits: { dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight }, features: { ...features } };
+    let dto = PLAN_DTOS.get(plan);
+    if (!dto) {
+      const { id, name, dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, features } = plan;
+      dto = { id, name, limits: { dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight }, features: { ...features } };
+      PLAN_DTOS.set(plan, dto);
+    }
+    return dto;
   }
 }

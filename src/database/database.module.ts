@@ -10,7 +10,7 @@ export class DatabaseModule {
     const options = ormOptions(config);
     return {
       module: DatabaseModule,
-      imports: [MikroOrmModule.forRoot({ ...options, registerRequestContext: true })],
+      imports: [MikroOrmModule.forRoot({ ...options, registerRequestContext: false })],
     };
   }
 }

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+interface RouteSeries {
+  requests: { inc(): void };
+  latency: { observe(seconds: number): void };
+}
+
 /** Prometheus metrics: request counts and latency by route and status, plus Node's defaults. */
 @Injectable()
 export class Metrics {
@@ -18,14 +23,22 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  /** Labelled children kept per series: prom-client hashes the label object on every lookup. */
+  private readonly series = new Map<string, RouteSeries>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let s = this.series.get(key);
+    if (!s) {
+      const labels = { method, route, status: String(status) };
+      s = { requests: this.requests.labels(labels), latency: this.latency.labels(labels) };
+      this.series.set(key, s);
+    }
+    s.requests.inc();
+    s.latency.observe(seconds);
   }
 }

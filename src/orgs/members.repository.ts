@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { User } from '../auth/users/user.entity';
+import type { OutboxMail } from '../mail/outbox-mail.entity';
 import { Invitation } from './invitation.entity';
 import { Membership } from './membership.entity';
 import type { Role } from './roles';
@@ -10,14 +11,15 @@ export class MembersRepository {
   constructor(private readonly em: EntityManager) {}
 
   async listWithUsers(orgId: string): Promise<{ membership: Membership; user: User }[]> {
-    const memberships = await this.em.find(Membership, { orgId }, { orderBy: { createdAt: 'asc' } });
-    const users = await this.em.find(User, { id: { $in: memberships.map((m) => m.userId) } });
+    const em = this.em.fork();
+    const memberships = await em.find(Membership, { orgId }, { orderBy: { createdAt: 'asc' } });
+    const users = await em.find(User, { id: { $in: memberships.map((m) => m.userId) } });
     const byId = new Map(users.map((u) => [u.id, u]));
     return memberships.filter((m) => byId.has(m.userId)).map((membership) => ({ membership, user: byId.get(membership.userId)! }));
   }
 
   get(orgId: string, userId: string): Promise<Membership | null> {
-    return this.em.findOne(Membership, { orgId, userId });
+    return this.em.fork().findOne(Membership, { orgId, userId });
   }
 
   /**
@@ -25,7 +27,7 @@ export class MembersRepository {
    * the update happen in one transaction so two admins demoting the last two owners cannot both win.
    */
   async changeRole(m: Membership, role: Role): Promise<boolean> {
-    return this.em.transactional(async (em) => {
+    return this.em.fork().transactional(async (em) => {
       if (m.role === 'owner' && role !== 'owner' && (await this.otherOwners(em, m)) === 0) return false;
       await em.nativeUpdate(Membership, { id: m.id }, { role });
       m.role = role;
@@ -34,7 +36,7 @@ export class MembersRepository {
   }
 
   async remove(m: Membership): Promise<boolean> {
-    return this.em.transactional(async (em) => {
+    return this.em.fork().transactional(async (em) => {
       if (m.role === 'owner' && (await this.otherOwners(em, m)) === 0) return false;
       await em.nativeDelete(Membership, { id: m.id });
       return true;
@@ -42,27 +44,32 @@ export class MembersRepository {
   }
 
   getInvitationByHash(tokenHash: string): Promise<Invitation | null> {
-    return this.em.findOne(Invitation, { tokenHash });
+    return this.em.fork().findOne(Invitation, { tokenHash });
   }
 
-  getInvitation(orgId: string, id: string): Promise<Invitation | null> {
-    return this.em.findOne(Invitation, { orgId, id });
+  getOpenInvitation(orgId: string, id: string): Promise<Invitation | null> {
+    return this.em.fork().findOne(Invitation, { orgId, id, acceptedAt: null, revokedAt: null });
   }
 
   listOpenInvitations(orgId: string): Promise<Invitation[]> {
-    return this.em.find(Invitation, { orgId, acceptedAt: null, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
+    return this.em.fork().find(Invitation, { orgId, acceptedAt: null, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
   }
 
-  async saveInvitation(invitation: Invitation, mail?: object): Promise<void> {
-    await this.em.transactional(async (em) => {
+  /** The invitation and its mail are written together, so no invitation exists that was never sent. */
+  async createInvitation(invitation: Invitation, mail: OutboxMail): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
       em.persist(invitation);
-      if (mail) em.persist(mail);
+      em.persist(mail);
     });
+  }
+
+  async revokeInvitation(id: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Invitation, { id }, { revokedAt: new Date() });
   }
 
   /** Accepting marks the invitation used and adds the member together, once. */
   async accept(invitation: Invitation, userId: string): Promise<boolean> {
-    return this.em.transactional(async (em) => {
+    return this.em.fork().transactional(async (em) => {
       const n = await em.nativeUpdate(Invitation, { id: invitation.id, acceptedAt: null, revokedAt: null }, { acceptedAt: new Date() });
       if (n !== 1) return false;
       em.persist(Object.assign(new Membership(), { orgId: invitation.orgId, userId, role: invitation.role }));

@@ -84,7 +84,7 @@ export class MembersService {
       `You are invited to ${org!.name} on Darkroom`,
       `You have been invited to join ${org!.name} as ${dto.role}.\n\nSign in (or register with this address), then accept with:\nPOST ${this.mail.link(`/api/v1/invitations/${secret}/accept`)}\n\nThe invitation expires in ${this.config.auth.invitationTtlHours} hours.\n`,
     );
-    await this.members.saveInvitation(invitation, mail);
+    await this.members.createInvitation(invitation, mail);
     this.mail.kick();
     await this.audit.record({ orgId, action: 'member.invited', actor: AuditService.actorOf(auth), target: { type: 'invitation', id: invitation.id }, details: { email: dto.email, role: dto.role } });
     return this.mapInvitation(invitation);
@@ -95,10 +95,9 @@ export class MembersService {
   }
 
   async revokeInvitation(auth: RequestAuth, id: string): Promise<void> {
-    const inv = /^[0-9a-f-]{36}$/.test(id) ? await this.members.getInvitation(auth.orgId!, id) : null;
-    if (!inv || inv.acceptedAt || inv.revokedAt) throw AppError.notFound('Invitation');
-    inv.revokedAt = new Date();
-    await this.members.saveInvitation(inv);
+    const inv = /^[0-9a-f-]{36}$/.test(id) ? await this.members.getOpenInvitation(auth.orgId!, id) : null;
+    if (!inv) throw AppError.notFound('Invitation');
+    await this.members.revokeInvitation(inv.id);
     await this.audit.record({ orgId: inv.orgId, action: 'member.invitation_revoked', actor: AuditService.actorOf(auth), target: { type: 'invitation', id } });
   }
 

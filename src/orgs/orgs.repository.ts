@@ -22,29 +22,36 @@ export class OrgsRepository {
   }
 
   async listForUser(userId: string): Promise<OrgWithRole[]> {
-    const memberships = await this.em.find(Membership, { userId }, { orderBy: { createdAt: 'asc' } });
-    const orgs = await this.em.find(Organization, { id: { $in: memberships.map((m) => m.orgId) } });
+    const em = this.em.fork();
+    const memberships = await em.find(Membership, { userId }, { orderBy: { createdAt: 'asc' } });
+    const orgs = await em.find(Organization, { id: { $in: memberships.map((m) => m.orgId) } });
     const byId = new Map(orgs.map((o) => [o.id, o]));
     return memberships.filter((m) => byId.has(m.orgId)).map((m) => ({ org: byId.get(m.orgId)!, role: m.role }));
   }
 
   async createWithOwner(org: Organization, ownerId: string): Promise<Organization> {
-    await this.em.transactional(async (em) => {
+    await this.em.fork().transactional(async (em) => {
       em.persist(org);
       em.persist(Object.assign(new Membership(), { orgId: org.id, userId: ownerId, role: 'owner' as Role }));
     });
     return org;
   }
 
-  async save(org: Organization): Promise<void> {
-    await this.em.persistAndFlush(org);
+  async rename(org: Organization, name: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Organization, { id: org.id }, { name });
+    org.name = name;
+  }
+
+  async setPlan(org: Organization, plan: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Organization, { id: org.id }, { plan });
+    org.plan = plan;
   }
 
   listAll(opts: { after?: string; limit: number }): Promise<Organization[]> {
-    return this.em.find(Organization, opts.after ? { id: { $lt: opts.after } } : {}, { orderBy: { id: 'desc' }, limit: opts.limit });
+    return this.em.fork().find(Organization, opts.after ? { id: { $lt: opts.after } } : {}, { orderBy: { id: 'desc' }, limit: opts.limit });
   }
 
   countMembers(orgId: string): Promise<number> {
-    return this.em.count(Membership, { orgId });
+    return this.em.fork().count(Membership, { orgId });
   }
 }

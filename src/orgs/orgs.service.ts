@@ -40,8 +40,7 @@ export class OrgsService {
 
   async rename(auth: RequestAuth, dto: OrgCreateDto): Promise<OrgDto> {
     const org = await this.require(auth.orgId!);
-    org.name = dto.name.trim();
-    await this.repo.save(org);
+    await this.repo.rename(org, dto.name.trim());
     this.directory.forgetOrg(org.id);
     return this.map(org, auth.role);
   }
@@ -59,8 +58,7 @@ export class OrgsService {
     const org = /^[0-9a-f-]{36}$/.test(orgId) ? await this.repo.getById(orgId) : null;
     if (!org) throw AppError.notFound('Organization');
     const previous = org.plan;
-    org.plan = plan.id;
-    await this.repo.save(org);
+    await this.repo.setPlan(org, plan.id);
     this.directory.forgetOrg(org.id);
     await this.audit.record({ orgId: org.id, action: 'org.plan_changed', actor: { type: 'operator', id: operator.userId }, details: { from: previous, to: plan.id } });
     return this.map(org, null);

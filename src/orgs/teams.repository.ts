@@ -8,39 +8,49 @@ export class TeamsRepository {
   constructor(private readonly em: EntityManager) {}
 
   getInOrg(orgId: string, id: string): Promise<Team | null> {
-    return this.em.findOne(Team, { orgId, id });
+    return this.em.fork().findOne(Team, { orgId, id });
   }
 
   listInOrg(orgId: string): Promise<Team[]> {
-    return this.em.find(Team, { orgId }, { orderBy: { name: 'asc' } });
+    return this.em.fork().find(Team, { orgId }, { orderBy: { name: 'asc' } });
   }
 
-  async save(team: Team): Promise<void> {
-    await this.em.persistAndFlush(team);
+  /** The team and its first members are written together. */
+  async create(team: Team, memberIds: string[]): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      em.persist(team);
+      for (const userId of memberIds) em.persist(Object.assign(new TeamMember(), { teamId: team.id, userId }));
+    });
+  }
+
+  async rename(team: Team, name: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Team, { id: team.id }, { name });
+    team.name = name;
   }
 
   async remove(team: Team): Promise<void> {
-    await this.em.removeAndFlush(team);
+    await this.em.fork().nativeDelete(Team, { id: team.id });
   }
 
   members(teamIds: string[]): Promise<TeamMember[]> {
-    return teamIds.length ? this.em.find(TeamMember, { teamId: { $in: teamIds } }, { orderBy: { createdAt: 'asc' } }) : Promise.resolve([]);
+    return teamIds.length ? this.em.fork().find(TeamMember, { teamId: { $in: teamIds } }, { orderBy: { createdAt: 'asc' } }) : Promise.resolve([]);
   }
 
   getMember(teamId: string, userId: string): Promise<TeamMember | null> {
-    return this.em.findOne(TeamMember, { teamId, userId });
+    return this.em.fork().findOne(TeamMember, { teamId, userId });
   }
 
   async addMember(member: TeamMember): Promise<void> {
-    await this.em.persistAndFlush(member);
+    await this.em.fork().persistAndFlush(member);
   }
 
   async removeMember(member: TeamMember): Promise<void> {
-    await this.em.removeAndFlush(member);
+    await this.em.fork().nativeDelete(TeamMember, { id: member.id });
   }
 
   async removeUserFromOrgTeams(orgId: string, userId: string): Promise<void> {
-    const teams = await this.em.find(Team, { orgId }, { fields: ['id'] });
-    if (teams.length) await this.em.nativeDelete(TeamMember, { userId, teamId: { $in: teams.map((t) => t.id) } });
+    const em = this.em.fork();
+    const teams = await em.find(Team, { orgId }, { fields: ['id'] });
+    if (teams.length) await em.nativeDelete(TeamMember, { userId, teamId: { $in: teams.map((t) => t.id) } });
   }
 }

@@ -29,15 +29,13 @@ export class TeamsService {
   async create(auth: RequestAuth, dto: TeamCreateDto): Promise<TeamDto> {
     for (const userId of dto.memberIds ?? []) await this.requireOrgMember(auth.orgId!, userId);
     const team = Object.assign(new Team(), { orgId: auth.orgId!, name: dto.name.trim() });
-    await mapUniqueViolation(() => this.teams.save(team), 'conflict', `A team named "${team.name}" already exists`);
-    for (const userId of dto.memberIds ?? []) await this.teams.addMember(Object.assign(new TeamMember(), { teamId: team.id, userId }));
+    await mapUniqueViolation(() => this.teams.create(team, dto.memberIds ?? []), 'conflict', `A team named "${team.name}" already exists`);
     return this.get(auth, team.id);
   }
 
   async rename(auth: RequestAuth, teamId: string, name: string): Promise<TeamDto> {
     const team = await this.require(auth.orgId!, teamId);
-    team.name = name.trim();
-    await mapUniqueViolation(() => this.teams.save(team), 'conflict', `A team named "${team.name}" already exists`);
+    await mapUniqueViolation(() => this.teams.rename(team, name.trim()), 'conflict', `A team named "${name.trim()}" already exists`);
     return this.get(auth, team.id);
   }
 

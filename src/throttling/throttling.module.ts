@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrgsModule } from '../orgs/orgs.module';
 import { createRateLimitStorage, RATE_LIMIT_STORAGE } from './rate-limit-storage';
-import { PlanThrottleGuard } from './plan-throttle.guard';
+import { PlanThrottle } from './plan-throttle';
 import { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';
 
@@ -12,8 +12,8 @@ import { UsageService } from './usage.service';
     { provide: RATE_LIMIT_STORAGE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRateLimitStorage(config) },
     UsageRepository,
     UsageService,
-    PlanThrottleGuard,
+    PlanThrottle,
   ],
-  exports: [RATE_LIMIT_STORAGE, UsageService, PlanThrottleGuard, OrgsModule],
+  exports: [RATE_LIMIT_STORAGE, UsageService, PlanThrottle, OrgsModule],
 })
 export class ThrottlingModule {}

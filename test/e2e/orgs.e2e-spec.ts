@@ -196,8 +196,9 @@ describe('organisations: scopes, roles, tenancy, invitations, teams, audit, oper
       expect(page.body.nextCursor).toEqual(expect.any(String));
       const all: { action: string }[] = [];
       let cursor: string | null = null;
+      type Page = { body: { data: { action: string }[]; nextCursor: string | null } };
       do {
-        const res = await t.http().get(`/api/v1/orgs/${alice.orgId}/audit-log`).query({ limit: 50, ...(cursor ? { cursor } : {}) }).set(bearer(alice.accessToken)).expect(200);
+        const res: Page = await t.http().get(`/api/v1/orgs/${alice.orgId}/audit-log`).query({ limit: 50, ...(cursor ? { cursor } : {}) }).set(bearer(alice.accessToken)).expect(200);
         all.push(...res.body.data);
         cursor = res.body.nextCursor;
       } while (cursor);

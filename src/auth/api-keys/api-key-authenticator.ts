@@ -26,7 +26,7 @@ const LAST_USED_FLUSH_MS = 10_000;
 export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ApiKeys');
   private readonly cache: TtlCache<string, CachedKey | null>;
-  private readonly lastUsed = new Map<string, Date>();
+  private readonly lastUsed = new Map<string, number>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly keys: ApiKeysRepository, @Inject(APP_CONFIG) config: AppConfig) {
@@ -44,15 +44,17 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
   }
 
   async authenticate(secret: string): Promise<ApiKeyPrincipal> {
-    if (!parseApiKeySecret(secret)) throw new AppError('invalid_api_key', 'The API key is malformed (bad format or checksum)');
-    const hash = sha256(secret);
-    const entry = await this.cache.getOrLoad(hash, async () => {
-      const key = await this.keys.getBySecretHash(hash);
-      return key ? this.toCached(key) : null;
-    });
+    // Cached by the presented secret (in memory only) so a hit costs neither a query nor a hash.
+    let entry = this.cache.get(secret);
+    if (entry === undefined) {
+      if (!parseApiKeySecret(secret)) throw new AppError('invalid_api_key', 'The API key is malformed (bad format or checksum)');
+      const key = await this.keys.getBySecretHash(sha256(secret));
+      entry = key ? this.toCached(key) : null;
+      this.cache.set(secret, entry);
+    }
     if (!entry || entry.revoked) throw new AppError('invalid_api_key', 'The API key is unknown or has been revoked');
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) throw new AppError('invalid_api_key', 'The API key has expired');
-    this.lastUsed.set(entry.principal.keyId, new Date());
+    this.lastUsed.set(entry.principal.keyId, Date.now());
     return entry.principal;
   }
 
@@ -63,7 +65,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
 
   async flushLastUsed(): Promise<void> {
     if (!this.lastUsed.size) return;
-    const batch = new Map(this.lastUsed);
+    const batch = new Map([...this.lastUsed].map(([id, at]) => [id, new Date(at)]));
     this.lastUsed.clear();
     try {
       await this.keys.touchLastUsed(batch);

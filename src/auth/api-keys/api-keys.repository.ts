@@ -2,6 +2,10 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ApiKey } from './api-key.entity';
 
+/**
+ * Every repository method works in a fork of its own: there is no per-request ORM context, whose
+ * AsyncLocalStorage would tax every promise of every request (see docs/architecture.md).
+ */
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly em: EntityManager) {}
@@ -11,41 +15,37 @@ export class ApiKeysRepository {
   }
 
   getInOrg(orgId: string, id: string): Promise<ApiKey | null> {
-    return this.em.findOne(ApiKey, { orgId, id });
+    return this.em.fork().findOne(ApiKey, { orgId, id });
   }
 
   listInOrg(orgId: string, opts: { after?: string; limit: number }): Promise<ApiKey[]> {
-    return this.em.find(
-      ApiKey,
-      { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) },
-      { orderBy: { id: 'desc' }, limit: opts.limit },
-    );
+    return this.em.fork().find(ApiKey, { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit });
   }
 
   async create(key: ApiKey): Promise<ApiKey> {
-    await this.em.persistAndFlush(key);
+    await this.em.fork().persistAndFlush(key);
     return key;
   }
 
-  async save(key: ApiKey): Promise<void> {
-    await this.em.persistAndFlush(key);
+  async revoke(key: ApiKey, at: Date): Promise<void> {
+    await this.em.fork().nativeUpdate(ApiKey, { id: key.id, revokedAt: null }, { revokedAt: at });
+    key.revokedAt = at;
   }
 
   /** Rotation: the new key and the old key's new expiry land together or not at all. */
   async saveRotation(oldKey: ApiKey, newKey: ApiKey): Promise<void> {
-    await this.em.transactional(async (em) => {
+    await this.em.fork().transactional(async (em) => {
       em.persist(newKey);
       await em.flush();
-      oldKey.replacedById = newKey.id;
-      em.persist(em.merge(oldKey));
+      await em.nativeUpdate(ApiKey, { id: oldKey.id }, { replacedById: newKey.id, expiresAt: oldKey.expiresAt });
     });
+    oldKey.replacedById = newKey.id;
   }
 
   /** One UPDATE per key for a batch of "last used" times collected in memory. */
   async touchLastUsed(times: Map<string, Date>): Promise<void> {
-    const em = this.em.fork();
-    await em.transactional(async (tx) => {
-      for (const [id, at] of times) await tx.nativeUpdate(ApiKey, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
+    await this.em.fork().transactional(async (em) => {
+      for (const [id, at] of times) await em.nativeUpdate(ApiKey, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
     });
   }
 }

@@ -69,8 +69,7 @@ export class ApiKeysService {
   async revoke(auth: RequestAuth, keyId: string): Promise<ApiKeyDto> {
     const key = await this.require(auth, keyId);
     if (!key.revokedAt) {
-      key.revokedAt = new Date();
-      await this.keys.save(key);
+      await this.keys.revoke(key, new Date());
       await this.audit.record({ orgId: key.orgId, action: 'api_key.revoked', actor: AuditService.actorOf(auth), target: { type: 'api_key', id: key.id } });
     }
     this.authenticator.forget(key.id);

@@ -10,15 +10,19 @@ export class ClientTokenKeysRepository {
     return this.em.fork().findOne(ClientTokenKey, { id });
   }
 
-  getInOrg(orgId: string, id: string): Promise<ClientTokenKey | null> {
-    return this.em.findOne(ClientTokenKey, { orgId, id });
+  getActiveInOrg(orgId: string, id: string): Promise<ClientTokenKey | null> {
+    return this.em.fork().findOne(ClientTokenKey, { orgId, id, revokedAt: null });
   }
 
-  listInOrg(orgId: string): Promise<ClientTokenKey[]> {
-    return this.em.find(ClientTokenKey, { orgId, revokedAt: null }, { orderBy: { createdAt: 'desc' } });
+  listActiveInOrg(orgId: string): Promise<ClientTokenKey[]> {
+    return this.em.fork().find(ClientTokenKey, { orgId, revokedAt: null }, { orderBy: { createdAt: 'desc' } });
   }
 
-  async save(key: ClientTokenKey): Promise<void> {
-    await this.em.persistAndFlush(key);
+  async create(key: ClientTokenKey): Promise<void> {
+    await this.em.fork().persistAndFlush(key);
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.em.fork().nativeUpdate(ClientTokenKey, { id }, { revokedAt: new Date() });
   }
 }

@@ -45,20 +45,19 @@ export class ClientTokenKeysService {
       }
       key.publicKey = dto.publicKey;
     }
-    await this.repo.save(key);
+    await this.repo.create(key);
     await this.audit.record({ orgId: key.orgId, action: 'client_token_key.added', actor: AuditService.actorOf(auth), target: { type: 'client_token_key', id: key.id }, details: { algorithm: key.algorithm, scopes: key.scopes } });
     return this.map(key);
   }
 
   async list(auth: RequestAuth): Promise<{ data: ClientTokenKeyDto[] }> {
-    return { data: (await this.repo.listInOrg(auth.orgId!)).map((k) => this.map(k)) };
+    return { data: (await this.repo.listActiveInOrg(auth.orgId!)).map((k) => this.map(k)) };
   }
 
   async revoke(auth: RequestAuth, id: string): Promise<void> {
-    const key = await this.repo.getInOrg(auth.orgId!, id);
-    if (!key || key.revokedAt) throw AppError.notFound('Client token key');
-    key.revokedAt = new Date();
-    await this.repo.save(key);
+    const key = await this.repo.getActiveInOrg(auth.orgId!, id);
+    if (!key) throw AppError.notFound('Client token key');
+    await this.repo.revoke(key.id);
     this.verifier.forget(key.id);
     await this.audit.record({ orgId: key.orgId, action: 'client_token_key.revoked', actor: AuditService.actorOf(auth), target: { type: 'client_token_key', id: key.id } });
   }

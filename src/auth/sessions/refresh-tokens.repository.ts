@@ -7,11 +7,11 @@ export class RefreshTokensRepository {
   constructor(private readonly em: EntityManager) {}
 
   getByHash(tokenHash: string): Promise<RefreshToken | null> {
-    return this.em.findOne(RefreshToken, { tokenHash });
+    return this.em.fork().findOne(RefreshToken, { tokenHash });
   }
 
   async create(token: RefreshToken): Promise<void> {
-    await this.em.persistAndFlush(token);
+    await this.em.fork().persistAndFlush(token);
   }
 
   /**
@@ -19,7 +19,7 @@ export class RefreshTokensRepository {
    * conditional UPDATE makes two concurrent refreshes with one token yield one winner.
    */
   async rotate(current: RefreshToken, next: RefreshToken): Promise<boolean> {
-    return this.em.transactional(async (em) => {
+    return this.em.fork().transactional(async (em) => {
       const updated = await em.nativeUpdate(RefreshToken, { id: current.id, rotatedAt: null, revokedAt: null }, { rotatedAt: new Date() });
       if (updated !== 1) return false;
       em.persist(next);

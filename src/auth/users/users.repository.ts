@@ -20,7 +20,7 @@ export class UsersRepository {
   constructor(private readonly em: EntityManager) {}
 
   getByEmail(email: string): Promise<User | null> {
-    return this.em.findOne(User, { email });
+    return this.em.fork().findOne(User, { email });
   }
 
   getById(id: string): Promise<User | null> {
@@ -35,7 +35,7 @@ export class UsersRepository {
 
   /** Registration writes the user, their organisation, credits and verification mail atomically. */
   async createAccount(account: NewAccount): Promise<void> {
-    await this.em.transactional(async (em) => {
+    await this.em.fork().transactional(async (em) => {
       em.persist(account.user);
       em.persist(account.org);
       em.persist(Object.assign(new Membership(), { orgId: account.org.id, userId: account.user.id, role: 'owner' }));
@@ -46,19 +46,19 @@ export class UsersRepository {
   }
 
   async addEmailToken(token: EmailToken, mail: OutboxMail): Promise<void> {
-    await this.em.transactional(async (em) => {
+    await this.em.fork().transactional(async (em) => {
       em.persist(token);
       em.persist(mail);
     });
   }
 
   getEmailToken(tokenHash: string): Promise<EmailToken | null> {
-    return this.em.findOne(EmailToken, { tokenHash });
+    return this.em.fork().findOne(EmailToken, { tokenHash });
   }
 
   /** Uses the token and marks the email verified together; false if the token was used meanwhile. */
   async consumeVerification(token: EmailToken): Promise<boolean> {
-    return this.em.transactional(async (em) => {
+    return this.em.fork().transactional(async (em) => {
       const now = new Date();
       const used = await em.nativeUpdate(EmailToken, { id: token.id, usedAt: null }, { usedAt: now });
       if (used !== 1) return false;

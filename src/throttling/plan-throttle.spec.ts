@@ -1,5 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
@@ -9,7 +10,8 @@ import { PlansService } from '../config/plans.service';
 import { AppError } from '../common/errors/app-error';
 import type { OrgDirectory } from '../orgs/org-directory';
 import { FixedWindowStorage } from './fixed-window.storage';
-import { PlanThrottleGuard } from './plan-throttle.guard';
+import { RouteMetadataReader } from '../auth/route-metadata';
+import { PlanThrottle } from './plan-throttle';
 import type { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';
 
@@ -36,9 +38,10 @@ class ExampleController {
   generate() {}
 }
 
-describe('PlanThrottleGuard', () => {
+describe('PlanThrottle', () => {
   let config: AppConfig;
-  let guard: PlanThrottleGuard;
+  let throttle: PlanThrottle;
+  const routes = new RouteMetadataReader(new Reflector());
   let usage: FakeUsageRepository;
   const auth: RequestAuth = {
     principal: { kind: 'api_key', keyId: 'k1', keyType: 'live', orgId: 'org1', teamId: null, scopes: new Set() },
@@ -54,16 +57,16 @@ describe('PlanThrottleGuard', () => {
     config.plans.plans.free.dailyImages = 5;
     usage = new FakeUsageRepository();
     const orgs = { getOrg: async (id: string) => ({ id, name: 'Org', plan: 'free' }) } as unknown as OrgDirectory;
-    guard = new PlanThrottleGuard(new Reflector(), new PlansService(config), orgs, new UsageService(usage as unknown as UsageRepository), new FixedWindowStorage(), config);
+    throttle = new PlanThrottle(new PlansService(config), orgs, new UsageService(usage as unknown as UsageRepository), new FixedWindowStorage(), config);
   });
 
   const call = async (handler: 'poll' | 'generate', body: unknown = {}) => {
     const headers: Record<string, string> = {};
     const req = { auth, body, ip: '127.0.0.1' };
-    const reply = { header: (k: string, v: string) => (headers[k] = v) };
-    const ctx = new ExecutionContextHost([req, reply], ExampleController, ExampleController.prototype[handler]);
+    const reply = { header: (k: string, v: unknown) => (headers[k] = String(v)) };
+    const { access, work } = routes.of(new ExecutionContextHost([req, reply], ExampleController, ExampleController.prototype[handler]));
     try {
-      await guard.canActivate(ctx);
+      await throttle.check(req as unknown as FastifyRequest, reply as unknown as FastifyReply, access, work);
       return { ok: true as const, headers };
     } catch (err) {
       return { ok: false as const, headers, error: err as AppError };

@@ -1,32 +1,23 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { AppError } from '../../common/errors/app-error';
-import { OrgDirectory } from '../../orgs/org-directory';
-import { ROLE_SCOPES } from '../../orgs/roles';
-import type { RequestAuth } from '../principal';
-import { routeAccess } from './authentication.guard';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AppError } from '../common/errors/app-error';
+import { OrgDirectory } from '../orgs/org-directory';
+import { ROLE_SCOPES } from '../orgs/roles';
+import type { RouteAccess } from './access.decorators';
+import type { RequestAuth } from './principal';
 
 /**
- * Second guard: places the caller in an organisation and checks the route's scope. Session users act
- * with their role's scopes in the organisation named by the route (or x-org-id, or their personal
- * one); keys and client tokens act only in their own. Someone else's organisation answers 404, so
- * ids of other tenants reveal nothing.
+ * Places the caller in an organisation and checks the route's scope. Session users act with their
+ * role's scopes in the organisation named by the route (or x-org-id, or their personal one); keys
+ * and client tokens act only in their own. Someone else's organisation answers 404, so ids of other
+ * tenants reveal nothing.
  */
 @Injectable()
-export class AuthorizationGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly orgs: OrgDirectory,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class Authorizer {
+  constructor(private readonly orgs: OrgDirectory, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const access = routeAccess(this.reflector, ctx);
-    if (access.kind === 'public') return true;
-    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const auth = req.auth!;
+  async authorize(req: FastifyRequest, auth: RequestAuth, access: Exclude<RouteAccess, { kind: 'public' }>): Promise<void> {
     const { principal } = auth;
     const routeOrgId = (req.params as Record<string, string> | undefined)?.orgId;
 
@@ -34,14 +25,15 @@ export class AuthorizationGuard implements CanActivate {
       if (principal.kind !== 'user' || !this.config.adminEmails.includes(principal.email)) {
         throw new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
       }
-      return true;
+      return;
     }
     if (access.kind === 'user' && principal.kind !== 'user') {
       throw new AppError('insufficient_scope', 'This route is for signed-in users; API keys and client tokens cannot use it', { required: 'user_session' });
     }
     if (principal.kind !== 'user') {
       if (routeOrgId && routeOrgId !== principal.orgId) throw AppError.notFound('Organization');
-      Object.assign(auth, { orgId: principal.orgId, scopes: principal.scopes } satisfies Partial<RequestAuth>);
+      auth.orgId = principal.orgId;
+      auth.scopes = principal.scopes;
     } else if (routeOrgId || access.kind === 'scope') {
       const header = req.headers['x-org-id'];
       const orgId = routeOrgId ?? (typeof header === 'string' && header ? header : principal.personalOrgId);
@@ -52,6 +44,5 @@ export class AuthorizationGuard implements CanActivate {
     if (access.kind === 'scope' && !auth.scopes.has(access.scope)) {
       throw new AppError('insufficient_scope', `This needs the "${access.scope}" scope`, { requiredScope: access.scope });
     }
-    return true;
   }
 }

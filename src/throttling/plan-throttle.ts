@@ -1,9 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { WORK_METADATA, type WorkOptions } from '../auth/access.decorators';
-import { routeAccess } from '../auth/guards/authentication.guard';
+import type { RouteAccess, WorkOptions } from '../auth/access.decorators';
 import { principalId } from '../auth/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlansService } from '../config/plans.service';
@@ -16,14 +14,13 @@ import { UsageService } from './usage.service';
 const WINDOW_MS = 60_000;
 
 /**
- * Third guard: per-minute limits from the organisation's plan, counted per organisation and
- * credential, with work (job-creating) requests and reads counted apart so polling never eats the
- * budget for creating work; then the daily quota for work. Public routes are limited per address.
+ * Per-minute limits from the organisation's plan, counted per organisation and credential, with
+ * work (job-creating) requests and reads counted apart so polling never eats the budget for creating
+ * work; then the daily quota for work. Public routes are limited per client address.
  */
 @Injectable()
-export class PlanThrottleGuard implements CanActivate {
+export class PlanThrottle {
   constructor(
-    private readonly reflector: Reflector,
     private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly usage: UsageService,
@@ -31,31 +28,26 @@ export class PlanThrottleGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    const access = routeAccess(this.reflector, ctx);
+  async check(req: FastifyRequest, reply: FastifyReply, access: RouteAccess, work: WorkOptions | undefined): Promise<void> {
     if (access.kind === 'public') {
       if (access.throttled) await this.count(reply, `ip:${req.ip}`, 'public', this.config.throttle.publicPerMinute);
-      return true;
+      return;
     }
     const auth = req.auth!;
     const p = auth.principal;
     const orgId = auth.orgId ?? (p.kind === 'user' ? p.personalOrgId : p.orgId);
     const org = orgId ? await this.orgs.getOrg(orgId) : null;
     const plan = this.plans.get(org?.plan ?? this.plans.defaultPlanId);
-    const work = this.reflector.getAllAndOverride<WorkOptions | undefined>(WORK_METADATA, [ctx.getHandler(), ctx.getClass()]);
     const tracker = `${orgId ?? 'none'}:${principalId(p)}`;
     await this.count(reply, tracker, work ? 'work' : 'read', work ? plan.workPerMinute : plan.readsPerMinute, plan);
     if (work && orgId) await this.usage.consumeDaily(orgId, plan, work.units(req.body));
-    return true;
   }
 
   private async count(reply: FastifyReply, tracker: string, bucket: string, limit: number, plan?: Plan): Promise<void> {
     const record = await this.storage.increment(tracker, WINDOW_MS, limit, WINDOW_MS, bucket);
-    reply.header('x-ratelimit-limit', String(limit));
-    reply.header('x-ratelimit-remaining', String(Math.max(0, limit - record.totalHits)));
-    reply.header('x-ratelimit-reset', String(record.timeToExpire));
+    reply.header('x-ratelimit-limit', limit);
+    reply.header('x-ratelimit-remaining', Math.max(0, limit - record.totalHits));
+    reply.header('x-ratelimit-reset', record.timeToExpire);
     if (record.isBlocked) {
       const retryAfter = String(Math.max(1, record.timeToBlockExpire));
       const what = plan ? `The ${plan.name} plan allows ${limit} ${bucket} requests a minute` : `At most ${limit} requests a minute are allowed here`;

@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PlanThrottle } from '../throttling/plan-throttle';
+import { Authorizer } from './authorizer';
+import { CredentialResolver } from './credential-resolver';
+import { RouteMetadataReader } from './route-metadata';
+
+/**
+ * The one global guard: authenticate, authorise, throttle, in that order. One guard rather than
+ * three because every guard is an extra promise chain on every request.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly routes: RouteMetadataReader,
+    private readonly credentials: CredentialResolver,
+    private readonly authorizer: Authorizer,
+    private readonly throttle: PlanThrottle,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const { access, work } = this.routes.of(ctx);
+    const http = ctx.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    if (access.kind !== 'public') {
+      const principal = await this.credentials.resolve(req);
+      req.auth = { principal, orgId: null, scopes: new Set(), role: null };
+      await this.authorizer.authorize(req, req.auth, access);
+    }
+    await this.throttle.check(req, http.getResponse<FastifyReply>(), access, work);
+    return true;
+  }
+}
