@@ -27,7 +27,7 @@ export interface AppConfig {
     emailTokenTtlHours: number;
     invitationTtlHours: number;
   };
-  throttle: { publicPerMinute: number };
+  throttle: { publicPerMinute: number; redisKeyPrefix: string };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;
 }

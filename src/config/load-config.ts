@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { AppConfig } from './app-config';
 import { parsePlans } from './plans';
@@ -13,9 +13,9 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function readYaml(file: string, problems: string[], required: boolean): unknown {
+function readYaml(file: string, problems: string[]): unknown {
   if (!existsSync(file)) {
-    if (required) problems.push(`${file} not found (set CONFIG_DIR to the folder holding default.yaml and plans.yaml)`);
+    problems.push(`${file} not found`);
     return {};
   }
   try {
@@ -24,6 +24,22 @@ function readYaml(file: string, problems: string[], required: boolean): unknown 
     problems.push(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
     return {};
   }
+}
+
+/** The folder holding package.json: the shipped config/ is found from here in src/ and dist/ alike. */
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
 }
 
 function getPath(obj: unknown, path: string): unknown {
@@ -83,13 +99,19 @@ function parseSetting(s: Setting, value: unknown): { value?: unknown; error?: st
 }
 
 /**
- * Reads CONFIG_DIR/default.yaml and plans.yaml, applies environment overrides and validates the lot,
- * throwing one ConfigError that names every bad setting.
+ * Reads the shipped config/default.yaml, then CONFIG_DIR/default.yaml over it (so an operator's file
+ * only needs the keys it changes), then the environment; plans come from CONFIG_DIR/plans.yaml when
+ * present, else the shipped one. Validates the lot, throwing one ConfigError naming every bad setting.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const configDir = resolve(env.CONFIG_DIR || 'config');
-  const yaml = readYaml(resolve(configDir, 'default.yaml'), problems, true);
+  const shipped = join(packageRoot(), 'config');
+  const configDir = resolve(env.CONFIG_DIR || shipped);
+  if (!existsSync(configDir)) problems.push(`CONFIG_DIR ${configDir} does not exist`);
+  const own = (file: string) => (configDir !== shipped && existsSync(join(configDir, file)) ? join(configDir, file) : null);
+  const base = readYaml(join(shipped, 'default.yaml'), problems);
+  const ownDefaults = own('default.yaml');
+  const yaml = ownDefaults ? deepMerge(base, readYaml(ownDefaults, problems)) : base;
   const out: Record<string, unknown> = { configDir };
   for (const s of SETTINGS) {
     const raw = env[s.env] !== undefined ? env[s.env] : getPath(yaml, s.path);
@@ -101,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (parsed.error) problems.push(parsed.error);
     else setPath(out, s.path, parsed.value);
   }
-  const plans = parsePlans(readYaml(resolve(configDir, 'plans.yaml'), problems, true), problems);
+  const plans = parsePlans(readYaml(own('plans.yaml') ?? join(shipped, 'plans.yaml'), problems), problems);
   if (problems.length) throw new ConfigError(problems);
   out.dataDir = resolve(out.dataDir as string);
   out.plans = plans;

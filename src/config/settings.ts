@@ -37,6 +37,7 @@ export const SETTINGS: Setting[] = [
   { path: 'auth.emailTokenTtlHours', env: 'EMAIL_TOKEN_TTL_HOURS', kind: 'int', min: 1, max: 720 },
   { path: 'auth.invitationTtlHours', env: 'INVITATION_TTL_HOURS', kind: 'int', min: 1, max: 2160 },
   { path: 'throttle.publicPerMinute', env: 'PUBLIC_REQUESTS_PER_MINUTE', kind: 'int', min: 1, max: 1_000_000 },
+  { path: 'throttle.redisKeyPrefix', env: 'RATE_LIMIT_KEY_PREFIX', kind: 'string' },
   { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },
   { path: 'mail.from', env: 'MAIL_FROM', kind: 'string' },
 ];

@@ -5,8 +5,22 @@ import { FixedWindowStorage } from './fixed-window.storage';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
-/** Nest calls each storage's onModuleDestroy to stop its timer or connection. Counters in memory on the embedded default, in Redis when REDIS_URL is set so every node shares them. */
+/** Namespaces every counter, so installations (or test runs) can share one Redis. */
+class PrefixedRedisStorage extends ThrottlerStorageRedisService {
+  constructor(url: string, private readonly prefix: string) {
+    super(url, { maxRetriesPerRequest: 2 });
+  }
+
+  override increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
+    return super.increment(`${this.prefix}:${key}`, ttl, limit, blockDuration, throttlerName);
+  }
+}
+
+/**
+ * Counters in memory on the embedded default, in Redis when REDIS_URL is set so every node shares
+ * them. Nest calls each storage's onModuleDestroy to stop its timer or close its connection.
+ */
 export function createRateLimitStorage(config: AppConfig): ThrottlerStorage {
-  if (config.redisUrl) return new ThrottlerStorageRedisService(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+  if (config.redisUrl) return new PrefixedRedisStorage(config.redisUrl, config.throttle.redisKeyPrefix);
   return new FixedWindowStorage();
 }

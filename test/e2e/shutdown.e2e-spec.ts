@@ -48,8 +48,9 @@ describe('graceful shutdown', () => {
         return r.status;
       }),
     );
-    // Long enough for every request to reach the server, far shorter than hashing 40 passwords.
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait until the server has logged all 40 as received; hashing 40 passwords takes far longer.
+    const received = () => output().split('\n').filter((l) => l.includes('incoming request') && l.includes('/auth/register')).length;
+    while (received() < 40) await new Promise((r) => setTimeout(r, 5));
     killedAt = Date.now();
     child.kill('SIGTERM');
     expect(await Promise.all(inFlight)).toEqual(Array(40).fill(201));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/core';
@@ -45,7 +45,7 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
 }
 
 export interface TestAppOptions {
-  /** A plans.yaml to use instead of config/plans.yaml (written to a copy of the config folder). */
+  /** A plans.yaml to use instead of config/plans.yaml (in a CONFIG_DIR of its own). */
   plansYaml?: string;
   /** Share another test app's data folder and database, as a second node would. */
   sharedWith?: TestApp;
@@ -54,7 +54,6 @@ export interface TestAppOptions {
 function configDirWith(plansYaml: string, dataDir: string): string {
   const dir = join(dataDir, 'config');
   mkdirSync(dir, { recursive: true });
-  copyFileSync('config/default.yaml', join(dir, 'default.yaml'));
   writeFileSync(join(dir, 'plans.yaml'), plansYaml);
   return dir;
 }
@@ -73,6 +72,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
     DATABASE_URL: shared?.databaseUrl ?? pg?.url ?? '',
     ...(onPostgres ? {} : { REDIS_URL: '' }),
+    // Suites run in parallel against one Redis: each app (and the nodes sharing it) counts apart.
+    RATE_LIMIT_KEY_PREFIX: shared?.throttle.redisKeyPrefix ?? `test-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
     ...env,
   });
   const app = await createApp(config);
