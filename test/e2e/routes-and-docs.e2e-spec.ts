@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteAccessAudit } from '../../src/auth/route-access-audit';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -103,6 +104,11 @@ describe('routes, OpenAPI and operations', () => {
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.requestBody).toBeDefined();
   });
 
+  it('the committed docs/openapi.json is the current document (npm run openapi)', async () => {
+    const res = await t.http().get('/api/v1/openapi').expect(200);
+    expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(res.body);
+  });
+
   it('serves a Postman collection generated from it, and the reference UI', async () => {
     const postman = await t.http().get('/api/v1/postman').expect(200);
     expect(postman.body.info.schema).toMatch(/collection\/v2\.1\.0/);
@@ -136,6 +142,9 @@ describe('routes, OpenAPI and operations', () => {
 
     const json = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{"email": ').expect(400);
     expect(json.body).toEqual({ error: { code: 'invalid_json', message: 'The request body is not valid JSON', requestId: expect.any(String) } });
+
+    const xml = await t.http().post('/api/v1/auth/login').set('content-type', 'application/xml').send('<login/>').expect(415);
+    expect(xml.body.error.code).toBe('unsupported_media_type');
 
     const unknown = await t.http().get('/api/v1/nothing-here').expect(404);
     expect(unknown.body.error.code).toBe('not_found');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
@@ -23,7 +23,7 @@ const LAST_USED_FLUSH_MS = 10_000;
  * evicts at once, and "last used" times are collected in memory and written in batches.
  */
 @Injectable()
-export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown {
+export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ApiKeys');
   private readonly cache: TtlCache<string, CachedKey | null>;
   private readonly lastUsed = new Map<string, number>();
@@ -38,7 +38,8 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnApplicationShutdown 
     this.flushTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: Nest destroys modules before shutting down the ORM. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.flushTimer);
     await this.flushLastUsed();
   }

@@ -30,7 +30,6 @@ export const ERROR_CODES = {
   rate_limited: 429,
   daily_limit_reached: 429,
   internal_error: 500,
-  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

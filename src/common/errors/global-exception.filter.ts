@@ -13,7 +13,6 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
-  503: 'service_unavailable',
 };
 
 /**
