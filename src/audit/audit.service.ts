@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestAuth } from '../auth/principal';
 import { principalId } from '../auth/principal';
 import { decodeCursor, toPage } from '../common/pagination';
@@ -19,8 +19,6 @@ export interface AuditEntry {
 /** Security-relevant actions, kept per organisation for its owners and admins to review. */
 @Injectable()
 export class AuditService {
-  private readonly logger = new Logger('Audit');
-
   constructor(private readonly repo: AuditRepository) {}
 
   static actorOf(auth: RequestAuth): AuditEntry['actor'] {
@@ -40,7 +38,6 @@ export class AuditService {
       requestId: entry.requestId ?? null,
     });
     await this.repo.add(event);
-    this.logger.log({ audit: entry.action, orgId: entry.orgId, actor: entry.actor, target: entry.target }, 'audit');
   }
 
   async list(orgId: string, query: { limit?: number; cursor?: string; action?: string }): Promise<AuditPageDto> {
