@@ -248,13 +248,15 @@ function printReport(rows) {
   console.log(`\n${fmt(lines[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const l of lines.slice(1)) console.log(fmt(l));
 
-  const [bare, dark] = rows.map(([, r]) => r);
+  const [bare, nest, dark] = rows.map(([, r]) => r);
   const ratio = (dark.requests.average / bare.requests.average) * 100;
+  const nestRatio = (nest.requests.average / bare.requests.average) * 100;
+  console.log(`\nplain nestjs / bare req/s: ${nestRatio.toFixed(1)}%   (the framework's own cost on this machine)`);
   const p99 = dark.latency.p99;
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
   console.log(`\ndarkroom / bare req/s: ${ratio.toFixed(1)}%   aim: >= ${TARGET_RATIO}% of bare req/s  (${verdict(ratio >= TARGET_RATIO)})`);
   console.log(`darkroom p99: ${p99} ms   aim: p99 < ${TARGET_P99_MS} ms  (${verdict(p99 < TARGET_P99_MS)})`);
-  console.log(`\nratio: ${ratio.toFixed(1)}% of bare fastify req/s; darkroom p99 ${p99} ms`);
+  console.log(`\nratio: ${ratio.toFixed(1)}% of bare fastify req/s (plain nestjs: ${nestRatio.toFixed(1)}%); darkroom p99 ${p99} ms`);
 }
 
 async function main() {
@@ -286,14 +288,24 @@ async function main() {
       BARE_PAYLOAD_FILE: payloadFile,
     });
     await waitReady(bare, `${bareBase}/api/v1/me`);
+    const nestPort = await freePort();
+    const nestBase = `http://${HOST}:${nestPort}`;
+    const nest = new Child('plain nest', [join(BENCH_DIR, 'plain-nest-server.mjs')], {
+      ...baseEnv(),
+      PORT: String(nestPort),
+      BARE_PAYLOAD_FILE: payloadFile,
+    });
+    await waitReady(nest, `${nestBase}/api/v1/me`);
     console.log(`servers ready; /me body is ${Buffer.byteLength(JSON.stringify(me.json))} bytes\n`);
 
     // One after the other, never together: they share the same cores (and with autocannon, too).
     const bareResult = await load('bare fastify', `${bareBase}/api/v1/me`, {}, { requireAll2xx: true });
+    const nestResult = await load('plain nest', `${nestBase}/api/v1/me`, {}, { requireAll2xx: true });
     const darkResult = await load('darkroom', `${darkBase}/api/v1/me`, { authorization: `Bearer ${apiKey}` }, { requireAll2xx: true });
 
     printReport([
       ['bare fastify', bareResult],
+      ['plain nestjs on fastify (reference)', nestResult],
       ['darkroom GET /api/v1/me (API key, scope + throttle)', darkResult],
     ]);
   } finally {

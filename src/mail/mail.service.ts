@@ -62,7 +62,7 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.transport) {
         await this.transport.sendMail({ from: this.config.mail.from, to: mail.to, subject: mail.subject, text: mail.text });
       } else {
-        this.logger.log({ mailTo: mail.to, subject: mail.subject, text: mail.text }, `mail to ${mail.to}: ${mail.subject} (SMTP_URL not set, so it is logged instead)\n${mail.text}`);
+        this.logger.log({ mailTo: mail.to, subject: mail.subject, text: mail.text }, `mail to ${mail.to}: ${mail.subject} (SMTP_URL is not set, so it is logged here instead of sent)`);
       }
       await this.outbox.markSent(mail.id);
     } catch (err) {
