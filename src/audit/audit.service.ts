@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestAuth } from '../auth/principal';
 import { principalId } from '../auth/principal';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';
 import type { AuditEventDto, AuditPageDto } from './audit.dto';
@@ -41,7 +41,7 @@ export class AuditService {
   }
 
   async list(orgId: string, query: { limit?: number; cursor?: string; action?: string }): Promise<AuditPageDto> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.repo.list(orgId, { after: decodeCursor(query.cursor), limit: limit + 1, action: query.action });
     return toPage(rows, limit, (e): AuditEventDto => ({
       id: e.id,

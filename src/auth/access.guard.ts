@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors/app-error';
 import { PlanThrottle } from '../throttling/plan-throttle';
 import { Authorizer } from './authorizer';
 import { CredentialResolver } from './credential-resolver';
@@ -23,7 +24,10 @@ export class AccessGuard implements CanActivate {
     const http = ctx.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     if (access.kind !== 'public') {
-      const principal = await this.credentials.resolve(req);
+      // Operator routes answer 404 to anyone else, credentials or not, so they cannot be discovered.
+      const principal = await this.credentials.resolve(req).catch((err: unknown) => {
+        throw access.kind === 'operator' ? new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`) : err;
+      });
       req.auth = { principal, orgId: null, scopes: new Set(), role: null };
       await this.authorizer.authorize(req, req.auth, access);
     }

@@ -22,7 +22,7 @@ export class Authorizer {
     const routeOrgId = (req.params as Record<string, string> | undefined)?.orgId;
 
     if (access.kind === 'operator') {
-      if (principal.kind !== 'user' || !this.config.adminEmails.includes(principal.email)) {
+      if (principal.kind !== 'user' || !principal.emailVerified || !this.config.adminEmails.includes(principal.email)) {
         throw new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
       }
       return;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { decodeProtectedHeader } from 'jose';
+import { decodeJwt } from 'jose';
 import { AppError } from '../common/errors/app-error';
 import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { ClientTokenVerifier } from './client-tokens/client-token-verifier';
 import type { Principal } from './principal';
 import { SessionsService } from './sessions/sessions.service';
-import { SessionTokens } from './sessions/session-tokens';
+import { SESSION_ISSUER, SessionTokens } from './sessions/session-tokens';
 import { UserDirectory } from './users/user-directory';
 
 /** Reads the credential from `Authorization: Bearer` or `x-api-key` and says who it belongs to. */
@@ -43,10 +43,10 @@ export class CredentialResolver {
     return typeof apiKey === 'string' && apiKey ? apiKey.trim() : null;
   }
 
-  /** Client tokens name a registered signing key (`ctk_...`) in their `kid`; session tokens do not. */
+  /** Session tokens are the ones we issued; any other JWT is a client token from an organisation's backend. */
   private isClientToken(token: string): boolean {
     try {
-      return decodeProtectedHeader(token).kid?.startsWith('ctk_') === true;
+      return decodeJwt(token).iss !== SESSION_ISSUER;
     } catch {
       return false;
     }

@@ -42,6 +42,7 @@ export class MembersService {
       throw new AppError('insufficient_role', 'Only an owner can grant or take away the owner role', { requiredRole: 'owner' });
     }
     const from = m.role;
+    if (from === role) return (await this.list(auth)).data.find((x) => x.userId === userId)!;
     if (!(await this.members.changeRole(m, role))) throw lastOwner();
     this.directory.forgetRole(m.orgId, m.userId);
     await this.audit.record({ orgId: m.orgId, action: 'member.role_changed', actor: AuditService.actorOf(auth), target: { type: 'member', id: userId }, details: { from, to: role } });

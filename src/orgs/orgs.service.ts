@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
 import { PlansService } from '../config/plans.service';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, toPage } from '../common/pagination';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { OrgDirectory } from './org-directory';
 import { Organization } from './organization.entity';
 import type { AdminOrgPageDto, OrgCreateDto, OrgDto, OrgListDto } from './orgs.dto';
@@ -46,7 +46,7 @@ export class OrgsService {
   }
 
   async listAll(query: { limit?: number; cursor?: string }): Promise<AdminOrgPageDto> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.repo.listAll({ after: decodeCursor(query.cursor), limit: limit + 1 });
     const page = toPage(rows, limit, (o) => o);
     const data = await Promise.all(page.data.map(async (o) => ({ ...this.mapBase(o), members: await this.repo.countMembers(o.id) })));

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { ApiKey } from '../auth/api-keys/api-key.entity';
 import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
 
@@ -28,8 +29,12 @@ export class TeamsRepository {
     team.name = name;
   }
 
+  /** The team's keys stay, without a team, in the same transaction. */
   async remove(team: Team): Promise<void> {
-    await this.em.fork().nativeDelete(Team, { id: team.id });
+    await this.em.fork().transactional(async (em) => {
+      await em.nativeUpdate(ApiKey, { orgId: team.orgId, teamId: team.id }, { teamId: null });
+      await em.nativeDelete(Team, { id: team.id });
+    });
   }
 
   members(teamIds: string[]): Promise<TeamMember[]> {

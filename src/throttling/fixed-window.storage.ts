@@ -9,8 +9,8 @@ interface Window {
 const SWEEP_MS = 60_000;
 
 /**
- * In-memory counters with the fixed-window behaviour of the Redis storage used in scale-out: a window
- * opens on the first hit and counts until it closes; over the limit is blocked until then. The
+ * In-memory fixed-window counters: a window opens on the first hit and counts until it closes. Callers
+ * decide from totalHits and timeToExpire, which the Redis storage reports the same way. The
  * throttler package's own memory storage keeps one timestamp per hit and filters them on every
  * request, which costs O(limit) per call; this keeps one counter per key.
  */

@@ -12,6 +12,12 @@ import { RATE_LIMIT_STORAGE } from './rate-limit-storage';
 import { UsageService } from './usage.service';
 
 const WINDOW_MS = 60_000;
+/**
+ * The Redis storage would block for this long from the first refused request, while the memory one
+ * blocks until the window ends; with 1 ms both refuse exactly while the window's count is over the
+ * limit, and retry-after is the time left in the window.
+ */
+export const NO_EXTRA_BLOCK_MS = 1;
 
 /**
  * Per-minute limits from the organisation's plan, counted per organisation and credential, with
@@ -44,12 +50,12 @@ export class PlanThrottle {
   }
 
   private async count(reply: FastifyReply, tracker: string, bucket: string, limit: number, plan?: Plan): Promise<void> {
-    const record = await this.storage.increment(tracker, WINDOW_MS, limit, WINDOW_MS, bucket);
+    const record = await this.storage.increment(tracker, WINDOW_MS, limit, NO_EXTRA_BLOCK_MS, bucket);
     reply.header('x-ratelimit-limit', limit);
     reply.header('x-ratelimit-remaining', Math.max(0, limit - record.totalHits));
     reply.header('x-ratelimit-reset', record.timeToExpire);
-    if (record.isBlocked) {
-      const retryAfter = String(Math.max(1, record.timeToBlockExpire));
+    if (record.totalHits > limit) {
+      const retryAfter = String(Math.max(1, record.timeToExpire));
       const what = plan ? `The ${plan.name} plan allows ${limit} ${bucket} requests a minute` : `At most ${limit} requests a minute are allowed here`;
       throw new AppError('rate_limited', `${what}; retry in ${retryAfter} s`, { limit, retryAfter: Number(retryAfter) }, {
         'retry-after': retryAfter,

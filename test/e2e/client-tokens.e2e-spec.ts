@@ -70,9 +70,20 @@ describe('client tokens signed by an organisation backend', () => {
     expect(await reason(await hsToken({ scope: 'credits:read' }, { exp: null }))).toBe('missing_exp');
     expect(await reason(await hsToken({ scope: 'credits:read' }, { kid: 'ctk_doesnotexist' }))).toBe('unknown_key');
     expect(await reason(await hsToken({}))).toBe('missing_scope');
+    expect(await reason(await hsToken({ scope: ' ' }))).toBe('missing_scope');
+    expect(await reason(await hsToken({ scope: 'credits:read', nbf: now + 3600 }))).toBe('not_yet_valid');
+    const noKid = await new SignJWT({ scope: 'credits:read' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    expect(await reason(noKid)).toBe('unknown_key');
     expect(await reason(await hsToken({ scope: 'credits:read', limits: { maxImages: -1 } }))).toBe('invalid_limits');
     const esWithHsKid = await new SignJWT({ scope: 'credits:read' }).setProtectedHeader({ alg: 'ES256', kid: hsKid }).setExpirationTime('5m').sign(esPrivate);
     expect(await reason(esWithHsKid)).toBe('wrong_algorithm');
+  });
+
+  it('needs a verified email to register a signing key', async () => {
+    const unverified = await signUp(t, { verify: false });
+    const res = await t.http().post(`/api/v1/orgs/${unverified.orgId}/client-token-keys`).set(bearer(unverified.accessToken))
+      .send({ name: 'x', algorithm: 'HS256', secret: SECRET, scopes: ['credits:read'] }).expect(403);
+    expect(res.body.error.code).toBe('email_not_verified');
   });
 
   it('refuses to register keys that would delegate admin scopes or lack key material', async () => {

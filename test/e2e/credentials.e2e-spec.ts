@@ -102,6 +102,14 @@ describe('credentials: every failure code, rotation, expiry, publishable keys, s
       await me(bearer(rot.body.key.secret)).expect(200);
     });
 
+    it('refuses to rotate a key again while its replacement exists, naming the replacement', async () => {
+      const key = await createKey(t, owner.accessToken, owner.orgId, { name: 'twice', scopes: ['credits:read'] });
+      const first = await t.http().post(`/api/v1/orgs/${owner.orgId}/api-keys/${key.id}/rotate`).set(bearer(owner.accessToken)).send({ gracePeriodSeconds: 3600 }).expect(201);
+      const again = await t.http().post(`/api/v1/orgs/${owner.orgId}/api-keys/${key.id}/rotate`).set(bearer(owner.accessToken)).send({}).expect(409);
+      expect(again.body.error.message).toContain(first.body.key.id);
+      await t.http().post(`/api/v1/orgs/${owner.orgId}/api-keys/${first.body.key.id}/rotate`).set(bearer(owner.accessToken)).send({}).expect(201);
+    });
+
     it('without a grace period the old secret stops at once, and a rotated key cannot rotate again', async () => {
       const key = await createKey(t, owner.accessToken, owner.orgId, { name: 'now', scopes: ['credits:read'] });
       await me(bearer(key.secret)).expect(200);

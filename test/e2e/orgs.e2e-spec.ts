@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createKey, signUp, uniqueEmail, type TestUser } from '../support/accounts';
+import { bearer, createKey, login, signUp, uniqueEmail, verificationToken, type TestUser } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('organisations: scopes, roles, tenancy, invitations, teams, audit, operators', () => {
@@ -184,6 +184,10 @@ describe('organisations: scopes, roles, tenancy, invitations, teams, audit, oper
       expect(foreign.body.error.code).toBe('not_found');
       const list = await t.http().get(`/api/v1/orgs/${alice.orgId}/teams`).set(bearer(alice.accessToken)).expect(200);
       expect(list.body.data.map((x: { name: string }) => x.name)).toEqual(['Mobile']);
+      // Deleting the team keeps its keys, without a team.
+      await t.http().delete(`/api/v1/orgs/${alice.orgId}/teams/${team.body.id}`).set(bearer(alice.accessToken)).expect(204);
+      const kept = await t.http().get(`/api/v1/orgs/${alice.orgId}/api-keys/${key.id}`).set(bearer(alice.accessToken)).expect(200);
+      expect(kept.body).toMatchObject({ teamId: null, status: 'active' });
     });
   });
 
@@ -215,12 +219,20 @@ describe('organisations: scopes, roles, tenancy, invitations, teams, audit, oper
     it('are invisible to everyone else', async () => {
       const res = await t.http().get('/api/v1/admin/orgs').set(bearer(alice.accessToken)).expect(404);
       expect(res.body.error.code).toBe('not_found');
+      await t.http().get('/api/v1/admin/orgs').expect(404);
+      await t.http().put('/api/v1/admin/orgs').set(bearer(alice.accessToken)).expect(404);
       const key = await createKey(t, alice.accessToken, alice.orgId, { name: 'k', scopes: ['org:admin'] });
       await t.http().patch(`/api/v1/admin/orgs/${alice.orgId}`).set(bearer(key.secret)).send({ plan: 'enterprise' }).expect(404);
     });
 
+    it('must have verified their email', async () => {
+      const early = await signUp(t, { email: adminEmail, verify: false });
+      await t.http().get('/api/v1/admin/orgs').set(bearer(early.accessToken)).expect(404);
+    });
+
     it('list organisations and change a plan, which applies at once', async () => {
-      const op = await signUp(t, { email: adminEmail });
+      await t.http().post('/api/v1/auth/verify-email').send({ token: await verificationToken(t, adminEmail) }).expect(200);
+      const op = { accessToken: (await login(t, adminEmail)).accessToken };
       const list = await t.http().get('/api/v1/admin/orgs?limit=100').set(bearer(op.accessToken)).expect(200);
       expect(list.body.data.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([alice.orgId, bob.orgId]));
       const bad = await t.http().patch(`/api/v1/admin/orgs/${bob.orgId}`).set(bearer(op.accessToken)).send({ plan: 'platinum' }).expect(400);

@@ -84,8 +84,22 @@ describe('sign-up to first authenticated call', () => {
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
   });
 
-  it('refuses an unknown or reused verification token', async () => {
+  it('refuses an unknown verification token; a used one answers verified again', async () => {
     const res = await t.http().post('/api/v1/auth/verify-email').send({ token: 'not-a-real-token-value' }).expect(400);
     expect(res.body.error.code).toBe('invalid_token');
+    const email = uniqueEmail();
+    await t.http().post('/api/v1/auth/register').send({ email, password: PASSWORD, name: 'Twice' }).expect(201);
+    const token = await verificationToken(t, email);
+    await t.http().post('/api/v1/auth/verify-email').send({ token }).expect(200, { verified: true });
+    await t.http().post('/api/v1/auth/verify-email').send({ token }).expect(200, { verified: true });
+  });
+
+  it('answers 404 on /me for an organisation you do not belong to', async () => {
+    const a = uniqueEmail();
+    const b = uniqueEmail();
+    await t.http().post('/api/v1/auth/register').send({ email: a, password: PASSWORD, name: 'A' }).expect(201);
+    const other = await t.http().post('/api/v1/auth/register').send({ email: b, password: PASSWORD, name: 'B' }).expect(201);
+    const { accessToken } = await login(t, a);
+    await t.http().get('/api/v1/me').set({ ...bearer(accessToken), 'x-org-id': other.body.organization.id }).expect(404);
   });
 });

@@ -37,7 +37,7 @@ describe('mail over SMTP', () => {
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((r) => smtp.server.close(r));
+    await new Promise<void>((r) => smtp.server.close(() => r()));
   });
 
   it('sends the verification mail through the outbox to the SMTP server, with a working link', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-error';
+import { NO_EXTRA_BLOCK_MS } from '../../throttling/plan-throttle';
 import { RATE_LIMIT_STORAGE } from '../../throttling/rate-limit-storage';
 
 /**
@@ -17,11 +18,14 @@ export class LoginThrottle {
   async countAttempt(email: string, ip: string): Promise<void> {
     const { loginAttemptsPerAccount, loginAttemptsPerAddress, loginWindowSeconds } = this.config.auth;
     const ttl = loginWindowSeconds * 1000;
-    const account = await this.storage.increment(`login:account:${email}`, ttl, loginAttemptsPerAccount, ttl, 'login');
-    const address = await this.storage.increment(`login:address:${ip}`, ttl, loginAttemptsPerAddress, ttl, 'login');
-    const blocked = [account, address].filter((r) => r.isBlocked);
+    const account = await this.storage.increment(`login:account:${email}`, ttl, loginAttemptsPerAccount, NO_EXTRA_BLOCK_MS, 'login');
+    const address = await this.storage.increment(`login:address:${ip}`, ttl, loginAttemptsPerAddress, NO_EXTRA_BLOCK_MS, 'login');
+    const blocked = [
+      account.totalHits > loginAttemptsPerAccount ? account : null,
+      address.totalHits > loginAttemptsPerAddress ? address : null,
+    ].filter((r) => r !== null);
     if (blocked.length) {
-      const seconds = String(Math.max(1, ...blocked.map((r) => r.timeToBlockExpire)));
+      const seconds = String(Math.max(1, ...blocked.map((r) => r.timeToExpire)));
       throw new AppError('rate_limited', `Too many sign-in attempts; try again in ${seconds} s`, { retryAfter: Number(seconds) }, {
         'retry-after': seconds,
         'x-ratelimit-retry-after': seconds,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
-import { decodeCursor, toPage } from '../../common/pagination';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination';
 import { TeamsRepository } from '../../orgs/teams.repository';
 import type { RequestAuth } from '../principal';
 import { PUBLISHABLE_SCOPES, type Scope } from '../scopes';
@@ -11,6 +11,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { generateApiKeySecret } from './api-key-secret';
 import type { ApiKeyCreateDto, ApiKeyDto, ApiKeyPageDto, ApiKeyRotateDto, ApiKeyRotationDto, ApiKeySecretDto } from './api-keys.dto';
 import { ApiKeysRepository } from './api-keys.repository';
+import { assertVerifiedEmail } from '../verified-email';
 
 /** Keys of an organisation: the secret is shown once, only its hash is kept. */
 @Injectable()
@@ -25,9 +26,7 @@ export class ApiKeysService {
   async create(auth: RequestAuth, dto: ApiKeyCreateDto): Promise<ApiKeySecretDto> {
     const orgId = auth.orgId!;
     const p = auth.principal;
-    if (p.kind === 'user' && !p.emailVerified) {
-      throw new AppError('email_not_verified', 'Verify your email address before creating API keys (see the mail we sent, or POST /api/v1/auth/verify-email/resend)');
-    }
+    assertVerifiedEmail(p, 'creating API keys');
     const type = dto.type ?? 'live';
     const scopes = type === 'publishable' ? PUBLISHABLE_SCOPES : dto.scopes;
     if (!scopes?.length) {
@@ -57,7 +56,7 @@ export class ApiKeysService {
   }
 
   async list(auth: RequestAuth, query: { limit?: number; cursor?: string }): Promise<ApiKeyPageDto> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.keys.listInOrg(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit, (k) => this.map(k));
   }
@@ -83,6 +82,7 @@ export class ApiKeysService {
   async rotate(auth: RequestAuth, keyId: string, dto: ApiKeyRotateDto): Promise<ApiKeyRotationDto> {
     const old = await this.require(auth, keyId);
     if (this.status(old) !== 'active') throw new AppError('conflict', `Only an active key can be rotated; this one is ${this.status(old)}`);
+    if (old.replacedById) throw new AppError('conflict', `This key was already rotated; rotate its replacement ${old.replacedById} instead`);
     this.assertCanGrant(auth, old.scopes);
     const { secret, prefix } = generateApiKeySecret(old.type);
     const p = auth.principal;

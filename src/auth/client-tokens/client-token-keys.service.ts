@@ -8,6 +8,7 @@ import { ClientTokenKey } from './client-token-key.entity';
 import { ClientTokenKeysRepository } from './client-token-keys.repository';
 import type { ClientTokenKeyCreateDto, ClientTokenKeyDto } from './client-token-keys.dto';
 import { ClientTokenVerifier } from './client-token-verifier';
+import { assertVerifiedEmail } from '../verified-email';
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -22,6 +23,7 @@ export class ClientTokenKeysService {
   ) {}
 
   async create(auth: RequestAuth, dto: ClientTokenKeyCreateDto): Promise<ClientTokenKeyDto> {
+    assertVerifiedEmail(auth.principal, 'registering client-token signing keys');
     const missing = dto.scopes.filter((s) => !auth.scopes.has(s));
     if (missing.length) throw new AppError('insufficient_scope', `You cannot delegate scopes you do not hold: ${missing.join(', ')}`, { requiredScope: missing[0] });
     const key = Object.assign(new ClientTokenKey(), {

@@ -42,7 +42,7 @@ export class ClientTokenVerifier {
     } catch {
       throw reject('malformed', 'The client token is not a JWT');
     }
-    const key = kid ? await this.keys.getOrLoad(kid, () => this.load(kid!)) : null;
+    const key = kid?.startsWith('ctk_') ? await this.keys.getOrLoad(kid, () => this.load(kid!)) : null;
     if (!key) throw reject('unknown_key', 'The client token names no registered signing key (kid)');
     const payload = await this.verifySignature(token, key);
     const exp = payload.exp!;
@@ -73,6 +73,7 @@ export class ClientTokenVerifier {
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw reject('expired', 'The client token has expired');
       if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'exp') throw reject('missing_exp', 'The client token must carry an exp claim');
+      if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'nbf') throw reject('not_yet_valid', 'The client token is not valid yet (nbf)');
       if (err instanceof errors.JOSEAlgNotAllowed) throw reject('wrong_algorithm', `The signing key expects ${key.algorithm}`);
       if (err instanceof errors.JWSSignatureVerificationFailed) throw reject('bad_signature', 'The client token signature does not match its key');
       throw reject('malformed', 'The client token could not be verified');
@@ -80,7 +81,7 @@ export class ClientTokenVerifier {
   }
 
   private scopesOf(payload: JWTPayload, key: VerificationKey): ReadonlySet<Scope> {
-    const raw = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scopes) ? payload.scopes : null;
+    const raw = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : Array.isArray(payload.scopes) ? payload.scopes : null;
     if (!raw || !raw.length) throw reject('missing_scope', 'The client token must carry a "scope" claim (space separated)');
     const excess = raw.filter((s) => typeof s !== 'string' || !isScope(s) || !key.scopes.has(s));
     if (excess.length) {

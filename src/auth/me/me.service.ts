@@ -35,6 +35,7 @@ export class MeService {
     if (!user) throw AppError.notFound('User');
     const memberships = await this.orgsRepo.listForUser(p.userId);
     const organizations = memberships.map(({ org, role }) => ({ id: org.id, name: org.name, role }));
+    if (orgHeader && !organizations.some((o) => o.id === orgHeader)) throw AppError.notFound('Organization');
     const current = organizations.find((o) => o.id === (orgHeader || p.personalOrgId)) ?? organizations[0] ?? null;
     const scopes = current ? [...ROLE_SCOPES[current.role as Role]] : [];
     const me = { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified };

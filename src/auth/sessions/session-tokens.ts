@@ -3,7 +3,7 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-error';
 
-const ISSUER = 'darkroom';
+export const SESSION_ISSUER = 'darkroom';
 const AUDIENCE = 'darkroom-session';
 
 export interface AccessClaims {
@@ -28,7 +28,7 @@ export class SessionTokens {
     return new SignJWT({ sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
-      .setIssuer(ISSUER)
+      .setIssuer(SESSION_ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
@@ -37,7 +37,7 @@ export class SessionTokens {
 
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.secret, { issuer: SESSION_ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('claims missing');
       return { userId: payload.sub, sessionId: payload.sid };
     } catch (err) {
