@@ -259,6 +259,15 @@ function printReport(rows) {
   console.log(`\nratio: ${ratio.toFixed(1)}% of bare fastify req/s (plain nestjs: ${nestRatio.toFixed(1)}%); darkroom p99 ${p99} ms`);
 }
 
+/** Starts a reference server answering GET /api/v1/me with the payload; resolves with its base URL. */
+async function startReference(name, script, payloadFile) {
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const child = new Child(name, [join(BENCH_DIR, script)], { ...baseEnv(), PORT: String(port), BARE_PAYLOAD_FILE: payloadFile });
+  await waitReady(child, `${base}/api/v1/me`);
+  return base;
+}
+
 async function main() {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first (or use \`npm run bench\`)`);
   console.log(`node ${process.version}, ${availableParallelism()} cores; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per server\n`);
@@ -280,22 +289,8 @@ async function main() {
     const payloadFile = join(tmp, 'me.json');
     await writeFile(payloadFile, JSON.stringify(me.json));
 
-    const barePort = await freePort();
-    const bareBase = `http://${HOST}:${barePort}`;
-    const bare = new Child('bare fastify', [join(BENCH_DIR, 'bare-server.mjs')], {
-      ...baseEnv(),
-      PORT: String(barePort),
-      BARE_PAYLOAD_FILE: payloadFile,
-    });
-    await waitReady(bare, `${bareBase}/api/v1/me`);
-    const nestPort = await freePort();
-    const nestBase = `http://${HOST}:${nestPort}`;
-    const nest = new Child('plain nest', [join(BENCH_DIR, 'plain-nest-server.mjs')], {
-      ...baseEnv(),
-      PORT: String(nestPort),
-      BARE_PAYLOAD_FILE: payloadFile,
-    });
-    await waitReady(nest, `${nestBase}/api/v1/me`);
+    const bareBase = await startReference('bare fastify', 'bare-server.mjs', payloadFile);
+    const nestBase = await startReference('plain nest', 'plain-nest-server.mjs', payloadFile);
     console.log(`servers ready; /me body is ${Buffer.byteLength(JSON.stringify(me.json))} bytes\n`);
 
     // One after the other, never together: they share the same cores (and with autocannon, too).
