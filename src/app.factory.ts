@@ -14,6 +14,7 @@ import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { Metrics } from './ops/metrics';
+import { loadPluginModules } from './plugins/plugin-loader';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -42,7 +43,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, await loadPluginModules(config)), adapter, { logger: new PinoNestLogger(logger) });
   if (generated.length) {
     new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
   }

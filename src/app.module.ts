@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -9,10 +9,12 @@ import { DocsModule } from './docs/docs.module';
 import { MailModule } from './mail/mail.module';
 import { OpsModule } from './ops/ops.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { PluginsModule } from './plugins/plugins.module';
+import { ProvidersModule } from './providers/providers.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, pluginModules: (Type | DynamicModule)[]): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,6 +27,8 @@ export class AppModule {
         OrgsModule,
         CreditsModule,
         AuthModule,
+        PluginsModule.forRoot(pluginModules),
+        ProvidersModule,
       ],
     };
   }

@@ -28,6 +28,7 @@ export interface AppConfig {
     invitationTtlHours: number;
   };
   throttle: { publicPerMinute: number; redisKeyPrefix: string };
+  plugins: { providers: string[]; channels: string[] };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;
 }

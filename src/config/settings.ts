@@ -38,6 +38,8 @@ export const SETTINGS: Setting[] = [
   { path: 'auth.invitationTtlHours', env: 'INVITATION_TTL_HOURS', kind: 'int', min: 1, max: 2160 },
   { path: 'throttle.publicPerMinute', env: 'PUBLIC_REQUESTS_PER_MINUTE', kind: 'int', min: 1, max: 1_000_000 },
   { path: 'throttle.redisKeyPrefix', env: 'RATE_LIMIT_KEY_PREFIX', kind: 'string' },
+  { path: 'plugins.providers', env: 'PROVIDER_PLUGINS', kind: 'list' },
+  { path: 'plugins.channels', env: 'CHANNEL_PLUGINS', kind: 'list' },
   { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },
   { path: 'mail.from', env: 'MAIL_FROM', kind: 'string' },
 ];

@@ -48,6 +48,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/orgs/:orgId/teams/:teamId/members': 'org:admin',
   'DELETE /api/v1/orgs/:orgId/teams/:teamId/members/:userId': 'org:admin',
   'GET /api/v1/postman': 'public (unthrottled)',
+  'GET /api/v1/providers': 'providers:read',
   'GET /api/v1/subscription': 'credits:read',
   'GET /healthz': 'public (unthrottled)',
   'GET /metrics': 'public (unthrottled)',

@@ -76,7 +76,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     RATE_LIMIT_KEY_PREFIX: shared?.throttle.redisKeyPrefix ?? `test-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config).catch(async (err: unknown) => {
+    await pg?.drop();
+    if (!shared) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   await app.getHttpAdapter().getInstance().ready();
   const em = app.get(EntityManager);
   return {

@@ -1,0 +1,94 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { AuraProvider } from './aura.provider';
+import { paletteFor } from './palette';
+import { seededRandom } from './random';
+import { STYLES } from './styles';
+
+const aura = new AuraProvider();
+const base = { model: 'aura', prompt: 'a calm ocean at sunset', width: 128, height: 128, format: 'png' as const, n: 1, seed: 42 };
+
+async function meanColour(png: Buffer) {
+  const { channels } = await sharp(png).stats();
+  return { r: channels[0].mean, g: channels[1].mean, b: channels[2].mean };
+}
+
+describe('aura provider', () => {
+  describe('generate', () => {
+    it('gives the same bytes for the same prompt, seed, style and size', async () => {
+      const [a] = await aura.generate({ ...base, style: 'anime' });
+      const [b] = await aura.generate({ ...base, style: 'anime' });
+      expect(a.data.equals(b.data)).toBe(true);
+    });
+
+    it('gives different images for another seed or prompt, and n images with consecutive seeds', async () => {
+      const [a] = await aura.generate(base);
+      const [b] = await aura.generate({ ...base, seed: 43 });
+      const [c] = await aura.generate({ ...base, prompt: 'a stormy night' });
+      expect(a.data.equals(b.data)).toBe(false);
+      expect(a.data.equals(c.data)).toBe(false);
+      const many = await aura.generate({ ...base, n: 3 });
+      expect(many.map((m) => m.seed)).toEqual([42, 43, 44]);
+      expect(many[1].data.equals(b.data)).toBe(true);
+    });
+
+    it('renders every style visibly differently', async () => {
+      const images = await Promise.all(STYLES.map(async (style) => (await aura.generate({ ...base, style }))[0].data));
+      const raws = await Promise.all(images.map((png) => sharp(png).raw().toBuffer()));
+      for (let i = 0; i < raws.length; i++) {
+        for (let j = i + 1; j < raws.length; j++) {
+          let diff = 0;
+          for (let k = 0; k < raws[i].length; k++) diff += Math.abs(raws[i][k] - raws[j][k]);
+          expect(diff / raws[i].length, `${STYLES[i]} vs ${STYLES[j]}`).toBeGreaterThan(4);
+        }
+      }
+    });
+
+    it('lets colour words drive the palette', async () => {
+      const [red] = await aura.generate({ ...base, prompt: 'red crimson scarlet fire', style: 'realistic' });
+      const [blue] = await aura.generate({ ...base, prompt: 'blue navy azure ocean', style: 'realistic' });
+      const r = await meanColour(red.data);
+      const b = await meanColour(blue.data);
+      expect(r.r).toBeGreaterThan(r.b);
+      expect(b.b).toBeGreaterThan(b.r);
+    });
+
+    it('writes the asked size and format', async () => {
+      for (const format of ['png', 'jpeg', 'webp', 'avif'] as const) {
+        const [img] = await aura.generate({ ...base, width: 160, height: 96, format });
+        const meta = await sharp(img.data).metadata();
+        expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({ width: 160, height: 96, format: format === 'avif' ? 'heif' : format });
+      }
+    });
+  });
+
+  describe('edit', () => {
+    it('blends two sources and recolours them toward the prompt, deterministically', async () => {
+      const white = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+      const input = { ...base, prompt: 'red scarlet crimson', style: 'realistic', images: [{ data: white, mimeType: 'image/png' }, { data: grey, mimeType: 'image/png' }] };
+      const [a] = await aura.edit(input);
+      const [b] = await aura.edit(input);
+      expect(a.data.equals(b.data)).toBe(true);
+      const c = await meanColour(a.data);
+      expect(c.r).toBeGreaterThan(c.b + 10);
+      const [single] = await aura.edit({ ...input, images: [input.images[0]] });
+      expect(single.data.equals(a.data)).toBe(false);
+    });
+
+    it('needs a source image', async () => {
+      await expect(aura.edit({ ...base, images: [] })).rejects.toThrow(/source image/);
+    });
+  });
+
+  it('drops colours the negative prompt names', () => {
+    const withRed = paletteFor('red and blue', undefined, seededRandom('x'));
+    const withoutRed = paletteFor('red and blue', 'red', seededRandom('x'));
+    expect(withRed.matched).toEqual(['red', 'blue']);
+    expect(withoutRed.matched).toEqual(['blue']);
+  });
+
+  it('reports itself healthy', async () => {
+    expect(await aura.health()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import sharp, { type Sharp } from 'sharp';
+import type { ImageFormat, SourceImage } from '../../../src/plugins';
+import { paletteFor } from './palette';
+import { seededRandom } from './random';
+import { sceneSvg } from './scene';
+import { applyStyle, fromRaw, toRaw, type Pixels, type Style } from './styles';
+
+export interface AuraRequest {
+  prompt: string;
+  negativePrompt?: string;
+  style: Style;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  seed: number;
+}
+
+/** Decoding bombs stop here; the API bounds sources earlier, this is the last line. */
+const MAX_SOURCE_PIXELS = 40_000_000;
+
+function encode(img: Sharp, format: ImageFormat): Promise<Buffer> {
+  switch (format) {
+    case 'png':
+      return img.png({ compressionLevel: 6 }).toBuffer();
+    case 'jpeg':
+      return img.jpeg({ quality: 90 }).toBuffer();
+    case 'webp':
+      return img.webp({ quality: 90 }).toBuffer();
+    case 'avif':
+      return img.avif({ quality: 60, effort: 2 }).toBuffer();
+  }
+}
+
+async function aura(req: AuraRequest, random: () => number): Promise<Pixels> {
+  const { colours } = paletteFor(req.prompt, req.negativePrompt, random);
+  const svg = sceneSvg({ width: req.width, height: req.height, colours, random, solids: req.style === '3d-render' });
+  return toRaw(sharp(Buffer.from(svg)));
+}
+
+/** Same prompt, seed, style, size and format: the same bytes, every time. */
+export async function renderGeneration(req: AuraRequest): Promise<Buffer> {
+  const random = seededRandom('aura-generate', req.prompt, req.negativePrompt ?? '', req.style, req.seed, req.width, req.height);
+  return encode(fromRaw(await applyStyle(req.style, await aura(req, random), random)), req.format);
+}
+
+/**
+ * Blends the sources (two are mixed half and half), lays the prompt's aura over them in soft light
+ * so they take its colours, then applies the style.
+ */
+export async function renderEdit(req: AuraRequest, sources: SourceImage[]): Promise<Buffer> {
+  const digest = createHash('sha256');
+  for (const s of sources) digest.update(s.data);
+  const random = seededRandom('aura-edit', req.prompt, req.negativePrompt ?? '', req.style, req.seed, req.width, req.height, digest.digest('hex'));
+  const fit = (s: SourceImage) => sharp(s.data, { limitInputPixels: MAX_SOURCE_PIXELS }).rotate().resize(req.width, req.height, { fit: 'cover' }).removeAlpha();
+  let base = await toRaw(fit(sources[0]));
+  if (sources[1]) {
+    const second = await fit(sources[1]).ensureAlpha(0.5).png().toBuffer();
+    base = await toRaw(fromRaw(base).composite([{ input: second }]));
+  }
+  const glow = await aura(req, random);
+  const recoloured = await toRaw(fromRaw(base).composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: 3 }, blend: 'soft-light' }]));
+  return encode(fromRaw(await applyStyle(req.style, recoloured, random)), req.format);
+}

@@ -1,0 +1,17 @@
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { PluginRegistry } from './plugin-registry';
+
+/** The registry, plus the plugin modules configuration asked for (loaded by loadPluginModules). */
+@Global()
+@Module({})
+export class PluginsModule {
+  static forRoot(pluginModules: (Type | DynamicModule)[]): DynamicModule {
+    return {
+      module: PluginsModule,
+      imports: [DiscoveryModule, ...pluginModules],
+      providers: [PluginRegistry],
+      exports: [PluginRegistry],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../auth/access.decorators';
+import { ProviderListDto } from './providers.dto';
+import { ProvidersService } from './providers.service';
+
+@ApiTags('Providers')
+@Controller('api/v1/providers')
+export class ProvidersController {
+  constructor(private readonly providers: ProvidersService) {}
+
+  @Get()
+  @RequireScope('providers:read')
+  @ApiOkResponse({ type: ProviderListDto, description: 'The generation backends this installation loaded' })
+  listProviders(): Promise<ProviderListDto> {
+    return this.providers.list();
+  }
+}
