@@ -19,9 +19,18 @@ export interface Plan {
   features: PlanFeatures;
 }
 
+export interface CreditPack {
+  id: string;
+  name: string;
+  credits: number;
+  /** As shown to buyers, e.g. "5.00 USD"; payment itself is outside Darkroom. */
+  price: string;
+}
+
 export interface PlanCatalog {
   defaultPlan: string;
   plans: Record<string, Plan>;
+  packs: Record<string, CreditPack>;
 }
 
 const FEATURES: (keyof PlanFeatures)[] = ['webhooks', 'byok', 'video', 'channels', 'library'];
@@ -29,11 +38,12 @@ const POSITIVE_INTS = ['workPerMinute', 'readsPerMinute', 'maxWidth', 'maxHeight
 
 /** Validates plans.yaml, collecting every problem so an operator fixes them in one go. */
 export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
-  const doc = (raw ?? {}) as { defaultPlan?: unknown; plans?: Record<string, Record<string, unknown>> };
+  const doc = (raw ?? {}) as { defaultPlan?: unknown; plans?: Record<string, Record<string, unknown>>; packs?: Record<string, Record<string, unknown>> };
   const plans: Record<string, Plan> = {};
+  const packs = parsePacks(doc.packs, problems);
   if (!doc.plans || typeof doc.plans !== 'object') {
     problems.push('plans.yaml: "plans" must map plan ids to plans');
-    return { defaultPlan: 'free', plans };
+    return { defaultPlan: 'free', plans, packs };
   }
   for (const [id, p] of Object.entries(doc.plans)) {
     const where = `plans.yaml: plans.${id}`;
@@ -65,5 +75,15 @@ export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
   }
   const defaultPlan = typeof doc.defaultPlan === 'string' ? doc.defaultPlan : 'free';
   if (!plans[defaultPlan]) problems.push(`plans.yaml: defaultPlan "${defaultPlan}" is not a defined plan`);
-  return { defaultPlan, plans };
+  return { defaultPlan, plans, packs };
+}
+
+function parsePacks(raw: Record<string, Record<string, unknown>> | undefined, problems: string[]): Record<string, CreditPack> {
+  const packs: Record<string, CreditPack> = {};
+  for (const [id, p] of Object.entries(raw ?? {})) {
+    if (!Number.isInteger(p.credits) || (p.credits as number) < 1) problems.push(`plans.yaml: packs.${id}.credits must be a positive integer`);
+    if (typeof p.price !== 'string') problems.push(`plans.yaml: packs.${id}.price must be text, e.g. "5.00 USD"`);
+    packs[id] = { id, name: typeof p.name === 'string' ? p.name : id, credits: p.credits as number, price: String(p.price) };
+  }
+  return packs;
 }

@@ -1,12 +1,17 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 
-export type LedgerEntryKind = 'starting_grant' | 'operator_grant';
+export type LedgerEntryKind = 'starting_grant' | 'operator_grant' | 'pack_grant' | 'reservation' | 'capture' | 'release';
 
-/** Append-only: rows are never updated or deleted; the balance is their sum. */
+/**
+ * Append-only: rows are never updated or deleted; the balance is their sum. A reservation is a
+ * negative entry; capturing it adds a zero entry that settles it (the spend stays), releasing it adds
+ * the amount back. Each reservation is settled at most once (unique referenceId per settling kind).
+ */
 @Entity({ tableName: 'credit_ledger' })
 @Index({ properties: ['orgId', 'id'] })
+@Unique({ properties: ['settles'] })
 export class CreditLedgerEntry {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -22,6 +27,14 @@ export class CreditLedgerEntry {
 
   @Property({ type: 'string', length: 200 })
   reason!: string;
+
+  /** What the entry is for: a job id for reservations, a pack id for pack grants. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  referenceId: string | null = null;
+
+  /** On capture and release entries: the reservation entry they settle. */
+  @Property({ type: 'string', length: 36, nullable: true })
+  settles: string | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -3,13 +3,17 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';
+import { CreditsController } from './credits.controller';
+import { CreditsAdminController } from './credits-admin.controller';
+import { LedgerService } from './ledger.service';
+import { AuditModule } from '../audit/audit.module';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
 
 @Module({
-  imports: [OrgsModule, ThrottlingModule],
-  controllers: [SubscriptionController],
-  providers: [CreditsService, CreditsRepository, SubscriptionService],
+  imports: [OrgsModule, ThrottlingModule, AuditModule],
+  controllers: [SubscriptionController, CreditsController, CreditsAdminController],
+  providers: [CreditsService, CreditsRepository, SubscriptionService, LedgerService],
   exports: [CreditsService, SubscriptionService],
 })
 export class CreditsModule {}

@@ -1,5 +1,6 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { Organization } from '../orgs/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 @Injectable()
@@ -14,8 +15,48 @@ export class CreditsRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
+  /** Credits held by reservations not yet captured or released. */
+  async reserved(orgId: string): Promise<number> {
+    const rows = await this.em.fork().getConnection().execute<{ total: number | string | null }[]>(
+      `select coalesce(-sum(r.amount), 0) as total from credit_ledger r
+       where r.org_id = ? and r.kind = 'reservation' and not exists (select 1 from credit_ledger s where s.settles = r.id)`,
+      [orgId],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
   async append(entry: CreditLedgerEntry): Promise<void> {
     await this.em.fork().persistAndFlush(entry);
+  }
+
+  /**
+   * Appends the (negative) reservation only if the balance covers it, with the organisation row
+   * locked for the check (PostgreSQL; SQLite serialises writers anyway), so concurrent reservations
+   * can never take the balance below zero.
+   */
+  async reserveIfCovered(entry: CreditLedgerEntry): Promise<boolean> {
+    return this.em.fork().transactional(async (em) => {
+      await em.findOne(Organization, { id: entry.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+      const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entry.orgId], 'all', em.getTransactionContext());
+      if (Number(rows[0]?.total ?? 0) + entry.amount < 0) return false;
+      em.persist(entry);
+      return true;
+    });
+  }
+
+  getReservation(orgId: string, id: string): Promise<CreditLedgerEntry | null> {
+    return this.em.fork().findOne(CreditLedgerEntry, { orgId, id, kind: 'reservation' });
+  }
+
+  /** Settles a reservation once; false if it was already captured or released. */
+  async settle(entry: CreditLedgerEntry): Promise<boolean> {
+    try {
+      await this.em.fork().persistAndFlush(entry);
+      return true;
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) return false;
+      throw err;
+    }
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AppError } from '../common/errors/app-error';
 import { TtlCache } from '../common/ttl-cache';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
 import { CreditsRepository } from './credits.repository';
@@ -6,18 +8,77 @@ import { CreditsRepository } from './credits.repository';
 /** Balance shown on reads is cached for at most one second; a write on this node evicts it. */
 const BALANCE_CACHE_MS = 1000;
 
+export interface Reservation {
+  id: string;
+  amount: number;
+  creditsBalance: number;
+}
+
+/**
+ * The credit ledger's rules: the balance is the sum of an append-only ledger and never goes below
+ * zero; work reserves its price up front, then captures it on success or releases it on failure.
+ */
 @Injectable()
 export class CreditsService {
   private readonly balances = new TtlCache<string, number>(BALANCE_CACHE_MS);
 
-  constructor(private readonly repo: CreditsRepository) {}
+  constructor(private readonly repo: CreditsRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   balance(orgId: string): Promise<number> {
     return this.balances.getOrLoad(orgId, () => this.repo.balance(orgId));
   }
 
+  async summary(orgId: string): Promise<{ creditsBalance: number; reserved: number }> {
+    const [creditsBalance, reserved] = await Promise.all([this.repo.balance(orgId), this.repo.reserved(orgId)]);
+    return { creditsBalance, reserved };
+  }
+
   /** Builds a ledger entry for callers that write it inside their own transaction. */
-  entry(orgId: string, amount: number, kind: LedgerEntryKind, reason: string): CreditLedgerEntry {
-    return Object.assign(new CreditLedgerEntry(), { orgId, amount, kind, reason });
+  entry(orgId: string, amount: number, kind: LedgerEntryKind, reason: string, referenceId: string | null = null): CreditLedgerEntry {
+    return Object.assign(new CreditLedgerEntry(), { orgId, amount, kind, reason, referenceId });
+  }
+
+  async grant(orgId: string, amount: number, kind: 'operator_grant' | 'pack_grant', reason: string, referenceId: string | null = null): Promise<number> {
+    await this.repo.append(this.entry(orgId, amount, kind, reason, referenceId));
+    return this.fresh(orgId);
+  }
+
+  /** Holds `amount` for a piece of work, or answers 402 insufficient_credits. */
+  async reserve(orgId: string, amount: number, referenceId: string, reason: string): Promise<Reservation> {
+    const entry = this.entry(orgId, -amount, 'reservation', reason, referenceId);
+    if (!(await this.repo.reserveIfCovered(entry))) {
+      const creditsBalance = await this.fresh(orgId);
+      throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
+    }
+    return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
+  }
+
+  /** The work succeeded: the reserved credits are spent. False if the reservation was already settled. */
+  capture(orgId: string, reservationId: string): Promise<boolean> {
+    return this.settle(orgId, reservationId, 'capture');
+  }
+
+  /** The work failed or was cancelled: the reserved credits come back. False if already settled. */
+  release(orgId: string, reservationId: string): Promise<boolean> {
+    return this.settle(orgId, reservationId, 'release');
+  }
+
+  packs(): AppConfig['plans']['packs'] {
+    return this.config.plans.packs;
+  }
+
+  private async settle(orgId: string, reservationId: string, kind: 'capture' | 'release'): Promise<boolean> {
+    const reservation = await this.repo.getReservation(orgId, reservationId);
+    if (!reservation) throw AppError.notFound('Reservation');
+    const entry = this.entry(orgId, kind === 'release' ? -reservation.amount : 0, kind, `${kind} of ${reservation.reason}`, reservation.referenceId);
+    entry.settles = reservation.id;
+    const settled = await this.repo.settle(entry);
+    this.balances.delete(orgId);
+    return settled;
+  }
+
+  private fresh(orgId: string): Promise<number> {
+    this.balances.delete(orgId);
+    return this.balance(orgId);
   }
 }

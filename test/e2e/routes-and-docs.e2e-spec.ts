@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/admin/orgs': 'operator',
   'PATCH /api/v1/admin/orgs/:orgId': 'operator',
+  'POST /api/v1/admin/orgs/:orgId/credits': 'operator',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'user',
   'POST /api/v1/auth/refresh': 'public',
@@ -18,6 +19,9 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/auth/verify-email': 'public',
   'POST /api/v1/auth/verify-email/resend': 'user',
   'POST /api/v1/invitations/:token/accept': 'user',
+  'GET /api/v1/credits': 'credits:read',
+  'GET /api/v1/credits/ledger': 'credits:read',
+  'GET /api/v1/credits/packs': 'credits:read',
   'GET /api/v1/me': 'authenticated',
   'GET /api/v1/openapi': 'public (unthrottled)',
   'GET /api/v1/orgs': 'authenticated',

@@ -1,0 +1,20 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, Operator } from '../auth/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { CreditGrantDto, CreditGrantResultDto } from './credits.dto';
+import { LedgerService } from './ledger.service';
+
+@ApiTags('Operators')
+@ApiNotFoundResponse({ description: 'Not an operator' })
+@Controller('api/v1/admin/orgs/:orgId/credits')
+export class CreditsAdminController {
+  constructor(private readonly ledger: LedgerService) {}
+
+  @Post()
+  @Operator()
+  @ApiCreatedResponse({ type: CreditGrantResultDto })
+  adminGrantCredits(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: CreditGrantDto): Promise<CreditGrantResultDto> {
+    return this.ledger.grant(auth.principal as UserPrincipal, orgId, dto);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { UserPrincipal } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
+import { OrgDirectory } from '../orgs/org-directory';
+import type { CreditGrantDto, CreditGrantResultDto, CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
+import { CreditsRepository } from './credits.repository';
+import { CreditsService } from './credits.service';
+
+const invalid = (message: string) => new AppError('validation_failed', message, { fields: [{ field: 'amount', messages: [message] }] });
+
+/** What people see of the ledger, and operators' grants. The rules themselves live in CreditsService. */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly credits: CreditsService,
+    private readonly repo: CreditsRepository,
+    private readonly orgs: OrgDirectory,
+    private readonly audit: AuditService,
+  ) {}
+
+  summary(orgId: string): Promise<CreditsSummaryDto> {
+    return this.credits.summary(orgId);
+  }
+
+  async list(orgId: string, query: { limit?: number; cursor?: string }): Promise<LedgerPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.repo.list(orgId, { after: decodeCursor(query.cursor), limit: limit + 1 });
+    return toPage(rows, limit, (e) => ({
+      id: e.id,
+      amount: e.amount,
+      kind: e.kind,
+      reason: e.reason,
+      referenceId: e.referenceId,
+      settles: e.settles,
+      createdAt: e.createdAt.toISOString(),
+    }));
+  }
+
+  packs(): CreditPackListDto {
+    return { data: Object.values(this.credits.packs()) };
+  }
+
+  async grant(operator: UserPrincipal, orgId: string, dto: CreditGrantDto): Promise<CreditGrantResultDto> {
+    if ((dto.amount === undefined) === (dto.pack === undefined)) throw invalid('Give either amount or pack');
+    const pack = dto.pack !== undefined ? this.credits.packs()[dto.pack] : undefined;
+    if (dto.pack !== undefined && !pack) throw invalid(`Unknown pack "${dto.pack}"; packs: ${Object.keys(this.credits.packs()).join(', ')}`);
+    if (!/^[0-9a-f-]{36}$/.test(orgId) || !(await this.orgs.getOrg(orgId))) throw AppError.notFound('Organization');
+    const granted = pack ? pack.credits : dto.amount!;
+    const reason = dto.reason ?? (pack ? `${pack.name} pack` : 'Granted by an operator');
+    const creditsBalance = await this.credits.grant(orgId, granted, pack ? 'pack_grant' : 'operator_grant', reason, pack?.id ?? null);
+    await this.audit.record({ orgId, action: 'credits.granted', actor: { type: 'operator', id: operator.userId }, details: { amount: granted, pack: pack?.id ?? null, reason } });
+    return { creditsBalance, granted };
+  }
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreditsRepository } from '../../src/credits/credits.repository';
+import { CreditsService } from '../../src/credits/credits.service';
+import { bearer, createKey, signUp, uniqueEmail, type TestUser } from '../support/accounts';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('credits', () => {
+  let t: TestApp;
+  let user: TestUser;
+  let operator: TestUser;
+  const operatorEmail = uniqueEmail('ops');
+  beforeAll(async () => {
+    t = await startTestApp({ ADMIN_EMAILS: operatorEmail });
+    user = await signUp(t);
+    operator = await signUp(t, { email: operatorEmail });
+  });
+  afterAll(() => t.close());
+
+  it('shows balance, reserved credits, the ledger and the packs', async () => {
+    const key = await createKey(t, user.accessToken, user.orgId, { name: 'c', scopes: ['credits:read'] });
+    await t.http().get('/api/v1/credits').set(bearer(key.secret)).expect(200, { creditsBalance: 100, reserved: 0 });
+    const ledger = await t.http().get('/api/v1/credits/ledger').set(bearer(key.secret)).expect(200);
+    expect(ledger.body.data).toEqual([expect.objectContaining({ amount: 100, kind: 'starting_grant', settles: null })]);
+    const packs = await t.http().get('/api/v1/credits/packs').set(bearer(key.secret)).expect(200);
+    expect(packs.body.data).toContainEqual({ id: 'starter', name: 'Starter', credits: 500, price: '5.00 USD' });
+  });
+
+  it('lets operators grant credits or a pack, and records it', async () => {
+    const url = `/api/v1/admin/orgs/${user.orgId}/credits`;
+    await t.http().post(url).set(bearer(user.accessToken)).send({ amount: 50 }).expect(404);
+    await t.http().post(url).set(bearer(operator.accessToken)).send({ amount: 50, reason: 'support ticket 12' }).expect(201, { creditsBalance: 150, granted: 50 });
+    await t.http().post(url).set(bearer(operator.accessToken)).send({ pack: 'starter' }).expect(201, { creditsBalance: 650, granted: 500 });
+    for (const body of [{}, { amount: 5, pack: 'starter' }, { pack: 'platinum' }, { amount: -5 }, { amount: 1.5 }]) {
+      const res = await t.http().post(url).set(bearer(operator.accessToken)).send(body).expect(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+    await t.http().post(`/api/v1/admin/orgs/00000000-0000-7000-8000-000000000000/credits`).set(bearer(operator.accessToken)).send({ amount: 5 }).expect(404);
+    const audit = await t.http().get(`/api/v1/orgs/${user.orgId}/audit-log?action=credits.granted`).set(bearer(user.accessToken)).expect(200);
+    expect(audit.body.data).toHaveLength(2);
+  });
+
+  describe('reservations', () => {
+    it('accept exactly as many of 100 concurrent reservations as the balance covers', async () => {
+      const { orgId } = await signUp(t); // 100 credits
+      const credits = t.app.get(CreditsService);
+      const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => credits.reserve(orgId, 3, `job-${i}`, 'test work')));
+      const accepted = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(accepted).toHaveLength(33);
+      expect(refused[0].reason).toMatchObject({ code: 'insufficient_credits', status: 402, details: { creditsNeeded: 3, creditsBalance: 1 } });
+      const repo = t.app.get(CreditsRepository);
+      expect(await repo.balance(orgId)).toBe(1);
+      expect(await repo.reserved(orgId)).toBe(99);
+      const ledger = await repo.list(orgId, { limit: 1000 });
+      expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(1);
+    });
+
+    it('capture spends, release returns, and each reservation settles only once', async () => {
+      const { orgId } = await signUp(t);
+      const credits = t.app.get(CreditsService);
+      const a = await credits.reserve(orgId, 10, 'job-a', 'work a');
+      const b = await credits.reserve(orgId, 20, 'job-b', 'work b');
+      expect(b.creditsBalance).toBe(70);
+      expect(await credits.capture(orgId, a.id)).toBe(true);
+      expect(await credits.release(orgId, b.id)).toBe(true);
+      expect(await credits.release(orgId, a.id)).toBe(false);
+      expect(await credits.capture(orgId, b.id)).toBe(false);
+      // A release and a capture racing on one reservation: exactly one wins.
+      const c = await credits.reserve(orgId, 5, 'job-c', 'work c');
+      const [released, captured] = await Promise.all([credits.release(orgId, c.id), credits.capture(orgId, c.id)]);
+      expect(released !== captured).toBe(true);
+      expect(await credits.summary(orgId)).toEqual({ creditsBalance: released ? 90 : 85, reserved: 0 });
+    });
+  });
+});
