@@ -35,6 +35,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestId,
+    // Signed download tokens are longer than Fastify's default 100-character path parameter.
+    routerOptions: { maxParamLength: 300 },
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
     // Requests that still arrive on open connections while draining are served, not refused.

@@ -11,6 +11,7 @@ import { OpsModule } from './ops/ops.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
+import { ImagesModule } from './images/images.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         PluginsModule.forRoot(pluginModules),
         ProvidersModule,
+        ImagesModule,
       ],
     };
   }

@@ -28,6 +28,8 @@ export interface AppConfig {
     invitationTtlHours: number;
   };
   throttle: { publicPerMinute: number; redisKeyPrefix: string };
+  jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
+  files: { linkTtlSeconds: number };
   plugins: { providers: string[]; channels: string[] };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;

@@ -30,16 +30,17 @@ export class CreditsRepository {
   }
 
   /**
-   * Appends the (negative) reservation only if the balance covers it, with the organisation row
+   * Appends the (negative) reservation, and `alongWith` (the job it pays for), only if the balance covers it, with the organisation row
    * locked for the check (PostgreSQL; SQLite serialises writers anyway), so concurrent reservations
    * can never take the balance below zero.
    */
-  async reserveIfCovered(entry: CreditLedgerEntry): Promise<boolean> {
+  async reserveIfCovered(entry: CreditLedgerEntry, alongWith: object[] = []): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
       await em.findOne(Organization, { id: entry.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
       const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entry.orgId], 'all', em.getTransactionContext());
       if (Number(rows[0]?.total ?? 0) + entry.amount < 0) return false;
       em.persist(entry);
+      for (const other of alongWith) em.persist(other);
       return true;
     });
   }

@@ -43,10 +43,14 @@ export class CreditsService {
     return this.fresh(orgId);
   }
 
-  /** Holds `amount` for a piece of work, or answers 402 insufficient_credits. */
-  async reserve(orgId: string, amount: number, referenceId: string, reason: string): Promise<Reservation> {
+  /**
+   * Holds `amount` for a piece of work, or answers 402 insufficient_credits. `alongWith` (the job) is
+   * written in the same transaction and given the reservation's id, so no job exists unpaid.
+   */
+  async reserve(orgId: string, amount: number, referenceId: string, reason: string, alongWith: object[] = []): Promise<Reservation> {
     const entry = this.entry(orgId, -amount, 'reservation', reason, referenceId);
-    if (!(await this.repo.reserveIfCovered(entry))) {
+    for (const item of alongWith) Object.assign(item, { reservationId: entry.id });
+    if (!(await this.repo.reserveIfCovered(entry, alongWith))) {
       const creditsBalance = await this.fresh(orgId);
       throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
     }

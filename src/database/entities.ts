@@ -12,9 +12,11 @@ import { Organization } from '../orgs/organization.entity';
 import { TeamMember } from '../orgs/team-member.entity';
 import { Team } from '../orgs/team.entity';
 import { UsageCounter } from '../throttling/usage-counter.entity';
+import { Image } from '../images/image.entity';
+import { Job } from '../jobs/job.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
-  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail,
+  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image,
 ];

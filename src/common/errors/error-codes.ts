@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   validation_failed: 400,
   invalid_json: 400,
   invalid_token: 400,
+  invalid_model: 400,
   weak_password: 400,
   missing_api_key: 401,
   invalid_api_key: 401,

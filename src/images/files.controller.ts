@@ -1,0 +1,27 @@
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/access.decorators';
+import { ImagesService } from './images.service';
+
+const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' };
+
+@ApiTags('Images')
+@Controller('api/v1/files')
+export class FilesController {
+  constructor(private readonly images: ImagesService) {}
+
+  /** The token is the credential: signed and expiring, so no API key is needed (browsers, <img src>). */
+  @Get(':token')
+  @Public({ throttled: false })
+  @ApiProduces('image/png', 'image/jpeg', 'image/webp', 'image/avif')
+  @ApiOkResponse({ description: 'The image bytes; 410 expired once the link is past its expiry, 404 for a bad token' })
+  async downloadFile(@Param('token') token: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const { image, data, expiresAt } = await this.images.download(token);
+    const etag = `"${image.id}"`;
+    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    void reply.header('etag', etag).header('cache-control', `private, max-age=${maxAge}, immutable`);
+    if (ifNoneMatch === etag) return void reply.status(304).send();
+    void reply.header('content-type', MIME[image.format] ?? 'application/octet-stream').header('content-length', data.length).send(data);
+  }
+}

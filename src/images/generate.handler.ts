@@ -1,0 +1,41 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Image } from '../images/image.entity';
+import type { Job } from '../jobs/job.entity';
+import { JobRunner, TransientJobError, type JobHandler, type JobResult } from '../jobs/job-runner';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import type { ImageFormat } from '../plugins/provider-plugin';
+import { FileStore } from '../storage/file-store';
+import type { GenerationInput } from './generation.service';
+
+/** Runs images.generate jobs: render with the provider, store each image encrypted, return the rows. */
+@Injectable()
+export class GenerateHandler implements JobHandler, OnModuleInit {
+  constructor(private readonly runner: JobRunner, private readonly registry: PluginRegistry, private readonly files: FileStore) {}
+
+  onModuleInit(): void {
+    this.runner.register('images.generate', this);
+  }
+
+  async run(job: Job): Promise<JobResult> {
+    const input = job.input as unknown as GenerationInput;
+    const provider = this.registry.provider(input.provider);
+    if (!provider) throw new Error(`provider ${input.provider} is no longer loaded`);
+    let rendered;
+    try {
+      rendered = await provider.plugin.generate({ ...input, format: input.format as ImageFormat }, {});
+    } catch (err) {
+      throw new TransientJobError('provider_unavailable', `${provider.metadata.name} failed: ${(err as Error).message}`);
+    }
+    const images: Image[] = [];
+    for (const [i, out] of rendered.entries()) {
+      // Keyed by attempt: a job run again after a crash never touches the files of another run.
+      const storageKey = `images/${job.orgId}/${job.id}-${job.attempts}-${i}`;
+      await this.files.put(storageKey, out.data);
+      images.push(Object.assign(new Image(), {
+        orgId: job.orgId, jobId: job.id, storageKey, format: out.format, width: out.width, height: out.height, bytes: out.data.length,
+        prompt: input.prompt, style: input.style ?? null, provider: input.provider, model: input.model, seed: out.seed, createdBy: job.createdBy,
+      }));
+    }
+    return { images, cost: (provider.metadata.pricing.generate ?? 1) * input.n };
+  }
+}

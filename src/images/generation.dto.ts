@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
+export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
+
+export class GenerationCreateDto {
+  @ApiProperty({ example: 'a calm ocean at sunset, golden light', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  prompt!: string;
+
+  @ApiPropertyOptional({ maxLength: 1000, description: 'What to leave out' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  negativePrompt?: string;
+
+  @ApiPropertyOptional({ example: 'watercolor', description: "One of the provider's styles (GET /api/v1/providers)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  style?: string;
+
+  @ApiPropertyOptional({ enum: ASPECT_RATIOS, description: 'Instead of size; 1:1 is 1024x1024 (capped by the plan)' })
+  @IsOptional()
+  @IsIn(ASPECT_RATIOS)
+  aspectRatio?: (typeof ASPECT_RATIOS)[number];
+
+  @ApiPropertyOptional({ example: '1024x768', description: "WIDTHxHEIGHT, one of the provider's sizes" })
+  @IsOptional()
+  @Matches(/^\d{2,5}x\d{2,5}$/, { message: 'size must look like 1024x768' })
+  size?: string;
+
+  @ApiPropertyOptional({ enum: FORMATS, default: 'png' })
+  @IsOptional()
+  @IsIn(FORMATS)
+  format?: (typeof FORMATS)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  n?: number;
+
+  @ApiPropertyOptional({ example: 'aura', description: 'A provider id (default: aura)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  provider?: string;
+
+  @ApiPropertyOptional({ example: 'aura', description: "A model id of the provider (default: its first)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  model?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 2147483647, description: 'Same seed, same image (random when omitted)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  seed?: number;
+
+  @ApiPropertyOptional({ description: 'Up to 16 string values, returned with the job', type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, string>;
+}
+
+export class ImageOutputDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Signed download link, valid for FILE_LINK_TTL_SECONDS' }) url!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() format!: string;
+  @ApiProperty() bytes!: number;
+}
+
+export class JobErrorDto {
+  @ApiProperty() code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class JobDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['images.generate'] }) type!: string;
+  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
+  @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
+  @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
+  @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+}
+
+export class JobAcceptedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
+  @ApiProperty({ description: 'Seconds the job is expected to take' }) estimatedTime!: number;
+  @ApiProperty() creditsBalance!: number;
+}
+
+export class GalleryImageDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ description: 'Signed download link, valid for FILE_LINK_TTL_SECONDS' }) url!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() format!: string;
+  @ApiProperty() bytes!: number;
+  @ApiProperty() prompt!: string;
+  @ApiProperty({ nullable: true, type: String }) style!: string | null;
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() seed!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class GalleryPageDto {
+  @ApiProperty({ type: [GalleryImageDto] }) data!: GalleryImageDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({ description: 'Images in the gallery in all' }) total!: number;
+}
+
+export class JobPageDto {
+  @ApiProperty({ type: [JobDto] }) data!: JobDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

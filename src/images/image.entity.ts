@@ -1,0 +1,54 @@
+import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from '../common/ids';
+import { Organization } from '../orgs/organization.entity';
+
+/** An image a job produced; the bytes are encrypted in storage under storageKey. */
+@Entity({ tableName: 'images' })
+@Index({ properties: ['orgId', 'id'] })
+@Index({ properties: ['jobId'] })
+export class Image {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = newId();
+
+  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  @Property({ type: 'string', length: 36 })
+  jobId!: string;
+
+  @Property({ type: 'string', length: 200 })
+  storageKey!: string;
+
+  @Property({ type: 'string', length: 8 })
+  format!: string;
+
+  @Property({ type: 'integer' })
+  width!: number;
+
+  @Property({ type: 'integer' })
+  height!: number;
+
+  @Property({ type: 'integer' })
+  bytes!: number;
+
+  @Property({ type: 'text' })
+  prompt!: string;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  style: string | null = null;
+
+  @Property({ type: 'string', length: 64 })
+  provider!: string;
+
+  @Property({ type: 'string', length: 64 })
+  model!: string;
+
+  @Property({ type: new BigIntType('number') })
+  seed!: number;
+
+  @Property({ type: 'string', length: 80 })
+  createdBy!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
+import type { RequestAuth } from '../auth/principal';
+import { CursorQueryDto } from '../common/pagination';
+import { GalleryImageDto, GalleryPageDto, GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import { GenerationService } from './generation.service';
+import { ImagesService } from './images.service';
+
+/** `Prefer: wait=N` (RFC 7240): wait up to N seconds for the job to finish. */
+const waitSeconds = (prefer?: string) => Number(/(?:^|[,;\s])wait=(\d+)/.exec(prefer ?? '')?.[1] ?? 0);
+
+@ApiTags('Images')
+@Controller('api/v1/images')
+export class ImagesController {
+  constructor(private readonly generation: GenerationService, private readonly images: ImagesService) {}
+
+  @Post('generations')
+  @RequireScope('images:generate')
+  @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
+  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
+  @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })
+  async createGeneration(
+    @Auth() auth: RequestAuth,
+    @Body() dto: GenerationCreateDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobAcceptedDto | JobDto> {
+    const result = await this.generation.create(auth, dto, waitSeconds(prefer));
+    if ('finished' in result) {
+      void reply.status(200).header('preference-applied', `wait=${waitSeconds(prefer)}`);
+      return result.finished;
+    }
+    void reply.status(202);
+    return result.accepted;
+  }
+
+  @Get()
+  @RequireScope('images:read')
+  @ApiOkResponse({ type: GalleryPageDto })
+  listImages(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<GalleryPageDto> {
+    return this.images.list(auth, query);
+  }
+
+  @Get(':imageId')
+  @RequireScope('images:read')
+  @ApiOkResponse({ type: GalleryImageDto })
+  getImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<GalleryImageDto> {
+    return this.images.get(auth, imageId);
+  }
+
+  @Delete(':imageId')
+  @RequireScope('images:generate')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The image and its file are gone; download links stop working' })
+  deleteImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<void> {
+    return this.images.delete(auth, imageId);
+  }
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CreditsModule } from '../credits/credits.module';
+import { JobRunner } from '../jobs/job-runner';
+import { JobsController } from '../jobs/jobs.controller';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { JobsService } from '../jobs/jobs.service';
+import { OrgsModule } from '../orgs/orgs.module';
+import { FileStore } from '../storage/file-store';
+import { LocalDiskStorage } from '../storage/local-disk.storage';
+import { STORAGE_DRIVER } from '../storage/storage-driver';
+import { FilesController } from './files.controller';
+import { GenerateHandler } from './generate.handler';
+import { GenerationService } from './generation.service';
+import { ImagesController } from './images.controller';
+import { ImagesRepository } from './images.repository';
+import { ImagesService } from './images.service';
+
+/** Generation, the gallery and downloads, with the job queue and file storage they run on. */
+@Module({
+  imports: [CreditsModule, OrgsModule],
+  controllers: [ImagesController, JobsController, FilesController],
+  providers: [
+    { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalDiskStorage(config.dataDir) },
+    FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService,
+  ],
+})
+export class ImagesModule {}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { principalId, type RequestAuth } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
+import { FileStore } from '../storage/file-store';
+import type { Image } from './image.entity';
+import { ImagesRepository } from './images.repository';
+
+export interface GalleryImage {
+  id: string;
+  jobId: string;
+  url: string;
+  width: number;
+  height: number;
+  format: string;
+  bytes: number;
+  prompt: string;
+  style: string | null;
+  provider: string;
+  model: string;
+  seed: number;
+  createdAt: string;
+}
+
+/** The gallery: an organisation's images, newest first. Publishable keys see only their own. */
+@Injectable()
+export class ImagesService {
+  constructor(private readonly images: ImagesRepository, private readonly files: FileStore) {}
+
+  async list(auth: RequestAuth, query: { limit?: number; cursor?: string }) {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const { rows, total } = await this.images.page(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1, createdBy: this.ownerFilter(auth) });
+    return { ...toPage(rows, limit, (i) => this.map(i)), total };
+  }
+
+  async get(auth: RequestAuth, id: string): Promise<GalleryImage> {
+    return this.map(await this.require(auth, id));
+  }
+
+  /** Removes the image and its stored file; its job keeps its record. */
+  async delete(auth: RequestAuth, id: string): Promise<void> {
+    const image = await this.require(auth, id);
+    await this.images.remove(image);
+    await this.files.delete(image.storageKey);
+  }
+
+  /** The bytes behind a signed link. */
+  async download(token: string): Promise<{ image: Image; data: Buffer; expiresAt: Date }> {
+    const link = this.files.verifyLink(token);
+    if (link === 'expired') throw new AppError('expired', 'This download link has expired; fetch the image or job again for a new one');
+    const image = link ? await this.images.getById(link.fileId) : null;
+    const data = image ? await this.files.get(image.storageKey) : null;
+    if (!image || !data) throw AppError.notFound('File');
+    return { image, data, expiresAt: link!.expiresAt };
+  }
+
+  private ownerFilter(auth: RequestAuth): string | undefined {
+    return auth.principal.kind === 'api_key' && auth.principal.keyType === 'publishable' ? principalId(auth.principal) : undefined;
+  }
+
+  private async require(auth: RequestAuth, id: string): Promise<Image> {
+    const image = /^[0-9a-f-]{36}$/.test(id) ? await this.images.getInOrg(auth.orgId!, id, this.ownerFilter(auth)) : null;
+    if (!image) throw AppError.notFound('Image');
+    return image;
+  }
+
+  private map(i: Image): GalleryImage {
+    return {
+      id: i.id, jobId: i.jobId, url: this.files.link(i.id).url, width: i.width, height: i.height, format: i.format, bytes: i.bytes,
+      prompt: i.prompt, style: i.style, provider: i.provider, model: i.model, seed: i.seed, createdAt: i.createdAt.toISOString(),
+    };
+  }
+}

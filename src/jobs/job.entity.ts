@@ -1,0 +1,70 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from '../common/ids';
+import { Organization } from '../orgs/organization.entity';
+
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
+export type JobType = 'images.generate';
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+/**
+ * A unit of work. The row is written before the API answers 202, and the runner claims it with a
+ * lease: a job whose worker died is claimed again once the lease runs out.
+ */
+@Entity({ tableName: 'jobs' })
+@Index({ properties: ['orgId', 'id'] })
+@Index({ properties: ['status', 'runAfter'] })
+export class Job {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = newId();
+
+  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  @Property({ type: 'string', length: 32 })
+  type!: JobType;
+
+  @Property({ type: 'string', length: 16 })
+  status: JobStatus = 'queued';
+
+  @Property({ type: 'json' })
+  input!: Record<string, unknown>;
+
+  /** The API key or client-token signing key that created it (publishable keys see only their own). */
+  @Property({ type: 'string', length: 80 })
+  createdBy!: string;
+
+  @Property({ type: 'string', length: 36, nullable: true })
+  reservationId: string | null = null;
+
+  @Property({ type: 'integer' })
+  cost: number = 0;
+
+  @Property({ type: 'json', nullable: true })
+  error: JobError | null = null;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  /** Queued: not before this. Processing: the lease's end, after which the job may be claimed again. */
+  @Property({ type: 'datetime' })
+  runAfter: Date = new Date();
+
+  @Property({ type: 'boolean' })
+  cancelRequested: boolean = false;
+
+  @Property({ type: 'json', nullable: true })
+  metadata: Record<string, string> | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  finishedAt: Date | null = null;
+}

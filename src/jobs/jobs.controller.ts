@@ -1,0 +1,35 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, RequireScope } from '../auth/access.decorators';
+import type { RequestAuth } from '../auth/principal';
+import { JobDto, JobPageDto } from '../images/generation.dto';
+import { JobQueryDto } from './jobs.dto';
+import { JobsService } from './jobs.service';
+
+@ApiTags('Jobs')
+@Controller('api/v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Get()
+  @RequireScope('jobs:read')
+  @ApiOkResponse({ type: JobPageDto })
+  listJobs(@Auth() auth: RequestAuth, @Query() query: JobQueryDto): Promise<JobPageDto> {
+    return this.jobs.list(auth, query);
+  }
+
+  @Get(':jobId')
+  @RequireScope('jobs:read')
+  @ApiOkResponse({ type: JobDto })
+  getJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {
+    return this.jobs.get(auth, jobId);
+  }
+
+  @Post(':jobId/cancel')
+  @RequireScope('jobs:cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: JobDto })
+  cancelJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {
+    return this.jobs.cancel(auth, jobId);
+  }
+}

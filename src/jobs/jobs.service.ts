@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { principalId, type RequestAuth } from '../auth/principal';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
+import { CreditsService } from '../credits/credits.service';
+import type { Image } from '../images/image.entity';
+import type { ImageOutputDto, JobDto } from '../images/generation.dto';
+import { FileStore } from '../storage/file-store';
+import type { Job, JobStatus, JobType } from './job.entity';
+import { JobsRepository } from './jobs.repository';
+
+/** Reading and cancelling jobs. Publishable keys see only the jobs they created. */
+@Injectable()
+export class JobsService {
+  constructor(private readonly jobs: JobsRepository, private readonly files: FileStore, private readonly credits: CreditsService) {}
+
+  async get(auth: RequestAuth, id: string): Promise<JobDto> {
+    const job = await this.require(auth, id);
+    return this.map(job, await this.jobs.outputs([job.id]));
+  }
+
+  async list(auth: RequestAuth, query: { limit?: number; cursor?: string; type?: JobType; status?: JobStatus }) {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.jobs.listInOrg(auth.orgId!, { type: query.type, status: query.status, createdBy: this.ownerFilter(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
+    const page = toPage(rows, limit, (j) => j);
+    const outputs = await this.jobs.outputs(page.data.map((j) => j.id));
+    return { data: page.data.map((j) => this.map(j, outputs.filter((o) => o.jobId === j.id))), nextCursor: page.nextCursor };
+  }
+
+  /** A queued job stops at once and is paid back; a running one stops before it completes. */
+  async cancel(auth: RequestAuth, id: string): Promise<JobDto> {
+    const job = await this.require(auth, id);
+    if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
+      if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+    } else if (job.status === 'processing') {
+      await this.jobs.requestCancel(job.id);
+    } else if (job.status !== 'canceled') {
+      throw new AppError('conflict', `The job is already ${job.status}`);
+    }
+    return this.get(auth, id);
+  }
+
+  mapOutput(image: Image): ImageOutputDto {
+    return { id: image.id, url: this.files.link(image.id).url, width: image.width, height: image.height, format: image.format, bytes: image.bytes };
+  }
+
+  private ownerFilter(auth: RequestAuth): string | undefined {
+    return auth.principal.kind === 'api_key' && auth.principal.keyType === 'publishable' ? principalId(auth.principal) : undefined;
+  }
+
+  private async require(auth: RequestAuth, id: string): Promise<Job> {
+    const job = /^[0-9a-f-]{36}$/.test(id) ? await this.jobs.getInOrg(auth.orgId!, id, this.ownerFilter(auth)) : null;
+    if (!job) throw AppError.notFound('Job');
+    return job;
+  }
+
+  private map(job: Job, outputs: Image[]): JobDto {
+    return {
+      id: job.id,
+      type: job.type,
+      status: job.status,
+      outputs: job.status === 'completed' ? outputs.map((o) => this.mapOutput(o)) : [],
+      cost: job.status === 'completed' ? job.cost : 0,
+      error: job.status === 'failed' ? job.error : null,
+      metadata: job.metadata,
+      createdAt: job.createdAt.toISOString(),
+      startedAt: job.startedAt?.toISOString() ?? null,
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+    };
+  }
+}
