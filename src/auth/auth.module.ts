@@ -41,6 +41,6 @@ import { UsersRepository } from './users/users.repository';
     CredentialResolver, Authorizer, RouteMetadataReader, MeService, RouteAccessAudit,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RouteAccessAudit],
+  exports: [RouteAccessAudit, RouteMetadataReader],
 })
 export class AuthModule {}

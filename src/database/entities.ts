@@ -14,9 +14,10 @@ import { Team } from '../orgs/team.entity';
 import { UsageCounter } from '../throttling/usage-counter.entity';
 import { Image } from '../images/image.entity';
 import { Job } from '../jobs/job.entity';
+import { IdempotencyKey } from '../jobs/idempotency-key.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
-  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image,
+  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
 ];

@@ -6,6 +6,10 @@ import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { OrgsModule } from '../orgs/orgs.module';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module';
+import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
+import { IdempotencyRepository } from '../jobs/idempotency.repository';
 import { FileStore } from '../storage/file-store';
 import { LocalDiskStorage } from '../storage/local-disk.storage';
 import { STORAGE_DRIVER } from '../storage/storage-driver';
@@ -18,11 +22,12 @@ import { ImagesService } from './images.service';
 
 /** Generation, the gallery and downloads, with the job queue and file storage they run on. */
 @Module({
-  imports: [CreditsModule, OrgsModule],
+  imports: [CreditsModule, OrgsModule, AuthModule],
   controllers: [ImagesController, JobsController, FilesController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalDiskStorage(config.dataDir) },
-    FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService,
   ],
 })
 export class ImagesModule {}

@@ -1,0 +1,28 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Organization } from '../orgs/organization.entity';
+
+/** The first response to a request carrying an Idempotency-Key, kept 24 hours for replays. */
+@Entity({ tableName: 'idempotency_keys' })
+export class IdempotencyKey {
+  @ManyToOne(() => Organization, { primary: true, mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  @PrimaryKey({ type: 'string', length: 255 })
+  key!: string;
+
+  /** SHA-256 of method, path and body: the same key with another request is refused. */
+  @Property({ type: 'string', length: 64 })
+  requestHash!: string;
+
+  @Property({ type: 'string', length: 16 })
+  state: 'in_progress' | 'completed' = 'in_progress';
+
+  @Property({ type: 'integer', nullable: true })
+  responseStatus: number | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  responseBody: unknown = null;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+}
