@@ -19,15 +19,17 @@ import { GenerationService } from './generation.service';
 import { ImagesController } from './images.controller';
 import { ImagesRepository } from './images.repository';
 import { ImagesService } from './images.service';
+import { OpenAiCompatController } from './openai-compat.controller';
+import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads, with the job queue and file storage they run on. */
 @Module({
   imports: [CreditsModule, OrgsModule, AuthModule],
-  controllers: [ImagesController, JobsController, FilesController],
+  controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalDiskStorage(config.dataDir) },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-    IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService,
+    IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService,
   ],
 })
 export class ImagesModule {}

@@ -63,6 +63,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/providers': 'providers:read',
   'GET /api/v1/subscription': 'credits:read',
   'GET /healthz': 'public (unthrottled)',
+  'POST /v1/images/generations': 'images:generate',
   'GET /metrics': 'public (unthrottled)',
   'GET /readyz': 'public (unthrottled)',
 };

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   rate_limited: 429,
   daily_limit_reached: 429,
   internal_error: 500,
+  provider_unavailable: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
