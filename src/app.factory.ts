@@ -35,6 +35,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestId,
+    // Edits carry base64 images; the per-image bounds are checked before decoding.
+    bodyLimit: 30 * 1024 * 1024,
     // Signed download tokens are longer than Fastify's default 100-character path parameter.
     routerOptions: { maxParamLength: 300 },
     trustProxy: config.trustProxy,

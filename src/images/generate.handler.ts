@@ -7,22 +7,25 @@ import type { ImageFormat } from '../plugins/provider-plugin';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
 
-/** Runs images.generate jobs: render with the provider, store each image encrypted, return the rows. */
+/** Runs images.generate and images.edit jobs: render with the provider, store each image encrypted, return the rows. */
 @Injectable()
 export class GenerateHandler implements JobHandler, OnModuleInit {
   constructor(private readonly runner: JobRunner, private readonly registry: PluginRegistry, private readonly files: FileStore) {}
 
   onModuleInit(): void {
     this.runner.register('images.generate', this);
+    this.runner.register('images.edit', this);
   }
 
   async run(job: Job): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
     const provider = this.registry.provider(input.provider);
     if (!provider) throw new Error(`provider ${input.provider} is no longer loaded`);
+    const request = { ...input, format: input.format as ImageFormat };
+    const sources = input.sources ? await this.loadSources(input.sources) : null;
     let rendered;
     try {
-      rendered = await provider.plugin.generate({ ...input, format: input.format as ImageFormat }, {});
+      rendered = sources ? await provider.plugin.edit({ ...request, images: sources }, {}) : await provider.plugin.generate(request, {});
     } catch (err) {
       throw new TransientJobError('provider_unavailable', `${provider.metadata.name} failed: ${(err as Error).message}`);
     }
@@ -36,6 +39,16 @@ export class GenerateHandler implements JobHandler, OnModuleInit {
         prompt: input.prompt, style: input.style ?? null, provider: input.provider, model: input.model, seed: out.seed, createdBy: job.createdBy,
       }));
     }
-    return { images, cost: (provider.metadata.pricing.generate ?? 1) * input.n };
+    // The sources served their purpose; a retry after a failure still finds them.
+    await Promise.all((input.sources ?? []).map((s) => this.files.delete(s.storageKey)));
+    return { images, cost: (provider.metadata.pricing[sources ? 'edit' : 'generate'] ?? 1) * input.n };
+  }
+
+  private async loadSources(sources: NonNullable<GenerationInput['sources']>) {
+    return Promise.all(sources.map(async (s) => {
+      const data = await this.files.get(s.storageKey);
+      if (!data) throw new Error(`source ${s.storageKey} is missing`);
+      return { data, mimeType: s.mimeType };
+    }));
   }
 }

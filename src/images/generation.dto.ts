@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
@@ -86,7 +87,7 @@ export class JobErrorDto {
 
 export class JobDto {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['images.generate'] }) type!: string;
+  @ApiProperty({ enum: ['images.generate', 'images.edit'] }) type!: string;
   @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
   @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
   @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
@@ -129,4 +130,30 @@ export class GalleryPageDto {
 export class JobPageDto {
   @ApiProperty({ type: [JobDto] }) data!: JobDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class SourceImageDto {
+  @ApiPropertyOptional({ description: 'The image as base64 (no data: prefix)' })
+  @IsOptional()
+  @IsString()
+  data?: string;
+
+  @ApiPropertyOptional({ example: 'image/png', description: 'With data: image/png, image/jpeg, image/webp or image/avif' })
+  @IsOptional()
+  @IsIn(['image/png', 'image/jpeg', 'image/webp', 'image/avif'])
+  mimeType?: string;
+
+  @ApiPropertyOptional({ description: 'Instead of data: an image of your gallery' })
+  @IsOptional()
+  @IsUUID()
+  imageId?: string;
+}
+
+export class EditCreateDto extends GenerationCreateDto {
+  @ApiProperty({ type: [SourceImageDto], description: '1 or 2 source images; two are blended' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => SourceImageDto)
+  images!: SourceImageDto[];
 }

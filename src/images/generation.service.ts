@@ -9,7 +9,10 @@ import { JobRunner } from '../jobs/job-runner';
 import { JobsService } from '../jobs/jobs.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import { PluginRegistry } from '../plugins/plugin-registry';
-import type { GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import sharp from 'sharp';
+import { FileStore } from '../storage/file-store';
+import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
+import { ImagesRepository } from './images.repository';
 
 const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
 const MAX_WAIT_SECONDS = 60;
@@ -26,7 +29,16 @@ export interface GenerationInput {
   format: string;
   n: number;
   seed: number;
+  /** Edits: the sources, stored encrypted until the job succeeds. */
+  sources?: { storageKey: string; mimeType: string }[];
 }
+
+const MAX_SOURCES = 2;
+/** Bounds checked before anything is decoded or queued. */
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+const MAX_SOURCE_PIXELS = 40_000_000;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif', heif: 'image/avif' };
 
 /** Checks a generation request against the provider and the plan, reserves its price and queues it. */
 @Injectable()
@@ -38,14 +50,36 @@ export class GenerationService {
     private readonly credits: CreditsService,
     private readonly runner: JobRunner,
     private readonly jobs: JobsService,
+    private readonly images: ImagesRepository,
+    private readonly files: FileStore,
   ) {}
 
-  async create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+  create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+    return this.submit(auth, dto, waitSeconds);
+  }
+
+  /** An edit is a generation with 1 or 2 source images, checked and stored before the job is queued. */
+  async edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+    if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
+    const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(auth.orgId!, s, i)));
+    return this.submit(auth, dto, waitSeconds, sources);
+  }
+
+  private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
     const orgId = auth.orgId!;
-    const input = await this.resolve(auth, dto);
+    const operation = sources ? 'edit' : 'generate';
+    const input = await this.resolve(auth, dto, operation);
     const provider = this.registry.provider(input.provider)!;
-    const price = (provider.metadata.pricing.generate ?? 1) * input.n;
-    const job = Object.assign(new Job(), { orgId, type: 'images.generate' as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null });
+    const price = (provider.metadata.pricing[operation] ?? 1) * input.n;
+    const job = Object.assign(new Job(), { orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null });
+    if (sources) {
+      input.sources = [];
+      for (const [i, s] of sources.entries()) {
+        const storageKey = `sources/${orgId}/${job.id}-${i}`;
+        await this.files.put(storageKey, s.data);
+        input.sources.push({ storageKey, mimeType: s.mimeType });
+      }
+    }
     const reservation = await this.credits.reserve(orgId, price, job.id, `${input.n} image(s) with ${input.provider}/${input.model}`, [job]);
     this.runner.kick();
     if (waitSeconds > 0) {
@@ -56,11 +90,32 @@ export class GenerationService {
     return { accepted: { id: job.id, status: 'queued', estimatedTime: Math.max(1, input.n), creditsBalance: reservation.creditsBalance } };
   }
 
-  private async resolve(auth: RequestAuth, dto: GenerationCreateDto): Promise<GenerationInput> {
+  private async sourceBytes(orgId: string, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {
+    let data: Buffer | null;
+    if (source.imageId) {
+      const image = await this.images.getInOrg(orgId, source.imageId);
+      data = image ? await this.files.get(image.storageKey) : null;
+      if (!data) throw AppError.notFound(`Source image ${index}`);
+    } else {
+      const text = (source.data ?? '').replace(/\s/g, '');
+      if (!text || text.length % 4 !== 0 || !BASE64.test(text)) throw new AppError('invalid_base64', `images[${index}].data is not valid base64`, { index });
+      if ((text.length / 4) * 3 > MAX_SOURCE_BYTES) throw new AppError('payload_too_large', `images[${index}] is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, { index });
+      data = Buffer.from(text, 'base64');
+    }
+    try {
+      const meta = await sharp(data, { limitInputPixels: MAX_SOURCE_PIXELS }).metadata();
+      if (!meta.width || !meta.height || meta.width * meta.height > MAX_SOURCE_PIXELS) throw new Error('too many pixels');
+      return { data, mimeType: MIME[meta.format ?? ''] ?? 'application/octet-stream' };
+    } catch {
+      throw new AppError('unprocessable_image', `images[${index}] is not an image we can read (PNG, JPEG, WebP or AVIF, at most ${MAX_SOURCE_PIXELS / 1e6} megapixels)`, { index });
+    }
+  }
+
+  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<GenerationInput> {
     const providerId = dto.provider ?? 'aura';
     const provider = this.registry.provider(providerId);
     const available = () => this.registry.listProviders().flatMap((p) => p.metadata.models.map((m) => `${p.metadata.id}/${m.id}`));
-    if (!provider || !provider.metadata.operations.includes('generate')) {
+    if (!provider || !provider.metadata.operations.includes(operation)) {
       throw new AppError('invalid_model', `Unknown provider "${providerId}"`, { available: available() });
     }
     const model = dto.model ?? provider.metadata.models[0]?.id;

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { CursorQueryDto } from '../common/pagination';
-import { GalleryImageDto, GalleryPageDto, GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import { EditCreateDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
 
@@ -28,13 +28,32 @@ export class ImagesController {
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAcceptedDto | JobDto> {
-    const result = await this.generation.create(auth, dto, waitSeconds(prefer));
+    return this.answer(reply, prefer, await this.generation.create(auth, dto, waitSeconds(prefer)));
+  }
+
+  /** 200 with the job when it finished within Prefer: wait, else 202 with where to poll. */
+  private answer(reply: FastifyReply, prefer: string | undefined, result: { finished: JobDto } | { accepted: JobAcceptedDto }): JobAcceptedDto | JobDto {
     if ('finished' in result) {
       void reply.status(200).header('preference-applied', `wait=${waitSeconds(prefer)}`);
       return result.finished;
     }
     void reply.status(202);
     return result.accepted;
+  }
+
+  @Post('edits')
+  @RequireScope('images:edit')
+  @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
+  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
+  @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })
+  async createEdit(
+    @Auth() auth: RequestAuth,
+    @Body() dto: EditCreateDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobAcceptedDto | JobDto> {
+    return this.answer(reply, prefer, await this.generation.edit(auth, dto, waitSeconds(prefer)));
   }
 
   @Get()

@@ -3,7 +3,8 @@ import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 
 export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
-export type JobType = 'images.generate';
+export const JOB_TYPES = ['images.generate', 'images.edit'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
 
 export interface JobError {
   code: string;

@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
+import { JOB_TYPES, type JobType } from './job.entity';
 
 export class JobQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ enum: ['images.generate'] })
+  @ApiPropertyOptional({ enum: JOB_TYPES })
   @IsOptional()
-  @IsIn(['images.generate'])
-  type?: 'images.generate';
+  @IsIn(JOB_TYPES)
+  type?: JobType;
 
   @ApiPropertyOptional({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] })
   @IsOptional()

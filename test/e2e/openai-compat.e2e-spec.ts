@@ -19,7 +19,7 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
   afterAll(() => t.close());
 
   it('generates with b64_json', async () => {
-    const res = await client.images.generate({ model: 'aura', prompt: 'a red fox in autumn', size: '256x256', n: 2, response_format: 'b64_json' });
+    const res = (await client.images.generate({ model: 'aura', prompt: 'a red fox in autumn', size: '256x256', n: 2, response_format: 'b64_json' })) as OpenAI.ImagesResponse;
     expect(res.data).toHaveLength(2);
     const meta = await sharp(Buffer.from(res.data![0].b64_json!, 'base64')).metadata();
     expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({ width: 256, height: 256, format: 'png' });
@@ -27,7 +27,7 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
   });
 
   it('generates with a url the caller can download, in the asked format', async () => {
-    const res = await client.images.generate({ model: 'aura', prompt: 'blue calm', size: '512x512', output_format: 'webp' } as OpenAI.ImageGenerateParams);
+    const res = (await client.images.generate({ model: 'aura', prompt: 'blue calm', size: '512x512', output_format: 'webp' })) as OpenAI.ImagesResponse;
     const url = res.data![0].url!;
     const download = await fetch(url.replace('http://localhost:3000', (client.baseURL as string).replace('/v1', '')));
     expect(download.headers.get('content-type')).toBe('image/webp');

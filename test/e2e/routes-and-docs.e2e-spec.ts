@@ -24,6 +24,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/credits/packs': 'credits:read',
   'GET /api/v1/files/:token': 'public (unthrottled)',
   'GET /api/v1/images': 'images:read',
+  'POST /api/v1/images/edits': 'images:edit',
   'POST /api/v1/images/generations': 'images:generate',
   'DELETE /api/v1/images/:imageId': 'images:generate',
   'GET /api/v1/images/:imageId': 'images:read',
@@ -167,7 +168,7 @@ describe('routes, OpenAPI and operations', () => {
     expect(method.body.error).toMatchObject({ code: 'method_not_allowed', allowed: ['GET'] });
     expect(method.headers.allow).toBe('GET');
 
-    const tooBig = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(JSON.stringify({ email: 'x'.repeat(2_000_000) })).expect(413);
+    const tooBig = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(JSON.stringify({ email: 'x'.repeat(31 * 1024 * 1024) })).expect(413);
     expect(tooBig.body.error.code).toBe('payload_too_large');
   });
 });

@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   invalid_json: 400,
   invalid_token: 400,
   invalid_model: 400,
+  invalid_base64: 400,
+  too_many_images: 400,
   weak_password: 400,
   missing_api_key: 401,
   invalid_api_key: 401,

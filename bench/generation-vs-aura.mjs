@@ -1,0 +1,435 @@
+// What does the platform cost on top of rendering? Generations per second through Darkroom's HTTP API
+// (submit with Prefer: wait, to completed job) against the aura renderer called directly, with the
+// same inputs and the same number in flight. See bench/README.md.
+//
+//   npm run build && node bench/generation-vs-aura.mjs
+//   BENCH_GENERATIONS=500 node bench/generation-vs-aura.mjs
+//
+// The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
+// of its own, as the server does, and the client's work is not counted against it.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH_DIR, '..');
+const MAIN = join(ROOT, 'dist/src/main.js');
+const AURA_RENDER = join(ROOT, 'dist/plugins/providers/aura/render.js');
+const CONFIG_DIR = join(BENCH_DIR, 'generation-config');
+const HOST = '127.0.0.1';
+const BARE_FLAG = '--bare-aura-renders';
+
+const IN_FLIGHT = 8; // = jobs.concurrency in bench/generation-config/default.yaml
+const WARMUP = 16; // generations / renders run first and thrown away (JIT, caches, connections)
+const SIZE = 256;
+const STYLE = 'digital-art';
+const WAIT_SECONDS = 60; // Prefer: wait=60, the most the API allows
+// Must match bench/generation-config/plans.yaml: checked against x-ratelimit-limit before measuring.
+const WORK_PER_MINUTE = 100_000_000;
+const TARGET_RATIO = 80;
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const MAIL_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 15_000; // setup calls; argon2 hashing makes register and login slow-ish
+const GENERATION_TIMEOUT_MS = (WAIT_SECONDS + 15) * 1000; // one submit (it may wait the full 60 s)
+const POLL_MS = 50; // only if a submit answers 202; short, so polling does not stretch the figure
+const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
+const PASSWORD = 'bench-correct-horse-battery-staple-42';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function parseCount(raw) {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+    console.error(`BENCH_GENERATIONS must be a whole number between 1 and 100000, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** The same inputs on both sides: measured item i is prompt "bench i" with seed i. */
+const inputs = (i, warmup) => ({ prompt: `${warmup ? 'warm-up' : 'bench'} ${i}`, seed: i });
+
+/**
+ * Runs task(0..count-1) with `inFlight` at a time; returns the wall time from the first start to the
+ * last completion and each task's own duration. The first failure rejects (the caller ends the run).
+ */
+async function runPool(count, inFlight, task) {
+  const latencies = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t = performance.now();
+      await task(i);
+      latencies.push(performance.now() - t);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  return { seconds: (performance.now() - start) / 1000, latencies };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bare side: the child process. Prints one line, `RESULT {json}`, and exits.
+
+async function bareChild(count) {
+  // The compiled renderer is CommonJS; the exact code the server's aura provider runs.
+  const { renderGeneration } = createRequire(import.meta.url)(AURA_RENDER);
+  const render = async (i, warmup) => {
+    const { prompt, seed } = inputs(i, warmup);
+    const png = await renderGeneration({ prompt, negativePrompt: undefined, style: STYLE, width: SIZE, height: SIZE, format: 'png', seed });
+    if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`render ${i} did not produce a PNG`);
+  };
+  await runPool(WARMUP, IN_FLIGHT, (i) => render(i, true));
+  const result = await runPool(count, IN_FLIGHT, (i) => render(i, false));
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Parent: child processes, Darkroom setup, the HTTP side, the report. Helpers as in bench/me-vs-bare.mjs.
+
+/** A node child process whose output is kept (last lines, for error reports) and can be waited on. */
+class Child {
+  static all = new Set();
+
+  constructor(name, args, env) {
+    this.name = name;
+    this.tail = [];
+    this.listeners = new Set();
+    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.on('error', (err) => this.onLine(`[spawn error] ${err.message}`));
+    this.exited = new Promise((res) => this.proc.once('exit', (code, signal) => res({ code, signal })));
+    // Always drain both pipes: a child blocked on a full pipe would look like a slow server.
+    for (const stream of [this.proc.stdout, this.proc.stderr]) createInterface({ input: stream }).on('line', (l) => this.onLine(l));
+    Child.all.add(this);
+  }
+
+  get running() {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  onLine(line) {
+    this.tail.push(line);
+    if (this.tail.length > 30) this.tail.shift();
+    for (const listener of this.listeners) listener(line);
+  }
+
+  /** Resolves with the first non-undefined pick(line) of output from now on. */
+  waitFor(what, pick, timeoutMs) {
+    return new Promise((resolvePick, reject) => {
+      const finish = (fn, value) => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        fn(value);
+      };
+      const listener = (line) => {
+        const value = pick(line);
+        if (value !== undefined) finish(resolvePick, value);
+      };
+      const timer = setTimeout(() => finish(reject, new Error(`${this.name}: no ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+      this.listeners.add(listener);
+      void this.exited.then(() => finish(reject, new Error(`${this.name} exited while waiting for ${what}\n${this.lastOutput()}`)));
+    });
+  }
+
+  async stop() {
+    if (this.running) {
+      this.proc.kill('SIGTERM');
+      const timedOut = await Promise.race([this.exited.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
+      if (timedOut && this.running) {
+        console.error(`${this.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it`);
+        this.proc.kill('SIGKILL');
+      }
+    }
+    const result = await this.exited;
+    Child.all.delete(this);
+    return result;
+  }
+
+  lastOutput() {
+    return this.tail.length ? `last output of ${this.name}:\n  ${this.tail.join('\n  ')}` : `${this.name} printed nothing`;
+  }
+}
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, HOST);
+  await new Promise((res, rej) => server.once('listening', res).once('error', rej));
+  const { port } = server.address();
+  await new Promise((res) => server.close(res));
+  return port;
+}
+
+/** Only what a node process needs: a stray DATABASE_URL or REDIS_URL in the caller's shell must not leak in. */
+function baseEnv() {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+}
+
+/** Log level, throttle and job concurrency come from bench/generation-config/default.yaml unless overridden here. */
+function startDarkroom(name, port, dataDir, extraEnv = {}) {
+  // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the server to dir, to see where time goes.
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
+  return new Child(name, [...profile, MAIN], {
+    ...baseEnv(),
+    PORT: String(port),
+    HOST, // loopback whatever the YAML says
+    PUBLIC_URL: `http://${HOST}:${port}`,
+    DATA_DIR: dataDir,
+    CONFIG_DIR,
+    SMTP_URL: '', // mail must go to the log, where the verification token is read from
+    ...extraEnv,
+  });
+}
+
+/** Polls url until it answers 200, failing fast if the child dies. */
+async function waitReady(child, url) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!child.running) throw new Error(`${child.name} exited before it was ready\n${child.lastOutput()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${child.name} not ready at ${url} within ${STARTUP_TIMEOUT_MS / 1000} s\n${child.lastOutput()}`);
+}
+
+/** One JSON API call; returns the status, parsed body and headers. Throws unless the status is expected. */
+async function call(base, method, path, expect, { token, body, headers: extra, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const headers = { ...extra };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  const expected = [expect].flat();
+  if (!expected.includes(res.status)) throw new Error(`${method} ${path}: expected ${expected.join(' or ')}, got ${res.status}: ${text.slice(0, 500)}`);
+  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+/** The verification link from the mail Darkroom logs (pino JSON, info level) when SMTP_URL is unset. */
+function verificationToken(line) {
+  let text = line;
+  try {
+    const entry = JSON.parse(line);
+    text = `${entry.text ?? ''}\n${entry.msg ?? ''}`;
+  } catch {
+    // not JSON: search the raw line
+  }
+  const m = /\/api\/v1\/auth\/verify-email\?token=([A-Za-z0-9._~%-]+)/.exec(text);
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+/**
+ * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
+ * info line). Stops it afterwards: the measured run logs at warn, and the key lives on in dataDir.
+ */
+async function createApiKey(dataDir) {
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const server = startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' });
+  try {
+    await waitReady(server, `${base}/readyz`);
+    const email = `bench-${Date.now()}@example.com`;
+    // Listen before registering: the mail may be logged before the response arrives.
+    const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
+    mailToken.catch(() => {}); // awaited below; avoids an unhandled rejection if register throws first
+    await call(base, 'POST', '/api/v1/auth/register', 201, { body: { email, password: PASSWORD, name: 'Bench' } });
+    await call(base, 'POST', '/api/v1/auth/verify-email', 200, { body: { token: await mailToken } });
+    const { accessToken } = (await call(base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } })).json;
+    const me = (await call(base, 'GET', '/api/v1/me', 200, { token: accessToken })).json;
+    const orgId = me.currentOrganization?.id;
+    if (!orgId) throw new Error(`GET /api/v1/me has no currentOrganization.id: ${JSON.stringify(me)}`);
+    const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, {
+      token: accessToken,
+      body: { name: 'bench', scopes: ['images:generate', 'jobs:read'] },
+    })).json;
+    if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
+    return key.secret;
+  } catch (err) {
+    err.message += `\n${server.lastOutput()}`;
+    throw err;
+  } finally {
+    const { code, signal } = await server.stop();
+    if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
+  }
+}
+
+const TERMINAL = ['completed', 'failed', 'canceled'];
+
+/**
+ * One generation through the API, submit to completed job. Normally the submit itself answers 200
+ * with the finished job (Prefer: wait); a 202 is polled to the end. Anything but a completed job with
+ * one PNG output throws.
+ */
+async function generate(base, apiKey, i, warmup, stats) {
+  const { prompt, seed } = inputs(i, warmup);
+  const submit = await call(base, 'POST', '/api/v1/images/generations', [200, 202], {
+    token: apiKey,
+    headers: { prefer: `wait=${WAIT_SECONDS}` },
+    body: { prompt, size: `${SIZE}x${SIZE}`, style: STYLE, seed },
+    timeoutMs: GENERATION_TIMEOUT_MS,
+  });
+  if (stats.rateLimit === undefined) stats.rateLimit = submit.headers.get('x-ratelimit-limit');
+  let job = submit.json;
+  if (submit.status === 202) {
+    stats.accepted += 1;
+    const until = Date.now() + GENERATION_TIMEOUT_MS;
+    while (!TERMINAL.includes(job.status)) {
+      if (Date.now() > until) throw new Error(`job ${job.id} (${prompt}) still ${job.status} after ${GENERATION_TIMEOUT_MS / 1000} s of polling`);
+      await sleep(POLL_MS);
+      job = (await call(base, 'GET', `/api/v1/jobs/${job.id}`, 200, { token: apiKey })).json;
+    }
+  }
+  if (job.status !== 'completed') throw new Error(`job ${job.id} (${prompt}) ended ${job.status}: ${JSON.stringify(job.error)}`);
+  const out = job.outputs ?? [];
+  if (out.length !== 1 || out[0].format !== 'png' || out[0].width !== SIZE || out[0].height !== SIZE) {
+    throw new Error(`job ${job.id} (${prompt}) completed with unexpected outputs: ${JSON.stringify(out)}`);
+  }
+}
+
+async function measureDarkroom(dataDir, apiKey, count) {
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const server = startDarkroom('darkroom', port, dataDir);
+  try {
+    await waitReady(server, `${base}/readyz`);
+    const stats = { accepted: 0, rateLimit: undefined };
+    process.stdout.write(`darkroom HTTP API: warm-up ${WARMUP}, `);
+    await runPool(WARMUP, IN_FLIGHT, (i) => generate(base, apiKey, i, true, stats));
+    if (stats.rateLimit !== String(WORK_PER_MINUTE)) {
+      throw new Error(`x-ratelimit-limit is ${stats.rateLimit}, expected ${WORK_PER_MINUTE}: is bench/generation-config/plans.yaml in use?`);
+    }
+    stats.accepted = 0;
+    process.stdout.write(`measuring ${count} ... `);
+    const result = await runPool(count, IN_FLIGHT, (i) => generate(base, apiKey, i, false, stats));
+    console.log(`${(count / result.seconds).toFixed(1)} generations/s`);
+    // A 202 means the job outlived Prefer: wait=60; the figure still counts it (polled to the end).
+    if (stats.accepted) console.log(`  note: ${stats.accepted} submit(s) answered 202 and were polled to completion`);
+    return result;
+  } catch (err) {
+    err.message += `\n${server.lastOutput()}`;
+    throw err;
+  } finally {
+    const { code, signal } = await server.stop();
+    if (code !== 0) console.error(`note: darkroom exited with ${signal ?? `code ${code}`}`);
+  }
+}
+
+async function measureBare(count, timeoutMs) {
+  process.stdout.write(`bare aura renders: warm-up ${WARMUP}, measuring ${count} ... `);
+  const child = new Child('bare aura renders', [fileURLToPath(import.meta.url), BARE_FLAG], { ...baseEnv(), BENCH_GENERATIONS: String(count) });
+  const result = await child.waitFor('result', (line) => (line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined), timeoutMs);
+  // It exits by itself after the result line; the run's deadline covers a child that does not.
+  const { code, signal } = await child.exited;
+  Child.all.delete(child);
+  if (code !== 0) throw new Error(`bare aura renders exited with ${signal ?? `code ${code}`}\n${child.lastOutput()}`);
+  console.log(`${(count / result.seconds).toFixed(1)} renders/s`);
+  return result;
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function printReport(count, rows) {
+  const header = ['', 'generations/s', 'seconds', 'p50 ms', 'p99 ms'];
+  const lines = [
+    header,
+    ...rows.map(([name, r]) => [name, (count / r.seconds).toFixed(1), r.seconds.toFixed(2), percentile(r.latencies, 50).toFixed(0), percentile(r.latencies, 99).toFixed(0)]),
+  ];
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const fmt = (l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(`\n${fmt(lines[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines.slice(1)) console.log(fmt(l));
+
+  const [bare, dark] = rows.map(([, r]) => r);
+  const ratio = (bare.seconds / dark.seconds) * 100; // same count, so the ratio of rates
+  console.log(`\ndarkroom / bare: ${ratio.toFixed(1)}%   aim: >= ${TARGET_RATIO}% of bare  (${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+  console.log(`\nratio: ${ratio.toFixed(1)}% of bare aura renders/s (N=${count}, ${IN_FLIGHT} in flight)`);
+}
+
+let tmp; // the temporary DATA_DIR; removed however the run ends
+
+async function cleanUp() {
+  await Promise.all([...Child.all].map((c) => c.stop()));
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+}
+
+async function main(count, deadlineMs) {
+  if (!existsSync(MAIN) || !existsSync(AURA_RENDER)) throw new Error(`${MAIN} or ${AURA_RENDER} not found: run \`npm run build\` first`);
+  console.log(`node ${process.version}, ${availableParallelism()} cores; ${count} generations of ${SIZE}x${SIZE} ${STYLE} PNG, ${IN_FLIGHT} in flight, after ${WARMUP} warm-up\n`);
+  tmp = await mkdtemp(join(tmpdir(), 'darkroom-bench-gen-'));
+  try {
+    const dataDir = join(tmp, 'data');
+    console.log('setting up: register, verify email, log in, create API key ...');
+    const apiKey = await createApiKey(dataDir);
+    // One side after the other, never together: they share the same cores.
+    const bare = await measureBare(count, deadlineMs);
+    const dark = await measureDarkroom(dataDir, apiKey, count);
+    printReport(count, [
+      ['bare aura renders (child process, direct calls)', bare],
+      ['darkroom HTTP API (submit to completed)', dark],
+    ]);
+  } finally {
+    await cleanUp();
+  }
+}
+
+async function parent() {
+  const count = parseCount(process.env.BENCH_GENERATIONS ?? '200');
+  // Hard ceiling for the whole run, so a hung child can never keep it going: setup plus a generous
+  // half second per generation per side (a 256x256 render takes tens of milliseconds).
+  const deadlineMs = 180_000 + 2 * (WARMUP + count) * 500;
+  let aborting = false;
+  const abort = async (why) => {
+    if (aborting) return;
+    aborting = true;
+    console.error(`\n${why}; stopping child processes`);
+    await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
+    process.exit(1);
+  };
+  setTimeout(() => abort(`gave up after ${deadlineMs / 1000} s`), deadlineMs).unref();
+  process.once('SIGINT', () => abort('interrupted'));
+  process.once('SIGTERM', () => abort('terminated'));
+  // Last resort (e.g. an unexpected crash): never leave a child running.
+  process.on('exit', () => {
+    for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
+  });
+  try {
+    await main(count, deadlineMs);
+    process.exit(0);
+  } catch (err) {
+    console.error(`\nbenchmark failed: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[2] === BARE_FLAG) {
+  try {
+    await bareChild(parseCount(process.env.BENCH_GENERATIONS));
+  } catch (err) {
+    console.error(`bare aura renders failed: ${err.stack ?? err}`);
+    process.exit(1);
+  }
+} else {
+  await parent();
+}
