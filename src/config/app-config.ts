@@ -29,7 +29,7 @@ export interface AppConfig {
   };
   throttle: { publicPerMinute: number; redisKeyPrefix: string };
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
-  files: { linkTtlSeconds: number };
+  files: { linkTtlSeconds: number; retentionDays: number };
   plugins: { providers: string[]; channels: string[] };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;

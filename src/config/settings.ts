@@ -42,6 +42,7 @@ export const SETTINGS: Setting[] = [
   { path: 'jobs.leaseSeconds', env: 'JOB_LEASE_SECONDS', kind: 'int', min: 1, max: 3600 },
   { path: 'jobs.maxAttempts', env: 'JOB_MAX_ATTEMPTS', kind: 'int', min: 1, max: 10 },
   { path: 'files.linkTtlSeconds', env: 'FILE_LINK_TTL_SECONDS', kind: 'int', min: 60, max: 2_592_000 },
+  { path: 'files.retentionDays', env: 'IMAGE_RETENTION_DAYS', kind: 'int', min: 0, max: 36_500 },
   { path: 'plugins.providers', env: 'PROVIDER_PLUGINS', kind: 'list' },
   { path: 'plugins.channels', env: 'CHANNEL_PLUGINS', kind: 'list' },
   { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },

@@ -24,6 +24,10 @@ export class ImagesRepository {
     return { rows, total };
   }
 
+  olderThan(cutoff: Date, limit: number): Promise<Image[]> {
+    return this.em.fork().find(Image, { createdAt: { $lt: cutoff } }, { orderBy: { createdAt: 'asc' }, limit });
+  }
+
   async remove(image: Image): Promise<void> {
     await this.em.fork().nativeDelete(Image, { id: image.id });
   }

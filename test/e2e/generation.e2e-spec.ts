@@ -127,3 +127,23 @@ describe('image generation on a small balance', () => {
     }
   });
 });
+
+describe('image retention', () => {
+  it('purges images older than IMAGE_RETENTION_DAYS, with their files', async () => {
+    const t = await startTestApp({ IMAGE_RETENTION_DAYS: '7' });
+    try {
+      const user = await signUp(t);
+      const key = (await createKey(t, user.accessToken, user.orgId, { name: 'r', scopes: SCOPES })).secret;
+      const job = await t.http().post('/api/v1/images/generations').set({ ...bearer(key), prefer: 'wait=30' }).send({ prompt: 'old', size: '256x256' }).expect(200);
+      const id = job.body.outputs[0].id;
+      const { RetentionTask } = await import('../../src/images/retention.task');
+      const task = t.app.get(RetentionTask);
+      expect(await task.purge(new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+      expect(await task.purge(new Date(Date.now() + 8 * 86_400_000))).toBe(1);
+      await t.http().get(`/api/v1/images/${id}`).set(bearer(key)).expect(404);
+      await t.http().get(new URL(job.body.outputs[0].url).pathname).expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
