@@ -8,7 +8,7 @@
 // The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
 // of its own, as the server does, and the client's work is not counted against it.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -89,8 +89,10 @@ async function bareChild(count) {
     if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`render ${i} did not produce a PNG`);
   };
   await runPool(WARMUP, IN_FLIGHT, (i) => render(i, true));
+  const cpuBefore = process.cpuUsage();
   const result = await runPool(count, IN_FLIGHT, (i) => render(i, false));
-  console.log(`RESULT ${JSON.stringify(result)}`);
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(`RESULT ${JSON.stringify({ ...result, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -156,6 +158,20 @@ class Child {
 
   lastOutput() {
     return this.tail.length ? `last output of ${this.name}:\n  ${this.tail.join('\n  ')}` : `${this.name} printed nothing`;
+  }
+}
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc; null where there is
+ * no /proc. The /proc tick is USER_HZ, 100 on Linux. Together with the wall time this tells whether
+ * a side was short of CPU or stalled (cores left idle).
+ */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15)
+  } catch {
+    return null;
   }
 }
 
@@ -319,7 +335,10 @@ async function measureDarkroom(dataDir, apiKey, count) {
     }
     stats.accepted = 0;
     process.stdout.write(`measuring ${count} ... `);
+    const cpuBefore = cpuSecondsOf(server.proc.pid);
     const result = await runPool(count, IN_FLIGHT, (i) => generate(base, apiKey, i, false, stats));
+    const cpuAfter = cpuSecondsOf(server.proc.pid);
+    result.cpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     console.log(`${(count / result.seconds).toFixed(1)} generations/s`);
     // A 202 means the job outlived Prefer: wait=60; the figure still counts it (polled to the end).
     if (stats.accepted) console.log(`  note: ${stats.accepted} submit(s) answered 202 and were polled to completion`);
@@ -351,10 +370,20 @@ function percentile(values, p) {
 }
 
 function printReport(count, rows) {
-  const header = ['', 'generations/s', 'seconds', 'p50 ms', 'p99 ms'];
+  // CPU columns: the measured process only (server or render child), not this client.
+  const header = ['', 'generations/s', 'seconds', 'p50 ms', 'p99 ms', 'CPU ms each', 'cores busy'];
+  const cpu = (r, f) => (r.cpuSeconds === null ? 'n/a' : f(r.cpuSeconds));
   const lines = [
     header,
-    ...rows.map(([name, r]) => [name, (count / r.seconds).toFixed(1), r.seconds.toFixed(2), percentile(r.latencies, 50).toFixed(0), percentile(r.latencies, 99).toFixed(0)]),
+    ...rows.map(([name, r]) => [
+      name,
+      (count / r.seconds).toFixed(1),
+      r.seconds.toFixed(2),
+      percentile(r.latencies, 50).toFixed(0),
+      percentile(r.latencies, 99).toFixed(0),
+      cpu(r, (s) => ((s * 1000) / count).toFixed(0)),
+      cpu(r, (s) => (s / r.seconds).toFixed(2)),
+    ]),
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const fmt = (l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
@@ -396,8 +425,8 @@ async function main(count, deadlineMs) {
 
 async function parent() {
   const count = parseCount(process.env.BENCH_GENERATIONS ?? '200');
-  // Hard ceiling for the whole run, so a hung child can never keep it going: setup plus a generous
-  // half second per generation per side (a 256x256 render takes tens of milliseconds).
+  // Hard ceiling for the whole run, so a hung child can never keep it going: 3 min for setup plus a
+  // generous half second per generation per side (a 256x256 render takes well under 100 ms of CPU).
   const deadlineMs = 180_000 + 2 * (WARMUP + count) * 500;
   let aborting = false;
   const abort = async (why) => {

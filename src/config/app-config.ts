@@ -30,6 +30,10 @@ export interface AppConfig {
   throttle: { publicPerMinute: number; redisKeyPrefix: string };
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
   files: { linkTtlSeconds: number; retentionDays: number };
+  storage: {
+    driver: 'local' | 's3';
+    s3: { bucket: string; region: string; endpoint: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean; prefix: string };
+  };
   plugins: { providers: string[]; channels: string[] };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;

@@ -123,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (parsed.error) problems.push(parsed.error);
     else setPath(out, s.path, parsed.value);
   }
+  const storage = out.storage as { driver?: string; s3?: { bucket?: string } } | undefined;
+  if (storage?.driver && !['local', 's3'].includes(storage.driver)) problems.push(`STORAGE_DRIVER (storage.driver) must be local or s3, got "${storage.driver}"`);
+  if (storage?.driver === 's3' && !storage.s3?.bucket) problems.push('S3_BUCKET (storage.s3.bucket) is required when STORAGE_DRIVER is s3');
   const plans = parsePlans(readYaml(own('plans.yaml') ?? join(shipped, 'plans.yaml'), problems), problems);
   if (problems.length) throw new ConfigError(problems);
   out.dataDir = resolve(out.dataDir as string);

@@ -12,6 +12,7 @@ import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 import { IdempotencyRepository } from '../jobs/idempotency.repository';
 import { FileStore } from '../storage/file-store';
 import { LocalDiskStorage } from '../storage/local-disk.storage';
+import { S3Storage } from '../storage/s3.storage';
 import { STORAGE_DRIVER } from '../storage/storage-driver';
 import { FilesController } from './files.controller';
 import { GenerateHandler } from './generate.handler';
@@ -28,7 +29,7 @@ import { OpenAiCompatService } from './openai-compat.service';
   imports: [CreditsModule, OrgsModule, AuthModule],
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
-    { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalDiskStorage(config.dataDir) },
+    { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],

@@ -63,24 +63,31 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const shared = options.sharedWith?.config;
   const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'darkroom-test-'));
   const pg = onPostgres && !shared ? await freshPostgres() : null;
-  const config = loadConfig({
-    ...process.env,
-    CONFIG_DIR: options.plansYaml ? configDirWith(options.plansYaml, dataDir) : 'config',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    PUBLIC_REQUESTS_PER_MINUTE: '10000',
-    LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
-    DATABASE_URL: shared?.databaseUrl ?? pg?.url ?? '',
-    ...(onPostgres ? {} : { REDIS_URL: '' }),
-    // Suites run in parallel against one Redis: each app (and the nodes sharing it) counts apart.
-    RATE_LIMIT_KEY_PREFIX: shared?.throttle.redisKeyPrefix ?? `test-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
-    ...env,
-  });
-  const app = await createApp(config).catch(async (err: unknown) => {
+  const cleanUp = async () => {
     await pg?.drop();
     if (!shared) rmSync(dataDir, { recursive: true, force: true });
+  };
+  let config: AppConfig;
+  let app: NestFastifyApplication;
+  try {
+    config = loadConfig({
+      ...process.env,
+      CONFIG_DIR: options.plansYaml ? configDirWith(options.plansYaml, dataDir) : 'config',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      PUBLIC_REQUESTS_PER_MINUTE: '10000',
+      LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
+      DATABASE_URL: shared?.databaseUrl ?? pg?.url ?? '',
+      ...(onPostgres ? {} : { REDIS_URL: '' }),
+      // Suites run in parallel against one Redis: each app (and the nodes sharing it) counts apart.
+      RATE_LIMIT_KEY_PREFIX: shared?.throttle.redisKeyPrefix ?? `test-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      ...env,
+    });
+    app = await createApp(config);
+  } catch (err) {
+    await cleanUp();
     throw err;
-  });
+  }
   await app.getHttpAdapter().getInstance().ready();
   const em = app.get(EntityManager);
   return {
@@ -90,8 +97,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     mailTo: (email) => em.fork().find(OutboxMail, { to: email }, { orderBy: { createdAt: 'desc' } }),
     close: async () => {
       await app.close();
-      await pg?.drop();
-      if (!shared) rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }
