@@ -3,7 +3,6 @@ import { Image } from '../images/image.entity';
 import type { Job } from '../jobs/job.entity';
 import { JobRunner, TransientJobError, type JobHandler, type JobResult } from '../jobs/job-runner';
 import { PluginRegistry } from '../plugins/plugin-registry';
-import type { ImageFormat } from '../plugins/provider-plugin';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
 
@@ -21,11 +20,10 @@ export class GenerateHandler implements JobHandler, OnModuleInit {
     const input = job.input as unknown as GenerationInput;
     const provider = this.registry.provider(input.provider);
     if (!provider) throw new Error(`provider ${input.provider} is no longer loaded`);
-    const request = { ...input, format: input.format as ImageFormat };
     const sources = input.sources ? await this.loadSources(input.sources) : null;
     let rendered;
     try {
-      rendered = sources ? await provider.plugin.edit({ ...request, images: sources }, {}) : await provider.plugin.generate(request, {});
+      rendered = sources ? await provider.plugin.edit({ ...input, images: sources }, {}) : await provider.plugin.generate(input, {});
     } catch (err) {
       throw new TransientJobError('provider_unavailable', `${provider.metadata.name} failed: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@ import { JobRunner } from '../jobs/job-runner';
 import { JobsService } from '../jobs/jobs.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import { PluginRegistry } from '../plugins/plugin-registry';
+import type { GenerateInput } from '../plugins/provider-plugin';
 import sharp from 'sharp';
 import { FileStore } from '../storage/file-store';
 import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
@@ -18,17 +19,9 @@ const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x
 const MAX_WAIT_SECONDS = 60;
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
-export interface GenerationInput {
+/** A job's input: what the provider is asked (the SDK's GenerateInput), which provider, and any sources. */
+export interface GenerationInput extends GenerateInput {
   provider: string;
-  model: string;
-  prompt: string;
-  negativePrompt?: string;
-  style?: string;
-  width: number;
-  height: number;
-  format: string;
-  n: number;
-  seed: number;
   /** Edits: the sources, stored encrypted until the job succeeds. */
   sources?: { storageKey: string; mimeType: string }[];
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 describe('image edits', () => {
   let t: TestApp;
@@ -10,7 +10,7 @@ describe('image edits', () => {
   let key: string;
   let white: string;
   beforeAll(async () => {
-    t = await startTestApp({}, { plansYaml: readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100') });
+    t = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     user = await signUp(t);
     key = (await createKey(t, user.accessToken, user.orgId, { name: 'e', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read'] })).secret;
     white = (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer()).toString('base64');

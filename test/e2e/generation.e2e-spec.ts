@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const SCOPES = ['images:generate', 'images:read', 'jobs:read', 'jobs:cancel', 'credits:read'];
 
@@ -12,7 +12,7 @@ describe('image generation', () => {
   let key: string;
   beforeAll(async () => {
     // The free plan's 5 work requests a minute would throttle this suite; throttling has its own.
-    t = await startTestApp({}, { plansYaml: readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100') });
+    t = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     user = await signUp(t);
     key = (await createKey(t, user.accessToken, user.orgId, { name: 'gen', scopes: SCOPES })).secret;
   });

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 describe('Idempotency-Key', () => {
   let t: TestApp;
   let user: TestUser;
   let key: string;
   beforeAll(async () => {
-    t = await startTestApp({}, { plansYaml: readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100') });
+    t = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     user = await signUp(t);
     key = (await createKey(t, user.accessToken, user.orgId, { name: 'i', scopes: ['images:generate', 'jobs:read', 'credits:read'] })).secret;
   });

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, signUp } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 describe('OpenAI-compatible images API, driven by the official openai SDK', () => {
   let t: TestApp;
   let client: OpenAI;
   beforeAll(async () => {
-    t = await startTestApp({}, { plansYaml: readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100') });
+    t = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as { port: number };
     const user = await signUp(t);

@@ -1,40 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-
-/** Starts `src/main.ts` as `npm start` would (from source) and resolves with its port. */
-function startServer(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', REDIS_URL: '', CONFIG_DIR: 'config', PUBLIC_REQUESTS_PER_MINUTE: '1000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 40_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(m[1]), output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+import { startServerProcess } from '../support/server-process';
 
 describe('graceful shutdown', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-shutdown-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('finishes requests in flight on SIGTERM, then exits 0', async () => {
-    const { child, port, output } = await startServer(dataDir);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, port, output, exited } = await startServerProcess({ DATA_DIR: dataDir, PUBLIC_REQUESTS_PER_MINUTE: '1000' });
     // Registration hashes a password with argon2 (tens of ms each), so many are still running at SIGTERM.
     const inFlight = Array.from({ length: 80 }, (_, i) =>
       fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {

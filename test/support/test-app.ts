@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/core';
@@ -101,3 +101,6 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     },
   };
 }
+
+/** The shipped plans with the free plan's 5 work requests a minute raised, for suites that create a lot of work. */
+export const plansWithMoreWork = (): string => readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100');
