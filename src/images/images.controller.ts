@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
@@ -7,6 +7,7 @@ import { CursorQueryDto } from '../common/pagination';
 import { EditCreateDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
+import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 
 /** `Prefer: wait=N` (RFC 7240): wait up to N seconds for the job to finish. */
 const waitSeconds = (prefer?: string) => Number(/(?:^|[,;\s])wait=(\d+)/.exec(prefer ?? '')?.[1] ?? 0);
@@ -18,6 +19,7 @@ export class ImagesController {
 
   @Post('generations')
   @RequireScope('images:generate')
+  @UseInterceptors(IdempotencyInterceptor)
   @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
   @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
@@ -43,6 +45,7 @@ export class ImagesController {
 
   @Post('edits')
   @RequireScope('images:edit')
+  @UseInterceptors(IdempotencyInterceptor)
   @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
   @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })

@@ -6,7 +6,6 @@ import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { OrgsModule } from '../orgs/orgs.module';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module';
 import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 import { IdempotencyRepository } from '../jobs/idempotency.repository';
@@ -30,8 +29,7 @@ import { OpenAiCompatService } from './openai-compat.service';
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-    IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}

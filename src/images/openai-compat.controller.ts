@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 import { OpenAiCompatService } from './openai-compat.service';
+import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 
 /** OpenAI's images API shape, so the official `openai` SDK works with only a baseURL change. */
 @ApiTags('OpenAI-compatible')
@@ -14,6 +15,7 @@ export class OpenAiCompatController {
   @Post('generations')
   @HttpCode(200)
   @RequireScope('images:generate')
+  @UseInterceptors(IdempotencyInterceptor)
   @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
   @ApiOperation({ summary: 'OpenAI-compatible image generation (synchronous, up to 60 s)' })
   @ApiOkResponse({ type: OpenAiImagesResponseDto })

@@ -14,7 +14,8 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  * `Idempotency-Key` on requests that create work: the first request with a key runs; a repeat with the
  * same body within 24 hours gets the first response again (`Idempotent-Replayed: true`); the same key
  * with another body is 422, and while the first is still running, 409. Keys belong to the organisation.
- * Concurrent requests with one key race for one row, so exactly one of them runs.
+ * Concurrent requests with one key race for one row, so exactly one of them runs. Applied per route
+ * (@UseInterceptors) rather than globally: an interceptor costs every request it wraps.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
