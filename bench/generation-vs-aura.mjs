@@ -7,23 +7,19 @@
 //
 // The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
 // of its own, as the server does, and the client's work is not counted against it.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { baseEnv, Child, freePort, HOST, ROOT, verificationToken, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH_DIR, '..');
 const MAIN = join(ROOT, 'dist/src/main.js');
 const AURA_RENDER = join(ROOT, 'dist/plugins/providers/aura/render.js');
 const CONFIG_DIR = join(BENCH_DIR, 'generation-config');
-const HOST = '127.0.0.1';
 const BARE_FLAG = '--bare-aura-renders';
 
 const IN_FLIGHT = 8; // = jobs.concurrency in bench/generation-config/default.yaml
@@ -98,69 +94,6 @@ async function bareChild(count) {
 // ---------------------------------------------------------------------------------------------------
 // Parent: child processes, Darkroom setup, the HTTP side, the report. Helpers as in bench/me-vs-bare.mjs.
 
-/** A node child process whose output is kept (last lines, for error reports) and can be waited on. */
-class Child {
-  static all = new Set();
-
-  constructor(name, args, env) {
-    this.name = name;
-    this.tail = [];
-    this.listeners = new Set();
-    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.on('error', (err) => this.onLine(`[spawn error] ${err.message}`));
-    this.exited = new Promise((res) => this.proc.once('exit', (code, signal) => res({ code, signal })));
-    // Always drain both pipes: a child blocked on a full pipe would look like a slow server.
-    for (const stream of [this.proc.stdout, this.proc.stderr]) createInterface({ input: stream }).on('line', (l) => this.onLine(l));
-    Child.all.add(this);
-  }
-
-  get running() {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  onLine(line) {
-    this.tail.push(line);
-    if (this.tail.length > 30) this.tail.shift();
-    for (const listener of this.listeners) listener(line);
-  }
-
-  /** Resolves with the first non-undefined pick(line) of output from now on. */
-  waitFor(what, pick, timeoutMs) {
-    return new Promise((resolvePick, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        fn(value);
-      };
-      const listener = (line) => {
-        const value = pick(line);
-        if (value !== undefined) finish(resolvePick, value);
-      };
-      const timer = setTimeout(() => finish(reject, new Error(`${this.name}: no ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
-      this.listeners.add(listener);
-      void this.exited.then(() => finish(reject, new Error(`${this.name} exited while waiting for ${what}\n${this.lastOutput()}`)));
-    });
-  }
-
-  async stop() {
-    if (this.running) {
-      this.proc.kill('SIGTERM');
-      const timedOut = await Promise.race([this.exited.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
-      if (timedOut && this.running) {
-        console.error(`${this.name} did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; killing it`);
-        this.proc.kill('SIGKILL');
-      }
-    }
-    const result = await this.exited;
-    Child.all.delete(this);
-    return result;
-  }
-
-  lastOutput() {
-    return this.tail.length ? `last output of ${this.name}:\n  ${this.tail.join('\n  ')}` : `${this.name} printed nothing`;
-  }
-}
-
 /**
  * CPU seconds (user + system, all threads) a process has used so far, from /proc; null where there is
  * no /proc. The /proc tick is USER_HZ, 100 on Linux. Together with the wall time this tells whether
@@ -173,21 +106,6 @@ function cpuSecondsOf(pid) {
   } catch {
     return null;
   }
-}
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, HOST);
-  await new Promise((res, rej) => server.once('listening', res).once('error', rej));
-  const { port } = server.address();
-  await new Promise((res) => server.close(res));
-  return port;
-}
-
-/** Only what a node process needs: a stray DATABASE_URL or REDIS_URL in the caller's shell must not leak in. */
-function baseEnv() {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
-  return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
 }
 
 /** Log level, throttle and job concurrency come from bench/generation-config/default.yaml unless overridden here. */
@@ -206,23 +124,6 @@ function startDarkroom(name, port, dataDir, extraEnv = {}) {
   });
 }
 
-/** Polls url until it answers 200, failing fast if the child dies. */
-async function waitReady(child, url) {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!child.running) throw new Error(`${child.name} exited before it was ready\n${child.lastOutput()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${child.name} not ready at ${url} within ${STARTUP_TIMEOUT_MS / 1000} s\n${child.lastOutput()}`);
-}
-
 /** One JSON API call; returns the status, parsed body and headers. Throws unless the status is expected. */
 async function call(base, method, path, expect, { token, body, headers: extra, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
   const headers = { ...extra };
@@ -238,19 +139,6 @@ async function call(base, method, path, expect, { token, body, headers: extra, t
   const expected = [expect].flat();
   if (!expected.includes(res.status)) throw new Error(`${method} ${path}: expected ${expected.join(' or ')}, got ${res.status}: ${text.slice(0, 500)}`);
   return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
-}
-
-/** The verification link from the mail Darkroom logs (pino JSON, info level) when SMTP_URL is unset. */
-function verificationToken(line) {
-  let text = line;
-  try {
-    const entry = JSON.parse(line);
-    text = `${entry.text ?? ''}\n${entry.msg ?? ''}`;
-  } catch {
-    // not JSON: search the raw line
-  }
-  const m = /\/api\/v1\/auth\/verify-email\?token=([A-Za-z0-9._~%-]+)/.exec(text);
-  return m ? decodeURIComponent(m[1]) : undefined;
 }
 
 /**
