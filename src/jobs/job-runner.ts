@@ -38,7 +38,7 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly finished = new EventEmitter().setMaxListeners(0);
   private readonly running = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
-  private pumping = false;
+  private pumping: Promise<void> | null = null;
   private stopping = false;
 
   constructor(
@@ -60,15 +60,17 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.kick();
   }
 
+  /** Lets the jobs in hand finish before the database closes; anything not started waits for the next start. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    await this.pumping;
     await Promise.allSettled([...this.running]);
   }
 
   /** Looks for work now (after a job was queued) instead of at the next poll. */
   kick(): void {
-    if (!this.pumping && !this.stopping) void this.pump();
+    if (!this.pumping && !this.stopping) this.pumping = this.pump().finally(() => (this.pumping = null));
   }
 
   /** Resolves when the job finishes or after `ms`, whichever is first. */
@@ -85,7 +87,6 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pump(): Promise<void> {
-    this.pumping = true;
     try {
       while (!this.stopping && this.running.size < this.config.jobs.concurrency) {
         const job = await this.jobs.nextRunnable(new Date());
@@ -95,18 +96,19 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
           continue;
         }
         const leaseUntil = new Date(Date.now() + this.config.jobs.leaseSeconds * 1000);
-        if (!(await this.jobs.claim(job, leaseUntil))) continue;
+        // Claimed just as the node began to stop: leave it; its lease expires and it runs elsewhere or after restart.
+        if (!(await this.jobs.claim(job, leaseUntil)) || this.stopping) continue;
         job.attempts += 1;
-        const run = this.run(job).finally(() => {
-          this.running.delete(run);
-          this.kick();
-        });
+        const run = this.run(job)
+          .catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'job runner error; the lease will bring the job back'))
+          .finally(() => {
+            this.running.delete(run);
+            this.kick();
+          });
         this.running.add(run);
       }
     } catch (err) {
       this.logger.error({ err }, 'job runner could not fetch work');
-    } finally {
-      this.pumping = false;
     }
   }
 
@@ -131,7 +133,8 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
       }
       const error = err instanceof TransientJobError ? { code: err.code, message: err.message } : { code: 'job_failed', message: 'The job failed' };
       if (!(err instanceof TransientJobError)) this.logger.error({ err, jobId: job.id }, 'job failed');
-      await this.fail(job, error);
+      // If even recording the failure fails (database gone), the lease brings the job back later.
+      await this.fail(job, error).catch((failErr: unknown) => this.logger.error({ err: failErr, jobId: job.id }, 'could not record a job failure'));
     } finally {
       this.finished.emit(job.id);
     }
