@@ -14,7 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, Child, freePort, HOST, ROOT, verificationToken, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, freePort, HOST, ROOT, signUpForApiKey, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -32,12 +32,9 @@ const WORK_PER_MINUTE = 100_000_000;
 const TARGET_RATIO = 80;
 
 const STARTUP_TIMEOUT_MS = 60_000;
-const MAIL_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 15_000; // setup calls; argon2 hashing makes register and login slow-ish
 const GENERATION_TIMEOUT_MS = (WAIT_SECONDS + 15) * 1000; // one submit (it may wait the full 60 s)
 const POLL_MS = 50; // only if a submit answers 202; short, so polling does not stretch the figure
 const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
-const PASSWORD = 'bench-correct-horse-battery-staple-42';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -124,23 +121,6 @@ function startDarkroom(name, port, dataDir, extraEnv = {}) {
   });
 }
 
-/** One JSON API call; returns the status, parsed body and headers. Throws unless the status is expected. */
-async function call(base, method, path, expect, { token, body, headers: extra, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-  const headers = { ...extra };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, {
-    method,
-    headers,
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  const expected = [expect].flat();
-  if (!expected.includes(res.status)) throw new Error(`${method} ${path}: expected ${expected.join(' or ')}, got ${res.status}: ${text.slice(0, 500)}`);
-  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
-}
-
 /**
  * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
  * info line). Stops it afterwards: the measured run logs at warn, and the key lives on in dataDir.
@@ -151,22 +131,7 @@ async function createApiKey(dataDir) {
   const server = startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' });
   try {
     await waitReady(server, `${base}/readyz`);
-    const email = `bench-${Date.now()}@example.com`;
-    // Listen before registering: the mail may be logged before the response arrives.
-    const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
-    mailToken.catch(() => {}); // awaited below; avoids an unhandled rejection if register throws first
-    await call(base, 'POST', '/api/v1/auth/register', 201, { body: { email, password: PASSWORD, name: 'Bench' } });
-    await call(base, 'POST', '/api/v1/auth/verify-email', 200, { body: { token: await mailToken } });
-    const { accessToken } = (await call(base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } })).json;
-    const me = (await call(base, 'GET', '/api/v1/me', 200, { token: accessToken })).json;
-    const orgId = me.currentOrganization?.id;
-    if (!orgId) throw new Error(`GET /api/v1/me has no currentOrganization.id: ${JSON.stringify(me)}`);
-    const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, {
-      token: accessToken,
-      body: { name: 'bench', scopes: ['images:generate', 'jobs:read'] },
-    })).json;
-    if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
-    return key.secret;
+    return await signUpForApiKey(server, base, ['images:generate', 'jobs:read']);
   } catch (err) {
     err.message += `\n${server.lastOutput()}`;
     throw err;

@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const HOST = '127.0.0.1';
 const STARTUP_TIMEOUT_MS = 60_000;
+const MAIL_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 15_000; // argon2 hashing makes register and login slow-ish
+const PASSWORD = 'bench-correct-horse-battery-staple-42';
 const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
 
 /** A node child process whose output is kept (last lines, for error reports) and can be waited on. */
@@ -118,4 +121,41 @@ export function verificationToken(line) {
   }
   const m = /\/api\/v1\/auth\/verify-email\?token=([A-Za-z0-9._~%-]+)/.exec(text);
   return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+/** One JSON API call; returns the status, parsed body and headers. Throws unless the status is expected. */
+export async function call(base, method, path, expect, { token, body, headers: extra, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const headers = { ...extra };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  const expected = [expect].flat();
+  if (!expected.includes(res.status)) throw new Error(`${method} ${path}: expected ${expected.join(' or ')}, got ${res.status}: ${text.slice(0, 500)}`);
+  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+/**
+ * Gets an API key the way a user would, from a server logging at info (the verification mail is an
+ * info line): register, verify from the logged link, log in, find the organisation, create the key.
+ */
+export async function signUpForApiKey(server, base, scopes) {
+  const email = `bench-${Date.now()}@example.com`;
+  // Listen before registering: the mail may be logged before the response arrives.
+  const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
+  mailToken.catch(() => {}); // awaited below; avoids an unhandled rejection if register throws first
+  await call(base, 'POST', '/api/v1/auth/register', 201, { body: { email, password: PASSWORD, name: 'Bench' } });
+  await call(base, 'POST', '/api/v1/auth/verify-email', 200, { body: { token: await mailToken } });
+  const { accessToken } = (await call(base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } })).json;
+  const me = (await call(base, 'GET', '/api/v1/me', 200, { token: accessToken })).json;
+  const orgId = me.currentOrganization?.id;
+  if (!orgId) throw new Error(`GET /api/v1/me has no currentOrganization.id: ${JSON.stringify(me)}`);
+  const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, { token: accessToken, body: { name: 'bench', scopes } })).json;
+  if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
+  return key.secret;
 }

@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, Child, freePort, HOST, ROOT, verificationToken, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, freePort, HOST, ROOT, signUpForApiKey, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -23,13 +23,10 @@ const DURATION = parseDuration(process.env.BENCH_DURATION ?? '10');
 // Must match bench/config/plans.yaml: checked against the x-ratelimit-limit header before measuring.
 const READS_PER_MINUTE = 100_000_000;
 const STARTUP_TIMEOUT_MS = 60_000;
-const MAIL_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 15_000; // argon2 hashing makes register and login slow-ish
 const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
 // Hard ceiling for the whole run, so a hung child can never keep it going.
 const DEADLINE_MS = 240_000 + 4 * (WARMUP_SECONDS + DURATION) * 1000;
 
-const PASSWORD = 'bench-correct-horse-battery-staple-42';
 const TARGET_RATIO = 60;
 const TARGET_P99_MS = 5;
 
@@ -58,21 +55,6 @@ function startDarkroom(name, port, dataDir, logLevel) {
   });
 }
 
-async function call(base, method, path, expect, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, {
-    method,
-    headers,
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  if (res.status !== expect) throw new Error(`${method} ${path}: expected ${expect}, got ${res.status}: ${text.slice(0, 500)}`);
-  return { json: text ? JSON.parse(text) : null, headers: res.headers };
-}
-
 /**
  * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
  * info line). Stops it afterwards: info logging of every request would skew the measured run, and the
@@ -84,22 +66,7 @@ async function createApiKey(dataDir) {
   const server = startDarkroom('darkroom (setup)', port, dataDir, 'info');
   try {
     await waitReady(server, `${base}/readyz`);
-    const email = `bench-${Date.now()}@example.com`;
-    // Listen before registering: the mail may be logged before the response arrives.
-    const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
-    mailToken.catch(() => {}); // awaited below; avoids an unhandled rejection if register throws first
-    await call(base, 'POST', '/api/v1/auth/register', 201, { body: { email, password: PASSWORD, name: 'Bench' } });
-    await call(base, 'POST', '/api/v1/auth/verify-email', 200, { body: { token: await mailToken } });
-    const { accessToken } = (await call(base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } })).json;
-    const me = (await call(base, 'GET', '/api/v1/me', 200, { token: accessToken })).json;
-    const orgId = me.currentOrganization?.id;
-    if (!orgId) throw new Error(`GET /api/v1/me has no currentOrganization.id: ${JSON.stringify(me)}`);
-    const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, {
-      token: accessToken,
-      body: { name: 'bench', scopes: ['credits:read', 'keys:read'] },
-    })).json;
-    if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
-    return key.secret;
+    return await signUpForApiKey(server, base, ['credits:read', 'keys:read']);
   } catch (err) {
     err.message += `\n${server.lastOutput()}`;
     throw err;
