@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import type { Image } from '../images/image.entity';
 import { FileStore } from '../storage/file-store';
+import { JobEvents } from './job-events';
 import type { Job, JobError, JobType } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 
@@ -45,6 +46,7 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly jobs: JobsRepository,
     private readonly credits: CreditsService,
     private readonly files: FileStore,
+    private readonly events: JobEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -119,10 +121,11 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const result = await handler.run(job);
       if (await this.jobs.complete(job, result.images, result.cost)) {
         if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
+        this.events.finished(job.id);
       } else {
         // Cancelled while running: the work is thrown away and paid back.
         await Promise.all(result.images.map((i) => this.files.delete(i.storageKey)));
-        await this.jobs.finish(job.id, ['processing'], 'canceled', null);
+        if (await this.jobs.finish(job.id, ['processing'], 'canceled', null)) this.events.finished(job.id);
         if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
       }
     } catch (err) {
@@ -141,8 +144,9 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async fail(job: Job, error: JobError): Promise<void> {
-    if ((await this.jobs.finish(job.id, ['processing', 'queued'], 'failed', error)) && job.reservationId) {
-      await this.credits.release(job.orgId, job.reservationId);
+    if (await this.jobs.finish(job.id, ['processing', 'queued'], 'failed', error)) {
+      if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+      this.events.finished(job.id);
     }
     this.finished.emit(job.id);
   }

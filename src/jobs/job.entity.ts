@@ -18,6 +18,7 @@ export interface JobError {
 @Entity({ tableName: 'jobs' })
 @Index({ properties: ['orgId', 'id'] })
 @Index({ properties: ['status', 'runAfter'] })
+@Index({ properties: ['eventPending', 'finishedAt'] })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -59,6 +60,14 @@ export class Job {
 
   @Property({ type: 'json', nullable: true })
   metadata: Record<string, string> | null = null;
+
+  /** Where to POST the job's final event, signed with the organisation's default webhook secret. */
+  @Property({ type: 'string', length: 2048, nullable: true })
+  webhookUrl: string | null = null;
+
+  /** Set with the final status; cleared once the job's webhook deliveries are written. */
+  @Property({ type: 'boolean' })
+  eventPending: boolean = false;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -55,7 +55,7 @@ export class JobsRepository {
   /** Completes the job with its images, unless it was finished meanwhile (cancelled). */
   async complete(job: Job, images: Image[], cost: number): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
-      const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date() });
+      const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
       if (n !== 1) return false;
       for (const image of images) em.persist(image);
       return true;
@@ -63,7 +63,7 @@ export class JobsRepository {
   }
 
   async finish(jobId: string, from: JobStatus[], status: 'failed' | 'canceled', error: JobError | null): Promise<boolean> {
-    const n = await this.em.fork().nativeUpdate(Job, { id: jobId, status: { $in: from } }, { status, error, finishedAt: new Date() });
+    const n = await this.em.fork().nativeUpdate(Job, { id: jobId, status: { $in: from } }, { status, error, finishedAt: new Date(), eventPending: true });
     return n === 1;
   }
 

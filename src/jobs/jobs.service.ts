@@ -6,13 +6,19 @@ import { CreditsService } from '../credits/credits.service';
 import type { Image } from '../images/image.entity';
 import type { ImageOutputDto, JobDto } from '../images/generation.dto';
 import { FileStore } from '../storage/file-store';
+import { JobEvents } from './job-events';
 import type { Job, JobStatus, JobType } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 
 /** Reading and cancelling jobs. Publishable keys see only the jobs they created. */
 @Injectable()
 export class JobsService {
-  constructor(private readonly jobs: JobsRepository, private readonly files: FileStore, private readonly credits: CreditsService) {}
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly files: FileStore,
+    private readonly credits: CreditsService,
+    private readonly events: JobEvents,
+  ) {}
 
   async get(auth: RequestAuth, id: string): Promise<JobDto> {
     const job = await this.require(auth, id);
@@ -32,6 +38,7 @@ export class JobsService {
     const job = await this.require(auth, id);
     if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
       if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+      this.events.finished(job.id);
     } else if (job.status === 'processing') {
       await this.jobs.requestCancel(job.id);
     } else if (job.status !== 'canceled') {

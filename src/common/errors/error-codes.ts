@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   invalid_model: 400,
   invalid_base64: 400,
   too_many_images: 400,
+  url_not_allowed: 400,
   weak_password: 400,
   missing_api_key: 401,
   invalid_api_key: 401,
