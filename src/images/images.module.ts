@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
-import { JobEvents } from '../jobs/job-events';
+import { JobEventsModule } from '../jobs/job-events.module';
 import { JobRunner } from '../jobs/job-runner';
 import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -26,11 +26,11 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads, with the job queue and file storage they run on. */
 @Module({
-  imports: [CreditsModule, OrgsModule, AuthModule],
+  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule],
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
-    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobEvents, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}
