@@ -12,6 +12,7 @@ import { OrgsModule } from './orgs/orgs.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         PluginsModule.forRoot(pluginModules),
         ProvidersModule,
         ImagesModule,
+        WebhooksModule,
       ],
     };
   }

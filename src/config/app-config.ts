@@ -35,6 +35,13 @@ export interface AppConfig {
     s3: { bucket: string; region: string; endpoint: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean; prefix: string };
   };
   plugins: { providers: string[]; channels: string[] };
+  webhooks: {
+    /** Seconds to wait before each attempt: the first is usually 0 (send at once). */
+    retrySchedule: number[];
+    timeoutSeconds: number;
+    disableAfterSeconds: number;
+    creditsLowThreshold: number;
+  };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;
 }

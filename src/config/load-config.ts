@@ -72,6 +72,12 @@ function parseSetting(s: Setting, value: unknown): { value?: unknown; error?: st
       if (['false', '0', 'no', ''].includes(v)) return { value: false };
       return { error: `${name} must be true or false, got "${value}"` };
     }
+    case 'intList': {
+      const items = (Array.isArray(value) ? value.map(String) : String(value ?? '').split(',')).map((i) => i.trim()).filter(Boolean);
+      const bad = items.find((i) => !/^\d+$/.test(i) || Number(i) < (s.min ?? 0) || Number(i) > (s.max ?? Number.MAX_SAFE_INTEGER));
+      if (bad !== undefined || !items.length) return { error: `${name} must be a comma-separated list of whole numbers between ${s.min} and ${s.max}, got "${value}"` };
+      return { value: items.map(Number) };
+    }
     case 'list': {
       const items = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
       return { value: items.map((i) => i.trim().toLowerCase()).filter(Boolean) };

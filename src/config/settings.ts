@@ -2,12 +2,13 @@
  * The table of settings: where each lives in config/default.yaml, which environment variable
  * overrides it, and how it is parsed. One table so docs, loading and validation cannot drift apart.
  */
-export type SettingKind = 'int' | 'string' | 'bool' | 'list' | 'url' | 'logLevel';
+export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel';
 
 export interface Setting {
   path: string;
   env: string;
   kind: SettingKind;
+  /** Bounds of an int, or of each item of an intList. */
   min?: number;
   max?: number;
   /** Allowed URL schemes for kind 'url'; an empty string is always allowed (feature off). */
@@ -53,6 +54,10 @@ export const SETTINGS: Setting[] = [
   { path: 'storage.s3.prefix', env: 'S3_PREFIX', kind: 'string' },
   { path: 'plugins.providers', env: 'PROVIDER_PLUGINS', kind: 'list' },
   { path: 'plugins.channels', env: 'CHANNEL_PLUGINS', kind: 'list' },
+  { path: 'webhooks.retrySchedule', env: 'WEBHOOK_RETRY_SCHEDULE', kind: 'intList', min: 0, max: 172_800 },
+  { path: 'webhooks.timeoutSeconds', env: 'WEBHOOK_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 60 },
+  { path: 'webhooks.disableAfterSeconds', env: 'WEBHOOK_DISABLE_AFTER_SECONDS', kind: 'int', min: 1, max: 31_536_000 },
+  { path: 'webhooks.creditsLowThreshold', env: 'CREDITS_LOW_THRESHOLD', kind: 'int', min: 0, max: 1_000_000_000 },
   { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },
   { path: 'mail.from', env: 'MAIL_FROM', kind: 'string' },
 ];

@@ -7,11 +7,12 @@ import { CreditsController } from './credits.controller';
 import { CreditsAdminController } from './credits-admin.controller';
 import { LedgerService } from './ledger.service';
 import { AuditModule } from '../audit/audit.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
 
 @Module({
-  imports: [OrgsModule, ThrottlingModule, AuditModule],
+  imports: [OrgsModule, ThrottlingModule, AuditModule, WebhooksModule],
   controllers: [SubscriptionController, CreditsController, CreditsAdminController],
   providers: [CreditsService, CreditsRepository, SubscriptionService, LedgerService],
   exports: [CreditsService, SubscriptionService],

@@ -34,14 +34,15 @@ export class CreditsRepository {
    * locked for the check (PostgreSQL; SQLite serialises writers anyway), so concurrent reservations
    * can never take the balance below zero.
    */
-  async reserveIfCovered(entry: CreditLedgerEntry, alongWith: object[] = []): Promise<boolean> {
+  async reserveIfCovered(entry: CreditLedgerEntry, alongWith: object[] = []): Promise<{ balanceBefore: number } | null> {
     return this.em.fork().transactional(async (em) => {
       await em.findOne(Organization, { id: entry.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
       const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entry.orgId], 'all', em.getTransactionContext());
-      if (Number(rows[0]?.total ?? 0) + entry.amount < 0) return false;
+      const balanceBefore = Number(rows[0]?.total ?? 0);
+      if (balanceBefore + entry.amount < 0) return null;
       em.persist(entry);
       for (const other of alongWith) em.persist(other);
-      return true;
+      return { balanceBefore };
     });
   }
 

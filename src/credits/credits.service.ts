@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
+import { newId } from '../common/ids';
 import { TtlCache } from '../common/ttl-cache';
+import { WebhookPublisher } from '../webhooks/webhook-publisher';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
 import { CreditsRepository } from './credits.repository';
 
@@ -20,9 +22,14 @@ export interface Reservation {
  */
 @Injectable()
 export class CreditsService {
+  private readonly logger = new Logger('Credits');
   private readonly balances = new TtlCache<string, number>(BALANCE_CACHE_MS);
 
-  constructor(private readonly repo: CreditsRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly repo: CreditsRepository,
+    private readonly webhooks: WebhookPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   balance(orgId: string): Promise<number> {
     return this.balances.getOrLoad(orgId, () => this.repo.balance(orgId));
@@ -50,11 +57,25 @@ export class CreditsService {
   async reserve(orgId: string, amount: number, referenceId: string, reason: string, alongWith: object[] = []): Promise<Reservation> {
     const entry = this.entry(orgId, -amount, 'reservation', reason, referenceId);
     for (const item of alongWith) Object.assign(item, { reservationId: entry.id });
-    if (!(await this.repo.reserveIfCovered(entry, alongWith))) {
+    const reserved = await this.repo.reserveIfCovered(entry, alongWith);
+    if (!reserved) {
       const creditsBalance = await this.fresh(orgId);
       throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
     }
+    this.announceIfLow(orgId, reserved.balanceBefore, reserved.balanceBefore - amount);
     return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
+  }
+
+  /**
+   * credits.low, once per crossing: only the reservation that takes the balance from at or above the
+   * threshold to below it announces it (the balances come from inside the reservation's lock).
+   */
+  private announceIfLow(orgId: string, before: number, after: number): void {
+    const threshold = this.config.webhooks.creditsLowThreshold;
+    if (!threshold || before < threshold || after >= threshold) return;
+    this.webhooks
+      .publish(orgId, { id: `evt_${newId()}`, type: 'credits.low', data: { creditsBalance: after, threshold } })
+      .catch((err: unknown) => this.logger.error({ err, orgId }, 'could not publish credits.low'));
   }
 
   /** The work succeeded: the reserved credits are spent. False if the reservation was already settled. */

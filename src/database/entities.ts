@@ -15,9 +15,13 @@ import { UsageCounter } from '../throttling/usage-counter.entity';
 import { Image } from '../images/image.entity';
 import { Job } from '../jobs/job.entity';
 import { IdempotencyKey } from '../jobs/idempotency-key.entity';
+import { OrgWebhookSecret } from '../webhooks/org-webhook-secret.entity';
+import { WebhookAttempt, WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
   ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
+  WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt,
 ];

@@ -69,7 +69,19 @@ export class GenerationCreateDto {
   @IsOptional()
   @IsObject()
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/hooks/job-done',
+    maxLength: 2048,
+    description: "Receives the job's final event (job.completed, job.failed or job.canceled), signed with the organisation's default webhook secret. Must resolve to a public address",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  webhookUrl?: string;
 }
+
+const WEBHOOK_SECRET_DESCRIPTION = "The organisation's default webhook secret, in the response of the request that created it (the first with a webhookUrl) only";
 
 export class ImageOutputDto {
   @ApiProperty() id!: string;
@@ -96,6 +108,8 @@ export class JobDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiPropertyOptional({ description: "The job's own webhook URL, if it has one" }) webhookUrl?: string;
+  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
 }
 
 export class JobAcceptedDto {
@@ -103,6 +117,7 @@ export class JobAcceptedDto {
   @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
   @ApiProperty({ description: 'Seconds the job is expected to take' }) estimatedTime!: number;
   @ApiProperty() creditsBalance!: number;
+  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
 }
 
 export class GalleryImageDto {

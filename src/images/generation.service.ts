@@ -12,6 +12,7 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import type { GenerateInput } from '../plugins/provider-plugin';
 import sharp from 'sharp';
 import { FileStore } from '../storage/file-store';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
 
@@ -45,6 +46,7 @@ export class GenerationService {
     private readonly jobs: JobsService,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
@@ -64,7 +66,11 @@ export class GenerationService {
     const input = await this.resolve(auth, dto, operation);
     const provider = this.registry.provider(input.provider)!;
     const price = (provider.metadata.pricing[operation] ?? 1) * input.n;
-    const job = Object.assign(new Job(), { orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null });
+    const webhook = dto.webhookUrl ? await this.webhooks.prepareJobWebhook(orgId, dto.webhookUrl) : null;
+    const job = Object.assign(new Job(), {
+      orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null,
+    });
+    const webhookSecret = webhook?.newSecret ? { webhookSecret: webhook.newSecret } : {};
     if (sources) {
       input.sources = [];
       for (const [i, s] of sources.entries()) {
@@ -78,9 +84,9 @@ export class GenerationService {
     if (waitSeconds > 0) {
       await this.runner.waitFor(job.id, Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000);
       const now = await this.jobs.get(auth, job.id);
-      if (['completed', 'failed', 'canceled'].includes(now.status)) return { finished: now };
+      if (['completed', 'failed', 'canceled'].includes(now.status)) return { finished: { ...now, ...webhookSecret } };
     }
-    return { accepted: { id: job.id, status: 'queued', estimatedTime: Math.max(1, input.n), creditsBalance: reservation.creditsBalance } };
+    return { accepted: { id: job.id, status: 'queued', estimatedTime: Math.max(1, input.n), creditsBalance: reservation.creditsBalance, ...webhookSecret } };
   }
 
   private async sourceBytes(orgId: string, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
 import { JobEventsModule } from '../jobs/job-events.module';
+import { JobNotifier } from '../jobs/job-notifier';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { JobRunner } from '../jobs/job-runner';
 import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -26,11 +28,11 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads, with the job queue and file storage they run on. */
 @Module({
-  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule],
+  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule],
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
-    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, JobNotifier, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}

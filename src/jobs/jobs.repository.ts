@@ -72,6 +72,15 @@ export class JobsRepository {
     await this.em.fork().nativeUpdate(Job, { id: jobId, status: 'processing' }, { status: 'queued', runAfter, error });
   }
 
+  /** Finished jobs whose webhook deliveries were not written (the process stopped in between). */
+  pendingEvents(finishedBefore: Date, limit: number): Promise<Job[]> {
+    return this.em.fork().find(Job, { eventPending: true, finishedAt: { $lte: finishedBefore } }, { orderBy: { finishedAt: 'asc' }, limit });
+  }
+
+  async clearEventPending(jobId: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Job, { id: jobId, eventPending: true }, { eventPending: false });
+  }
+
   async requestCancel(jobId: string): Promise<void> {
     await this.em.fork().nativeUpdate(Job, { id: jobId, status: 'processing' }, { cancelRequested: true });
   }

@@ -61,6 +61,11 @@ export class JobsService {
     return job;
   }
 
+  /** The job as the API shows it, for callers outside a request (webhook payloads). */
+  async describe(job: Job): Promise<JobDto> {
+    return this.map(job, await this.jobs.outputs([job.id]));
+  }
+
   private map(job: Job, outputs: Image[]): JobDto {
     return {
       id: job.id,
@@ -73,6 +78,7 @@ export class JobsService {
       createdAt: job.createdAt.toISOString(),
       startedAt: job.startedAt?.toISOString() ?? null,
       finishedAt: job.finishedAt?.toISOString() ?? null,
+      ...(job.webhookUrl ? { webhookUrl: job.webhookUrl } : {}),
     };
   }
 }

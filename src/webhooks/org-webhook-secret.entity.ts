@@ -1,0 +1,24 @@
+import { Entity, OneToOne, Property } from '@mikro-orm/core';
+import { Organization } from '../orgs/organization.entity';
+
+/** The organisation's default secret: it signs deliveries to per-job `webhookUrl`s. Created on first use. */
+@Entity({ tableName: 'org_webhook_secrets' })
+export class OrgWebhookSecret {
+  @OneToOne(() => Organization, { primary: true, mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  @Property({ type: 'text' })
+  sealedSecret!: string;
+
+  @Property({ type: 'text', nullable: true })
+  previousSealedSecret: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretUntil: Date | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  rotatedAt: Date | null = null;
+}

@@ -1,0 +1,52 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from '../common/ids';
+import { Organization } from '../orgs/organization.entity';
+import type { WebhookEventType } from './webhook-events';
+
+export type EndpointDisabledReason = 'manual' | 'gone' | 'failing';
+
+/** Where an organisation wants its events, with the secret that signs them (sealed at rest). */
+@Entity({ tableName: 'webhook_endpoints' })
+@Index({ properties: ['orgId', 'id'] })
+export class WebhookEndpoint {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = newId();
+
+  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  @Property({ type: 'string', length: 2048 })
+  url!: string;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  description: string | null = null;
+
+  @Property({ type: 'json' })
+  events!: WebhookEventType[];
+
+  @Property({ type: 'text' })
+  sealedSecret!: string;
+
+  /** The secret before the last rotation, still signing beside the new one until previousSecretUntil. */
+  @Property({ type: 'text', nullable: true })
+  previousSealedSecret: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretUntil: Date | null = null;
+
+  @Property({ type: 'boolean' })
+  enabled: boolean = true;
+
+  @Property({ type: 'string', length: 16, nullable: true })
+  disabledReason: EndpointDisabledReason | null = null;
+
+  /** When the current run of failed attempts began; null after a success. */
+  @Property({ type: 'datetime', nullable: true })
+  failingSince: Date | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth, RequireScope } from '../auth/access.decorators';
+import type { RequestAuth } from '../auth/principal';
+import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointCreatedDto, WebhookEndpointDto, WebhookSecretDto } from './webhooks.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('Webhooks')
+@Controller('api/v1/webhook-endpoints')
+export class WebhookEndpointsController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @RequireScope('webhooks:write')
+  @ApiCreatedResponse({ type: WebhookEndpointCreatedDto, description: 'The signing secret is in this response only' })
+  createWebhookEndpoint(@Auth() auth: RequestAuth, @Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointCreatedDto> {
+    return this.webhooks.create(auth.orgId!, dto);
+  }
+
+  @Get()
+  @RequireScope('webhooks:write')
+  @ApiOkResponse({ type: [WebhookEndpointDto] })
+  listWebhookEndpoints(@Auth() auth: RequestAuth): Promise<WebhookEndpointDto[]> {
+    return this.webhooks.list(auth.orgId!);
+  }
+
+  @Get(':endpointId')
+  @RequireScope('webhooks:write')
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  getWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookEndpointDto> {
+    return this.webhooks.get(auth.orgId!, endpointId);
+  }
+
+  @Patch(':endpointId')
+  @RequireScope('webhooks:write')
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  updateWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
+    return this.webhooks.update(auth.orgId!, endpointId, dto);
+  }
+
+  @Delete(':endpointId')
+  @RequireScope('webhooks:write')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The endpoint and its delivery log are gone' })
+  deleteWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<void> {
+    return this.webhooks.remove(auth.orgId!, endpointId);
+  }
+
+  @Post(':endpointId/rotate-secret')
+  @RequireScope('webhooks:write')
+  @HttpCode(200)
+  @ApiOkResponse({ type: WebhookSecretDto, description: 'The new secret, in this response only; the old one keeps signing for 24 hours' })
+  rotateWebhookEndpointSecret(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookSecretDto> {
+    return this.webhooks.rotateEndpointSecret(auth.orgId!, endpointId);
+  }
+}

@@ -1,0 +1,10 @@
+/** The events an organisation can subscribe to. */
+export const WEBHOOK_EVENT_TYPES = ['job.completed', 'job.failed', 'job.canceled', 'credits.low'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An event to deliver: `id` becomes the webhook-id header, the same on every attempt and redelivery. */
+export interface WebhookEvent {
+  id: string;
+  type: WebhookEventType;
+  data: object;
+}
