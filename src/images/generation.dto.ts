@@ -162,6 +162,12 @@ export class SourceImageDto {
   @IsOptional()
   @IsUUID()
   imageId?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/product.jpg', maxLength: 2048, description: 'Instead of data: an http(s) URL to download the image from (public addresses only)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
 }
 
 export class EditCreateDto extends GenerationCreateDto {

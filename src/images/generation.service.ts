@@ -15,6 +15,7 @@ import { FileStore } from '../storage/file-store';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
+import { SourceDownloader } from './source-downloader';
 
 const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
 const MAX_WAIT_SECONDS = 60;
@@ -47,6 +48,7 @@ export class GenerationService {
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
     private readonly webhooks: WebhooksService,
+    private readonly downloads: SourceDownloader,
   ) {}
 
   create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
@@ -91,7 +93,9 @@ export class GenerationService {
 
   private async sourceBytes(orgId: string, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {
     let data: Buffer | null;
-    if (source.imageId) {
+    if (source.url) {
+      data = await this.downloads.fetch(source.url, `images[${index}].url`, MAX_SOURCE_BYTES);
+    } else if (source.imageId) {
       const image = await this.images.getInOrg(orgId, source.imageId);
       data = image ? await this.files.get(image.storageKey) : null;
       if (!data) throw AppError.notFound(`Source image ${index}`);

@@ -4,6 +4,8 @@ import { CreditsModule } from '../credits/credits.module';
 import { JobEventsModule } from '../jobs/job-events.module';
 import { JobNotifier } from '../jobs/job-notifier';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { NetModule } from '../common/net/net.module';
+import { SourceDownloader } from './source-downloader';
 import { JobRunner } from '../jobs/job-runner';
 import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -28,11 +30,11 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads, with the job queue and file storage they run on. */
 @Module({
-  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule],
+  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule, NetModule],
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
-    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, JobNotifier, GenerationService, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, JobNotifier, GenerationService, SourceDownloader, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}
