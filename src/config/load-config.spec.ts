@@ -48,6 +48,14 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/LOG_LEVEL/);
   });
 
+  it('reads the webhook retry schedule as whole seconds', () => {
+    expect(loadConfig({ CONFIG_DIR: 'config', WEBHOOK_RETRY_SCHEDULE: '0, 5,60' }).webhooks.retrySchedule).toEqual([0, 5, 60]);
+    expect(loadConfig({ CONFIG_DIR: 'config' }).webhooks.retrySchedule).toEqual([0, 5, 300, 1800, 7200, 18000, 36000, 36000]);
+    for (const bad of ['', '5,soon', '-1', '999999']) {
+      expect(problems({ CONFIG_DIR: 'config', WEBHOOK_RETRY_SCHEDULE: bad })).toEqual([expect.stringMatching(/WEBHOOK_RETRY_SCHEDULE .* whole numbers/)]);
+    }
+  });
+
   it('checks ranges', () => {
     expect(problems({ CONFIG_DIR: 'config', PORT: '70000' })).toEqual([expect.stringMatching(/PORT .* between 0 and 65535/)]);
   });

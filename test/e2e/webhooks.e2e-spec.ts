@@ -1,8 +1,11 @@
 import { rmSync } from 'node:fs';
+import { EntityManager } from '@mikro-orm/core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp } from '../support/accounts';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
+import { Job } from '../../src/jobs/job.entity';
+import { JobNotifier } from '../../src/jobs/job-notifier';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const SCOPES = ['webhooks:write', 'images:generate', 'images:edit', 'images:read', 'jobs:read', 'jobs:cancel', 'credits:read'];
@@ -190,6 +193,20 @@ describe('webhooks', () => {
     expect(byType['job.failed']).toMatchObject({ id: edit.body.id, status: 'failed', error: { code: 'job_failed' } });
     expect(byType['job.canceled']).toMatchObject({ id: doomed.body.id, status: 'canceled' });
     expect((await finished(org, edit.body.id)).status).toBe('failed');
+  });
+
+  it('writes a job event once per target even when it is published again (the sweep after a crash)', async () => {
+    const org = await newOrg(t);
+    const endpoint = await as(org).post('/api/v1/webhook-endpoints', { url: receiver.url('/once'), events: ['job.completed'] }).expect(201);
+    const job = await as(org).post('/api/v1/images/generations', { prompt: 'once', size: '256x256' }).set('prefer', 'wait=30').expect(200);
+    await receiver.waitFor('/once');
+    // As if the node had died after finishing the job but before clearing the flag.
+    await t.app.get(EntityManager).fork().nativeUpdate(Job, { id: job.body.id }, { eventPending: true });
+    await t.app.get(JobNotifier).notify(job.body.id);
+    expect((await t.app.get(EntityManager).fork().findOneOrFail(Job, { id: job.body.id })).eventPending).toBe(false);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.at('/once')).toHaveLength(1);
+    expect((await as(org).get(`/api/v1/webhook-deliveries?endpointId=${endpoint.body.id}`).expect(200)).body.data).toHaveLength(1);
   });
 
   it('sends credits.low once when the balance drops below the threshold', async () => {
