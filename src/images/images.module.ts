@@ -6,6 +6,7 @@ import { JobNotifier } from '../jobs/job-notifier';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { NetModule } from '../common/net/net.module';
 import { SourceDownloader } from './source-downloader';
+import { SourceCleanup } from './source-cleanup';
 import { JobRunner } from '../jobs/job-runner';
 import { JobsController } from '../jobs/jobs.controller';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -34,7 +35,7 @@ import { OpenAiCompatService } from './openai-compat.service';
   controllers: [ImagesController, JobsController, FilesController, OpenAiCompatController],
   providers: [
     { provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.storage.driver === 's3' ? new S3Storage(config.storage.s3) : new LocalDiskStorage(config.dataDir)) },
-    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, JobNotifier, GenerationService, SourceDownloader, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, IdempotencyRepository, FileStore, JobRunner, JobsRepository, JobsService, JobNotifier, GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp } from '../support/accounts';
+import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
-const SCOPES = ['images:edit', 'images:read', 'jobs:read'];
+const SCOPES = ['images:edit', 'images:read', 'jobs:read', 'jobs:cancel'];
 
 describe('edit sources given by URL', () => {
   let server: Server;
@@ -37,7 +39,7 @@ describe('edit sources given by URL', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Only ALLOW_PRIVATE_URLS lets the app reach a server on loopback; the other app shows the default.
-    open = await startTestApp({ ALLOW_PRIVATE_URLS: 'true' }, { plansYaml: plansWithMoreWork() });
+    open = await startTestApp({ ALLOW_PRIVATE_URLS: 'true', JOB_CONCURRENCY: '1' }, { plansYaml: plansWithMoreWork() });
     guarded = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     for (const [name, t] of Object.entries({ open, guarded })) {
       const user = await signUp(t);
@@ -67,6 +69,18 @@ describe('edit sources given by URL', () => {
       const res = await edit(open, keys.open, `${base}${path}`).expect(413);
       expect(res.body.error).toMatchObject({ code: 'payload_too_large', field: 'images[0].url' });
     }
+  });
+
+  it('removes the stored source of an edit that was cancelled', async () => {
+    // One job at a time: the edit waits behind this one, so it is cancelled before it runs.
+    await open.http().post('/api/v1/images/edits').set(bearer(keys.open)).send({ prompt: 'slow', size: '1024x1024', n: 4, images: [{ url: `${base}/photo.png` }] }).expect(202);
+    const queued = await open.http().post('/api/v1/images/edits').set(bearer(keys.open)).send({ prompt: 'never', size: '256x256', images: [{ url: `${base}/photo.png` }] }).expect(202);
+    const job = await open.app.get(JobsRepository).getById(queued.body.id);
+    const stored = `${open.config.dataDir}/files/${(job!.input as { sources: { storageKey: string }[] }).sources[0].storageKey}`;
+    expect(existsSync(stored)).toBe(true);
+    await open.http().post(`/api/v1/jobs/${queued.body.id}/cancel`).set(bearer(keys.open)).expect(200);
+    for (let i = 0; i < 100 && existsSync(stored); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(stored)).toBe(false);
   });
 
   it('refuses private addresses with 400 url_not_allowed by default', async () => {
