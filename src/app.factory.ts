@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { registerMultipart } from './images/multipart-edit';
 import { Metrics } from './ops/metrics';
 import { loadPluginModules } from './plugins/plugin-loader';
 
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  await registerMultipart(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, await loadPluginModules(config)), adapter, { logger: new PinoNestLogger(logger) });
   if (generated.length) {

@@ -28,6 +28,20 @@ const ERROR_RESPONSES: Record<string, { description: string; when: 'always' | 's
   '500': { description: 'Unexpected failure (internal_error)', when: 'always' },
 };
 
+/**
+ * An operation extension naming the schema of a route's multipart form, where it differs from the
+ * JSON body: Nest's swagger gives every content type of a request body the same schema.
+ */
+export const MULTIPART_FORM_SCHEMA = 'x-multipart-form';
+
+interface Operation {
+  security?: unknown[];
+  requestBody?: { content: Record<string, unknown> };
+  parameters?: unknown[];
+  responses: Record<string, unknown>;
+  [MULTIPART_FORM_SCHEMA]?: unknown;
+}
+
 /** The OpenAPI 3 document of every route, with the shared error shape added to each operation. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -41,8 +55,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA as never } };
   for (const pathItem of Object.values(document.paths)) {
-    for (const op of Object.values(pathItem) as { security?: unknown[]; requestBody?: unknown; parameters?: unknown[]; responses: Record<string, unknown> }[]) {
+    for (const op of Object.values(pathItem) as Operation[]) {
       if (!op?.responses) continue;
+      const form = op[MULTIPART_FORM_SCHEMA];
+      if (form && op.requestBody?.content['multipart/form-data']) {
+        op.requestBody.content['multipart/form-data'] = { schema: form };
+        delete op[MULTIPART_FORM_SCHEMA];
+      }
       const secured = Array.isArray(op.security) && op.security.length > 0;
       const takesInput = Boolean(op.requestBody) || Boolean(op.parameters?.length);
       for (const [status, { description, when }] of Object.entries(ERROR_RESPONSES)) {

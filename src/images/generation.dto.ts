@@ -1,9 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
+
+/** A request's work units for the daily quota: the images it asks for. The guards read it before validation. */
+export const imagesAsked = (body: unknown): number => Number((body as { n?: unknown } | undefined)?.n ?? 1) || 1;
 
 export class GenerationCreateDto {
   @ApiProperty({ example: 'a calm ocean at sunset, golden light', maxLength: 2000 })
@@ -177,4 +180,13 @@ export class EditCreateDto extends GenerationCreateDto {
   @ValidateNested({ each: true })
   @Type(() => SourceImageDto)
   images!: SourceImageDto[];
+}
+
+/** The multipart form of POST /api/v1/images/edits, for the OpenAPI document: the sources as files. */
+export class EditFormDto extends OmitType(GenerationCreateDto, ['metadata']) {
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: 2, description: '1 or 2 image files, each up to 20 MB (also accepted as image or images[]); two are blended' })
+  images!: unknown[];
+
+  @ApiPropertyOptional({ example: '{"sku":"A-100"}', description: 'A JSON object of up to 16 string values, returned with the job' })
+  metadata?: string;
 }

@@ -28,9 +28,9 @@ export interface GenerationInput extends GenerateInput {
   sources?: { storageKey: string; mimeType: string }[];
 }
 
-const MAX_SOURCES = 2;
+export const MAX_SOURCES = 2;
 /** Bounds checked before anything is decoded or queued. */
-const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 const MAX_SOURCE_PIXELS = 40_000_000;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif', heif: 'image/avif' };

@@ -4,9 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { CursorQueryDto } from '../common/pagination';
-import { EditCreateDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, imagesAsked, JobAcceptedDto, JobDto } from './generation.dto';
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
+import { AcceptsMultipart } from './multipart-edit';
 import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 
 /** `Prefer: wait=N` (RFC 7240): wait up to N seconds for the job to finish. */
@@ -20,7 +21,7 @@ export class ImagesController {
   @Post('generations')
   @RequireScope('images:generate')
   @UseInterceptors(IdempotencyInterceptor)
-  @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
+  @WorkRequest({ units: imagesAsked })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
   @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
   @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })
@@ -45,8 +46,9 @@ export class ImagesController {
 
   @Post('edits')
   @RequireScope('images:edit')
+  @AcceptsMultipart({ sources: 'images', numbers: ['n', 'seed'], json: ['metadata'] }, EditFormDto)
   @UseInterceptors(IdempotencyInterceptor)
-  @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
+  @WorkRequest({ units: imagesAsked })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
   @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
   @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })

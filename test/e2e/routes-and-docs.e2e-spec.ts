@@ -128,6 +128,13 @@ describe('routes, OpenAPI and operations', () => {
     expect(apiRoutes.filter((r) => !documented.has(r))).toEqual([]);
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.responses['403']).toBeDefined();
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.requestBody).toBeDefined();
+    // Edits take JSON or a form whose sources are files.
+    expect(doc.paths['/api/v1/images/edits'].post.requestBody.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/EditCreateDto' } },
+      'multipart/form-data': { schema: { $ref: '#/components/schemas/EditFormDto' } },
+    });
+    expect(doc.components.schemas.EditFormDto.properties.images).toMatchObject({ type: 'array', items: { type: 'string', format: 'binary' } });
+    expect(doc.paths['/api/v1/images/edits'].post['x-multipart-form']).toBeUndefined();
   });
 
   it('the committed docs/openapi.json is the current document (npm run openapi)', async () => {

@@ -1,0 +1,147 @@
+import fastifyMultipart from '@fastify/multipart';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiConsumes, ApiExtension, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler, preValidationHookHandler } from 'fastify';
+import { AppError } from '../common/errors/app-error';
+import { MULTIPART_FORM_SCHEMA } from '../docs/openapi-document';
+import { MAX_SOURCE_BYTES, MAX_SOURCES } from './generation.service';
+
+/** How a route's form maps onto its JSON body: where the image files go, which fields hold numbers or JSON. */
+export interface FormShape {
+  sources: string;
+  numbers?: string[];
+  json?: string[];
+  /** The route takes forms only (OpenAI's edits), not JSON. */
+  only?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    multipart?: FormShape;
+  }
+}
+
+export const MULTIPART_LIMITS = {
+  // One file more than a request may hold, so a third is seen and refused as too_many_images.
+  files: MAX_SOURCES + 1,
+  fileSize: MAX_SOURCE_BYTES,
+  fields: 32,
+  fieldSize: 64 * 1024,
+  parts: 40,
+};
+
+/** The names clients give the image files of a form: ours, OpenAI's, and the bracketed array forms. */
+const SOURCE_FIELDS = new Set(['images', 'image', 'images[]', 'image[]']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface MultipartForm {
+  fields: Record<string, unknown>;
+  files: { field: string; data: Buffer }[];
+}
+
+const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
+
+/**
+ * The route also takes multipart/form-data, read into the JSON body it stands for before guards,
+ * interceptors and pipes run, so both content types share one DTO, one idempotency hash and one
+ * work count. `form` documents the form where it differs from the JSON body.
+ */
+export const AcceptsMultipart = (shape: FormShape, form?: Type) =>
+  applyDecorators(
+    RouteConfig({ multipart: shape }),
+    ApiConsumes(...(shape.only ? [] : ['application/json']), 'multipart/form-data'),
+    ...(form ? [ApiExtraModels(form), ApiExtension(MULTIPART_FORM_SCHEMA, { $ref: getSchemaPath(form) })] : []),
+  );
+
+/**
+ * Registers @fastify/multipart, then gives every route that can carry a body its multipart rule: read
+ * into the body where the route accepts forms, refused everywhere else, as before the plugin.
+ */
+export async function registerMultipart(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
+  fastify.addHook('onRoute', (route) => {
+    const shape = route.config?.multipart;
+    if (!shape && ![route.method].flat().some((m) => BODY_METHODS.has(m))) return;
+    const existing = route.preValidation ? [route.preValidation].flat() : [];
+    route.preValidation = [...existing, shape ? readInto(shape) : refuseMultipart];
+  });
+}
+
+// A callback hook: it runs on every request with a body, and an async one costs a promise each time.
+const refuseMultipart: preValidationHookHandler = (req, _reply, done) => {
+  if (!req.isMultipart()) return done();
+  done(new AppError('unsupported_media_type', 'Send the request body as application/json'));
+};
+
+const readInto = (shape: FormShape): preValidationAsyncHookHandler => async (req) => {
+  if (req.isMultipart()) req.body = formBody(await readForm(req), shape);
+  else if (shape.only) throw new AppError('unsupported_media_type', 'Send the request as multipart/form-data');
+};
+
+async function readForm(req: FastifyRequest): Promise<MultipartForm> {
+  const form: MultipartForm = { fields: {}, files: [] };
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const index = form.files.length;
+        if (index === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
+        const data = await part.toBuffer().catch((err: { code?: string }) => {
+          if (err.code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+          throw new AppError('payload_too_large', `File ${index} (${part.filename}) is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index });
+        });
+        form.files.push({ field: part.fieldname, data });
+      } else if (part.valueTruncated) {
+        throw new AppError('payload_too_large', `Form field ${part.fieldname} is over ${MULTIPART_LIMITS.fieldSize / 1024} KB`);
+      } else if (Object.hasOwn(form.fields, part.fieldname)) {
+        throw invalid(part.fieldname, `${part.fieldname} is given more than once`);
+      } else {
+        form.fields[part.fieldname] = part.value;
+      }
+    }
+  } catch (err) {
+    throw readError(err);
+  }
+  return form;
+}
+
+function readError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+    return new AppError('payload_too_large', `A form may have at most ${MULTIPART_LIMITS.fields} fields and ${MULTIPART_LIMITS.files - 1} files`);
+  }
+  // Busboy's own errors (a malformed part, a field declared JSON that is not) describe the form's fault.
+  return new AppError('validation_failed', `The multipart form could not be read: ${(err as Error).message}`);
+}
+
+/**
+ * The JSON body a form stands for: number and JSON fields parsed (left as they are when they do not
+ * parse, for the DTO to refuse), image files as base64 sources, so they pass the very checks JSON
+ * sources do (a third more memory, within the limits above). Other files are kept by name, so the
+ * DTO refuses them like any unknown field. Fields go in name order: the same form hashes the same
+ * for Idempotency-Key whatever order a client sends it in.
+ */
+function formBody(form: MultipartForm, shape: FormShape): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const name of Object.keys(form.fields).sort()) {
+    const value = form.fields[name];
+    if (SOURCE_FIELDS.has(name)) throw invalid(name, `${name} must be sent as a file`);
+    body[name] = shape.numbers?.includes(name) ? asNumber(value) : shape.json?.includes(name) ? asJson(value) : value;
+  }
+  const sources = form.files.filter((f) => SOURCE_FIELDS.has(f.field)).map((f) => ({ data: f.data.toString('base64') }));
+  if (sources.length) body[shape.sources] = sources;
+  for (const file of form.files) if (!SOURCE_FIELDS.has(file.field)) body[file.field] = { file: true };
+  return body;
+}
+
+const asNumber = (value: unknown) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value);
+
+function asJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
