@@ -2,7 +2,9 @@ import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
-import { OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
+import { imagesAsked } from './generation.dto';
+import { AcceptsMultipart } from './multipart-edit';
+import { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 import { OpenAiCompatService } from './openai-compat.service';
 import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 
@@ -16,10 +18,22 @@ export class OpenAiCompatController {
   @HttpCode(200)
   @RequireScope('images:generate')
   @UseInterceptors(IdempotencyInterceptor)
-  @WorkRequest({ units: (body) => Number((body as { n?: number } | undefined)?.n ?? 1) || 1 })
+  @WorkRequest({ units: imagesAsked })
   @ApiOperation({ summary: 'OpenAI-compatible image generation (synchronous, up to 60 s)' })
   @ApiOkResponse({ type: OpenAiImagesResponseDto })
   createOpenAiGeneration(@Auth() auth: RequestAuth, @Body() dto: OpenAiGenerationDto): Promise<OpenAiImagesResponseDto> {
     return this.compat.generate(auth, dto);
+  }
+
+  @Post('edits')
+  @HttpCode(200)
+  @RequireScope('images:edit')
+  @AcceptsMultipart({ sources: 'image', numbers: ['n'], only: true })
+  @UseInterceptors(IdempotencyInterceptor)
+  @WorkRequest({ units: imagesAsked })
+  @ApiOperation({ summary: 'OpenAI-compatible image edit, a multipart form (synchronous, up to 60 s)' })
+  @ApiOkResponse({ type: OpenAiImagesResponseDto })
+  createOpenAiEdit(@Auth() auth: RequestAuth, @Body() dto: OpenAiEditDto): Promise<OpenAiImagesResponseDto> {
+    return this.compat.edit(auth, dto);
   }
 }

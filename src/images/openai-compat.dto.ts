@@ -1,5 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsEmpty, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { SourceImageDto } from './generation.dto';
 
 /** The body of OpenAI's images.generate, as far as Darkroom can honour it. */
 export class OpenAiGenerationDto {
@@ -54,6 +56,28 @@ export class OpenAiGenerationDto {
   @IsString()
   @MaxLength(256)
   user?: string;
+}
+
+/**
+ * The form of OpenAI's images.edit. Its files reach validation as base64 sources (multipart-edit.ts),
+ * so `image` is documented as files and checked as sources.
+ */
+export class OpenAiEditDto extends OmitType(OpenAiGenerationDto, ['style']) {
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: 2, description: 'The image to edit (image), or two to blend (image[]); PNG, JPEG, WebP or AVIF, up to 20 MB each' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => SourceImageDto)
+  image!: SourceImageDto[];
+
+  @ApiPropertyOptional({ enum: ['auto', 'opaque'], description: 'transparent is not supported; outputs are opaque' })
+  @IsOptional()
+  @IsIn(['auto', 'opaque'], { message: 'background must be auto or opaque: transparent backgrounds are not supported' })
+  background?: 'auto' | 'opaque';
+
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'Not supported: the whole image is edited, so a mask answers 400 validation_failed' })
+  @IsEmpty({ message: 'mask is not supported: Darkroom edits the whole image' })
+  mask?: unknown;
 }
 
 export class OpenAiImageDto {

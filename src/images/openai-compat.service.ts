@@ -5,12 +5,13 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
 import { ImagesRepository } from './images.repository';
-import type { OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
+import type { GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import type { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 
 const STYLES = { vivid: 'digital-art', natural: 'realistic' } as const;
 const WAIT_SECONDS = 60;
 
-/** Maps OpenAI's request onto a Darkroom generation, waits for it, and answers in OpenAI's shape. */
+/** Maps OpenAI's requests onto Darkroom generations and edits, waits for them, and answers in OpenAI's shape. */
 @Injectable()
 export class OpenAiCompatService {
   constructor(
@@ -21,30 +22,34 @@ export class OpenAiCompatService {
   ) {}
 
   async generate(auth: RequestAuth, dto: OpenAiGenerationDto): Promise<OpenAiImagesResponseDto> {
+    const request = { ...this.request(dto, 'generate'), style: dto.style ? STYLES[dto.style] : undefined };
+    return this.respond(await this.generation.create(auth, request, WAIT_SECONDS), dto.response_format);
+  }
+
+  async edit(auth: RequestAuth, dto: OpenAiEditDto): Promise<OpenAiImagesResponseDto> {
+    const request = { ...this.request(dto, 'edit'), images: dto.image };
+    return this.respond(await this.generation.edit(auth, request, WAIT_SECONDS), dto.response_format);
+  }
+
+  /** The Darkroom request an OpenAI one stands for: its model names the provider. */
+  private request(dto: OpenAiEditDto | OpenAiGenerationDto, operation: 'generate' | 'edit'): GenerationCreateDto {
     const model = dto.model ?? 'aura';
-    const provider = this.registry.listProviders().find((p) => p.metadata.models.some((m) => m.id === model));
+    const providers = this.registry.listProviders().filter((p) => p.metadata.operations.includes(operation));
+    const provider = providers.find((p) => p.metadata.models.some((m) => m.id === model));
     if (!provider) {
-      const available = this.registry.listProviders().flatMap((p) => p.metadata.models.map((m) => m.id));
+      const available = providers.flatMap((p) => p.metadata.models.map((m) => m.id));
       throw new AppError('invalid_model', `Unknown model "${model}"; available: ${available.join(', ')}`, { available });
     }
-    const result = await this.generation.create(
-      auth,
-      {
-        prompt: dto.prompt,
-        provider: provider.metadata.id,
-        model,
-        n: dto.n,
-        size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size,
-        format: dto.output_format,
-        style: dto.style ? STYLES[dto.style] : undefined,
-      },
-      WAIT_SECONDS,
-    );
+    return { prompt: dto.prompt, provider: provider.metadata.id, model, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format };
+  }
+
+  /** OpenAI's answer: the finished job's images as links or base64, or 502 when it did not finish in time. */
+  private async respond(result: { finished: JobDto } | { accepted: JobAcceptedDto }, responseFormat?: 'url' | 'b64_json'): Promise<OpenAiImagesResponseDto> {
     if (!('finished' in result) || result.finished.status !== 'completed') {
       throw new AppError('provider_unavailable', 'The image could not be generated in time', { jobId: 'finished' in result ? result.finished.id : result.accepted.id });
     }
     const outputs = result.finished.outputs;
-    if (dto.response_format !== 'b64_json') return { created: Math.floor(Date.now() / 1000), data: outputs.map((o) => ({ url: o.url })) };
+    if (responseFormat !== 'b64_json') return { created: Math.floor(Date.now() / 1000), data: outputs.map((o) => ({ url: o.url })) };
     const data = [];
     for (const o of outputs) {
       const image = await this.images.getById(o.id);

@@ -105,8 +105,10 @@ describe('image edits as multipart/form-data', () => {
     await t.http().post('/api/v1/images/edits').set(bearer(otherKey)).send({ prompt: 'x', images: [{ imageId: gen.body.outputs[0].id }] }).expect(404);
   });
 
-  it('still refuses multipart on routes that take JSON only', async () => {
-    const res = await t.http().post('/api/v1/images/generations').set(bearer(key)).field('prompt', 'x').expect(415);
-    expect(res.body.error.code).toBe('unsupported_media_type');
+  it('takes forms only where a route means to: other routes still refuse them, OpenAI edits take nothing else', async () => {
+    const form = await t.http().post('/api/v1/images/generations').set(bearer(key)).field('prompt', 'x').expect(415);
+    expect(form.body.error.code).toBe('unsupported_media_type');
+    const json = await t.http().post('/v1/images/edits').set(bearer(key)).send({ prompt: 'x', image: [{ data: white.toString('base64') }] }).expect(415);
+    expect(json.body.error).toMatchObject({ code: 'unsupported_media_type', message: 'Send the request as multipart/form-data' });
   });
 });

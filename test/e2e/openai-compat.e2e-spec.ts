@@ -1,21 +1,28 @@
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, signUp } from '../support/accounts';
+import { createKey, signUp, type TestUser } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 describe('OpenAI-compatible images API, driven by the official openai SDK', () => {
   let t: TestApp;
   let client: OpenAI;
+  let png: Buffer;
+  let user: TestUser;
   beforeAll(async () => {
+    png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
     t = await startTestApp({}, { plansYaml: plansWithMoreWork() });
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as { port: number };
-    const user = await signUp(t);
-    const key = await createKey(t, user.accessToken, user.orgId, { name: 'sdk', scopes: ['images:generate'] });
+    user = await signUp(t);
+    const key = await createKey(t, user.accessToken, user.orgId, { name: 'sdk', scopes: ['images:generate', 'images:edit'] });
     client = new OpenAI({ apiKey: key.secret, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
   });
   afterAll(() => t.close());
+
+  const upload = (name = 'a.png') => toFile(png, name, { type: 'image/png' });
+  // Links name PUBLIC_URL (localhost:3000); the app under test listens on another port.
+  const downloadable = (url: string) => url.replace('http://localhost:3000', (client.baseURL as string).replace('/v1', ''));
 
   it('generates with b64_json', async () => {
     const res = (await client.images.generate({ model: 'aura', prompt: 'a red fox in autumn', size: '256x256', n: 2, response_format: 'b64_json' })) as OpenAI.ImagesResponse;
@@ -27,8 +34,7 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
 
   it('generates with a url the caller can download, in the asked format', async () => {
     const res = (await client.images.generate({ model: 'aura', prompt: 'blue calm', size: '512x512', output_format: 'webp' })) as OpenAI.ImagesResponse;
-    const url = res.data![0].url!;
-    const download = await fetch(url.replace('http://localhost:3000', (client.baseURL as string).replace('/v1', '')));
+    const download = await fetch(downloadable(res.data![0].url!));
     expect(download.headers.get('content-type')).toBe('image/webp');
   });
 
@@ -36,6 +42,39 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
     const err = await client.images.generate({ model: 'dall-e-3', prompt: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'invalid_model', available: ['aura'] });
+  });
+
+  it('edits an uploaded image and answers with a url', async () => {
+    const res = (await client.images.edit({ model: 'aura', image: await upload(), prompt: 'red scarlet crimson', size: '256x256' })) as OpenAI.ImagesResponse;
+    expect(res.data).toHaveLength(1);
+    const download = await fetch(downloadable(res.data![0].url!));
+    const meta = await sharp(Buffer.from(await download.arrayBuffer())).metadata();
+    expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({ width: 256, height: 256, format: 'png' });
+  });
+
+  it('edits with b64_json, n images in the asked format, and blends two images sent as image[]', async () => {
+    const res = (await client.images.edit({ model: 'aura', image: await upload(), prompt: 'blue calm', size: '512x512', n: 2, response_format: 'b64_json', output_format: 'webp' })) as OpenAI.ImagesResponse;
+    expect(res.data).toHaveLength(2);
+    const meta = await sharp(Buffer.from(res.data![0].b64_json!, 'base64')).metadata();
+    expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({ width: 512, height: 512, format: 'webp' });
+    const blend = (await client.images.edit({ model: 'aura', image: [await upload('a.png'), await upload('b.png')], prompt: 'dreamy', size: '256x256', response_format: 'b64_json' })) as OpenAI.ImagesResponse;
+    expect(blend.data).toHaveLength(1);
+  });
+
+  it('answers an unknown edit model with 400 invalid_model, and refuses a mask and transparent backgrounds clearly', async () => {
+    const err = await client.images.edit({ model: 'gpt-image-1', image: await upload(), prompt: 'x' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'invalid_model', available: ['aura'] });
+    const masked = await client.images.edit({ model: 'aura', image: await upload(), mask: await upload('mask.png'), prompt: 'x' }).catch((e: unknown) => e);
+    expect((masked as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('mask is not supported') });
+    const transparent = await client.images.edit({ model: 'aura', image: await upload(), background: 'transparent', prompt: 'x' }).catch((e: unknown) => e);
+    expect((transparent as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('transparent backgrounds are not supported') });
+  });
+
+  it('needs images:edit to edit', async () => {
+    const genOnly = await createKey(t, user.accessToken, user.orgId, { name: 'gen', scopes: ['images:generate'] });
+    const limited = new OpenAI({ apiKey: genOnly.secret, baseURL: client.baseURL, maxRetries: 0 });
+    await expect(limited.images.edit({ model: 'aura', image: await upload(), prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
   });
 
   it('refuses a bad key the way the SDK expects', async () => {

@@ -76,6 +76,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/subscription': 'credits:read',
   'GET /healthz': 'public (unthrottled)',
   'POST /v1/images/generations': 'images:generate',
+  'POST /v1/images/edits': 'images:edit',
   'GET /metrics': 'public (unthrottled)',
   'GET /readyz': 'public (unthrottled)',
 };
@@ -128,12 +129,13 @@ describe('routes, OpenAPI and operations', () => {
     expect(apiRoutes.filter((r) => !documented.has(r))).toEqual([]);
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.responses['403']).toBeDefined();
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.requestBody).toBeDefined();
-    // Edits take JSON or a form whose sources are files.
+    // Edits take JSON or a form whose sources are files; OpenAI's edits take the form only.
     expect(doc.paths['/api/v1/images/edits'].post.requestBody.content).toEqual({
       'application/json': { schema: { $ref: '#/components/schemas/EditCreateDto' } },
       'multipart/form-data': { schema: { $ref: '#/components/schemas/EditFormDto' } },
     });
     expect(doc.components.schemas.EditFormDto.properties.images).toMatchObject({ type: 'array', items: { type: 'string', format: 'binary' } });
+    expect(Object.keys(doc.paths['/v1/images/edits'].post.requestBody.content)).toEqual(['multipart/form-data']);
     expect(doc.paths['/api/v1/images/edits'].post['x-multipart-form']).toBeUndefined();
   });
 
