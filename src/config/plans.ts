@@ -16,6 +16,8 @@ export interface Plan {
   readsPerMinute: number;
   maxWidth: number;
   maxHeight: number;
+  /** Jobs of one organisation running at once, across every worker; more wait in the queue. */
+  maxConcurrentJobs: number;
   features: PlanFeatures;
 }
 
@@ -34,7 +36,7 @@ export interface PlanCatalog {
 }
 
 const FEATURES: (keyof PlanFeatures)[] = ['webhooks', 'byok', 'video', 'channels', 'library'];
-const POSITIVE_INTS = ['workPerMinute', 'readsPerMinute', 'maxWidth', 'maxHeight'] as const;
+const POSITIVE_INTS = ['workPerMinute', 'readsPerMinute', 'maxWidth', 'maxHeight', 'maxConcurrentJobs'] as const;
 
 /** Validates plans.yaml, collecting every problem so an operator fixes them in one go. */
 export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
@@ -70,6 +72,7 @@ export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
       readsPerMinute: p.readsPerMinute as number,
       maxWidth: p.maxWidth as number,
       maxHeight: p.maxHeight as number,
+      maxConcurrentJobs: p.maxConcurrentJobs as number,
       features: Object.fromEntries(FEATURES.map((f) => [f, features[f] === true])) as unknown as PlanFeatures,
     };
   }
