@@ -16,6 +16,8 @@ export interface AppConfig {
   encryptionKey: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   shutdownTimeoutSeconds: number;
+  /** all: serves HTTP and runs jobs; api: serves HTTP only; worker: runs jobs only (`npm run worker`). */
+  processRole: 'all' | 'api' | 'worker';
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -28,7 +30,15 @@ export interface AppConfig {
     invitationTtlHours: number;
   };
   throttle: { publicPerMinute: number; redisKeyPrefix: string };
-  jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
+  jobs: {
+    concurrency: number;
+    leaseSeconds: number;
+    maxAttempts: number;
+    /** embedded: the job rows are the queue; bullmq: job ids travel through BullMQ on REDIS_URL. */
+    queueDriver: 'embedded' | 'bullmq';
+    /** Namespace of BullMQ's keys in Redis. */
+    queuePrefix: string;
+  };
   files: { linkTtlSeconds: number; retentionDays: number };
   storage: {
     driver: 'local' | 's3';

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ CONFIG_DIR: 'config' });
     expect(config).toMatchObject({ port: 3000, databaseUrl: '', redisUrl: '', adminEmails: [], allowPrivateUrls: false, dataDir: resolve('data') });
     expect(config.plans.defaultPlan).toBe('free');
-    expect(config.plans.plans.free).toMatchObject({ startingCredits: 100, dailyImages: 100, workPerMinute: 5, maxWidth: 1024 });
+    expect(config.plans.plans.free).toMatchObject({ startingCredits: 100, dailyImages: 100, workPerMinute: 5, maxWidth: 1024, maxConcurrentJobs: 2 });
     expect(config.plans.plans.enterprise.dailyImages).toBeNull();
   });
 
@@ -56,6 +56,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the queue driver and process role from their lists, and bullmq only with Redis', () => {
+    expect(loadConfig({ CONFIG_DIR: 'config' })).toMatchObject({ processRole: 'all', jobs: { queueDriver: 'embedded', queuePrefix: 'darkroom' } });
+    expect(loadConfig({ CONFIG_DIR: 'config', QUEUE_DRIVER: 'BullMQ', REDIS_URL: 'redis://h:6379', PROCESS_ROLE: 'worker' })).toMatchObject({ processRole: 'worker', jobs: { queueDriver: 'bullmq' } });
+    expect(problems({ CONFIG_DIR: 'config', QUEUE_DRIVER: 'bullmq' })).toEqual([expect.stringMatching(/QUEUE_DRIVER .* bullmq, which needs REDIS_URL/)]);
+    expect(problems({ CONFIG_DIR: 'config', QUEUE_DRIVER: 'kafka', PROCESS_ROLE: 'cron' })).toEqual([
+      expect.stringMatching(/PROCESS_ROLE .* one of all, api, worker, got "cron"/),
+      expect.stringMatching(/QUEUE_DRIVER .* one of embedded, bullmq, got "kafka"/),
+    ]);
+  });
+
   it('checks ranges', () => {
     expect(problems({ CONFIG_DIR: 'config', PORT: '70000' })).toEqual([expect.stringMatching(/PORT .* between 0 and 65535/)]);
   });
@@ -65,6 +75,7 @@ describe('loadConfig', () => {
     const found = problems({ CONFIG_DIR: dir });
     expect(found.join('\n')).toMatch(/defaultPlan "gold"/);
     expect(found.join('\n')).toMatch(/plans\.free\.workPerMinute/);
+    expect(found.join('\n')).toMatch(/plans\.free\.maxConcurrentJobs/);
     expect(found.join('\n')).toMatch(/plans\.free\.features\.webhooks/);
   });
 

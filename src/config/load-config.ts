@@ -95,6 +95,10 @@ function parseSetting(s: Setting, value: unknown): { value?: unknown; error?: st
         return { error: `${name} is not a valid URL` };
       }
     }
+    case 'choice': {
+      const v = String(value ?? '').trim().toLowerCase();
+      return s.choices?.includes(v) ? { value: v } : { error: `${name} must be one of ${s.choices?.join(', ')}, got "${value}"` };
+    }
     case 'logLevel': {
       const v = String(value).trim().toLowerCase();
       return LOG_LEVELS.includes(v) ? { value: v } : { error: `${name} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"` };
@@ -132,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const storage = out.storage as { driver?: string; s3?: { bucket?: string } } | undefined;
   if (storage?.driver && !['local', 's3'].includes(storage.driver)) problems.push(`STORAGE_DRIVER (storage.driver) must be local or s3, got "${storage.driver}"`);
   if (storage?.driver === 's3' && !storage.s3?.bucket) problems.push('S3_BUCKET (storage.s3.bucket) is required when STORAGE_DRIVER is s3');
+  const jobs = out.jobs as { queueDriver?: string } | undefined;
+  if (jobs?.queueDriver === 'bullmq' && !out.redisUrl) problems.push('QUEUE_DRIVER (jobs.queueDriver) is bullmq, which needs REDIS_URL (redisUrl): set it, or use the embedded driver');
   const plans = parsePlans(readYaml(own('plans.yaml') ?? join(shipped, 'plans.yaml'), problems), problems);
   if (problems.length) throw new ConfigError(problems);
   out.dataDir = resolve(out.dataDir as string);

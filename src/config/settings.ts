@@ -2,7 +2,7 @@
  * The table of settings: where each lives in config/default.yaml, which environment variable
  * overrides it, and how it is parsed. One table so docs, loading and validation cannot drift apart.
  */
-export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel';
+export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel' | 'choice';
 
 export interface Setting {
   path: string;
@@ -13,6 +13,8 @@ export interface Setting {
   max?: number;
   /** Allowed URL schemes for kind 'url'; an empty string is always allowed (feature off). */
   schemes?: string[];
+  /** The allowed values of kind 'choice'. */
+  choices?: string[];
 }
 
 export const SETTINGS: Setting[] = [
@@ -28,6 +30,7 @@ export const SETTINGS: Setting[] = [
   { path: 'encryptionKey', env: 'ENCRYPTION_KEY', kind: 'string' },
   { path: 'logLevel', env: 'LOG_LEVEL', kind: 'logLevel' },
   { path: 'shutdownTimeoutSeconds', env: 'SHUTDOWN_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 600 },
+  { path: 'processRole', env: 'PROCESS_ROLE', kind: 'choice', choices: ['all', 'api', 'worker'] },
   { path: 'auth.jwtSecret', env: 'JWT_SECRET', kind: 'string' },
   { path: 'auth.accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL_SECONDS', kind: 'int', min: 30, max: 86_400 },
   { path: 'auth.refreshTokenTtlSeconds', env: 'REFRESH_TOKEN_TTL_SECONDS', kind: 'int', min: 300, max: 31_536_000 },
@@ -42,6 +45,8 @@ export const SETTINGS: Setting[] = [
   { path: 'jobs.concurrency', env: 'JOB_CONCURRENCY', kind: 'int', min: 1, max: 64 },
   { path: 'jobs.leaseSeconds', env: 'JOB_LEASE_SECONDS', kind: 'int', min: 1, max: 3600 },
   { path: 'jobs.maxAttempts', env: 'JOB_MAX_ATTEMPTS', kind: 'int', min: 1, max: 10 },
+  { path: 'jobs.queueDriver', env: 'QUEUE_DRIVER', kind: 'choice', choices: ['embedded', 'bullmq'] },
+  { path: 'jobs.queuePrefix', env: 'QUEUE_PREFIX', kind: 'string' },
   { path: 'files.linkTtlSeconds', env: 'FILE_LINK_TTL_SECONDS', kind: 'int', min: 60, max: 2_592_000 },
   { path: 'files.retentionDays', env: 'IMAGE_RETENTION_DAYS', kind: 'int', min: 0, max: 36_500 },
   { path: 'storage.driver', env: 'STORAGE_DRIVER', kind: 'string' },
