@@ -12,6 +12,7 @@ import { OrgsModule } from './orgs/orgs.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
+import { JobsModule } from './jobs/jobs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         PluginsModule.forRoot(pluginModules),
         ProvidersModule,
+        JobsModule.forRoot(config),
         ImagesModule,
         WebhooksModule,
       ],

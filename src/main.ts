@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/load-config';
 import { Readiness } from './ops/readiness';
+import { runWorker } from './worker';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // PROCESS_ROLE=worker runs no HTTP server, whichever entry point started it.
+  if (config.processRole === 'worker') return runWorker(config);
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Darkroom');

@@ -5,12 +5,14 @@ import { Migration20261124023047 as PgJobsImages } from './migrations/postgresql
 import { Migration20261124023715 as PgIdempotency } from './migrations/postgresql/Migration20261124023715';
 import { Migration20261124034935 as PgJobEvents } from './migrations/postgresql/Migration20261124034935';
 import { Migration20261124035553 as PgWebhooks } from './migrations/postgresql/Migration20261124035553';
+import { Migration20261124040953 as PgJobOrgIndex } from './migrations/postgresql/Migration20261124040953';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
 import { Migration20261124023713 as SqliteIdempotency } from './migrations/sqlite/Migration20261124023713';
 import { Migration20261124034923 as SqliteJobEvents } from './migrations/sqlite/Migration20261124034923';
 import { Migration20261124035539 as SqliteWebhooks } from './migrations/sqlite/Migration20261124035539';
+import { Migration20261124040951 as SqliteJobOrgIndex } from './migrations/sqlite/Migration20261124040951';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -20,6 +22,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124023713', class: SqliteIdempotency },
   { name: 'Migration20261124034923', class: SqliteJobEvents },
   { name: 'Migration20261124035539', class: SqliteWebhooks },
+  { name: 'Migration20261124040951', class: SqliteJobOrgIndex },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -28,4 +31,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124023715', class: PgIdempotency },
   { name: 'Migration20261124034935', class: PgJobEvents },
   { name: 'Migration20261124035553', class: PgWebhooks },
+  { name: 'Migration20261124040953', class: PgJobOrgIndex },
 ];

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Image } from '../images/image.entity';
 import type { Job } from '../jobs/job.entity';
-import { JobRunner, TransientJobError, type JobHandler, type JobResult } from '../jobs/job-runner';
+import { TransientJobError, type JobHandler, type JobResult } from '../jobs/job-handler';
+import { JobLifecycle } from '../jobs/job-lifecycle';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
@@ -9,11 +10,11 @@ import type { GenerationInput } from './generation.service';
 /** Runs images.generate and images.edit jobs: render with the provider, store each image encrypted, return the rows. */
 @Injectable()
 export class GenerateHandler implements JobHandler, OnModuleInit {
-  constructor(private readonly runner: JobRunner, private readonly registry: PluginRegistry, private readonly files: FileStore) {}
+  constructor(private readonly lifecycle: JobLifecycle, private readonly registry: PluginRegistry, private readonly files: FileStore) {}
 
   onModuleInit(): void {
-    this.runner.register('images.generate', this);
-    this.runner.register('images.edit', this);
+    this.lifecycle.register('images.generate', this);
+    this.lifecycle.register('images.edit', this);
   }
 
   async run(job: Job): Promise<JobResult> {

@@ -5,8 +5,9 @@ import { PlansService } from '../config/plans.service';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
 import { Job } from '../jobs/job.entity';
-import { JobRunner } from '../jobs/job-runner';
+import { JobWaiter } from '../jobs/job-waiter';
 import { JobsService } from '../jobs/jobs.service';
+import { QueueDriver } from '../jobs/queue-driver';
 import { OrgDirectory } from '../orgs/org-directory';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import type { GenerateInput } from '../plugins/provider-plugin';
@@ -43,7 +44,8 @@ export class GenerationService {
     private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly credits: CreditsService,
-    private readonly runner: JobRunner,
+    private readonly queue: QueueDriver,
+    private readonly waiter: JobWaiter,
     private readonly jobs: JobsService,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
@@ -82,9 +84,9 @@ export class GenerationService {
       }
     }
     const reservation = await this.credits.reserve(orgId, price, job.id, `${input.n} image(s) with ${input.provider}/${input.model}`, [job]);
-    this.runner.kick();
+    await this.queue.enqueue([job]);
     if (waitSeconds > 0) {
-      await this.runner.waitFor(job.id, Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000);
+      await this.waiter.waitFor(job.id, Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000);
       const now = await this.jobs.get(auth, job.id);
       if (['completed', 'failed', 'canceled'].includes(now.status)) return { finished: { ...now, ...webhookSecret } };
     }

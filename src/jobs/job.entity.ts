@@ -12,12 +12,14 @@ export interface JobError {
 }
 
 /**
- * A unit of work. The row is written before the API answers 202, and the runner claims it with a
- * lease: a job whose worker died is claimed again once the lease runs out.
+ * A unit of work. The row is written before the API answers 202, and a worker claims it with a
+ * lease (see JobLifecycle): a job whose worker died is claimed again once the lease runs out.
  */
 @Entity({ tableName: 'jobs' })
 @Index({ properties: ['orgId', 'id'] })
 @Index({ properties: ['status', 'runAfter'] })
+// Counting an organisation's running jobs (its plan's concurrency limit) and finding its due ones.
+@Index({ properties: ['orgId', 'status', 'runAfter'] })
 @Index({ properties: ['eventPending', 'finishedAt'] })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })

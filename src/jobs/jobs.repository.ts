@@ -33,43 +33,26 @@ export class JobsRepository {
     return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
   }
 
-  /** The id of a job ready to run: queued and due, or processing with its lease run out. */
-  async nextRunnable(now: Date): Promise<Job | null> {
-    return this.em.fork().findOne(
-      Job,
-      { status: { $in: ['queued', 'processing'] }, runAfter: { $lte: now } },
-      { orderBy: { runAfter: 'asc' } },
-    );
-  }
-
-  /** Takes the job for this worker until `leaseUntil`; false if another worker took it first. */
-  async claim(job: Job, leaseUntil: Date): Promise<boolean> {
-    const n = await this.em.fork().nativeUpdate(
-      Job,
-      { id: job.id, status: job.status, attempts: job.attempts },
-      { status: 'processing', runAfter: leaseUntil, attempts: job.attempts + 1, startedAt: job.startedAt ?? new Date() },
-    );
-    return n === 1;
-  }
-
-  /** Completes the job with its images, unless it was finished meanwhile (cancelled). */
+  /** Completes the job with its images, unless it was finished meanwhile (cancelled) or this run lost it (its lease ran out and another took it). */
   async complete(job: Job, images: Image[], cost: number): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
-      const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
+      const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts, cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
       if (n !== 1) return false;
       for (const image of images) em.persist(image);
       return true;
     });
   }
 
-  async finish(jobId: string, from: JobStatus[], status: 'failed' | 'canceled', error: JobError | null): Promise<boolean> {
-    const n = await this.em.fork().nativeUpdate(Job, { id: jobId, status: { $in: from } }, { status, error, finishedAt: new Date(), eventPending: true });
+  /** `attempts`, when given, finishes the job only if it is still that run's. */
+  async finish(jobId: string, from: JobStatus[], status: 'failed' | 'canceled', error: JobError | null, attempts?: number): Promise<boolean> {
+    const n = await this.em.fork().nativeUpdate(Job, { id: jobId, status: { $in: from }, ...(attempts === undefined ? {} : { attempts }) }, { status, error, finishedAt: new Date(), eventPending: true });
     return n === 1;
   }
 
-  /** Puts a job back in the queue to try again after `runAfter`. */
-  async retryLater(jobId: string, runAfter: Date, error: JobError): Promise<void> {
-    await this.em.fork().nativeUpdate(Job, { id: jobId, status: 'processing' }, { status: 'queued', runAfter, error });
+  /** Puts a job back in the queue to try again after `runAfter`, if it is still this run's. */
+  async retryLater(job: Job, runAfter: Date, error: JobError): Promise<boolean> {
+    const n = await this.em.fork().nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts }, { status: 'queued', runAfter, error });
+    return n === 1;
   }
 
   /** Finished jobs whose webhook deliveries were not written (the process stopped in between). */

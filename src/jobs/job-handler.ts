@@ -1,0 +1,19 @@
+import type { Image } from '../images/image.entity';
+import type { Job } from './job.entity';
+
+export interface JobResult {
+  images: Image[];
+  cost: number;
+}
+
+/** Does one type of job's work; the lifecycle records the outcome. Registered with JobLifecycle at start-up. */
+export interface JobHandler {
+  run(job: Job): Promise<JobResult>;
+}
+
+/** An error worth another try (a provider timing out); anything else fails the job at once. */
+export class TransientJobError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PlansService } from '../config/plans.service';
+import { CreditsService } from '../credits/credits.service';
+import { OrgDirectory } from '../orgs/org-directory';
+import { FileStore } from '../storage/file-store';
+import type { JobHandler, JobResult } from './job-handler';
+import { TransientJobError } from './job-handler';
+import { JobEvents } from './job-events';
+import { JobQueueRepository, type DueJob, type QueuedJob } from './job-queue.repository';
+import type { Job, JobError, JobType } from './job.entity';
+import { JobsRepository } from './jobs.repository';
+
+/** A queue should offer the job again at `later` (a retry's backoff, a lease still running elsewhere, an organisation at its limit). */
+export interface Offer {
+  later?: Date;
+  /** The organisation is at its limit: offering the job again as soon as one of its jobs ends is worth it. */
+  orgFull?: boolean;
+}
+
+/** How long a job whose organisation is at its limit waits in the queue, at most, before it is offered again. */
+const ORG_FULL_RETRY_MS = 1000;
+const FINAL = ['completed', 'failed', 'canceled'];
+
+/**
+ * The rules of a job's life, whichever queue driver brings it: claim it under a lease (renewed while
+ * it runs) and within its organisation's plan limit, run its handler, then complete it and capture
+ * its credits, or fail it and release them; a cancelled run is thrown away and paid back; a
+ * transient error is retried with backoff; a job that stopped `maxAttempts` times is abandoned.
+ * Every final state is announced on JobEvents.
+ */
+@Injectable()
+export class JobLifecycle {
+  private readonly logger = new Logger('Jobs');
+  private readonly handlers = new Map<string, JobHandler>();
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly queue: JobQueueRepository,
+    private readonly credits: CreditsService,
+    private readonly files: FileStore,
+    private readonly events: JobEvents,
+    private readonly orgs: OrgDirectory,
+    private readonly plans: PlansService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Handlers register at start-up; a type registered twice is a programming error. */
+  register(type: JobType, handler: JobHandler): void {
+    if (this.handlers.has(type)) throw new Error(`two handlers for job type ${type}`);
+    this.handlers.set(type, handler);
+  }
+
+  /**
+   * Claims up to `max` due jobs, oldest first, skipping organisations already at their limit (so one
+   * organisation's backlog does not hold up the others); abandons due jobs that stopped too often.
+   */
+  async claimDue(max: number): Promise<Job[]> {
+    const now = new Date();
+    const full: string[] = [];
+    for (const [orgId, running] of await this.queue.runningByOrg(now)) {
+      if (running >= (await this.maxRunning(orgId))) full.push(orgId);
+    }
+    const byOrg = new Map<string, string[]>();
+    for (const row of await this.queue.due(now, max, full)) {
+      if (row.status === 'processing' && row.attempts >= this.config.jobs.maxAttempts) await this.abandon(row);
+      else byOrg.set(row.orgId, [...(byOrg.get(row.orgId) ?? []), row.id]);
+    }
+    const claimed: Job[] = [];
+    for (const [orgId, ids] of byOrg) {
+      claimed.push(...(await this.queue.claim({ orgId, ids, maxRunning: await this.maxRunning(orgId), maxAttempts: this.config.jobs.maxAttempts, now, leaseUntil: this.leaseFrom(now) })));
+    }
+    return claimed;
+  }
+
+  /** Claims one job a queue delivered; otherwise says when to offer it again, or that it needs nothing more. */
+  async claimOne(ref: QueuedJob): Promise<{ job: Job } | Offer> {
+    const now = new Date();
+    const maxAttempts = this.config.jobs.maxAttempts;
+    const [job] = await this.queue.claim({ orgId: ref.orgId, ids: [ref.id], maxRunning: await this.maxRunning(ref.orgId), maxAttempts, now, leaseUntil: this.leaseFrom(now) });
+    if (job) return { job };
+    const row = await this.jobs.getById(ref.id);
+    if (!row || FINAL.includes(row.status)) return {};
+    // Not due yet: a retry's backoff, or running elsewhere under a live lease.
+    if (row.runAfter > now) return { later: row.runAfter };
+    if (row.status === 'processing' && row.attempts >= maxAttempts) {
+      await this.abandon(row);
+      return {};
+    }
+    return { later: new Date(Date.now() + ORG_FULL_RETRY_MS), orgFull: true };
+  }
+
+  /** Runs a claimed job to its next state. Throws only if the database cannot record it; the lease then brings the job back. */
+  async run(job: Job): Promise<Offer> {
+    const renewal = setInterval(() => void this.renew(job), (this.config.jobs.leaseSeconds * 1000) / 3);
+    try {
+      const handler = this.handlers.get(job.type);
+      if (!handler) throw new Error(`no handler for job type ${job.type}`);
+      await this.succeed(job, await handler.run(job));
+      return {};
+    } catch (err) {
+      return await this.failed(job, err);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async succeed(job: Job, result: JobResult): Promise<void> {
+    if (await this.jobs.complete(job, result.images, result.cost)) {
+      if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
+      this.events.finished(job.id);
+      return;
+    }
+    // Cancelled while running, or this run lost the job to another: its work is thrown away.
+    await Promise.all(result.images.map((i) => this.files.delete(i.storageKey)));
+    if (await this.jobs.finish(job.id, ['processing'], 'canceled', null, job.attempts)) {
+      if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+      this.events.finished(job.id);
+    } else {
+      this.logger.warn({ jobId: job.id }, 'another run took the job over (this one outlived its lease); its work is discarded');
+    }
+  }
+
+  private async failed(job: Job, err: unknown): Promise<Offer> {
+    if (err instanceof TransientJobError && job.attempts < this.config.jobs.maxAttempts) {
+      const later = new Date(Date.now() + 1000 * 2 ** job.attempts);
+      return (await this.jobs.retryLater(job, later, { code: err.code, message: err.message })) ? { later } : {};
+    }
+    const error = err instanceof TransientJobError ? { code: err.code, message: err.message } : { code: 'job_failed', message: 'The job failed' };
+    if (!(err instanceof TransientJobError)) this.logger.error({ err, jobId: job.id }, 'job failed');
+    // If even recording the failure fails (database gone), the lease brings the job back later.
+    await this.fail(job, error).catch((failErr: unknown) => this.logger.error({ err: failErr, jobId: job.id }, 'could not record a job failure'));
+    return {};
+  }
+
+  private abandon(job: DueJob): Promise<void> {
+    return this.fail(job, { code: 'job_abandoned', message: `The job stopped ${job.attempts} times without finishing` });
+  }
+
+  private async fail(job: DueJob, error: JobError): Promise<void> {
+    if (!(await this.jobs.finish(job.id, ['processing'], 'failed', error, job.attempts))) return;
+    if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+    this.events.finished(job.id);
+  }
+
+  /** A run that lost its lease finds out when it tries to complete. */
+  private async renew(job: Job): Promise<void> {
+    try {
+      await this.queue.renewLease(job, this.leaseFrom(new Date()));
+    } catch (err) {
+      this.logger.error({ err, jobId: job.id }, 'could not renew a job lease');
+    }
+  }
+
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.config.jobs.leaseSeconds * 1000);
+  }
+
+  private async maxRunning(orgId: string): Promise<number> {
+    return this.plans.get((await this.orgs.getOrg(orgId))?.plan ?? this.plans.defaultPlanId).maxConcurrentJobs;
+  }
+}

@@ -1,0 +1,123 @@
+import { EntityManager, LockMode } from '@mikro-orm/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { databaseKind } from '../database/orm-options';
+import { Organization } from '../orgs/organization.entity';
+import { Job } from './job.entity';
+
+/** What a queue needs to know about a job to hand it to a worker. */
+export interface QueuedJob {
+  id: string;
+  orgId: string;
+}
+
+export interface ClaimRequest {
+  orgId: string;
+  /** Candidates, oldest first; at most as many as the caller can run. */
+  ids: string[];
+  /** The organisation's plan limit: jobs of it running at once, across every worker. */
+  maxRunning: number;
+  maxAttempts: number;
+  now: Date;
+  leaseUntil: Date;
+}
+
+export type DueJob = Pick<Job, 'id' | 'orgId' | 'status' | 'attempts' | 'reservationId'>;
+
+const FINAL = ['completed', 'failed', 'canceled'];
+
+/**
+ * The statements that move jobs between queued and processing: claims with the per-organisation
+ * limit, lease renewal, and the look-ups the queue drivers poll with. Separate from JobsRepository,
+ * which reads and finishes jobs.
+ */
+@Injectable()
+export class JobQueueRepository {
+  private readonly postgres: boolean;
+
+  constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
+    this.postgres = databaseKind(config) === 'postgresql';
+  }
+
+  /** Due jobs, oldest first: queued ones and running ones whose lease ran out. Skips organisations in `skipOrgs`. */
+  due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
+    return this.em.fork().find(
+      Job,
+      { status: { $in: ['queued', 'processing'] }, runAfter: { $lte: now }, ...(skipOrgs.length ? { orgId: { $nin: skipOrgs } } : {}) },
+      { fields: ['id', 'orgId', 'status', 'attempts', 'reservationId'], orderBy: { runAfter: 'asc' }, limit },
+    );
+  }
+
+  /** Jobs running under a live lease, per organisation (a short list: at most every worker's concurrency). */
+  async runningByOrg(now: Date): Promise<Map<string, number>> {
+    const rows = await this.em.fork().getConnection().execute<{ org_id: string; n: number | string }[]>(
+      'select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id',
+      ['processing', this.dbDate(now)],
+    );
+    return new Map(rows.map((r: { org_id: string; n: number | string }) => [r.org_id, Number(r.n)]));
+  }
+
+  /**
+   * Takes some of `ids` (all of one organisation) for this worker until `leaseUntil`, as many as the
+   * organisation's limit leaves room for, and returns them as claimed. One conditional UPDATE, so two
+   * workers never take one job; on PostgreSQL the organisation row is locked first (as credit
+   * reservations do), so workers claiming for one organisation at once cannot both fill its last slot.
+   * SQLite runs one writer at a time, so the statement alone is atomic there. `started_at` comes from
+   * the database clock, read after every earlier claim and completion has committed.
+   */
+  async claim(req: ClaimRequest): Promise<Job[]> {
+    const claimable = `run_after <= ? and (status = 'queued' or (status = 'processing' and attempts < ?))`;
+    const nowSql = this.postgres ? 'clock_timestamp()' : "cast(unixepoch('subsec') * 1000 as integer)";
+    const atLeastZero = this.postgres ? 'greatest' : 'max';
+    const ids = req.ids.map(() => '?').join(', ');
+    const now = this.dbDate(req.now);
+    const sql =
+      `update jobs set status = 'processing', run_after = ?, attempts = attempts + 1, started_at = coalesce(started_at, ${nowSql}) ` +
+      `where ${claimable} and id in (select id from jobs where id in (${ids}) and org_id = ? and ${claimable} order by run_after ` +
+      `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
+    const params = [this.dbDate(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
+    const run = async (em: EntityManager) => {
+      const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, params, 'all', em.getTransactionContext());
+      return rows.map((row: Record<string, unknown>) => em.map(Job, row));
+    };
+    if (!this.postgres) return run(this.em.fork());
+    return this.em.fork().transactional(async (em) => {
+      await em.findOne(Organization, { id: req.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+      return run(em);
+    });
+  }
+
+  /** Extends the lease of a job this worker runs, while it is still this run's. */
+  async renewLease(job: Job, leaseUntil: Date): Promise<void> {
+    await this.em.fork().nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts }, { runAfter: leaseUntil });
+  }
+
+  /**
+   * Jobs a queue may have lost: queued ones due before `queuedBefore` (never added, or dropped by
+   * Redis) and running ones whose lease ran out (their worker died), in id order after `afterId`.
+   */
+  stranded(queuedBefore: Date, now: Date, afterId: string, limit: number): Promise<QueuedJob[]> {
+    return this.em.fork().find(
+      Job,
+      {
+        id: { $gt: afterId },
+        $or: [
+          { status: 'queued', runAfter: { $lte: queuedBefore } },
+          { status: 'processing', runAfter: { $lte: now } },
+        ],
+      },
+      { fields: ['id', 'orgId'], orderBy: { id: 'asc' }, limit },
+    );
+  }
+
+  /** Which of these jobs have reached a final state. */
+  async finishedAmong(ids: string[]): Promise<string[]> {
+    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: { $in: FINAL as Job['status'][] } }, { fields: ['id'] });
+    return rows.map((r) => r.id);
+  }
+
+  /** SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date. */
+  private dbDate(date: Date): unknown {
+    return this.em.getPlatform().processDateProperty(date);
+  }
+}

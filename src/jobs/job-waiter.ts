@@ -1,0 +1,71 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { JobEvents } from './job-events';
+import { JobQueueRepository } from './job-queue.repository';
+
+/** How often waiting requests look at their jobs' rows, for jobs that run in another process. */
+const POLL_MS = 100;
+
+/**
+ * `Prefer: wait=N`: resolves when a job reaches a final state or the time is up. A job that ends in
+ * this process wakes its waiters at once (JobEvents); one that ends in another process (a separate
+ * worker, another node) is noticed by polling the rows: one query for all of this process's waiters
+ * every 100 ms, and only while someone waits. Polling works with every driver and every database,
+ * needs no channel between processes, and costs 10 small queries a second at most.
+ */
+@Injectable()
+export class JobWaiter implements OnModuleInit, OnModuleDestroy {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+
+  constructor(private readonly events: JobEvents, private readonly jobs: JobQueueRepository) {}
+
+  onModuleInit(): void {
+    this.events.onFinished(async (jobId) => this.wake(jobId));
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+    for (const jobId of [...this.waiters.keys()]) this.wake(jobId);
+  }
+
+  waitFor(jobId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const set = this.waiters.get(jobId);
+        set?.delete(done);
+        if (set?.size === 0) this.waiters.delete(jobId);
+        if (!this.waiters.size) this.stopPolling();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.set(jobId, (this.waiters.get(jobId) ?? new Set()).add(done));
+      if (!this.timer) {
+        this.timer = setInterval(() => void this.poll(), POLL_MS);
+        this.timer.unref();
+      }
+    });
+  }
+
+  private wake(jobId: string): void {
+    for (const done of [...(this.waiters.get(jobId) ?? [])]) done();
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || !this.waiters.size) return;
+    this.polling = true;
+    try {
+      for (const jobId of await this.jobs.finishedAmong([...this.waiters.keys()])) this.wake(jobId);
+    } catch {
+      // The next poll tries again; a waiter whose time is up resolves anyway.
+    } finally {
+      this.polling = false;
+    }
+  }
+}
