@@ -25,7 +25,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new, empty PostgreSQL database, and how to drop it. */
+export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `darkroom_test_${process.pid}_${Date.now().toString(36)}`;
   const admin = new Client({ connectionString: pgAdminUrl });
   await admin.connect();
