@@ -5,8 +5,16 @@ import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsU
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
 
-/** A request's work units for the daily quota: the images it asks for. The guards read it before validation. */
-export const imagesAsked = (body: unknown): number => Number((body as { n?: unknown } | undefined)?.n ?? 1) || 1;
+export const MAX_IMAGES_PER_REQUEST = 4;
+
+/**
+ * A request's work units for the daily quota: the images it asks for. The guard reads it before
+ * validation, so an invalid `n` (refused a moment later) counts 1, not its face value.
+ */
+export const imagesAsked = (body: unknown): number => {
+  const n = Number((body as { n?: unknown } | undefined)?.n ?? 1);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_IMAGES_PER_REQUEST ? n : 1;
+};
 
 export class GenerationCreateDto {
   @ApiProperty({ example: 'a calm ocean at sunset, golden light', maxLength: 2000 })
@@ -42,11 +50,11 @@ export class GenerationCreateDto {
   @IsIn(FORMATS)
   format?: (typeof FORMATS)[number];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 4, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_IMAGES_PER_REQUEST, default: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(4)
+  @Max(MAX_IMAGES_PER_REQUEST)
   n?: number;
 
   @ApiPropertyOptional({ example: 'aura', description: 'A provider id (default: aura)' })
