@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { WebhookEventType } from '../webhooks/webhook-events';
 import { WebhookPublisher } from '../webhooks/webhook-publisher';
 import { JobEvents } from './job-events';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
+import { runsJobs } from './queue-driver';
 
 const SWEEP_MS = 15_000;
 /** The in-process notice normally handles a job within milliseconds; the sweep only takes older ones. */
@@ -25,6 +27,7 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
     private readonly jobs: JobsRepository,
     private readonly jobViews: JobsService,
     private readonly publisher: WebhookPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -32,6 +35,7 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   onApplicationBootstrap(): void {
+    if (!runsJobs(this.config)) return;
     this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.timer.unref();
   }

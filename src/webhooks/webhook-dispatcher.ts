@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboundHttp } from '../common/net/outbound-http';
+import { runsJobs } from '../jobs/queue-driver';
 import { UrlNotAllowed } from '../common/net/url-guard';
 import { WebhookAttempt, type WebhookDelivery } from './webhook-delivery.entity';
 import { signedHeaders } from './webhook-signer';
@@ -34,7 +35,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Sending is background work: processes with PROCESS_ROLE=api leave it to the workers. */
   onApplicationBootstrap(): void {
+    if (!runsJobs(this.config)) {
+      this.stopping = true;
+      return;
+    }
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
   }
