@@ -22,6 +22,23 @@ function sqlitePath(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): string 
   return config.databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
 }
 
+/**
+ * Settings of each new SQLite connection. The libsql dialect replaces its connection every 10 s, and
+ * `synchronous` and `foreign_keys` belong to the connection, so they are set on every one (MikroORM
+ * sets foreign_keys on the first only). WAL mode with NORMAL sync: readers never wait for the writer
+ * and a commit does not wait for a full disk sync (still durable across process crashes; only a power
+ * loss can lose the last commits). The driver runs statements on the main thread, so each waited-for
+ * sync stalled every request.
+ */
+function sqliteSession(connection: { exec(sql: string): void }, done: (err: Error | null, connection: unknown) => void): void {
+  try {
+    connection.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on');
+    done(null, connection);
+  } catch (err) {
+    done(err as Error, connection);
+  }
+}
+
 /** MikroORM options for either database; the same entities, one migration set per dialect. */
 export function ormOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Options {
   const kind = databaseKind(config);
@@ -46,6 +63,7 @@ export function ormOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): 
     ...common,
     driver: LibSqlDriver,
     dbName: sqlitePath(config),
+    pool: { afterCreate: sqliteSession },
     migrations: { migrationsList: SQLITE_MIGRATIONS, tableName: 'mikro_orm_migrations', transactional: true, snapshot: false, silent: true },
   } as Options;
 }
