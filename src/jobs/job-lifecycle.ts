@@ -4,6 +4,7 @@ import { PlansService } from '../config/plans.service';
 import { CreditsService } from '../credits/credits.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import { FileStore } from '../storage/file-store';
+import { Batcher } from './batcher';
 import type { JobHandler, JobResult } from './job-handler';
 import { TransientJobError } from './job-handler';
 import { JobEvents } from './job-events';
@@ -33,6 +34,9 @@ const FINAL = ['completed', 'failed', 'canceled'];
 export class JobLifecycle {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, JobHandler>();
+  /** Jobs that end together are recorded together, and jobs delivered together are claimed together. */
+  private readonly completions = new Batcher((items: { job: Job; images: JobResult['images']; cost: number }[]) => this.jobs.complete(items));
+  private readonly claims = new Batcher((refs: QueuedJob[]) => this.claimDelivered(refs));
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -76,18 +80,35 @@ export class JobLifecycle {
   /** Claims one job a queue delivered; otherwise says when to offer it again, or that it needs nothing more. */
   async claimOne(ref: QueuedJob): Promise<{ job: Job } | Offer> {
     const now = new Date();
-    const maxAttempts = this.config.jobs.maxAttempts;
-    const [job] = await this.queue.claim({ orgId: ref.orgId, ids: [ref.id], maxRunning: await this.maxRunning(ref.orgId), maxAttempts, now, leaseUntil: this.leaseFrom(now) });
-    if (job) return { job };
+    const claimed = await this.claims.run(ref);
+    if (claimed instanceof Error) throw claimed;
+    if (claimed) return { job: claimed };
     const row = await this.jobs.getById(ref.id);
     if (!row || FINAL.includes(row.status)) return {};
     // Not due yet: a retry's backoff, or running elsewhere under a live lease.
     if (row.runAfter > now) return { later: row.runAfter };
-    if (row.status === 'processing' && row.attempts >= maxAttempts) {
+    if (row.status === 'processing' && row.attempts >= this.config.jobs.maxAttempts) {
       await this.abandon(row);
       return {};
     }
     return { later: new Date(Date.now() + ORG_FULL_RETRY_MS), orgFull: true };
+  }
+
+  /** Claims delivered jobs, one statement per organisation; each answer is the job claimed, null, or the error of its organisation's claim. */
+  private async claimDelivered(refs: QueuedJob[]): Promise<(Job | null | Error)[]> {
+    const now = new Date();
+    const byOrg = new Map<string, string[]>();
+    for (const ref of refs) byOrg.set(ref.orgId, [...(byOrg.get(ref.orgId) ?? []), ref.id]);
+    const answers = new Map<string, Job | Error>();
+    for (const [orgId, ids] of byOrg) {
+      try {
+        const claimed = await this.queue.claim({ orgId, ids, maxRunning: await this.maxRunning(orgId), maxAttempts: this.config.jobs.maxAttempts, now, leaseUntil: this.leaseFrom(now) });
+        for (const job of claimed) answers.set(job.id, job);
+      } catch (err) {
+        for (const id of ids) answers.set(id, err as Error);
+      }
+    }
+    return refs.map((ref) => answers.get(ref.id) ?? null);
   }
 
   /** Runs a claimed job to its next state. Throws only if the database cannot record it; the lease then brings the job back. */
@@ -106,7 +127,7 @@ export class JobLifecycle {
   }
 
   private async succeed(job: Job, result: JobResult): Promise<void> {
-    if (await this.jobs.complete(job, result.images, result.cost)) {
+    if (await this.completions.run({ job, images: result.images, cost: result.cost })) {
       if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
       this.events.finished(job.id);
       return;

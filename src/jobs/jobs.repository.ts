@@ -33,13 +33,20 @@ export class JobsRepository {
     return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
   }
 
-  /** Completes the job with its images, unless it was finished meanwhile (cancelled) or this run lost it (its lease ran out and another took it). */
-  async complete(job: Job, images: Image[], cost: number): Promise<boolean> {
+  /**
+   * Completes jobs with their images, in one transaction (completions that finish together share a
+   * commit). Each is completed only if it was not finished meanwhile (cancelled) and is still its run's
+   * (not taken over after its lease ran out); the answer says which were.
+   */
+  async complete(items: { job: Job; images: Image[]; cost: number }[]): Promise<boolean[]> {
     return this.em.fork().transactional(async (em) => {
-      const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts, cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
-      if (n !== 1) return false;
-      for (const image of images) em.persist(image);
-      return true;
+      const done: boolean[] = [];
+      for (const { job, images, cost } of items) {
+        const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts, cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
+        if (n === 1) for (const image of images) em.persist(image);
+        done.push(n === 1);
+      }
+      return done;
     });
   }
 
