@@ -155,7 +155,7 @@ async function darkroom(driver, database) {
     const org = Object.assign(new Organization(), { name: 'bench', plan: 'free' });
     await em.fork().persistAndFlush(org);
     let current;
-    app.get(JobEvents).onFinished(async (id) => current.done(id));
+    app.get(JobEvents).onFinished(async (job) => current.done(job.id));
     // One job as the API accepts one: its row committed, then handed to the queue.
     const add = async () => {
       const job = Object.assign(new Job(), { orgId: org.id, type: JOB_TYPE, input: {}, createdBy: 'bench' });

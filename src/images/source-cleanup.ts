@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { JobEvents } from '../jobs/job-events';
+import { JobEvents, type FinishedJob } from '../jobs/job-events';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
@@ -13,12 +13,12 @@ export class SourceCleanup implements OnModuleInit {
   constructor(private readonly events: JobEvents, private readonly jobs: JobsRepository, private readonly files: FileStore) {}
 
   onModuleInit(): void {
-    this.events.onFinished((jobId) => this.clean(jobId));
+    this.events.onFinished((job) => this.clean(job));
   }
 
-  async clean(jobId: string): Promise<void> {
-    const job = await this.jobs.getById(jobId);
-    const sources = (job?.input as GenerationInput | undefined)?.sources ?? [];
+  async clean(job: FinishedJob): Promise<void> {
+    const input = job.input ?? (await this.jobs.getById(job.id))?.input;
+    const sources = (input as GenerationInput | undefined)?.sources ?? [];
     await Promise.all(sources.map((s) => this.files.delete(s.storageKey)));
   }
 }

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from './job.entity';
 
-export type JobListener = (jobId: string) => Promise<void>;
+export type FinalStatus = 'completed' | 'failed' | 'canceled';
+/** The job as its finisher had it (status and timestamps may be stale; input and webhookUrl absent when it was not loaded). */
+export type FinishedJob = Pick<Job, 'id' | 'orgId'> & Partial<Pick<Job, 'input' | 'webhookUrl'>>;
+export type JobListener = (job: FinishedJob, status: FinalStatus) => Promise<void>;
 
 /**
  * Tells other modules (webhooks) that a job reached a final state, in the process where it happened.
@@ -17,9 +21,9 @@ export class JobEvents {
   }
 
   /** Fire and forget: a listener's failure never fails the job. */
-  finished(jobId: string): void {
+  finished(job: FinishedJob, status: FinalStatus): void {
     for (const listener of this.listeners) {
-      listener(jobId).catch((err: unknown) => this.logger.error({ err, jobId }, 'job listener failed'));
+      listener(job, status).catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'job listener failed'));
     }
   }
 }

@@ -128,14 +128,14 @@ export class JobLifecycle {
   private async succeed(job: Job, result: JobResult): Promise<void> {
     if (await this.completions.run({ job, images: result.images, cost: result.cost })) {
       if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
-      this.events.finished(job.id);
+      this.events.finished(job, 'completed');
       return;
     }
     // Cancelled while running, or this run lost the job to another: its work is thrown away.
     await Promise.all(result.images.map((i) => this.files.delete(i.storageKey)));
     if (await this.jobs.finish(job.id, ['processing'], 'canceled', null, job.attempts)) {
       if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
-      this.events.finished(job.id);
+      this.events.finished(job, 'canceled');
     } else {
       this.logger.warn({ jobId: job.id }, 'another run took the job over (this one outlived its lease); its work is discarded');
     }
@@ -160,7 +160,7 @@ export class JobLifecycle {
   private async fail(job: DueJob, error: JobError): Promise<void> {
     if (!(await this.jobs.finish(job.id, ['processing'], 'failed', error, job.attempts))) return;
     if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
-    this.events.finished(job.id);
+    this.events.finished(job, 'failed');
   }
 
   /** A run that lost its lease finds out when it tries to complete. */

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, On
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { WebhookEventType } from '../webhooks/webhook-events';
 import { WebhookPublisher } from '../webhooks/webhook-publisher';
-import { JobEvents } from './job-events';
+import { Batcher } from './batcher';
+import { JobEvents, type FinalStatus, type FinishedJob } from './job-events';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { runsJobs } from './queue-driver';
@@ -21,6 +22,10 @@ const SWEEP_BATCH = 100;
 export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JobNotifier');
   private timer?: NodeJS.Timeout;
+  private readonly clears = new Batcher(async (ids: string[]) => {
+    await this.jobs.clearEventPending(ids);
+    return ids.map(() => undefined);
+  });
 
   constructor(
     private readonly events: JobEvents,
@@ -31,7 +36,7 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
   ) {}
 
   onModuleInit(): void {
-    this.events.onFinished((jobId) => this.notify(jobId));
+    this.events.onFinished((job, status) => this.notify(job, status));
   }
 
   onApplicationBootstrap(): void {
@@ -44,17 +49,20 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
     clearInterval(this.timer);
   }
 
-  async notify(jobId: string): Promise<void> {
-    const job = await this.jobs.getById(jobId);
-    if (!job?.eventPending) return;
-    const event = { id: `evt_${job.id}`, type: `job.${job.status}` as WebhookEventType, data: await this.jobViews.describe(job) };
-    await this.publisher.publish(job.orgId, event, job.webhookUrl ? { jobId: job.id, url: job.webhookUrl } : undefined);
-    await this.jobs.clearEventPending(job.id);
+  /** Most jobs have nobody to tell: then the flag is cleared (in batches) without reading anything. */
+  async notify(job: FinishedJob, status: FinalStatus): Promise<void> {
+    const type = `job.${status}` as WebhookEventType;
+    if (job.webhookUrl === null && !(await this.publisher.hasSubscribers(job.orgId, type))) return this.clears.run(job.id);
+    const fresh = await this.jobs.getById(job.id);
+    if (!fresh?.eventPending) return;
+    const event = { id: `evt_${fresh.id}`, type, data: await this.jobViews.describe(fresh) };
+    await this.publisher.publish(fresh.orgId, event, fresh.webhookUrl ? { jobId: fresh.id, url: fresh.webhookUrl } : undefined);
+    await this.clears.run(fresh.id);
   }
 
   private async sweep(): Promise<void> {
     try {
-      for (const job of await this.jobs.pendingEvents(new Date(Date.now() - SWEEP_GRACE_MS), SWEEP_BATCH)) await this.notify(job.id);
+      for (const job of await this.jobs.pendingEvents(new Date(Date.now() - SWEEP_GRACE_MS), SWEEP_BATCH)) await this.notify(job, job.status as FinalStatus);
     } catch (err) {
       this.logger.error({ err }, 'could not publish pending job events');
     }

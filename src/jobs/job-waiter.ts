@@ -21,7 +21,7 @@ export class JobWaiter implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly events: JobEvents, private readonly jobs: JobQueueRepository) {}
 
   onModuleInit(): void {
-    this.events.onFinished(async (jobId) => this.wake(jobId));
+    this.events.onFinished(async (job) => this.wake(job.id));
   }
 
   onModuleDestroy(): void {

@@ -67,8 +67,8 @@ export class JobsRepository {
     return this.em.fork().find(Job, { eventPending: true, finishedAt: { $lte: finishedBefore } }, { orderBy: { finishedAt: 'asc' }, limit });
   }
 
-  async clearEventPending(jobId: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Job, { id: jobId, eventPending: true }, { eventPending: false });
+  async clearEventPending(jobIds: string[]): Promise<void> {
+    await this.em.fork().nativeUpdate(Job, { id: { $in: jobIds }, eventPending: true }, { eventPending: false });
   }
 
   async requestCancel(jobId: string): Promise<void> {

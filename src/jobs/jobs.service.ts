@@ -38,7 +38,7 @@ export class JobsService {
     const job = await this.require(auth, id);
     if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
       if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
-      this.events.finished(job.id);
+      this.events.finished(job, 'canceled');
     } else if (job.status === 'processing') {
       await this.jobs.requestCancel(job.id);
     } else if (job.status !== 'canceled') {

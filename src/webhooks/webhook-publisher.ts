@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { TtlCache } from '../common/ttl-cache';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { WebhookDelivery } from './webhook-delivery.entity';
-import type { WebhookEvent } from './webhook-events';
+import type { WebhookEvent, WebhookEventType } from './webhook-events';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
@@ -17,7 +19,22 @@ export interface JobTarget {
  */
 @Injectable()
 export class WebhookPublisher {
-  constructor(private readonly repo: WebhooksRepository, private readonly dispatcher: WebhookDispatcher) {}
+  /** Which event types each organisation's enabled endpoints want, so that finishing a job with nobody to tell costs no query. */
+  private readonly subscriptions: TtlCache<string, Set<WebhookEventType>>;
+
+  constructor(private readonly repo: WebhooksRepository, private readonly dispatcher: WebhookDispatcher, @Inject(APP_CONFIG) config: AppConfig) {
+    this.subscriptions = new TtlCache(config.auth.credentialCacheSeconds * 1000);
+  }
+
+  /** Cached for CREDENTIAL_CACHE_SECONDS; this node's endpoint changes evict it at once. */
+  async hasSubscribers(orgId: string, type: WebhookEventType): Promise<boolean> {
+    const types = await this.subscriptions.getOrLoad(orgId, async () => new Set((await this.repo.listEndpoints(orgId)).filter((e) => e.enabled).flatMap((e) => e.events)));
+    return types.has(type);
+  }
+
+  forget(orgId: string): void {
+    this.subscriptions.delete(orgId);
+  }
 
   async publish(orgId: string, event: WebhookEvent, jobTarget?: JobTarget): Promise<number> {
     const payload = JSON.stringify({ type: event.type, timestamp: new Date().toISOString(), data: event.data });

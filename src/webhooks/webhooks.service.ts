@@ -8,6 +8,7 @@ import type { WebhookAttempt, WebhookDelivery } from './webhook-delivery.entity'
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookPublisher } from './webhook-publisher';
 import { WebhookSecrets } from './webhook-secrets';
 import { newWebhookSecret } from './webhook-signer';
 import { WebhooksRepository } from './webhooks.repository';
@@ -29,6 +30,7 @@ export class WebhooksService {
     private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly publisher: WebhookPublisher,
   ) {}
 
   /** Webhooks are a plan feature; 403 plan_limit when the organisation's plan lacks it. */
@@ -58,6 +60,7 @@ export class WebhooksService {
       orgId, url: url.toString(), description: dto.description ?? null, events: dto.events ?? [...WEBHOOK_EVENT_TYPES], sealedSecret: this.secrets.seal(secret),
     });
     await this.repo.insertEndpoint(endpoint);
+    this.publisher.forget(orgId);
     return { ...this.mapEndpoint(endpoint), secret };
   }
 
@@ -80,11 +83,13 @@ export class WebhooksService {
     if (changes.enabled) await this.assertPlanAllows(orgId);
     const updated = await this.repo.updateEndpoint(orgId, id, changes);
     if (!updated) throw AppError.notFound('Webhook endpoint');
+    this.publisher.forget(orgId);
     return this.mapEndpoint(updated);
   }
 
   async remove(orgId: string, id: string): Promise<void> {
     if (!(UUID.test(id) && (await this.repo.deleteEndpoint(orgId, id)))) throw AppError.notFound('Webhook endpoint');
+    this.publisher.forget(orgId);
   }
 
   async rotateEndpointSecret(orgId: string, id: string): Promise<WebhookSecretDto> {

@@ -202,7 +202,7 @@ describe('webhooks', () => {
     await receiver.waitFor('/once');
     // As if the node had died after finishing the job but before clearing the flag.
     await t.app.get(EntityManager).fork().nativeUpdate(Job, { id: job.body.id }, { eventPending: true });
-    await t.app.get(JobNotifier).notify(job.body.id);
+    await t.app.get(JobNotifier).notify({ id: job.body.id, orgId: org.orgId }, 'completed');
     expect((await t.app.get(EntityManager).fork().findOneOrFail(Job, { id: job.body.id })).eventPending).toBe(false);
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.at('/once')).toHaveLength(1);
