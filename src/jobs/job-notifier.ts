@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { CreditsService } from '../credits/credits.service';
 import type { WebhookEventType } from '../webhooks/webhook-events';
 import { WebhookPublisher } from '../webhooks/webhook-publisher';
 import { Batcher } from './batcher';
@@ -14,9 +15,10 @@ const SWEEP_GRACE_MS = 10_000;
 const SWEEP_BATCH = 100;
 
 /**
- * Publishes job.completed / job.failed / job.canceled. The job row's eventPending flag is cleared only
- * after the deliveries are written (idempotently per event), so an event is never lost to a crash and
- * never delivered twice to one target.
+ * Publishes job.completed / job.failed / job.canceled. The job row's eventPending flag is set with the
+ * final status and cleared only after the credits are settled and the deliveries written (both
+ * idempotent), so a process that died in between leaves the flag, and the sweep here finishes both:
+ * no reservation stays open, no event is lost, none is delivered twice to one target.
  */
 @Injectable()
 export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -32,6 +34,7 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
     private readonly jobs: JobsRepository,
     private readonly jobViews: JobsService,
     private readonly publisher: WebhookPublisher,
+    private readonly credits: CreditsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,11 +63,22 @@ export class JobNotifier implements OnModuleInit, OnApplicationBootstrap, OnModu
     await this.clears.run(fresh.id);
   }
 
+  /** Settles and announces jobs whose process stopped after their final status was written. */
+  async catchUp(finishedBefore = new Date(Date.now() - SWEEP_GRACE_MS)): Promise<void> {
+    for (const job of await this.jobs.pendingEvents(finishedBefore, SWEEP_BATCH)) {
+      const status = job.status as FinalStatus;
+      if (job.reservationId && (status === 'completed' ? await this.credits.capture(job.orgId, job.reservationId) : await this.credits.release(job.orgId, job.reservationId))) {
+        this.logger.warn({ jobId: job.id }, `settled the credits of a ${status} job its process left open`);
+      }
+      await this.notify(job, status);
+    }
+  }
+
   private async sweep(): Promise<void> {
     try {
-      for (const job of await this.jobs.pendingEvents(new Date(Date.now() - SWEEP_GRACE_MS), SWEEP_BATCH)) await this.notify(job, job.status as FinalStatus);
+      await this.catchUp();
     } catch (err) {
-      this.logger.error({ err }, 'could not publish pending job events');
+      this.logger.error({ err }, 'could not catch up on finished jobs');
     }
   }
 }

@@ -209,6 +209,21 @@ describe('webhooks', () => {
     expect((await as(org).get(`/api/v1/webhook-deliveries?endpointId=${endpoint.body.id}`).expect(200)).body.data).toHaveLength(1);
   });
 
+  it('settles the credits of a job whose process died between its final status and the capture', async () => {
+    const org = await newOrg(t);
+    const job = await as(org).post('/api/v1/images/generations', { prompt: 'crash', size: '256x256' }).set('prefer', 'wait=30').expect(200);
+    const em = t.app.get(EntityManager).fork();
+    const row = await em.findOneOrFail(Job, { id: job.body.id });
+    // As if the node had died right after the completion commit: no capture yet, the flag still set.
+    await em.getConnection().execute('delete from credit_ledger where settles = ?', [row.reservationId]);
+    await em.nativeUpdate(Job, { id: row.id }, { eventPending: true });
+    expect((await as(org).get('/api/v1/credits').expect(200)).body).toEqual({ creditsBalance: 99, reserved: 1 });
+    await t.app.get(JobNotifier).catchUp(new Date());
+    expect((await as(org).get('/api/v1/credits').expect(200)).body).toEqual({ creditsBalance: 99, reserved: 0 });
+    const ledger = (await as(org).get('/api/v1/credits/ledger').expect(200)).body.data;
+    expect(ledger.filter((e: { kind: string }) => e.kind === 'capture')).toHaveLength(1);
+  });
+
   it('sends credits.low once when the balance drops below the threshold', async () => {
     const org = await newOrg(t);
     await as(org).post('/api/v1/webhook-endpoints', { url: receiver.url(`/low-${org.orgId}`), events: ['credits.low'] }).expect(201);
