@@ -1,14 +1,25 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config';
 import { FixedWindowStorage } from './fixed-window.storage';
 
 export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
+const COMPLAINT_INTERVAL_MS = 30_000;
 
 /** Namespaces every counter, so installations (or test runs) can share one Redis. */
 class PrefixedRedisStorage extends ThrottlerStorageRedisService {
+  private readonly logger = new Logger('RateLimits');
+  private lastComplaint = 0;
+
   constructor(url: string, private readonly prefix: string) {
     super(url, { maxRetriesPerRequest: 2 });
+    // ioredis emits an error per reconnect attempt; without a listener each is an "Unhandled error event".
+    this.redis.on('error', (err: Error) => {
+      if (Date.now() - this.lastComplaint < COMPLAINT_INTERVAL_MS) return;
+      this.lastComplaint = Date.now();
+      this.logger.error({ err }, 'Redis for rate limits is unreachable; requests that need a counter fail until it is back');
+    });
   }
 
   override increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
