@@ -14,6 +14,7 @@ export class PlanLimitsDto {
   @ApiProperty({ description: 'Other requests, per minute' }) readsPerMinute!: number;
   @ApiProperty() maxWidth!: number;
   @ApiProperty() maxHeight!: number;
+  @ApiProperty({ description: "Jobs of the organisation running at once; more wait in the queue" }) maxConcurrentJobs!: number;
 }
 
 export class PlanDto {

@@ -40,7 +40,7 @@ describe('sign-up to first authenticated call', () => {
         credential: { type: 'api_key', id: key.id, scopes: ['credits:read'] },
         organizations: [{ id: orgId, name: "Ada Lovelace's workspace", role: null }],
         currentOrganization: { id: orgId },
-        plan: { id: 'free', limits: { dailyImages: 100, workPerMinute: 5, maxWidth: 1024, maxHeight: 1024 } },
+        plan: { id: 'free', limits: { dailyImages: 100, workPerMinute: 5, maxWidth: 1024, maxHeight: 1024, maxConcurrentJobs: 2 } },
         creditsBalance: 100,
         features: { webhooks: false, byok: false, video: false, channels: false, library: true },
       });
