@@ -109,7 +109,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         timeoutMs: this.config.webhooks.timeoutSeconds * 1000,
         followRedirects: false,
       });
-      const body = (await response.text().catch(() => '')).slice(0, RESPONSE_EXCERPT);
+      const body = await excerpt(response.body);
       const ok = response.status >= 200 && response.status < 300;
       return { statusCode: response.status, error: ok ? null : `The endpoint answered ${response.status}`, body: body || null };
     } catch (err) {
@@ -147,6 +147,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const attempt = Object.assign(new WebhookAttempt(), { deliveryId: delivery.id, error: reason, durationMs: 0 });
     await this.repo.recordAttempt(delivery.id, attempt, { status: 'failed', nextAttemptAt: null, lastError: reason, lastStatusCode: null });
   }
+}
+
+/** The start of the receiver's answer, for the log; the rest is never read, however large. */
+async function excerpt(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_EXCERPT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A body cut short still tells what arrived.
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_EXCERPT);
 }
 
 function describeFailure(err: unknown): string {
