@@ -70,6 +70,10 @@ export class GenerationService {
     const input = await this.resolve(auth, dto, operation);
     const provider = this.registry.provider(input.provider)!;
     const price = (provider.metadata.pricing[operation] ?? 1) * input.n;
+    // Client tokens live in browsers: they may neither aim signed events anywhere nor receive the org's secret.
+    if (dto.webhookUrl && auth.principal.kind === 'client_token') {
+      throw new AppError('insufficient_scope', 'Client tokens cannot set webhookUrl; use an API key, or an endpoint (webhooks:write)', { requiredScope: 'webhooks:write' });
+    }
     const webhook = dto.webhookUrl ? await this.webhooks.prepareJobWebhook(orgId, dto.webhookUrl) : null;
     const job = Object.assign(new Job(), {
       orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null,
