@@ -50,6 +50,7 @@ export interface AppConfig {
     retrySchedule: number[];
     timeoutSeconds: number;
     disableAfterSeconds: number;
+    logRetentionDays: number;
     creditsLowThreshold: number;
   };
   mail: { smtpUrl: string; from: string };

@@ -62,6 +62,7 @@ export const SETTINGS: Setting[] = [
   { path: 'webhooks.retrySchedule', env: 'WEBHOOK_RETRY_SCHEDULE', kind: 'intList', min: 0, max: 172_800 },
   { path: 'webhooks.timeoutSeconds', env: 'WEBHOOK_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 60 },
   { path: 'webhooks.disableAfterSeconds', env: 'WEBHOOK_DISABLE_AFTER_SECONDS', kind: 'int', min: 1, max: 31_536_000 },
+  { path: 'webhooks.logRetentionDays', env: 'WEBHOOK_LOG_RETENTION_DAYS', kind: 'int', min: 1, max: 3650 },
   { path: 'webhooks.creditsLowThreshold', env: 'CREDITS_LOW_THRESHOLD', kind: 'int', min: 0, max: 1_000_000_000 },
   { path: 'mail.smtpUrl', env: 'SMTP_URL', kind: 'url', schemes: ['smtp:', 'smtps:'] },
   { path: 'mail.from', env: 'MAIL_FROM', kind: 'string' },

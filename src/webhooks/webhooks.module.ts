@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NetModule } from '../common/net/net.module';
 import { OrgsModule } from '../orgs/orgs.module';
+import { DeliveryLogRetention } from './delivery-log-retention';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
@@ -13,7 +14,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [NetModule, OrgsModule],
   controllers: [WebhookEndpointsController, WebhookDeliveriesController],
-  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService],
+  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService, DeliveryLogRetention],
   exports: [WebhookPublisher, WebhooksService],
 })
 export class WebhooksModule {}

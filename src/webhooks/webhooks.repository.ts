@@ -124,6 +124,17 @@ export class WebhooksRepository {
     return n === 1;
   }
 
+  /** Deletes up to `limit` finished deliveries created before `cutoff`, with their attempts; returns how many. */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.em.fork().transactional(async (em) => {
+      const rows = await em.find(WebhookDelivery, { status: { $in: ['succeeded', 'failed'] }, createdAt: { $lt: cutoff } }, { fields: ['id'], limit });
+      const ids = rows.map((r) => r.id);
+      if (!ids.length) return 0;
+      await em.nativeDelete(WebhookAttempt, { deliveryId: { $in: ids } });
+      return em.nativeDelete(WebhookDelivery, { id: { $in: ids } });
+    });
+  }
+
   /** Starts the run of failures if none is running; disables the endpoint once it has run `disableAfterMs`. */
   async endpointFailed(endpointId: string, now: Date, disableAfterMs: number): Promise<boolean> {
     const em = this.em.fork();

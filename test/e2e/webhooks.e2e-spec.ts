@@ -6,6 +6,7 @@ import { bearer, createKey, signUp } from '../support/accounts';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { Job } from '../../src/jobs/job.entity';
 import { JobNotifier } from '../../src/jobs/job-notifier';
+import { DeliveryLogRetention } from '../../src/webhooks/delivery-log-retention';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const SCOPES = ['webhooks:write', 'images:generate', 'images:edit', 'images:read', 'jobs:read', 'jobs:cancel', 'credits:read'];
@@ -233,6 +234,20 @@ describe('webhooks', () => {
     expect(event(hit.body)).toMatchObject({ type: 'credits.low', data: { creditsBalance: 99, threshold: 100 } });
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.at(`/low-${org.orgId}`)).toHaveLength(1);
+  });
+
+  // Last in this block: it deletes the finished deliveries of every organisation above.
+  it('purges finished deliveries past WEBHOOK_LOG_RETENTION_DAYS, with their attempts, and keeps pending ones', async () => {
+    const org = await newOrg(t);
+    receiver.answer('/retained', [500]);
+    const endpoint = await as(org).post('/api/v1/webhook-endpoints', { url: receiver.url('/retained'), events: ['job.completed'] }).expect(201);
+    await as(org).post('/api/v1/images/generations', { prompt: 'kept', size: '256x256' }).set('prefer', 'wait=30').expect(200);
+    const pending = await deliveryFor(org, endpoint.body.id, (d) => d.status === 'pending' && (d as { attempts?: number }).attempts === 1);
+    const done = (await as(a).get('/api/v1/webhook-deliveries?status=succeeded').expect(200)).body.data;
+    expect(await t.app.get(DeliveryLogRetention).purge(new Date())).toBe(0);
+    expect(await t.app.get(DeliveryLogRetention).purge(new Date(Date.now() + 31 * 86_400_000))).toBeGreaterThan(0);
+    for (const d of done) await as(a).get(`/api/v1/webhook-deliveries/${d.id}`).expect(404);
+    await as(org).get(`/api/v1/webhook-deliveries/${pending.id}`).expect(200);
   });
 });
 

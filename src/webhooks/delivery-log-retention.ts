@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { runsJobs } from '../jobs/queue-driver';
+import { WebhooksRepository } from './webhooks.repository';
+
+const EVERY_MS = 3600_000;
+const BATCH = 500;
+
+/** Deletes finished deliveries (and their attempts) older than WEBHOOK_LOG_RETENTION_DAYS, hourly on workers, so the log does not grow forever. */
+@Injectable()
+export class DeliveryLogRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+  private timer?: NodeJS.Timeout;
+  private running: Promise<number> | null = null;
+
+  constructor(private readonly repo: WebhooksRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onApplicationBootstrap(): void {
+    if (!runsJobs(this.config)) return;
+    this.timer = setInterval(() => void this.purge(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Returns how many deliveries went. Pending ones stay, however old. */
+  purge(now = new Date()): Promise<number> {
+    this.running ??= this.purgeAll(now).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async purgeAll(now: Date): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.webhooks.logRetentionDays * 86_400_000);
+    let purged = 0;
+    try {
+      for (let n = await this.repo.deleteFinishedBefore(cutoff, BATCH); n; n = await this.repo.deleteFinishedBefore(cutoff, BATCH)) purged += n;
+      if (purged) this.logger.log(`purged ${purged} webhook deliveries older than ${this.config.webhooks.logRetentionDays} days`);
+    } catch (err) {
+      this.logger.error({ err }, 'webhook delivery log purge failed');
+    }
+    return purged;
+  }
+}
