@@ -14,7 +14,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, call, Child, freePort, HOST, ROOT, signUpForApiKey, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -34,7 +34,6 @@ const TARGET_RATIO = 80;
 const STARTUP_TIMEOUT_MS = 60_000;
 const GENERATION_TIMEOUT_MS = (WAIT_SECONDS + 15) * 1000; // one submit (it may wait the full 60 s)
 const POLL_MS = 50; // only if a submit answers 202; short, so polling does not stretch the figure
-const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -119,26 +118,6 @@ function startDarkroom(name, port, dataDir, extraEnv = {}) {
     SMTP_URL: '', // mail must go to the log, where the verification token is read from
     ...extraEnv,
   });
-}
-
-/**
- * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
- * info line). Stops it afterwards: the measured run logs at warn, and the key lives on in dataDir.
- */
-async function createApiKey(dataDir) {
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  const server = startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' });
-  try {
-    await waitReady(server, `${base}/readyz`);
-    return await signUpForApiKey(server, base, ['images:generate', 'jobs:read']);
-  } catch (err) {
-    err.message += `\n${server.lastOutput()}`;
-    throw err;
-  } finally {
-    const { code, signal } = await server.stop();
-    if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
-  }
 }
 
 const TERMINAL = ['completed', 'failed', 'canceled'];
@@ -252,7 +231,7 @@ function printReport(count, rows) {
 let tmp; // the temporary DATA_DIR; removed however the run ends
 
 async function cleanUp() {
-  await Promise.all([...Child.all].map((c) => c.stop()));
+  await stopChildren();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 }
 
@@ -263,7 +242,7 @@ async function main(count, deadlineMs) {
   try {
     const dataDir = join(tmp, 'data');
     console.log('setting up: register, verify email, log in, create API key ...');
-    const apiKey = await createApiKey(dataDir);
+    const apiKey = await setUpApiKey((port) => startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' }), ['images:generate', 'jobs:read']);
     // One side after the other, never together: they share the same cores.
     const bare = await measureBare(count, deadlineMs);
     const dark = await measureDarkroom(dataDir, apiKey, count);
@@ -281,21 +260,7 @@ async function parent() {
   // Hard ceiling for the whole run, so a hung child can never keep it going: 3 min for setup plus a
   // generous half second per generation per side (a 256x256 render takes well under 100 ms of CPU).
   const deadlineMs = 180_000 + 2 * (WARMUP + count) * 500;
-  let aborting = false;
-  const abort = async (why) => {
-    if (aborting) return;
-    aborting = true;
-    console.error(`\n${why}; stopping child processes`);
-    await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
-    process.exit(1);
-  };
-  setTimeout(() => abort(`gave up after ${deadlineMs / 1000} s`), deadlineMs).unref();
-  process.once('SIGINT', () => abort('interrupted'));
-  process.once('SIGTERM', () => abort('terminated'));
-  // Last resort (e.g. an unexpected crash): never leave a child running.
-  process.on('exit', () => {
-    for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
-  });
+  guardRun(deadlineMs, cleanUp);
   try {
     await main(count, deadlineMs);
     process.exit(0);

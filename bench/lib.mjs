@@ -78,6 +78,31 @@ export class Child {
   }
 }
 
+export function stopChildren() {
+  return Promise.all([...Child.all].map((c) => c.stop()));
+}
+
+/**
+ * Bounds a run: after `deadlineMs`, on Ctrl-C or on SIGTERM it runs `cleanUp` (which should stop the
+ * children) and exits 1; whenever the process exits, a child still running is killed.
+ */
+export function guardRun(deadlineMs, cleanUp) {
+  let aborting = false;
+  const abort = async (why) => {
+    if (aborting) return;
+    aborting = true;
+    console.error(`\n${why}; stopping child processes`);
+    await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
+    process.exit(1);
+  };
+  setTimeout(() => abort(`gave up after ${deadlineMs / 1000} s`), deadlineMs).unref();
+  process.once('SIGINT', () => abort('interrupted'));
+  process.once('SIGTERM', () => abort('terminated'));
+  process.on('exit', () => {
+    for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
+  });
+}
+
 export async function freePort() {
   const server = createServer();
   server.listen(0, HOST);
@@ -144,7 +169,7 @@ export async function call(base, method, path, expect, { token, body, headers: e
  * Gets an API key the way a user would, from a server logging at info (the verification mail is an
  * info line): register, verify from the logged link, log in, find the organisation, create the key.
  */
-export async function signUpForApiKey(server, base, scopes) {
+async function signUpForApiKey(server, base, scopes) {
   const email = `bench-${Date.now()}@example.com`;
   // Listen before registering: the mail may be logged before the response arrives.
   const mailToken = server.waitFor('verification mail', verificationToken, MAIL_TIMEOUT_MS);
@@ -158,4 +183,24 @@ export async function signUpForApiKey(server, base, scopes) {
   const key = (await call(base, 'POST', `/api/v1/orgs/${orgId}/api-keys`, 201, { token: accessToken, body: { name: 'bench', scopes } })).json;
   if (!key?.secret?.startsWith('drk_')) throw new Error('the new API key has no secret in the response');
   return key.secret;
+}
+
+/**
+ * An API key from a set-up server that `start(port)` launches logging at info (the verification mail
+ * is an info line), stopped afterwards: the measured run logs less, and the key lives on in its database.
+ */
+export async function setUpApiKey(start, scopes) {
+  const port = await freePort();
+  const base = `http://${HOST}:${port}`;
+  const server = start(port);
+  try {
+    await waitReady(server, `${base}/readyz`);
+    return await signUpForApiKey(server, base, scopes);
+  } catch (err) {
+    err.message += `\n${server.lastOutput()}`;
+    throw err;
+  } finally {
+    const { code, signal } = await server.stop();
+    if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
+  }
 }

@@ -11,9 +11,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, call, Child, freePort, HOST, ROOT, signUpForApiKey, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -23,7 +22,6 @@ const DURATION = parseDuration(process.env.BENCH_DURATION ?? '10');
 // Must match bench/config/plans.yaml: checked against the x-ratelimit-limit header before measuring.
 const READS_PER_MINUTE = 100_000_000;
 const STARTUP_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000; // Darkroom's own shutdown timeout is 10 s
 // Hard ceiling for the whole run, so a hung child can never keep it going.
 const DEADLINE_MS = 240_000 + 4 * (WARMUP_SECONDS + DURATION) * 1000;
 
@@ -53,27 +51,6 @@ function startDarkroom(name, port, dataDir, logLevel) {
     PUBLIC_REQUESTS_PER_MINUTE: '1000000',
     SMTP_URL: '', // mail must go to the log, where the verification token is read from
   });
-}
-
-/**
- * Registers, verifies, logs in and creates an API key, on a server logging at info (the mail is an
- * info line). Stops it afterwards: info logging of every request would skew the measured run, and the
- * key lives on in the database under dataDir.
- */
-async function createApiKey(dataDir) {
-  const port = await freePort();
-  const base = `http://${HOST}:${port}`;
-  const server = startDarkroom('darkroom (setup)', port, dataDir, 'info');
-  try {
-    await waitReady(server, `${base}/readyz`);
-    return await signUpForApiKey(server, base, ['credits:read', 'keys:read']);
-  } catch (err) {
-    err.message += `\n${server.lastOutput()}`;
-    throw err;
-  } finally {
-    const { code, signal } = await server.stop();
-    if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
-  }
 }
 
 async function load(title, url, headers, { requireAll2xx }) {
@@ -130,7 +107,7 @@ async function main() {
   try {
     const dataDir = join(tmp, 'data');
     console.log('setting up: register, verify email, log in, create API key ...');
-    const apiKey = await createApiKey(dataDir);
+    const apiKey = await setUpApiKey((port) => startDarkroom('darkroom (setup)', port, dataDir, 'info'), ['credits:read', 'keys:read']);
 
     const darkPort = await freePort();
     const darkBase = `http://${HOST}:${darkPort}`;
@@ -166,27 +143,12 @@ async function main() {
 let tmp; // DATA_DIR and the bare server's payload; removed however the run ends
 
 async function cleanUp() {
-  await Promise.all([...Child.all].map((c) => c.stop()));
+  await stopChildren();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 }
 
 // Bounded run time and clean-up on Ctrl-C, whatever state the run is in.
-const deadline = setTimeout(() => abort(`gave up after ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
-deadline.unref();
-process.once('SIGINT', () => abort('interrupted'));
-process.once('SIGTERM', () => abort('terminated'));
-let aborting = false;
-async function abort(why) {
-  if (aborting) return;
-  aborting = true;
-  console.error(`\n${why}; stopping servers`);
-  await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
-  process.exit(1);
-}
-// Last resort (e.g. an unexpected crash): never leave a server running.
-process.on('exit', () => {
-  for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
-});
+guardRun(DEADLINE_MS, cleanUp);
 
 try {
   await main();

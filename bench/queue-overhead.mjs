@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, Child, ROOT } from './lib.mjs';
+import { baseEnv, Child, guardRun, ROOT, stopChildren } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const CONFIG_DIR = join(BENCH_DIR, 'queue-config');
@@ -20,7 +20,6 @@ const JOB_TYPE = 'bench.noop'; // registered by this script only; no product cod
 const WARMUP = 500; // jobs run first and thrown away (JIT, connections, SQLite pages)
 const EMBEDDED_AIM = 5000; // jobs/s
 const BULLMQ_AIM = 85; // % of bare BullMQ
-const STOP_TIMEOUT_MS = 20_000;
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 
 function whole(name, fallback, min, max) {
@@ -277,10 +276,6 @@ function printReport(rows) {
   console.log(`\nratio: embedded ${rate.embedded.toFixed(0)} jobs/s; ${quote.join('; ')}; bare ${rate.bare.toFixed(0)} jobs/s (N=${COUNT}, concurrency ${CONCURRENCY})`);
 }
 
-async function cleanUp() {
-  await Promise.all([...Child.all].map((c) => c.stop()));
-}
-
 async function parent() {
   if (!existsSync(join(DIST, 'worker.js'))) {
     console.error(`${join(DIST, 'worker.js')} not found: run \`npm run build\` first`);
@@ -291,20 +286,7 @@ async function parent() {
   const sides = ['bare', 'embedded', 'bullmq-sqlite', ...(POSTGRES_URL ? ['bullmq-postgres'] : [])];
   const perSideMs = 120_000 + (WARMUP + COUNT) * 2;
   const deadlineMs = sides.length * perSideMs;
-  let aborting = false;
-  const abort = async (why) => {
-    if (aborting) return;
-    aborting = true;
-    console.error(`\n${why}; stopping child processes`);
-    await Promise.race([cleanUp(), sleep(STOP_TIMEOUT_MS + 2000)]);
-    process.exit(1);
-  };
-  setTimeout(() => abort(`gave up after ${deadlineMs / 1000} s`), deadlineMs).unref();
-  process.once('SIGINT', () => abort('interrupted'));
-  process.once('SIGTERM', () => abort('terminated'));
-  process.on('exit', () => {
-    for (const c of Child.all) if (c.running) c.proc.kill('SIGKILL');
-  });
+  guardRun(deadlineMs, stopChildren);
   console.log(`node ${process.version}, ${availableParallelism()} cores; ${COUNT} no-op jobs per side after ${WARMUP} warm-up, ${CONCURRENCY} adds in flight and ${CONCURRENCY} jobs at once; Redis ${REDIS_URL}${POSTGRES_URL ? `, PostgreSQL ${POSTGRES_URL}` : ' (set BENCH_POSTGRES_URL for the PostgreSQL row)'}\n`);
   try {
     const rows = [];
@@ -314,7 +296,7 @@ async function parent() {
     process.exit(0);
   } catch (err) {
     console.error(`\nbenchmark failed: ${err.message}`);
-    await cleanUp();
+    await stopChildren();
     process.exit(1);
   }
 }
