@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PeriodicTask } from '../common/periodic-task';
 import { FileStore } from '../storage/file-store';
 import { ImagesRepository } from './images.repository';
 
@@ -10,27 +11,23 @@ const BATCH = 500;
 @Injectable()
 export class RetentionTask implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Retention');
-  private timer?: NodeJS.Timeout;
-  private running: Promise<number> | null = null;
+  private readonly task = new PeriodicTask((now) => this.purgeAll(now), EVERY_MS);
 
   constructor(private readonly images: ImagesRepository, private readonly files: FileStore, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.files.retentionDays) return;
-    this.timer = setInterval(() => void this.purge(), EVERY_MS);
-    this.timer.unref();
-    void this.purge();
+    this.task.start();
+    void this.task.run();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Deletes expired images in batches; returns how many went. */
   purge(now = new Date()): Promise<number> {
-    this.running ??= this.purgeAll(now).finally(() => (this.running = null));
-    return this.running;
+    return this.task.run(now);
   }
 
   private async purgeAll(now: Date): Promise<number> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { runsJobs } from '../jobs/queue-driver';
 import { WebhooksRepository } from './webhooks.repository';
@@ -10,26 +11,21 @@ const BATCH = 500;
 @Injectable()
 export class DeliveryLogRetention implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
-  private timer?: NodeJS.Timeout;
-  private running: Promise<number> | null = null;
+  private readonly task = new PeriodicTask((now) => this.purgeAll(now), EVERY_MS);
 
   constructor(private readonly repo: WebhooksRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   onApplicationBootstrap(): void {
-    if (!runsJobs(this.config)) return;
-    this.timer = setInterval(() => void this.purge(), EVERY_MS);
-    this.timer.unref();
+    if (runsJobs(this.config)) this.task.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many deliveries went. Pending ones stay, however old. */
   purge(now = new Date()): Promise<number> {
-    this.running ??= this.purgeAll(now).finally(() => (this.running = null));
-    return this.running;
+    return this.task.run(now);
   }
 
   private async purgeAll(now: Date): Promise<number> {
