@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { principalId, type RequestAuth } from '../auth/principal';
-import { PlansService } from '../config/plans.service';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
 import { Job } from '../jobs/job.entity';
@@ -41,7 +40,6 @@ const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', web
 export class GenerationService {
   constructor(
     private readonly registry: PluginRegistry,
-    private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly credits: CreditsService,
     private readonly queue: QueueDriver,
@@ -149,7 +147,7 @@ export class GenerationService {
   }
 
   private async assertWithinPlan(orgId: string, width: number, height: number): Promise<void> {
-    const plan = this.plans.get((await this.orgs.getOrg(orgId))?.plan ?? this.plans.defaultPlanId);
+    const plan = await this.orgs.planOf(orgId);
     if (width > plan.maxWidth || height > plan.maxHeight) {
       throw new AppError('plan_limit', `The ${plan.name} plan allows images up to ${plan.maxWidth}x${plan.maxHeight}`, { maxWidth: plan.maxWidth, maxHeight: plan.maxHeight });
     }

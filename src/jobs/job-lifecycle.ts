@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PlansService } from '../config/plans.service';
 import { CreditsService } from '../credits/credits.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import { FileStore } from '../storage/file-store';
@@ -44,7 +43,6 @@ export class JobLifecycle {
     private readonly files: FileStore,
     private readonly events: JobEvents,
     private readonly orgs: OrgDirectory,
-    private readonly plans: PlansService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -177,6 +175,6 @@ export class JobLifecycle {
   }
 
   private async maxRunning(orgId: string): Promise<number> {
-    return this.plans.get((await this.orgs.getOrg(orgId))?.plan ?? this.plans.defaultPlanId).maxConcurrentJobs;
+    return (await this.orgs.planOf(orgId)).maxConcurrentJobs;
   }
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { Plan } from '../config/plans';
+import { PlansService } from '../config/plans.service';
 import { TtlCache } from '../common/ttl-cache';
 import { OrgsRepository } from './orgs.repository';
 import type { Role } from './roles';
@@ -20,7 +22,7 @@ export class OrgDirectory {
   private readonly orgs: TtlCache<string, OrgSummary | null>;
   private readonly roles: TtlCache<string, Role | null>;
 
-  constructor(private readonly repo: OrgsRepository, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(private readonly repo: OrgsRepository, private readonly plans: PlansService, @Inject(APP_CONFIG) config: AppConfig) {
     const ttl = config.auth.credentialCacheSeconds * 1000;
     this.orgs = new TtlCache(ttl);
     this.roles = new TtlCache(ttl);
@@ -31,6 +33,11 @@ export class OrgDirectory {
       const org = await this.repo.getById(orgId);
       return org ? { id: org.id, name: org.name, plan: org.plan } : null;
     });
+  }
+
+  /** The organisation's plan (the default plan for an organisation not found). */
+  async planOf(orgId: string): Promise<Plan> {
+    return this.plans.get((await this.getOrg(orgId))?.plan ?? this.plans.defaultPlanId);
   }
 
   roleOf(orgId: string, userId: string): Promise<Role | null> {

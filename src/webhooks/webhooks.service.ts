@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { UrlGuard } from '../common/net/url-guard';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
-import { PlansService } from '../config/plans.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import type { WebhookAttempt, WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -27,7 +26,6 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly secrets: WebhookSecrets,
     private readonly guard: UrlGuard,
-    private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly dispatcher: WebhookDispatcher,
     private readonly publisher: WebhookPublisher,
@@ -35,7 +33,7 @@ export class WebhooksService {
 
   /** Webhooks are a plan feature; 403 plan_limit when the organisation's plan lacks it. */
   async assertPlanAllows(orgId: string): Promise<void> {
-    const plan = this.plans.get((await this.orgs.getOrg(orgId))?.plan ?? this.plans.defaultPlanId);
+    const plan = await this.orgs.planOf(orgId);
     if (!plan.features.webhooks) throw new AppError('plan_limit', `The ${plan.name} plan does not include webhooks`, { feature: 'webhooks' });
   }
 

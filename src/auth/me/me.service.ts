@@ -19,7 +19,6 @@ export class MeService {
     private readonly users: UserDirectory,
     private readonly orgs: OrgDirectory,
     private readonly orgsRepo: OrgsRepository,
-    private readonly subscriptions: SubscriptionService,
     private readonly credits: CreditsService,
   ) {}
 
@@ -44,7 +43,7 @@ export class MeService {
 
   private async withOrg(user: MeDto['user'], organizations: MeOrgDto[], current: MeOrgDto | null, credential: MeDto['credential']): Promise<MeDto> {
     if (!current) return { user, credential, organizations, currentOrganization: null, plan: null, creditsBalance: null, features: null };
-    const [plan, creditsBalance] = await Promise.all([this.subscriptions.planOf(current.id), this.credits.balance(current.id)]);
+    const [plan, creditsBalance] = await Promise.all([this.orgs.planOf(current.id), this.credits.balance(current.id)]);
     const planDto = SubscriptionService.mapPlan(plan);
     return { user, credential, organizations, currentOrganization: current, plan: planDto, creditsBalance, features: planDto.features };
   }
