@@ -26,6 +26,8 @@ describe('UrlGuard', () => {
     ['http://127.0.0.1/hook', 'private_address'],
     ['http://[::1]:8080/', 'private_address'],
     ['http://[::ffff:7f00:1]/', 'private_address'],
+    ['http://[::127.0.0.1]/', 'private_address'],
+    ['http://[::7f00:1]:8080/', 'private_address'],
     ['http://169.254.169.254/latest/meta-data', 'private_address'],
     ['http://localhost:3000/', 'private_address'],
     ['http://2130706433/', 'private_address'],
