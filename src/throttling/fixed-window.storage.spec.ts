@@ -19,6 +19,14 @@ describe('FixedWindowStorage', () => {
     expect((await storage.increment('c', 60_000, 1, 60_000, 'read')).totalHits).toBe(1);
   });
 
+  it('forgets a reset key, and only that key', async () => {
+    await storage.increment('e', 60_000, 1, 60_000, 'login');
+    await storage.increment('e', 60_000, 1, 60_000, 'read');
+    await storage.reset('e', 'login');
+    expect((await storage.increment('e', 60_000, 1, 60_000, 'login')).totalHits).toBe(1);
+    expect((await storage.increment('e', 60_000, 1, 60_000, 'read')).totalHits).toBe(2);
+  });
+
   it('starts a new window once the old one closes', async () => {
     vi.useFakeTimers();
     await storage.increment('d', 1000, 1, 1000, 'read');

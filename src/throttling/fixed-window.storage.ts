@@ -1,5 +1,5 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import type { RateLimitStorage } from './rate-limit-storage';
 
 interface Window {
   hits: number;
@@ -14,7 +14,7 @@ const SWEEP_MS = 60_000;
  * throttler package's own memory storage keeps one timestamp per hit and filters them on every
  * request, which costs O(limit) per call; this keeps one counter per key.
  */
-export class FixedWindowStorage implements ThrottlerStorage {
+export class FixedWindowStorage implements RateLimitStorage {
   private readonly windows = new Map<string, Window>();
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_MS).unref();
 
@@ -30,6 +30,10 @@ export class FixedWindowStorage implements ThrottlerStorage {
     const timeToExpire = Math.ceil((w.resetAt - now) / 1000);
     const isBlocked = w.hits > limit;
     return { totalHits: w.hits, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
+  }
+
+  async reset(key: string, throttlerName: string): Promise<void> {
+    this.windows.delete(`${key}:${throttlerName}`);
   }
 
   onModuleDestroy(): void {

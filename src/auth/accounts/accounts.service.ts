@@ -91,6 +91,7 @@ export class AccountsService {
     // Hash even for unknown emails so response time does not reveal which accounts exist.
     const ok = user ? await this.hasher.verify(user.passwordHash, dto.password) : await this.hasher.hash(dto.password).then(() => false);
     if (!user || !ok) throw new AppError('invalid_credentials', 'Email or password is wrong');
+    await this.loginThrottle.succeeded(dto.email, client.ip);
     const session = await this.sessions.start(user.id);
     const orgId = await this.users.personalOrgId(user.id);
     if (orgId) {
