@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { PlanThrottle } from '../throttling/plan-throttle';
 import { Authorizer } from './authorizer';
+import { endUserOf } from './end-user';
 import { CredentialResolver } from './credential-resolver';
 import { RouteMetadataReader } from './route-metadata';
 
@@ -28,8 +29,9 @@ export class AccessGuard implements CanActivate {
       const principal = await this.credentials.resolve(req).catch((err: unknown) => {
         throw access.kind === 'operator' ? new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`) : err;
       });
-      req.auth = { principal, orgId: null, scopes: new Set(), role: null };
+      req.auth = { principal, endUserId: null, orgId: null, scopes: new Set(), role: null };
       await this.authorizer.authorize(req, req.auth, access);
+      req.auth.endUserId = endUserOf(req, principal);
     }
     await this.throttle.check(req, http.getResponse<FastifyReply>(), access, work);
     return true;

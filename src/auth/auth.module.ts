@@ -8,13 +8,14 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginThrottle } from './accounts/login-throttle';
 import { PasswordHasher } from './accounts/password-hasher';
-import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
+import { ApiKeyAuthModule } from './api-keys/api-key-auth.module';
 import { ApiKeysController } from './api-keys/api-keys.controller';
-import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ClientTokenKeysController } from './client-tokens/client-token-keys.controller';
 import { ClientTokenKeysRepository } from './client-tokens/client-token-keys.repository';
 import { ClientTokenKeysService } from './client-tokens/client-token-keys.service';
+import { ClientTokenQuota } from './client-tokens/client-token-quota';
+import { ClientTokenUsageRepository } from './client-tokens/client-token-usage.repository';
 import { ClientTokenVerifier } from './client-tokens/client-token-verifier';
 import { CredentialResolver } from './credential-resolver';
 import { AccessGuard } from './access.guard';
@@ -31,16 +32,16 @@ import { UsersRepository } from './users/users.repository';
 
 /** Accounts, sessions, API keys, client tokens, and the guard every request passes: authenticate, authorise, throttle. */
 @Module({
-  imports: [DiscoveryModule, OrgsModule, CreditsModule, AuditModule, ThrottlingModule],
+  imports: [DiscoveryModule, ApiKeyAuthModule, OrgsModule, CreditsModule, AuditModule, ThrottlingModule],
   controllers: [AccountsController, MeController, ApiKeysController, ClientTokenKeysController],
   providers: [
     AccountsService, PasswordHasher, LoginThrottle, UsersRepository, UserDirectory,
     SessionTokens, SessionsService, RefreshTokensRepository,
-    ApiKeysService, ApiKeysRepository, ApiKeyAuthenticator,
-    ClientTokenKeysService, ClientTokenKeysRepository, ClientTokenVerifier,
+    ApiKeysService,
+    ClientTokenKeysService, ClientTokenKeysRepository, ClientTokenVerifier, ClientTokenQuota, ClientTokenUsageRepository,
     CredentialResolver, Authorizer, RouteMetadataReader, MeService, RouteAccessAudit,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [RouteAccessAudit, RouteMetadataReader],
+  exports: [RouteAccessAudit, RouteMetadataReader, ClientTokenQuota],
 })
 export class AuthModule {}

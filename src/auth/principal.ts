@@ -28,6 +28,8 @@ export interface ClientTokenLimits {
 
 export interface ClientTokenPrincipal {
   kind: 'client_token';
+  /** SHA-256 of the token itself: what its lifetime limits are counted against. */
+  tokenHash: string;
   signingKeyId: string;
   orgId: string;
   subject: string | null;
@@ -41,6 +43,8 @@ export type Principal = UserPrincipal | ApiKeyPrincipal | ClientTokenPrincipal;
 /** Who is calling and, once an organisation is in play, in which one and with what scopes. */
 export interface RequestAuth {
   principal: Principal;
+  /** The end user of the organisation's product the request acts for (see end-user.ts), stamped on the jobs it creates. */
+  endUserId: string | null;
   orgId: string | null;
   scopes: ReadonlySet<Scope>;
   role: Role | null;

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiKey } from '../auth/api-keys/api-key.entity';
 import { ClientTokenKey } from '../auth/client-tokens/client-token-key.entity';
+import { ClientTokenUsage } from '../auth/client-tokens/client-token-usage.entity';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity';
 import { EmailToken } from '../auth/users/email-token.entity';
 import { User } from '../auth/users/user.entity';
@@ -22,6 +23,6 @@ import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
-  ApiKey, ClientTokenKey, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
+  ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
   WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt,
 ];

@@ -6,6 +6,8 @@ import { Migration20261124023715 as PgIdempotency } from './migrations/postgresq
 import { Migration20261124034935 as PgJobEvents } from './migrations/postgresql/Migration20261124034935';
 import { Migration20261124035553 as PgWebhooks } from './migrations/postgresql/Migration20261124035553';
 import { Migration20261124040953 as PgJobOrgIndex } from './migrations/postgresql/Migration20261124040953';
+import { Migration20261129211000 as PgJobEndUser } from './migrations/postgresql/Migration20261129211000';
+import { Migration20261129211100 as PgClientTokenUsage } from './migrations/postgresql/Migration20261129211100';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -13,6 +15,8 @@ import { Migration20261124023713 as SqliteIdempotency } from './migrations/sqlit
 import { Migration20261124034923 as SqliteJobEvents } from './migrations/sqlite/Migration20261124034923';
 import { Migration20261124035539 as SqliteWebhooks } from './migrations/sqlite/Migration20261124035539';
 import { Migration20261124040951 as SqliteJobOrgIndex } from './migrations/sqlite/Migration20261124040951';
+import { Migration20261129211000 as SqliteJobEndUser } from './migrations/sqlite/Migration20261129211000';
+import { Migration20261129211100 as SqliteClientTokenUsage } from './migrations/sqlite/Migration20261129211100';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -23,6 +27,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124034923', class: SqliteJobEvents },
   { name: 'Migration20261124035539', class: SqliteWebhooks },
   { name: 'Migration20261124040951', class: SqliteJobOrgIndex },
+  { name: 'Migration20261129211000', class: SqliteJobEndUser },
+  { name: 'Migration20261129211100', class: SqliteClientTokenUsage },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -32,4 +38,6 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124034935', class: PgJobEvents },
   { name: 'Migration20261124035553', class: PgWebhooks },
   { name: 'Migration20261124040953', class: PgJobOrgIndex },
+  { name: 'Migration20261129211000', class: PgJobEndUser },
+  { name: 'Migration20261129211100', class: PgClientTokenUsage },
 ];

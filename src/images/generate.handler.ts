@@ -35,7 +35,7 @@ export class GenerateHandler implements JobHandler, OnModuleInit {
       await this.files.put(storageKey, out.data);
       images.push(Object.assign(new Image(), {
         orgId: job.orgId, jobId: job.id, storageKey, format: out.format, width: out.width, height: out.height, bytes: out.data.length,
-        prompt: input.prompt, style: input.style ?? null, provider: input.provider, model: input.model, seed: out.seed, createdBy: job.createdBy,
+        prompt: input.prompt, style: input.style ?? null, provider: input.provider, model: input.model, seed: out.seed, createdBy: job.createdBy, endUserId: job.endUserId,
       }));
     }
     // The sources served their purpose; a retry after a failure still finds them.

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ClientTokenQuota } from '../auth/client-tokens/client-token-quota';
 import { principalId, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
@@ -47,6 +48,7 @@ export class GenerationService {
     private readonly jobs: JobsService,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
+    private readonly tokenQuota: ClientTokenQuota,
     private readonly webhooks: WebhooksService,
     private readonly downloads: SourceDownloader,
   ) {}
@@ -73,6 +75,7 @@ export class GenerationService {
       throw new AppError('insufficient_scope', 'Client tokens cannot set webhookUrl; use an API key, or an endpoint (webhooks:write)', { requiredScope: 'webhooks:write' });
     }
     const webhook = dto.webhookUrl ? await this.webhooks.prepareJobWebhook(orgId, dto.webhookUrl) : null;
+      endUserId: auth.endUserId, sku: auth.principal.kind === 'client_token' ? (auth.principal.limits.sku ?? null) : null,
     const job = Object.assign(new Job(), {
       orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null,
     });
@@ -85,7 +88,9 @@ export class GenerationService {
         input.sources.push({ storageKey, mimeType: s.mimeType });
       }
     }
-    const reservation = await this.credits.reserve(orgId, price, job.id, `${input.n} image(s) with ${input.provider}/${input.model}`, [job]);
+    const reservation = await this.tokenQuota.withinMaxImages(auth.principal, input.n, () =>
+      this.credits.reserve(orgId, price, job.id, `${input.n} image(s) with ${input.provider}/${input.model}`, [job]),
+    );
     await this.queue.enqueue([job]);
     if (waitSeconds > 0) {
       await this.waiter.waitFor(job.id, Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000);
@@ -135,10 +140,6 @@ export class GenerationService {
       throw invalid('metadata', 'metadata holds at most 16 string values of up to 500 characters');
     }
     const n = dto.n ?? 1;
-    const limits = auth.principal.kind === 'client_token' ? auth.principal.limits : {};
-    if (limits.maxImages !== undefined && n > limits.maxImages) {
-      throw new AppError('plan_limit', `This client token allows at most ${limits.maxImages} image(s) per request`, { limit: limits.maxImages });
-    }
     const size = dto.size ?? RATIO_SIZES[dto.aspectRatio ?? '1:1'];
     const [width, height] = size.split('x').map(Number);
     await this.assertWithinPlan(auth.orgId!, width, height);

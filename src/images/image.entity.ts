@@ -6,6 +6,7 @@ import { Organization } from '../orgs/organization.entity';
 @Entity({ tableName: 'images' })
 @Index({ properties: ['orgId', 'id'] })
 @Index({ properties: ['jobId'] })
+@Index({ properties: ['orgId', 'endUserId', 'id'] })
 export class Image {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -48,6 +49,10 @@ export class Image {
 
   @Property({ type: 'string', length: 80 })
   createdBy!: string;
+
+  /** Its job's end user, copied so that a publishable key's gallery needs no join. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  endUserId: string | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -6,17 +6,18 @@ import { Image } from './image.entity';
 export class ImagesRepository {
   constructor(private readonly em: EntityManager) {}
 
-  getInOrg(orgId: string, id: string, createdBy?: string): Promise<Image | null> {
-    return this.em.fork().findOne(Image, { orgId, id, ...(createdBy ? { createdBy } : {}) });
+  /** `endUserId`, when given, finds the image only if it was made for that end user. */
+  getInOrg(orgId: string, id: string, endUserId?: string): Promise<Image | null> {
+    return this.em.fork().findOne(Image, { orgId, id, ...(endUserId ? { endUserId } : {}) });
   }
 
   getById(id: string): Promise<Image | null> {
     return this.em.fork().findOne(Image, { id });
   }
 
-  async page(orgId: string, opts: { after?: string; limit: number; createdBy?: string }): Promise<{ rows: Image[]; total: number }> {
+  async page(orgId: string, opts: { after?: string; limit: number; endUserId?: string }): Promise<{ rows: Image[]; total: number }> {
     const em = this.em.fork();
-    const where = { orgId, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
+    const where = { orgId, ...(opts.endUserId ? { endUserId: opts.endUserId } : {}) };
     const [rows, total] = await Promise.all([
       em.find(Image, { ...where, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit }),
       em.count(Image, where),

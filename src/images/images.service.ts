@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { principalId, type RequestAuth } from '../auth/principal';
+import { readableEndUser } from '../auth/end-user';
+import type { RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { FileStore } from '../storage/file-store';
@@ -22,14 +23,14 @@ export interface GalleryImage {
   createdAt: string;
 }
 
-/** The gallery: an organisation's images, newest first. Publishable keys see only their own. */
+/** The gallery: an organisation's images, newest first. Publishable keys see only those of the end user named by x-user-id. */
 @Injectable()
 export class ImagesService {
   constructor(private readonly images: ImagesRepository, private readonly files: FileStore) {}
 
   async list(auth: RequestAuth, query: { limit?: number; cursor?: string }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { rows, total } = await this.images.page(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1, createdBy: this.ownerFilter(auth) });
+    const { rows, total } = await this.images.page(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1, endUserId: readableEndUser(auth) });
     return { ...toPage(rows, limit, (i) => this.map(i)), total };
   }
 
@@ -54,12 +55,8 @@ export class ImagesService {
     return { image, data, expiresAt: link!.expiresAt };
   }
 
-  private ownerFilter(auth: RequestAuth): string | undefined {
-    return auth.principal.kind === 'api_key' && auth.principal.keyType === 'publishable' ? principalId(auth.principal) : undefined;
-  }
-
   private async require(auth: RequestAuth, id: string): Promise<Image> {
-    const image = /^[0-9a-f-]{36}$/.test(id) ? await this.images.getInOrg(auth.orgId!, id, this.ownerFilter(auth)) : null;
+    const image = /^[0-9a-f-]{36}$/.test(id) ? await this.images.getInOrg(auth.orgId!, id, readableEndUser(auth)) : null;
     if (!image) throw AppError.notFound('Image');
     return image;
   }

@@ -21,6 +21,8 @@ export interface JobError {
 // Counting an organisation's running jobs (its plan's concurrency limit) and finding its due ones.
 @Index({ properties: ['orgId', 'status', 'runAfter'] })
 @Index({ properties: ['eventPending', 'finishedAt'] })
+// A publishable key lists the jobs of one end user.
+@Index({ properties: ['orgId', 'endUserId', 'id'] })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -37,9 +39,17 @@ export class Job {
   @Property({ type: 'json' })
   input!: Record<string, unknown>;
 
-  /** The API key or client-token signing key that created it (publishable keys see only their own). */
+  /** The credential that created it: principalId(), e.g. an API key's id. */
   @Property({ type: 'string', length: 80 })
   createdBy!: string;
+
+  /** The end user it was made for: a client token's sub, or x-user-id. Publishable keys read only one end user's jobs. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  endUserId: string | null = null;
+
+  /** The product it was made for, from the client token's limits.sku. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  sku: string | null = null;
 
   @Property({ type: 'string', length: 36, nullable: true })
   reservationId: string | null = null;

@@ -6,15 +6,16 @@ import { Job, type JobError, type JobStatus, type JobType } from './job.entity';
 export interface JobFilter {
   type?: JobType;
   status?: JobStatus;
-  createdBy?: string;
+  endUserId?: string;
 }
 
 @Injectable()
 export class JobsRepository {
   constructor(private readonly em: EntityManager) {}
 
-  getInOrg(orgId: string, id: string, createdBy?: string): Promise<Job | null> {
-    return this.em.fork().findOne(Job, { orgId, id, ...(createdBy ? { createdBy } : {}) });
+  /** `endUserId`, when given, finds the job only if it was made for that end user. */
+  getInOrg(orgId: string, id: string, endUserId?: string): Promise<Job | null> {
+    return this.em.fork().findOne(Job, { orgId, id, ...(endUserId ? { endUserId } : {}) });
   }
 
   getById(id: string): Promise<Job | null> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { principalId, type RequestAuth } from '../auth/principal';
+import { readableEndUser } from '../auth/end-user';
+import type { RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
@@ -10,7 +11,7 @@ import { JobEvents } from './job-events';
 import type { Job, JobStatus, JobType } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 
-/** Reading and cancelling jobs. Publishable keys see only the jobs they created. */
+/** Reading and cancelling jobs. Publishable keys see only the jobs of the end user named by x-user-id. */
 @Injectable()
 export class JobsService {
   constructor(
@@ -27,7 +28,7 @@ export class JobsService {
 
   async list(auth: RequestAuth, query: { limit?: number; cursor?: string; type?: JobType; status?: JobStatus }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.jobs.listInOrg(auth.orgId!, { type: query.type, status: query.status, createdBy: this.ownerFilter(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.jobs.listInOrg(auth.orgId!, { type: query.type, status: query.status, endUserId: readableEndUser(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
     const page = toPage(rows, limit, (j) => j);
     const outputs = await this.jobs.outputs(page.data.map((j) => j.id));
     return { data: page.data.map((j) => this.map(j, outputs.filter((o) => o.jobId === j.id))), nextCursor: page.nextCursor };
@@ -51,12 +52,8 @@ export class JobsService {
     return { id: image.id, url: this.files.link(image.id).url, width: image.width, height: image.height, format: image.format, bytes: image.bytes };
   }
 
-  private ownerFilter(auth: RequestAuth): string | undefined {
-    return auth.principal.kind === 'api_key' && auth.principal.keyType === 'publishable' ? principalId(auth.principal) : undefined;
-  }
-
   private async require(auth: RequestAuth, id: string): Promise<Job> {
-    const job = /^[0-9a-f-]{36}$/.test(id) ? await this.jobs.getInOrg(auth.orgId!, id, this.ownerFilter(auth)) : null;
+    const job = /^[0-9a-f-]{36}$/.test(id) ? await this.jobs.getInOrg(auth.orgId!, id, readableEndUser(auth)) : null;
     if (!job) throw AppError.notFound('Job');
     return job;
   }
@@ -75,6 +72,8 @@ export class JobsService {
       cost: job.status === 'completed' ? job.cost : 0,
       error: job.status === 'failed' ? job.error : null,
       metadata: job.metadata,
+      endUserId: job.endUserId,
+      sku: job.sku,
       createdAt: job.createdAt.toISOString(),
       startedAt: job.startedAt?.toISOString() ?? null,
       finishedAt: job.finishedAt?.toISOString() ?? null,

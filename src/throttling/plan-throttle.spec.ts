@@ -45,6 +45,7 @@ describe('PlanThrottle', () => {
   let usage: FakeUsageRepository;
   const auth: RequestAuth = {
     principal: { kind: 'api_key', keyId: 'k1', keyType: 'live', orgId: 'org1', teamId: null, scopes: new Set() },
+    endUserId: null,
     orgId: 'org1',
     scopes: new Set(),
     role: null,

@@ -2,16 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
+import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
 import { TtlCache } from '../../common/ttl-cache';
 import type { ClientTokenLimits, ClientTokenPrincipal } from '../principal';
+import { END_USER_ID, END_USER_RULE } from '../end-user';
 import { isScope, type Scope } from '../scopes';
 import type { ClientTokenKey } from './client-token-key.entity';
 import { ClientTokenKeysRepository } from './client-token-keys.repository';
 
 export const CLIENT_TOKEN_MAX_LIFETIME_SECONDS = 24 * 3600;
 /** Tolerated clock difference between the organisation's backend and us. */
-const CLOCK_SKEW_SECONDS = 30;
+export const CLOCK_SKEW_SECONDS = 30;
+export const MAX_SKU_LENGTH = 100;
 
 interface VerificationKey {
   orgId: string;
@@ -51,11 +54,15 @@ export class ClientTokenVerifier {
       throw reject('lifetime_too_long', 'Client tokens may live at most 24 hours (exp - iat)');
     }
     const scopes = this.scopesOf(payload, key);
+    if (payload.sub !== undefined && (typeof payload.sub !== 'string' || !END_USER_ID.test(payload.sub))) {
+      throw reject('invalid_subject', `sub, the end user's id, must be ${END_USER_RULE}`);
+    }
     return {
       kind: 'client_token',
+      tokenHash: sha256(token),
       signingKeyId: kid!,
       orgId: key.orgId,
-      subject: typeof payload.sub === 'string' ? payload.sub : null,
+      subject: payload.sub ?? null,
       scopes,
       limits: this.limitsOf(payload),
       expiresAt: new Date(exp * 1000),
@@ -99,7 +106,9 @@ export class ClientTokenVerifier {
       out.maxImages = limits.maxImages as number;
     }
     if (limits.sku !== undefined) {
-      if (typeof limits.sku !== 'string' || !limits.sku) throw reject('invalid_limits', 'limits.sku must be a non-empty string');
+      if (typeof limits.sku !== 'string' || !limits.sku || limits.sku.length > MAX_SKU_LENGTH) {
+        throw reject('invalid_limits', `limits.sku must be a string of 1 to ${MAX_SKU_LENGTH} characters`);
+      }
       out.sku = limits.sku;
     }
     return out;
