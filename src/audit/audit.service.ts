@@ -26,7 +26,12 @@ export class AuditService {
   }
 
   async record(entry: AuditEntry): Promise<void> {
-    const event = Object.assign(new AuditEvent(), {
+    await this.repo.add(AuditService.event(entry));
+  }
+
+  /** Builds an event for callers that write it inside their own transaction. */
+  static event(entry: AuditEntry): AuditEvent {
+    return Object.assign(new AuditEvent(), {
       orgId: entry.orgId,
       action: entry.action,
       actorType: entry.actor.type,
@@ -37,7 +42,6 @@ export class AuditService {
       ip: entry.ip ?? null,
       requestId: entry.requestId ?? null,
     });
-    await this.repo.add(event);
   }
 
   async list(orgId: string, query: { limit?: number; cursor?: string; action?: string }): Promise<AuditPageDto> {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
+import { MemberRemovedDto } from './members.dto';
 import { MembersService } from './members.service';
 import { InvitationCreateDto, InvitationDto, InvitationListDto, MemberDto, MemberListDto, MemberUpdateDto } from './orgs.dto';
 
@@ -26,9 +27,8 @@ export class MembersController {
 
   @Delete('members/:userId')
   @RequireScope('org:admin')
-  @HttpCode(204)
-  @ApiNoContentResponse()
-  removeMember(@Auth() auth: RequestAuth, @Param('userId') userId: string): Promise<void> {
+  @ApiOkResponse({ type: MemberRemovedDto, description: 'Removed; the API keys the member had created are revoked with it' })
+  removeMember(@Auth() auth: RequestAuth, @Param('userId') userId: string): Promise<MemberRemovedDto> {
     return this.members.remove(auth, userId);
   }
 

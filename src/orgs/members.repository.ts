@@ -1,5 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import type { AuditEvent } from '../audit/audit-event.entity';
+import { ApiKey } from '../auth/api-keys/api-key.entity';
 import { User } from '../auth/users/user.entity';
 import type { OutboxMail } from '../mail/outbox-mail.entity';
 import { Invitation } from './invitation.entity';
@@ -35,11 +37,20 @@ export class MembersRepository {
     });
   }
 
-  async remove(m: Membership): Promise<boolean> {
+  /**
+   * Ends a membership and revokes the API keys the member created in the organisation, with the
+   * audit events `audit` makes of them, in one transaction. Null, and nothing done, when it would
+   * leave the organisation without an owner; otherwise the keys revoked.
+   */
+  async remove(m: Membership, audit: (revoked: ApiKey[]) => AuditEvent[]): Promise<ApiKey[] | null> {
     return this.em.fork().transactional(async (em) => {
-      if (m.role === 'owner' && (await this.otherOwners(em, m)) === 0) return false;
+      if (m.role === 'owner' && (await this.otherOwners(em, m)) === 0) return null;
       await em.nativeDelete(Membership, { id: m.id });
-      return true;
+      const keys = await em.find(ApiKey, { orgId: m.orgId, createdByUserId: m.userId, revokedAt: null }, { orderBy: { id: 'asc' } });
+      const now = new Date();
+      for (const key of keys) key.revokedAt = now;
+      em.persist(audit(keys));
+      return keys;
     });
   }
 

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, type AuditEntry } from '../audit/audit.service';
+import { ApiKeyAuthenticator } from '../auth/api-keys/api-key-authenticator';
+import type { ApiKey } from '../auth/api-keys/api-key.entity';
 import { principalId, type RequestAuth, type UserPrincipal } from '../auth/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { randomToken, sha256 } from '../common/crypto/hash';
 import { AppError } from '../common/errors/app-error';
 import { MailService } from '../mail/mail.service';
 import { Invitation } from './invitation.entity';
+import type { MemberRemovedDto } from './members.dto';
 import { MembersRepository } from './members.repository';
 import type { Membership } from './membership.entity';
 import { OrgDirectory } from './org-directory';
@@ -26,6 +29,7 @@ export class MembersService {
     private readonly directory: OrgDirectory,
     private readonly mail: MailService,
     private readonly audit: AuditService,
+    private readonly apiKeys: ApiKeyAuthenticator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,20 +53,19 @@ export class MembersService {
     return (await this.list(auth)).data.find((x) => x.userId === userId)!;
   }
 
-  async remove(auth: RequestAuth, userId: string): Promise<void> {
+  async remove(auth: RequestAuth, userId: string): Promise<MemberRemovedDto> {
     const m = await this.requireMember(auth.orgId!, userId);
     if (m.role === 'owner' && auth.role !== 'owner') {
       throw new AppError('insufficient_role', 'Only an owner can remove an owner', { requiredRole: 'owner' });
     }
-    await this.removeMembership(m);
-    await this.audit.record({ orgId: m.orgId, action: 'member.removed', actor: AuditService.actorOf(auth), target: { type: 'member', id: userId } });
+    const revoked = await this.removeMembership(auth, m, 'member.removed');
+    return { userId, revokedApiKeys: revoked.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix })) };
   }
 
   async leave(auth: RequestAuth): Promise<void> {
     const principal = auth.principal as UserPrincipal;
     const m = await this.requireMember(auth.orgId!, principal.userId);
-    await this.removeMembership(m);
-    await this.audit.record({ orgId: m.orgId, action: 'member.left', actor: AuditService.actorOf(auth), target: { type: 'member', id: principal.userId } });
+    await this.removeMembership(auth, m, 'member.left');
   }
 
   async invite(auth: RequestAuth, dto: InvitationCreateDto): Promise<InvitationDto> {
@@ -117,10 +120,22 @@ export class MembersService {
     return { id: org.id, name: org.name, plan: org.plan, personal: org.personal, role: inv.role, createdAt: org.createdAt.toISOString() };
   }
 
-  private async removeMembership(m: Membership): Promise<void> {
-    if (!(await this.members.remove(m))) throw lastOwner();
+  /**
+   * A member who goes takes the API keys they created with them: no key outlives its creator's
+   * membership. Both are written with their audit events in one transaction.
+   */
+  private async removeMembership(auth: RequestAuth, m: Membership, action: 'member.removed' | 'member.left'): Promise<ApiKey[]> {
+    const actor = AuditService.actorOf(auth);
+    const events = (revoked: ApiKey[]) => [
+      { orgId: m.orgId, action, actor, target: { type: 'member', id: m.userId } },
+      ...revoked.map((k): AuditEntry => ({ orgId: m.orgId, action: 'api_key.revoked', actor, target: { type: 'api_key', id: k.id }, details: { reason: action, userId: m.userId } })),
+    ].map((entry) => AuditService.event(entry));
+    const revoked = await this.members.remove(m, events);
+    if (!revoked) throw lastOwner();
+    for (const key of revoked) this.apiKeys.forget(key.id);
     await this.teams.removeUserFromOrgTeams(m.orgId, m.userId);
     this.directory.forgetRole(m.orgId, m.userId);
+    return revoked;
   }
 
   private async requireMember(orgId: string, userId: string): Promise<Membership> {

@@ -1,5 +1,6 @@
 import { forwardRef, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ApiKeyAuthModule } from '../auth/api-keys/api-key-auth.module';
 import { AdminController } from './admin.controller';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
@@ -13,7 +14,7 @@ import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
 
 @Module({
-  imports: [forwardRef(() => AuditModule)],
+  imports: [forwardRef(() => AuditModule), ApiKeyAuthModule],
   controllers: [OrgsController, MembersController, TeamsController, AdminController],
   providers: [OrgsService, OrgsRepository, OrgDirectory, MembersService, MembersRepository, TeamsService, TeamsRepository],
   exports: [OrgDirectory, OrgsRepository, TeamsRepository],
