@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
 import { createRootLogger, PinoNestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
+import { JSON_BODY_LIMIT, refuseNulInUrl, registerJsonBodies } from './common/http/request-bounds';
 import { RouteTable } from './common/http/route-table';
 import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
@@ -36,8 +37,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     loggerInstance: logger,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestId,
-    // Edits carry base64 images; the per-image bounds are checked before decoding.
-    bodyLimit: 30 * 1024 * 1024,
+    // Routes that take base64 images raise their own (see registerMultipart).
+    bodyLimit: JSON_BODY_LIMIT,
     // Signed download tokens are longer than Fastify's default 100-character path parameter.
     routerOptions: { maxParamLength: 300 },
     trustProxy: config.trustProxy,
@@ -47,9 +48,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  registerJsonBodies(fastify);
   await registerMultipart(fastify);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, await loadPluginModules(config)), adapter, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, await loadPluginModules(config)), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
   if (generated.length) {
     new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
   }
@@ -63,6 +65,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', req.id);
     done();
   });
+  fastify.addHook('onRequest', refuseNulInUrl);
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

@@ -17,17 +17,21 @@ export class GenerateHandler implements JobHandler, OnModuleInit {
     this.lifecycle.register('images.edit', this);
   }
 
-  async run(job: Job): Promise<JobResult> {
+  /** `signal` aborts when the job is cancelled: the provider is handed it, and nothing is stored after it fires. */
+  async run(job: Job, signal: AbortSignal): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
     const provider = this.registry.provider(input.provider);
     if (!provider) throw new Error(`provider ${input.provider} is no longer loaded`);
     const sources = input.sources ? await this.loadSources(input.sources) : null;
     let rendered;
     try {
-      rendered = sources ? await provider.plugin.edit({ ...input, images: sources }, {}) : await provider.plugin.generate(input, {});
+      rendered = sources ? await provider.plugin.edit({ ...input, images: sources }, { signal }) : await provider.plugin.generate(input, { signal });
     } catch (err) {
+      // Cancelled: not the provider's failure, so not worth a retry.
+      signal.throwIfAborted();
       throw new TransientJobError('provider_unavailable', `${provider.metadata.name} failed: ${(err as Error).message}`);
     }
+    signal.throwIfAborted();
     const images: Image[] = [];
     for (const [i, out] of rendered.entries()) {
       // Keyed by attempt: a job run again after a crash never touches the files of another run.

@@ -116,6 +116,8 @@ export class JobDto {
   @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
   @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;
+  @ApiPropertyOptional({ description: 'Processing jobs only: true once a cancel was asked; the job then stops and ends canceled, its credits released' })
+  cancelRequested?: boolean;
   @ApiProperty({ type: String, nullable: true, description: "The end user it was made for: the client token's sub, or the x-user-id header" }) endUserId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: "The client token's limits.sku, when a client token created it" }) sku!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

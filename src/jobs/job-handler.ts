@@ -6,9 +6,12 @@ export interface JobResult {
   cost: number;
 }
 
-/** Does one type of job's work; the lifecycle records the outcome. Registered with JobLifecycle at start-up. */
+/**
+ * Does one type of job's work; the lifecycle records the outcome. Registered with JobLifecycle at
+ * start-up. `signal` aborts when the job is cancelled (on any node): stop promptly and throw.
+ */
 export interface JobHandler {
-  run(job: Job): Promise<JobResult>;
+  run(job: Job, signal: AbortSignal): Promise<JobResult>;
 }
 
 /** An error worth another try (a provider timing out); anything else fails the job at once. */

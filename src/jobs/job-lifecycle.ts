@@ -4,6 +4,7 @@ import { CreditsService } from '../credits/credits.service';
 import { OrgDirectory } from '../orgs/org-directory';
 import { FileStore } from '../storage/file-store';
 import { Batcher } from './batcher';
+import { JobCancellations } from './job-cancellations';
 import { TransientJobError, type JobHandler, type JobResult } from './job-handler';
 import { JobEvents } from './job-events';
 import { JobQueueRepository, type DueJob, type QueuedJob } from './job-queue.repository';
@@ -24,9 +25,9 @@ const FINAL = ['completed', 'failed', 'canceled'];
 /**
  * The rules of a job's life, whichever queue driver brings it: claim it under a lease (renewed while
  * it runs) and within its organisation's plan limit, run its handler, then complete it and capture
- * its credits, or fail it and release them; a cancelled run is thrown away and paid back; a
- * transient error is retried with backoff; a job that stopped `maxAttempts` times is abandoned.
- * Every final state is announced on JobEvents.
+ * its credits, or fail it and release them; a cancelled run is stopped (its handler's signal
+ * aborts), thrown away and paid back; a transient error is retried with backoff; a job that stopped
+ * `maxAttempts` times is abandoned. Every final state is announced on JobEvents.
  */
 @Injectable()
 export class JobLifecycle {
@@ -43,6 +44,7 @@ export class JobLifecycle {
     private readonly files: FileStore,
     private readonly events: JobEvents,
     private readonly orgs: OrgDirectory,
+    private readonly cancellations: JobCancellations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -108,18 +110,28 @@ export class JobLifecycle {
     return refs.map((ref) => answers.get(ref.id) ?? null);
   }
 
-  /** Runs a claimed job to its next state. Throws only if the database cannot record it; the lease then brings the job back. */
+  /**
+   * Runs a claimed job to its next state. The handler's signal aborts when the job is cancelled; the
+   * job then ends `canceled` as soon as the handler gives up. Throws only if the database cannot
+   * record the outcome; the lease then brings the job back.
+   */
   async run(job: Job): Promise<Offer> {
     const renewal = setInterval(() => void this.renew(job), (this.config.jobs.leaseSeconds * 1000) / 3);
+    const signal = this.cancellations.watch(job);
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
-      await this.succeed(job, await handler.run(job));
+      await this.succeed(job, await handler.run(job, signal));
       return {};
     } catch (err) {
+      if (signal.aborted) {
+        await this.discard(job, []);
+        return {};
+      }
       return await this.failed(job, err);
     } finally {
       clearInterval(renewal);
+      this.cancellations.unwatch(job.id);
     }
   }
 
@@ -129,8 +141,12 @@ export class JobLifecycle {
       this.events.finished(job, 'completed');
       return;
     }
-    // Cancelled while running, or this run lost the job to another: its work is thrown away.
-    await Promise.all(result.images.map((i) => this.files.delete(i.storageKey)));
+    await this.discard(job, result.images);
+  }
+
+  /** Cancelled while running, or this run lost the job to another: its work is thrown away, and a cancelled job is paid back. */
+  private async discard(job: Job, images: JobResult['images']): Promise<void> {
+    await Promise.all(images.map((i) => this.files.delete(i.storageKey)));
     if (await this.jobs.finish(job.id, ['processing'], 'canceled', null, job.attempts)) {
       if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
       this.events.finished(job, 'canceled');

@@ -116,6 +116,12 @@ export class JobQueueRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Which of these running jobs someone asked to cancel. */
+  async cancelRequestedAmong(ids: string[]): Promise<string[]> {
+    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: 'processing', cancelRequested: true }, { fields: ['id'] });
+    return rows.map((r) => r.id);
+  }
+
   /** SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date. */
   private dbDate(date: Date): unknown {
     return this.em.getPlatform().processDateProperty(date);

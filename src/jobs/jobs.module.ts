@@ -6,6 +6,7 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { StorageModule } from '../storage/storage.module';
 import { BullmqQueueDriver, JOB_QUEUE } from './bullmq-queue.driver';
 import { EmbeddedQueueDriver } from './embedded-queue.driver';
+import { JobCancellations } from './job-cancellations';
 import { JobEventsModule } from './job-events.module';
 import { JobLifecycle } from './job-lifecycle';
 import { JobQueueRepository } from './job-queue.repository';
@@ -47,6 +48,7 @@ export class JobsModule {
         JobQueueRepository,
         JobsService,
         JobLifecycle,
+        JobCancellations,
         JobWaiter,
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],

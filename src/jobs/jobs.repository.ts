@@ -72,7 +72,8 @@ export class JobsRepository {
     await this.em.fork().nativeUpdate(Job, { id: { $in: jobIds }, eventPending: true }, { eventPending: false });
   }
 
-  async requestCancel(jobId: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Job, { id: jobId, status: 'processing' }, { cancelRequested: true });
+  /** Marks a running job for cancelling; false if it is no longer running. */
+  async requestCancel(jobId: string): Promise<boolean> {
+    return (await this.em.fork().nativeUpdate(Job, { id: jobId, status: 'processing' }, { cancelRequested: true })) === 1;
   }
 }

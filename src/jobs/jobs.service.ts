@@ -7,6 +7,7 @@ import { CreditsService } from '../credits/credits.service';
 import type { Image } from '../images/image.entity';
 import type { ImageOutputDto, JobDto } from '../images/generation.dto';
 import { FileStore } from '../storage/file-store';
+import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
 import type { Job, JobStatus, JobType } from './job.entity';
 import { JobsRepository } from './jobs.repository';
@@ -19,6 +20,7 @@ export class JobsService {
     private readonly files: FileStore,
     private readonly credits: CreditsService,
     private readonly events: JobEvents,
+    private readonly cancellations: JobCancellations,
   ) {}
 
   async get(auth: RequestAuth, id: string): Promise<JobDto> {
@@ -34,18 +36,27 @@ export class JobsService {
     return { data: page.data.map((j) => this.map(j, outputs.filter((o) => o.jobId === j.id))), nextCursor: page.nextCursor };
   }
 
-  /** A queued job stops at once and is paid back; a running one stops before it completes. */
+  /**
+   * A queued job stops at once and is paid back. A running one is marked `cancelRequested` and its
+   * handler's signal aborts (here at once, on another node within a second); it ends `canceled`,
+   * paid back, when the handler gives up. The job may move on between the read and the update
+   * (claimed, or queued again for a retry): then it is read again.
+   */
   async cancel(auth: RequestAuth, id: string): Promise<JobDto> {
-    const job = await this.require(auth, id);
-    if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
-      if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
-      this.events.finished(job, 'canceled');
-    } else if (job.status === 'processing') {
-      await this.jobs.requestCancel(job.id);
-    } else if (job.status !== 'canceled') {
-      throw new AppError('conflict', `The job is already ${job.status}`);
+    for (;;) {
+      const job = await this.require(auth, id);
+      if (job.status === 'completed' || job.status === 'failed') throw new AppError('conflict', `The job is already ${job.status}`);
+      if (job.status === 'canceled') return this.map(job, []);
+      if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
+        if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+        this.events.finished(job, 'canceled');
+        return this.get(auth, id);
+      }
+      if (job.status === 'processing' && (await this.jobs.requestCancel(job.id))) {
+        this.cancellations.abort(job.id);
+        return this.map(Object.assign(job, { cancelRequested: true }), []);
+      }
     }
-    return this.get(auth, id);
   }
 
   mapOutput(image: Image): ImageOutputDto {
@@ -72,6 +83,7 @@ export class JobsService {
       cost: job.status === 'completed' ? job.cost : 0,
       error: job.status === 'failed' ? job.error : null,
       metadata: job.metadata,
+      ...(job.status === 'processing' ? { cancelRequested: job.cancelRequested } : {}),
       endUserId: job.endUserId,
       sku: job.sku,
       createdAt: job.createdAt.toISOString(),

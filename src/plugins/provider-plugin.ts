@@ -61,9 +61,14 @@ export interface RenderedImage {
   seed: number;
 }
 
-/** What the core hands a plugin with each call: the organisation's own key, when BYOK is in use. */
+/** What the core hands a plugin with each call. */
 export interface ProviderCallContext {
+  /** The organisation's own key, when BYOK is in use. */
   credentials?: Record<string, string>;
+  /**
+   * Aborts when the job is cancelled. Pass it to outgoing requests (fetch takes it) and check it
+   * between steps; reject with its reason as soon as it fires, whatever work is still in flight.
+   */
   signal?: AbortSignal;
 }
 

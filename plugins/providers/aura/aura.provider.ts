@@ -2,6 +2,7 @@ import {
   ProviderPlugin,
   type EditInput,
   type GenerateInput,
+  type ProviderCallContext,
   type ProviderHealth,
   type RenderedImage,
 } from '../../../src/plugins';
@@ -30,13 +31,14 @@ const SIZES = ['256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x10
   byok: false,
 })
 export class AuraProvider implements ProviderPlugin {
-  async generate(input: GenerateInput): Promise<RenderedImage[]> {
-    return this.each(input, (req) => renderGeneration(req));
+  /** `ctx.signal` (a cancelled job) stops the render between images and between sharp steps. */
+  async generate(input: GenerateInput, ctx: ProviderCallContext = {}): Promise<RenderedImage[]> {
+    return this.each(input, ctx.signal, (req) => renderGeneration(req, ctx.signal));
   }
 
-  async edit(input: EditInput): Promise<RenderedImage[]> {
+  async edit(input: EditInput, ctx: ProviderCallContext = {}): Promise<RenderedImage[]> {
     if (!input.images.length) throw new Error('aura: an edit needs at least one source image');
-    return this.each(input, (req) => renderEdit(req, input.images));
+    return this.each(input, ctx.signal, (req) => renderEdit(req, input.images, ctx.signal));
   }
 
   async health(): Promise<ProviderHealth> {
@@ -44,10 +46,11 @@ export class AuraProvider implements ProviderPlugin {
   }
 
   /** One image per seed: seed, seed + 1, ... so n images differ but each can be reproduced alone. */
-  private async each(input: GenerateInput, render: (req: AuraRequest) => Promise<Buffer>): Promise<RenderedImage[]> {
+  private async each(input: GenerateInput, signal: AbortSignal | undefined, render: (req: AuraRequest) => Promise<Buffer>): Promise<RenderedImage[]> {
     const style = (STYLES as readonly string[]).includes(input.style ?? '') ? (input.style as Style) : AURA_DEFAULT_STYLE;
     const out: RenderedImage[] = [];
     for (let i = 0; i < input.n; i++) {
+      signal?.throwIfAborted();
       const seed = input.seed + i;
       const req: AuraRequest = { prompt: input.prompt, negativePrompt: input.negativePrompt, style, width: input.width, height: input.height, format: input.format, seed };
       out.push({ data: await render(req), format: input.format, width: input.width, height: input.height, seed });

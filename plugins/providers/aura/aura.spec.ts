@@ -81,6 +81,24 @@ describe('aura provider', () => {
     });
   });
 
+  describe('cancelling (ctx.signal)', () => {
+    it('renders nothing when the signal has already aborted', async () => {
+      await expect(aura.generate(base, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
+      const white = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      await expect(aura.edit({ ...base, images: [{ data: white, mimeType: 'image/png' }] }, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
+    });
+
+    it('rejects as soon as the signal aborts, in the middle of a long render', async () => {
+      const controller = new AbortController();
+      const rendering = aura.generate({ ...base, width: 1024, height: 1024, n: 4, style: 'sketch' }, { signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 50));
+      const abortedAt = Date.now();
+      controller.abort();
+      await expect(rendering).rejects.toThrow(/aborted/);
+      expect(Date.now() - abortedAt).toBeLessThan(100);
+    });
+  });
+
   it('drops colours the negative prompt names', () => {
     const withRed = paletteFor('red and blue', undefined, seededRandom('x'));
     const withoutRed = paletteFor('red and blue', 'red', seededRandom('x'));

@@ -38,27 +38,48 @@ async function aura(req: AuraRequest, random: () => number): Promise<Pixels> {
   return toRaw(sharp(Buffer.from(svg)));
 }
 
+/**
+ * One sharp step, given up as soon as `signal` aborts. sharp cannot stop an operation midway (the
+ * SVG rasterisation of a 2048 px image takes seconds), so a step in flight finishes in the
+ * background and its result is dropped; what matters is that the render rejects at once and starts
+ * nothing more.
+ */
+function step<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  if (!signal) return work();
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    void work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /** Same prompt, seed, style, size and format: the same bytes, every time. */
-export async function renderGeneration(req: AuraRequest): Promise<Buffer> {
+export async function renderGeneration(req: AuraRequest, signal?: AbortSignal): Promise<Buffer> {
   const random = seededRandom('aura-generate', req.prompt, req.negativePrompt ?? '', req.style, req.seed, req.width, req.height);
-  return encode(fromRaw(await applyStyle(req.style, await aura(req, random), random)), req.format);
+  const scene = await step(signal, () => aura(req, random));
+  const styled = await step(signal, () => applyStyle(req.style, scene, random));
+  return step(signal, () => encode(fromRaw(styled), req.format));
 }
 
 /**
  * Blends the sources (two are mixed half and half), lays the prompt's aura over them in soft light
  * so they take its colours, then applies the style.
  */
-export async function renderEdit(req: AuraRequest, sources: SourceImage[]): Promise<Buffer> {
+export async function renderEdit(req: AuraRequest, sources: SourceImage[], signal?: AbortSignal): Promise<Buffer> {
   const digest = createHash('sha256');
   for (const s of sources) digest.update(s.data);
   const random = seededRandom('aura-edit', req.prompt, req.negativePrompt ?? '', req.style, req.seed, req.width, req.height, digest.digest('hex'));
   const fit = (s: SourceImage) => sharp(s.data, { limitInputPixels: MAX_SOURCE_PIXELS }).rotate().resize(req.width, req.height, { fit: 'cover' }).removeAlpha();
-  let base = await toRaw(fit(sources[0]));
+  let base = await step(signal, () => toRaw(fit(sources[0])));
   if (sources[1]) {
-    const second = await fit(sources[1]).ensureAlpha(0.5).png().toBuffer();
-    base = await toRaw(fromRaw(base).composite([{ input: second }]));
+    const second = await step(signal, () => fit(sources[1]).ensureAlpha(0.5).png().toBuffer());
+    base = await step(signal, () => toRaw(fromRaw(base).composite([{ input: second }])));
   }
-  const glow = await aura(req, random);
-  const recoloured = await toRaw(fromRaw(base).composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: 3 }, blend: 'soft-light' }]));
-  return encode(fromRaw(await applyStyle(req.style, recoloured, random)), req.format);
+  const glow = await step(signal, () => aura(req, random));
+  const recoloured = await step(signal, () => toRaw(fromRaw(base).composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: 3 }, blend: 'soft-light' }])));
+  const styled = await step(signal, () => applyStyle(req.style, recoloured, random));
+  return step(signal, () => encode(fromRaw(styled), req.format));
 }
