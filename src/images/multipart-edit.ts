@@ -4,6 +4,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiExtension, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler, preValidationHookHandler } from 'fastify';
 import { AppError } from '../common/errors/app-error';
+import { jsonRefusal } from '../common/http/request-bounds';
 import { MULTIPART_FORM_SCHEMA } from '../docs/openapi-document';
 import { MAX_SOURCE_BYTES, MAX_SOURCES } from './generation.service';
 
@@ -22,14 +23,23 @@ declare module 'fastify' {
   }
 }
 
-export const MULTIPART_LIMITS = {
-  // One file more than a request may hold, so a third is seen and refused as too_many_images.
+/** What a form may hold. */
+const MAX_FIELDS = 32;
+const MAX_FIELD_BYTES = 64 * 1024;
+/**
+ * Busboy's limits, one past ours: the first file or field too many still reaches readForm, which
+ * refuses it with its own answer. Had busboy refused it, it would end the stream under the part
+ * being read, and the answer would be that part's "Premature close".
+ */
+const BUSBOY_LIMITS = {
   files: MAX_SOURCES + 1,
   fileSize: MAX_SOURCE_BYTES,
-  fields: 32,
-  fieldSize: 64 * 1024,
-  parts: 40,
+  fields: MAX_FIELDS + 1,
+  fieldSize: MAX_FIELD_BYTES,
+  parts: MAX_FIELDS + MAX_SOURCES + 1,
 };
+/** Routes that take source images take JSON bodies this large: two base64 images of up to 20 MB together. */
+export const SOURCE_BODY_LIMIT = 30 * 1024 * 1024;
 
 /** The names clients give the image files of a form: ours, OpenAI's, and the bracketed array forms. */
 const SOURCE_FIELDS = new Set(['images', 'image', 'images[]', 'image[]']);
@@ -56,12 +66,14 @@ export const AcceptsMultipart = (shape: FormShape, form?: Type) =>
 
 /**
  * Registers @fastify/multipart, then gives every route that can carry a body its multipart rule: read
- * into the body where the route accepts forms, refused everywhere else, as before the plugin.
+ * into the body where the route accepts forms, refused everywhere else, as before the plugin. Routes
+ * that take source images as JSON too get the larger body limit base64 images need.
  */
 export async function registerMultipart(fastify: FastifyInstance): Promise<void> {
-  await fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
+  await fastify.register(fastifyMultipart, { limits: BUSBOY_LIMITS });
   fastify.addHook('onRoute', (route) => {
     const shape = route.config?.multipart;
+    if (shape && !shape.only) route.bodyLimit = SOURCE_BODY_LIMIT;
     if (!shape && ![route.method].flat().some((m) => BODY_METHODS.has(m))) return;
     const existing = route.preValidation ? [route.preValidation].flat() : [];
     route.preValidation = [...existing, shape ? readInto(shape) : refuseMultipart];
@@ -74,25 +86,30 @@ const refuseMultipart: preValidationHookHandler = (req, _reply, done) => {
   done(new AppError('unsupported_media_type', 'Send the request body as application/json'));
 };
 
+/** A form's body is held to what a JSON body is: no NUL characters, no prototype keys in its JSON fields. */
 const readInto = (shape: FormShape): preValidationAsyncHookHandler => async (req) => {
-  if (req.isMultipart()) req.body = formBody(await readForm(req), shape);
-  else if (shape.only) throw new AppError('unsupported_media_type', 'Send the request as multipart/form-data');
+  if (req.isMultipart()) {
+    const body = formBody(await readForm(req), shape);
+    const refusal = jsonRefusal(body);
+    if (refusal) throw refusal;
+    req.body = body;
+  } else if (shape.only) {
+    throw new AppError('unsupported_media_type', 'Send the request as multipart/form-data');
+  }
 };
 
 async function readForm(req: FastifyRequest): Promise<MultipartForm> {
   const form: MultipartForm = { fields: {}, files: [] };
+  let fields = 0;
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        const index = form.files.length;
-        if (index === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
-        const data = await part.toBuffer().catch((err: { code?: string }) => {
-          if (err.code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-          throw new AppError('payload_too_large', `File ${index} (${part.filename}) is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index });
-        });
-        form.files.push({ field: part.fieldname, data });
+        if (form.files.length === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
+        form.files.push({ field: part.fieldname, data: await part.toBuffer() });
+      } else if (++fields > MAX_FIELDS) {
+        throw tooManyParts();
       } else if (part.valueTruncated) {
-        throw new AppError('payload_too_large', `Form field ${part.fieldname} is over ${MULTIPART_LIMITS.fieldSize / 1024} KB`);
+        throw new AppError('payload_too_large', `Form field ${part.fieldname} is over ${MAX_FIELD_BYTES / 1024} KB`);
       } else if (Object.hasOwn(form.fields, part.fieldname)) {
         throw invalid(part.fieldname, `${part.fieldname} is given more than once`);
       } else {
@@ -100,17 +117,25 @@ async function readForm(req: FastifyRequest): Promise<MultipartForm> {
       }
     }
   } catch (err) {
-    throw readError(err);
+    throw readError(err, form.files.length);
   }
   return form;
 }
 
-function readError(err: unknown): AppError {
+const tooManyParts = () => new AppError('payload_too_large', `A form may have at most ${MAX_FIELDS} fields and ${MAX_SOURCES} files`);
+
+/**
+ * A file over the size limit is reported by the file being read, or, when busboy saw it first, by
+ * the next part: either way it is the file after those already read.
+ */
+function readError(err: unknown, fileIndex: number): AppError {
   if (err instanceof AppError) return err;
-  const code = (err as { code?: string }).code;
-  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
-    return new AppError('payload_too_large', `A form may have at most ${MULTIPART_LIMITS.fields} fields and ${MULTIPART_LIMITS.files - 1} files`);
+  const { code, part } = err as { code?: string; part?: { filename?: string } };
+  if (code === 'FST_REQ_FILE_TOO_LARGE') {
+    const name = part?.filename ? ` (${part.filename})` : '';
+    return new AppError('payload_too_large', `File ${fileIndex}${name} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index: fileIndex });
   }
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') return tooManyParts();
   // Busboy's own errors (a malformed part, a field declared JSON that is not) describe the form's fault.
   return new AppError('validation_failed', `The multipart form could not be read: ${(err as Error).message}`);
 }

@@ -16,14 +16,21 @@ const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 };
 
 /**
- * Nest re-wraps Fastify's body-parsing errors as plain HttpExceptions, keeping only the message, so
- * they are recognised by Fastify's own message texts.
+ * Nest re-wraps Fastify's own errors as plain HttpExceptions, keeping only the message, so they are
+ * recognised by Fastify's message texts. Each gets a message that says what to send instead.
  */
-const FASTIFY_MESSAGES = new Map<string, { code: ErrorCode; message: string }>([
-  [new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY().message, { code: 'invalid_json', message: 'The request body is not valid JSON' }],
-  [new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY().message, { code: 'invalid_json', message: 'The request body is empty but Content-Type says JSON' }],
-  [new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE().message, { code: 'unsupported_media_type', message: 'Send the request body as application/json' }],
+const FASTIFY_MESSAGES = new Map<string, { code: ErrorCode; message: (req: FastifyRequest) => string }>([
+  [
+    new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE().message,
+    { code: 'unsupported_media_type', message: (req) => `Send the request body as application/json${req.routeOptions.config?.multipart ? ' or multipart/form-data' : ''}` },
+  ],
+  [
+    new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE().message,
+    { code: 'payload_too_large', message: (req) => `The request body is over ${size(req.routeOptions.bodyLimit)}, the most this route takes` },
+  ],
 ]);
+
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`);
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; [detail: string]: unknown };
@@ -73,15 +80,16 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
     if (exception instanceof HttpException || typeof fastifyError?.statusCode === 'number') {
       const status = exception instanceof HttpException ? exception.getStatus() : fastifyError.statusCode!;
-      if (status < 500) return { status, headers: {}, body: { error: this.clientError(status, exception, requestId) } };
+      if (status < 500) return { status, headers: {}, body: { error: this.clientError(status, exception, req) } };
     }
     return { status: 500, headers: {}, body: { error: { code: 'internal_error', message: 'Something went wrong on our side', requestId } } };
   }
 
-  private clientError(status: number, exception: unknown, requestId: string): ErrorBody['error'] {
+  private clientError(status: number, exception: unknown, req: FastifyRequest): ErrorBody['error'] {
+    const requestId = String(req.id);
     const message = exception instanceof Error ? exception.message : '';
     const known = FASTIFY_MESSAGES.get(message);
-    if (known) return { code: known.code, message: known.message, requestId };
+    if (known) return { code: known.code, message: known.message(req), requestId };
     const code = STATUS_CODES[status];
     return { code: code && ERROR_CODES[code] === status ? code : `http_${status}`, message: message || `Request failed with status ${status}`, requestId };
   }
