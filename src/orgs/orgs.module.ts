@@ -9,6 +9,7 @@ import { OrgDirectory } from './org-directory';
 import { OrgsController } from './orgs.controller';
 import { OrgsRepository } from './orgs.repository';
 import { OrgsService } from './orgs.service';
+import { PlanChanges } from './plan-changes';
 import { TeamsController } from './teams.controller';
 import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
@@ -16,7 +17,7 @@ import { TeamsService } from './teams.service';
 @Module({
   imports: [forwardRef(() => AuditModule), ApiKeyAuthModule],
   controllers: [OrgsController, MembersController, TeamsController, AdminController],
-  providers: [OrgsService, OrgsRepository, OrgDirectory, MembersService, MembersRepository, TeamsService, TeamsRepository],
-  exports: [OrgDirectory, OrgsRepository, TeamsRepository],
+  providers: [OrgsService, OrgsRepository, OrgDirectory, PlanChanges, MembersService, MembersRepository, TeamsService, TeamsRepository],
+  exports: [OrgDirectory, OrgsRepository, TeamsRepository, PlanChanges],
 })
 export class OrgsModule {}

@@ -8,6 +8,7 @@ import { OrgDirectory } from './org-directory';
 import { Organization } from './organization.entity';
 import type { AdminOrgPageDto, OrgCreateDto, OrgDto, OrgListDto } from './orgs.dto';
 import { OrgsRepository } from './orgs.repository';
+import { PlanChanges } from './plan-changes';
 import type { Role } from './roles';
 
 @Injectable()
@@ -17,6 +18,7 @@ export class OrgsService {
     private readonly directory: OrgDirectory,
     private readonly plans: PlansService,
     private readonly audit: AuditService,
+    private readonly planChanges: PlanChanges,
   ) {}
 
   /** A person sees every organisation they belong to; a key or client token sees its own. */
@@ -61,6 +63,7 @@ export class OrgsService {
     await this.repo.setPlan(org, plan.id);
     this.directory.forgetOrg(org.id);
     await this.audit.record({ orgId: org.id, action: 'org.plan_changed', actor: { type: 'operator', id: operator.userId }, details: { from: previous, to: plan.id } });
+    await this.planChanges.changed(org.id, plan);
     return this.map(org, null);
   }
 

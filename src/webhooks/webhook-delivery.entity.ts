@@ -3,7 +3,9 @@ import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 import type { WebhookEventType } from './webhook-events';
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+/** `paused`: kept, neither sent nor failed, while the organisation's plan lacks webhooks. */
+export type DeliveryStatus = 'pending' | 'paused' | 'succeeded' | 'failed';
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'paused', 'succeeded', 'failed'];
 
 /**
  * One event on its way to one target: an endpoint, or a job's own webhookUrl. The payload is stored

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { runsJobs } from '../jobs/queue-driver';
+import { PlansService } from '../config/plans.service';
+import { OrgsRepository } from '../orgs/orgs.repository';
 import { UrlNotAllowed } from '../common/net/url-guard';
 import { WebhookAttempt, type WebhookDelivery } from './webhook-delivery.entity';
 import { signedHeaders } from './webhook-signer';
@@ -32,6 +34,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly repo: WebhooksRepository,
     private readonly secrets: WebhookSecrets,
     private readonly http: OutboundHttp,
+    private readonly orgs: OrgsRepository,
+    private readonly plans: PlansService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,6 +88,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     try {
       const secrets = await this.signingSecrets(delivery);
+      if (secrets === 'paused') return await this.repo.pauseDelivery(delivery.id);
       if (!secrets) return await this.giveUp(delivery, 'The endpoint was disabled or deleted');
       const started = Date.now();
       const outcome = await this.send(delivery, secrets);
@@ -94,10 +99,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  private async signingSecrets(delivery: WebhookDelivery): Promise<string[] | null> {
-    if (!delivery.endpointId) return this.secrets.defaultSigningSecrets(delivery.orgId);
+  /**
+   * The secrets to sign with; null when the endpoint was disabled or deleted; `paused` while the
+   * organisation's plan lacks webhooks (a delivery written just as its plan changed, or a job's own URL).
+   */
+  private async signingSecrets(delivery: WebhookDelivery): Promise<string[] | null | 'paused'> {
+    if (!delivery.endpointId) return (await this.planHasWebhooks(delivery.orgId)) ? this.secrets.defaultSigningSecrets(delivery.orgId) : 'paused';
     const endpoint = await this.repo.getEndpoint(delivery.orgId, delivery.endpointId);
+    if (endpoint?.disabledReason === 'plan') return 'paused';
     return endpoint?.enabled ? this.secrets.signingSecrets(endpoint) : null;
+  }
+
+  /** Read fresh, not from the plan cache: a node that still saw the old plan would park what an upgrade just resumed. */
+  private async planHasWebhooks(orgId: string): Promise<boolean> {
+    const org = await this.orgs.getById(orgId);
+    return !!org && this.plans.get(org.plan).features.webhooks;
   }
 
   private async send(delivery: WebhookDelivery, secrets: string[]): Promise<Outcome> {

@@ -3,7 +3,8 @@ import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 import type { WebhookEventType } from './webhook-events';
 
-export type EndpointDisabledReason = 'manual' | 'gone' | 'failing';
+/** `plan`: paused because the organisation's plan lost webhooks; a plan with them enables it again. */
+export type EndpointDisabledReason = 'manual' | 'gone' | 'failing' | 'plan';
 
 /** Where an organisation wants its events, with the secret that signs them (sealed at rest). */
 @Entity({ tableName: 'webhook_endpoints' })

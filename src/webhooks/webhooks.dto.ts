@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook-delivery.entity';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events';
 
 export class CreateWebhookEndpointDto {
@@ -59,7 +60,11 @@ export class WebhookEndpointDto {
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events!: WebhookEventType[];
   @ApiProperty() enabled!: boolean;
-  @ApiProperty({ enum: ['manual', 'gone', 'failing'], nullable: true, description: 'Why it is disabled: by you, a 410 Gone, or failing every attempt for WEBHOOK_DISABLE_AFTER_SECONDS' })
+  @ApiProperty({
+    enum: ['manual', 'gone', 'failing', 'plan'],
+    nullable: true,
+    description: "Why it is disabled: by you, a 410 Gone, failing every attempt for WEBHOOK_DISABLE_AFTER_SECONDS, or paused while the organisation's plan lacks webhooks",
+  })
   disabledReason!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Start of the current run of failed attempts' }) failingSince!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -89,10 +94,10 @@ export class DeliveryQueryDto extends CursorQueryDto {
   @IsUUID()
   endpointId?: string;
 
-  @ApiPropertyOptional({ enum: ['pending', 'succeeded', 'failed'] })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
-  @IsIn(['pending', 'succeeded', 'failed'])
-  status?: 'pending' | 'succeeded' | 'failed';
+  @IsIn(DELIVERY_STATUSES)
+  status?: DeliveryStatus;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES })
   @IsOptional()
@@ -106,7 +111,7 @@ export class WebhookDeliveryDto {
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType!: string;
   @ApiProperty({ nullable: true, type: String, description: "null for a job's own webhookUrl" }) endpointId!: string | null;
   @ApiProperty() url!: string;
-  @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES, description: "paused: kept unsent while the organisation's plan lacks webhooks" }) status!: string;
   @ApiProperty({ description: 'Attempts in the current run of the schedule' }) attempts!: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) nextAttemptAt!: string | null;
   @ApiProperty({ nullable: true, type: Number }) lastStatusCode!: number | null;

@@ -5,6 +5,7 @@ import { DeliveryLogRetention } from './delivery-log-retention';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
+import { WebhookPlanGate } from './webhook-plan-gate';
 import { WebhookPublisher } from './webhook-publisher';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksRepository } from './webhooks.repository';
@@ -14,7 +15,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [NetModule, OrgsModule],
   controllers: [WebhookEndpointsController, WebhookDeliveriesController],
-  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService, DeliveryLogRetention],
+  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService, DeliveryLogRetention, WebhookPlanGate],
   exports: [WebhookPublisher, WebhooksService],
 })
 export class WebhooksModule {}

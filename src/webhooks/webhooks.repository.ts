@@ -147,6 +147,30 @@ export class WebhooksRepository {
     await this.em.fork().nativeUpdate(WebhookEndpoint, { id: endpointId, failingSince: { $ne: null } }, { failingSince: null });
   }
 
+  /**
+   * The plan lost webhooks: enabled endpoints are disabled with reason `plan`, and every pending
+   * delivery of the organisation is parked as `paused`, together.
+   */
+  async pauseOrg(orgId: string): Promise<{ endpoints: number; deliveries: number }> {
+    return this.em.fork().transactional(async (em) => ({
+      endpoints: await em.nativeUpdate(WebhookEndpoint, { orgId, enabled: true }, { enabled: false, disabledReason: 'plan', updatedAt: new Date() }),
+      deliveries: await em.nativeUpdate(WebhookDelivery, { orgId, status: 'pending' }, { status: 'paused', nextAttemptAt: null }),
+    }));
+  }
+
+  /** The plan has webhooks again: what pauseOrg paused is enabled, and its deliveries are due now. */
+  async resumeOrg(orgId: string): Promise<{ endpoints: number; deliveries: number }> {
+    return this.em.fork().transactional(async (em) => ({
+      endpoints: await em.nativeUpdate(WebhookEndpoint, { orgId, enabled: false, disabledReason: 'plan' }, { enabled: true, disabledReason: null, failingSince: null, updatedAt: new Date() }),
+      deliveries: await em.nativeUpdate(WebhookDelivery, { orgId, status: 'paused' }, { status: 'pending', nextAttemptAt: new Date() }),
+    }));
+  }
+
+  /** Parks a claimed delivery that must wait for the plan, unless it was finished meanwhile. */
+  async pauseDelivery(deliveryId: string): Promise<void> {
+    await this.em.fork().nativeUpdate(WebhookDelivery, { id: deliveryId, status: 'pending' }, { status: 'paused', nextAttemptAt: null });
+  }
+
   async disableEndpoint(endpointId: string, reason: EndpointDisabledReason): Promise<void> {
     await this.em.fork().nativeUpdate(WebhookEndpoint, { id: endpointId, enabled: true }, { enabled: false, disabledReason: reason });
   }

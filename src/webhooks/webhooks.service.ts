@@ -77,7 +77,8 @@ export class WebhooksService {
     if (dto.events !== undefined) changes.events = dto.events;
     if (dto.description !== undefined) changes.description = dto.description;
     if (dto.enabled === true && !current.enabled) Object.assign(changes, { enabled: true, disabledReason: null, failingSince: null });
-    if (dto.enabled === false && current.enabled) Object.assign(changes, { enabled: false, disabledReason: 'manual' });
+    // Disabling one the plan paused keeps it off when the plan comes back.
+    if (dto.enabled === false && (current.enabled || current.disabledReason === 'plan')) Object.assign(changes, { enabled: false, disabledReason: 'manual' });
     if (changes.enabled) await this.assertPlanAllows(orgId);
     const updated = await this.repo.updateEndpoint(orgId, id, changes);
     if (!updated) throw AppError.notFound('Webhook endpoint');
@@ -124,6 +125,7 @@ export class WebhooksService {
   /** Sends a finished delivery again with the same webhook-id and payload, starting the schedule over. */
   async redeliver(orgId: string, id: string): Promise<WebhookDeliveryDto> {
     const delivery = await this.requireDelivery(orgId, id);
+    await this.assertPlanAllows(orgId);
     if (delivery.endpointId) {
       const endpoint = await this.repo.getEndpoint(orgId, delivery.endpointId);
       if (!endpoint?.enabled) throw new AppError('conflict', 'The endpoint is disabled; enable it first (PATCH enabled: true)');
