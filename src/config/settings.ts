@@ -47,6 +47,7 @@ export const SETTINGS: Setting[] = [
   { path: 'jobs.maxAttempts', env: 'JOB_MAX_ATTEMPTS', kind: 'int', min: 1, max: 10 },
   { path: 'jobs.queueDriver', env: 'QUEUE_DRIVER', kind: 'choice', choices: ['embedded', 'bullmq'] },
   { path: 'jobs.queuePrefix', env: 'QUEUE_PREFIX', kind: 'string' },
+  { path: 'openai.waitSeconds', env: 'OPENAI_WAIT_SECONDS', kind: 'int', min: 1, max: 60 },
   { path: 'files.linkTtlSeconds', env: 'FILE_LINK_TTL_SECONDS', kind: 'int', min: 60, max: 2_592_000 },
   { path: 'files.retentionDays', env: 'IMAGE_RETENTION_DAYS', kind: 'int', min: 0, max: 36_500 },
   { path: 'storage.driver', env: 'STORAGE_DRIVER', kind: 'string' },

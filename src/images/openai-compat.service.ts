@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
@@ -9,7 +10,14 @@ import type { GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.d
 import type { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 
 const STYLES = { vivid: 'digital-art', natural: 'realistic' } as const;
-const WAIT_SECONDS = 60;
+
+/**
+ * The answer when the job did not finish within the wait. The job goes on and is paid for once, so
+ * `x-should-retry: false` tells the official SDKs (which retry any 5xx twice by default) not to
+ * send the request again: each retry would be a new job, charged again.
+ */
+export const unfinishedInTime = (jobId: string) =>
+  new AppError('provider_unavailable', 'The image could not be generated in time; the job goes on: poll GET /api/v1/jobs/:id', { jobId }, { 'x-should-retry': 'false' });
 
 /** Maps OpenAI's requests onto Darkroom generations and edits, waits for them, and answers in OpenAI's shape. */
 @Injectable()
@@ -19,16 +27,17 @@ export class OpenAiCompatService {
     private readonly registry: PluginRegistry,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async generate(auth: RequestAuth, dto: OpenAiGenerationDto): Promise<OpenAiImagesResponseDto> {
     const request = { ...this.request(dto, 'generate'), style: dto.style ? STYLES[dto.style] : undefined };
-    return this.respond(await this.generation.create(auth, request, WAIT_SECONDS), dto.response_format);
+    return this.respond(await this.generation.create(auth, request, this.config.openai.waitSeconds), dto.response_format);
   }
 
   async edit(auth: RequestAuth, dto: OpenAiEditDto): Promise<OpenAiImagesResponseDto> {
     const request = { ...this.request(dto, 'edit'), images: dto.image };
-    return this.respond(await this.generation.edit(auth, request, WAIT_SECONDS), dto.response_format);
+    return this.respond(await this.generation.edit(auth, request, this.config.openai.waitSeconds), dto.response_format);
   }
 
   /** The Darkroom request an OpenAI one stands for: its model names the provider. */
@@ -43,10 +52,12 @@ export class OpenAiCompatService {
     return { prompt: dto.prompt, provider: provider.metadata.id, model, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format };
   }
 
-  /** OpenAI's answer: the finished job's images as links or base64, or 502 when it did not finish in time. */
+  /** OpenAI's answer: the finished job's images as links or base64, or 502 when it failed or did not finish in time. */
   private async respond(result: { finished: JobDto } | { accepted: JobAcceptedDto }, responseFormat?: 'url' | 'b64_json'): Promise<OpenAiImagesResponseDto> {
-    if (!('finished' in result) || result.finished.status !== 'completed') {
-      throw new AppError('provider_unavailable', 'The image could not be generated in time', { jobId: 'finished' in result ? result.finished.id : result.accepted.id });
+    if (!('finished' in result)) throw unfinishedInTime(result.accepted.id);
+    if (result.finished.status !== 'completed') {
+      // Nothing was charged: a retry may well succeed.
+      throw new AppError('provider_unavailable', `The image could not be generated: the job ${result.finished.status === 'failed' ? 'failed' : 'was cancelled'}`, { jobId: result.finished.id });
     }
     const outputs = result.finished.outputs;
     if (responseFormat !== 'b64_json') return { created: Math.floor(Date.now() / 1000), data: outputs.map((o) => ({ url: o.url })) };

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, signUp, type TestUser } from '../support/accounts';
+import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 describe('OpenAI-compatible images API, driven by the official openai SDK', () => {
@@ -81,4 +81,41 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
     const bad = new OpenAI({ apiKey: 'sk-not-ours', baseURL: client.baseURL, maxRetries: 0 });
     await expect(bad.images.generate({ model: 'aura', prompt: 'x' })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
+});
+
+describe('OpenAI-compatible images API when the job outlives the wait', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ OPENAI_WAIT_SECONDS: '1' }, { plansYaml: plansWithMoreWork() });
+    await t.app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  it('answers 502 with the job id and x-should-retry: false, so the SDK does not retry and pay again', async () => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const user = await signUp(t);
+    const key = await createKey(t, user.accessToken, user.orgId, { name: 'sdk', scopes: ['images:generate', 'jobs:read', 'jobs:cancel', 'credits:read'] });
+    let calls = 0;
+    // The SDK's default: up to 2 retries of a 5xx.
+    const client = new OpenAI({
+      apiKey: key.secret,
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      maxRetries: 2,
+      fetch: (url, init) => {
+        calls++;
+        return fetch(url, init);
+      },
+    });
+    const err = await client.images.generate({ model: 'aura', prompt: 'a slow storm', size: '1024x1024', n: 4, style: 'natural' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    const { status, headers, error } = err as InstanceType<typeof OpenAI.InternalServerError>;
+    expect({ status, shouldRetry: headers.get('x-should-retry') }).toEqual({ status: 502, shouldRetry: 'false' });
+    expect(error).toMatchObject({ code: 'provider_unavailable', jobId: expect.any(String) });
+    expect(calls).toBe(1);
+    const jobs = await t.http().get('/api/v1/jobs').set(bearer(key.secret)).expect(200);
+    expect(jobs.body.data.map((j: { id: string }) => j.id)).toEqual([(error as { jobId: string }).jobId]);
+    const ledger = await t.http().get('/api/v1/credits/ledger').set(bearer(key.secret)).expect(200);
+    expect(ledger.body.data.filter((e: { kind: string }) => e.kind === 'reservation').map((e: { amount: number }) => e.amount)).toEqual([-4]);
+    await t.http().post(`/api/v1/jobs/${(error as { jobId: string }).jobId}/cancel`).set(bearer(key.secret)).expect(200);
+  }, 60_000);
 });
