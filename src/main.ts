@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/load-config';
+import { settlePublicUrl } from './config/public-url';
 import { Readiness } from './ops/readiness';
 import { runWorker } from './worker';
 
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Darkroom');
   const { port } = app.getHttpServer().address() as { port: number };
+  const publicUrlWarning = settlePublicUrl(config, port);
   logger.log(`listening on http://localhost:${port} (API under /api/v1, reference at /docs)`);
+  if (publicUrlWarning) logger.warn(publicUrlWarning);
 
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: finishing requests in flight, then stopping`);

@@ -5,7 +5,10 @@ export interface AppConfig {
   port: number;
   host: string;
   trustProxy: boolean;
+  /** The base of every link the server hands out (mail, job outputs, webhooks); PUBLIC_URL, else http://localhost:<port>. */
   publicUrl: string;
+  /** PUBLIC_URL is unset: publicUrl follows the port the server listens on (known only after listening when PORT is 0). */
+  publicUrlFollowsPort: boolean;
   configDir: string;
   dataDir: string;
   /** Empty: SQLite file inside dataDir. */

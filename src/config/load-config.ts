@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { AppConfig } from './app-config';
 import { parsePlans } from './plans';
+import { localPublicUrl } from './public-url';
 import { SETTINGS, type Setting } from './settings';
 
 export class ConfigError extends Error {
@@ -136,11 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const storage = out.storage as { driver?: string; s3?: { bucket?: string } } | undefined;
   if (storage?.driver && !['local', 's3'].includes(storage.driver)) problems.push(`STORAGE_DRIVER (storage.driver) must be local or s3, got "${storage.driver}"`);
   if (storage?.driver === 's3' && !storage.s3?.bucket) problems.push('S3_BUCKET (storage.s3.bucket) is required when STORAGE_DRIVER is s3');
+  const publicUrl = out.publicUrl ? new URL(out.publicUrl as string) : null;
+  if (publicUrl && (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash)) {
+    problems.push(`PUBLIC_URL (publicUrl) must be an origin such as https://images.example.com, without a path: links are built from its scheme, host and port, got "${out.publicUrl}"`);
+  }
   const jobs = out.jobs as { queueDriver?: string } | undefined;
   if (jobs?.queueDriver === 'bullmq' && !out.redisUrl) problems.push('QUEUE_DRIVER (jobs.queueDriver) is bullmq, which needs REDIS_URL (redisUrl): set it, or use the embedded driver');
   const plans = parsePlans(readYaml(own('plans.yaml') ?? join(shipped, 'plans.yaml'), problems), problems);
   if (problems.length) throw new ConfigError(problems);
   out.dataDir = resolve(out.dataDir as string);
+  out.publicUrlFollowsPort = !out.publicUrl;
+  if (!out.publicUrl) out.publicUrl = localPublicUrl(out.port as number);
   out.plans = plans;
   return out as unknown as AppConfig;
 }
