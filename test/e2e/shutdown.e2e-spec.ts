@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, uniqueEmail } from '../support/accounts';
-import { startServerProcess } from '../support/server-process';
+import { ensureBuilt, freePort, startNpmScript, startServerProcess, type SupervisedProcess } from '../support/server-process';
 
 describe('graceful shutdown', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-shutdown-'));
@@ -37,4 +37,58 @@ describe('graceful shutdown', () => {
     expect(output()).toContain('SIGTERM: finishing requests in flight');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
+});
+
+/** Whether a process (or, for a negative pid, any process of that group) still exists. */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+describe('the documented commands stop on SIGTERM to the pid a supervisor holds', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-supervised-'));
+  let running: SupervisedProcess | undefined;
+  beforeAll(() => ensureBuilt(), 180_000);
+  afterEach(() => {
+    // A failed run must not leave a server behind: end the whole group the test started.
+    if (running && exists(-running.child.pid!)) process.kill(-running.child.pid!, 'SIGKILL');
+    running = undefined;
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** SIGTERM to npm's pid only, as systemd or a container runtime sends it; then nothing of the group may remain. */
+  async function stopAsASupervisor(supervised: SupervisedProcess): Promise<void> {
+    expect(supervised.appPid).not.toBe(supervised.child.pid);
+    process.kill(supervised.child.pid!, 'SIGTERM');
+    expect(await within(15_000, 'npm did not exit', supervised.exited)).toBe(0);
+    const deadline = Date.now() + 5_000;
+    while (exists(supervised.appPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(exists(supervised.appPid), `Darkroom (pid ${supervised.appPid}) still runs after npm exited`).toBe(false);
+    expect(exists(-supervised.child.pid!), 'a process of the group npm led still runs').toBe(false);
+  }
+
+  it('npm start: the server finishes, exits and frees its port', async () => {
+    const port = await freePort();
+    running = await startNpmScript('start', { PORT: String(port), DATA_DIR: join(dataDir, 'api') });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await stopAsASupervisor(running);
+    expect(running.output()).toContain('SIGTERM: finishing requests in flight');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
+  it('npm run worker: the worker finishes and exits', async () => {
+    running = await startNpmScript('worker', { DATA_DIR: join(dataDir, 'worker') });
+    await stopAsASupervisor(running);
+    expect(running.output()).toContain('SIGTERM: finishing the jobs in hand');
+  }, 60_000);
 });
