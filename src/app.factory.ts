@@ -74,6 +74,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await fastify.register(apiReference, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi', title: 'Darkroom API' } });
 
   await app.init();
-  app.get(ApiDocs).set(buildOpenApiDocument(app));
+  app.get(ApiDocs).set(buildOpenApiDocument(app, config.publicUrl));
   return app;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/load-config';
 import { ApiDocs } from './docs/api-docs';
+import { COMMITTED_SERVER_URL } from './docs/openapi-document';
 
 /**
  * Writes the OpenAPI document to docs/openapi.json (or the path given), so the spec is reviewed in
@@ -13,7 +14,7 @@ import { ApiDocs } from './docs/api-docs';
 async function main(): Promise<void> {
   const out = process.argv[2] ?? 'docs/openapi.json';
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-openapi-'));
-  const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn' }));
+  const app = await createApp(loadConfig({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn', PUBLIC_URL: COMMITTED_SERVER_URL }));
   try {
     writeFileSync(out, `${JSON.stringify(app.get(ApiDocs).openapi(), null, 2)}\n`);
     console.log(`wrote ${out}`);

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/access.decorators';
 import { AuditPageDto, AuditQueryDto } from './audit.dto';
 import { AuditService } from './audit.service';
@@ -11,6 +11,7 @@ export class AuditController {
 
   @Get()
   @RequireScope('org:admin')
+  @ApiOperation({ summary: "List the organisation's audit log, newest first" })
   @ApiOkResponse({ type: AuditPageDto })
   listAuditLog(@Param('orgId') orgId: string, @Query() query: AuditQueryDto): Promise<AuditPageDto> {
     return this.audit.list(orgId, query);

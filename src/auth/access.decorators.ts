@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { PUBLIC_OPERATION } from '../docs/openapi-document';
 import type { RequestAuth } from './principal';
 import type { Scope } from './scopes';
 
@@ -27,7 +28,7 @@ const secured = () => [ApiBearerAuth('bearer'), ApiSecurity('apiKey')];
 
 /** `throttled: false` for probes and docs, which load balancers and tools call often from one address. */
 export const Public = (options: { throttled?: boolean } = {}) =>
-  SetMetadata(ACCESS_METADATA, { kind: 'public', throttled: options.throttled ?? true } satisfies RouteAccess);
+  applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'public', throttled: options.throttled ?? true } satisfies RouteAccess), ApiExtension(PUBLIC_OPERATION, true));
 
 export const Authenticated = () =>
   applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'authenticated' } satisfies RouteAccess), ...secured());

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Operator } from '../auth/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
 import { CreditGrantDto, CreditGrantResultDto } from './credits.dto';
@@ -13,6 +13,7 @@ export class CreditsAdminController {
 
   @Post()
   @Operator()
+  @ApiOperation({ summary: 'Grant credits to an organisation' })
   @ApiCreatedResponse({ type: CreditGrantResultDto })
   adminGrantCredits(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: CreditGrantDto): Promise<CreditGrantResultDto> {
     return this.ledger.grant(auth.principal as UserPrincipal, orgId, dto);

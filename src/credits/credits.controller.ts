@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { CursorQueryDto } from '../common/pagination';
@@ -13,6 +13,7 @@ export class CreditsController {
 
   @Get()
   @RequireScope('credits:read')
+  @ApiOperation({ summary: 'Get the credit balance' })
   @ApiOkResponse({ type: CreditsSummaryDto })
   getCredits(@Auth() auth: RequestAuth): Promise<CreditsSummaryDto> {
     return this.ledger.summary(auth.orgId!);
@@ -20,6 +21,7 @@ export class CreditsController {
 
   @Get('ledger')
   @RequireScope('credits:read')
+  @ApiOperation({ summary: 'List the credit ledger, newest first' })
   @ApiOkResponse({ type: LedgerPageDto, description: 'Newest first' })
   listLedger(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<LedgerPageDto> {
     return this.ledger.list(auth.orgId!, query);
@@ -27,6 +29,7 @@ export class CreditsController {
 
   @Get('packs')
   @RequireScope('credits:read')
+  @ApiOperation({ summary: 'List the credit packs on sale' })
   @ApiOkResponse({ type: CreditPackListDto })
   listCreditPacks(): CreditPackListDto {
     return this.ledger.packs();

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { SubscriptionDto } from './subscription.dto';
@@ -12,6 +12,7 @@ export class SubscriptionController {
 
   @Get()
   @RequireScope('credits:read')
+  @ApiOperation({ summary: "Get the organisation's plan and what it allows" })
   @ApiOkResponse({ type: SubscriptionDto })
   getSubscription(@Auth() auth: RequestAuth): Promise<SubscriptionDto> {
     return this.subscriptions.get(auth.orgId!);

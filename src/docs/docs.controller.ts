@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators';
 import { ApiDocs } from './api-docs';
 
@@ -17,6 +17,7 @@ export class DocsController {
 
   @Get('postman')
   @Public({ throttled: false })
+  @ApiOperation({ summary: 'This API as a Postman collection' })
   @ApiOkResponse({ description: 'A Postman v2.1 collection generated from the OpenAPI document' })
   getPostmanCollection(): Promise<object> {
     return this.docs.postmanCollection();

@@ -34,21 +34,39 @@ const ERROR_RESPONSES: Record<string, { description: string; when: 'always' | 's
  */
 export const MULTIPART_FORM_SCHEMA = 'x-multipart-form';
 
+/**
+ * The server docs/openapi.json names (`npm run openapi`): the default PUBLIC_URL for PORT 3000,
+ * whatever the shell that writes it has, so the committed file is the same everywhere. A running
+ * server's /api/v1/openapi names its own PUBLIC_URL.
+ */
+export const COMMITTED_SERVER_URL = 'http://localhost:3000';
+
+/**
+ * An operation extension marking a route that takes no credentials, set by `@Public()`: it becomes
+ * `security: []`, which Nest's swagger cannot write (it drops empty security lists).
+ */
+export const PUBLIC_OPERATION = 'x-public';
+
 interface Operation {
   security?: unknown[];
+  [PUBLIC_OPERATION]?: boolean;
   requestBody?: { content: Record<string, unknown> };
   parameters?: unknown[];
   responses: Record<string, unknown>;
   [MULTIPART_FORM_SCHEMA]?: unknown;
 }
 
-/** The OpenAPI 3 document of every route, with the shared error shape added to each operation. */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+/**
+ * The OpenAPI 3 document of every route, with the shared error shape added to each operation.
+ * `serverUrl` is where clients reach the API: the server's PUBLIC_URL.
+ */
+export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Darkroom API')
     .setDescription('Generate and edit images, prepare product photos and publish them to marketplaces. Every error answers `{"error": {"code", "message", "requestId"}}`.')
     .setVersion('1')
     .setLicense('AGPL-3.0', 'https://www.gnu.org/licenses/agpl-3.0.html')
+    .addServer(serverUrl.replace(/\/+$/, ''), 'This Darkroom server (its PUBLIC_URL)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (drk_live_..., drk_test_..., drk_pub_...), a session access token, or a client token' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API key, as an alternative to the Authorization header' }, 'apiKey')
     .build();
@@ -57,6 +75,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   for (const pathItem of Object.values(document.paths)) {
     for (const op of Object.values(pathItem) as Operation[]) {
       if (!op?.responses) continue;
+      if (op[PUBLIC_OPERATION]) {
+        op.security = [];
+        delete op[PUBLIC_OPERATION];
+      }
       const form = op[MULTIPART_FORM_SCHEMA];
       if (form && op.requestBody?.content['multipart/form-data']) {
         op.requestBody.content['multipart/form-data'] = { schema: form };

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access.decorators';
 import { ImagesService } from './images.service';
@@ -14,6 +14,7 @@ export class FilesController {
   /** The token is the credential: signed and expiring, so no API key is needed (browsers, <img src>). */
   @Get(':token')
   @Public({ throttled: false })
+  @ApiOperation({ summary: 'Download an image through a signed, expiring link' })
   @ApiProduces('image/png', 'image/jpeg', 'image/webp', 'image/avif')
   @ApiOkResponse({ description: 'The image bytes; 410 expired once the link is past its expiry, 404 for a bad token' })
   async downloadFile(@Param('token') token: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
@@ -20,6 +20,7 @@ export class ImagesController {
 
   @Post('generations')
   @RequireScope('images:generate')
+  @ApiOperation({ summary: 'Generate images from a prompt' })
   @UseInterceptors(IdempotencyInterceptor)
   @WorkRequest({ units: imagesAsked })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
@@ -46,6 +47,7 @@ export class ImagesController {
 
   @Post('edits')
   @RequireScope('images:edit')
+  @ApiOperation({ summary: 'Edit images given as JSON (base64, gallery id or URL) or as a multipart form' })
   @AcceptsMultipart({ sources: 'images', numbers: ['n', 'seed'], json: ['metadata'] }, EditFormDto)
   @UseInterceptors(IdempotencyInterceptor)
   @WorkRequest({ units: imagesAsked })
@@ -63,6 +65,7 @@ export class ImagesController {
 
   @Get()
   @RequireScope('images:read')
+  @ApiOperation({ summary: 'List the gallery, newest first' })
   @ApiOkResponse({ type: GalleryPageDto })
   listImages(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<GalleryPageDto> {
     return this.images.list(auth, query);
@@ -70,6 +73,7 @@ export class ImagesController {
 
   @Get(':imageId')
   @RequireScope('images:read')
+  @ApiOperation({ summary: 'Get a gallery image with a fresh download link' })
   @ApiOkResponse({ type: GalleryImageDto })
   getImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<GalleryImageDto> {
     return this.images.get(auth, imageId);
@@ -77,6 +81,7 @@ export class ImagesController {
 
   @Delete(':imageId')
   @RequireScope('images:generate')
+  @ApiOperation({ summary: 'Delete an image' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The image and its file are gone; download links stop working' })
   deleteImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { JobDto, JobPageDto } from '../images/generation.dto';
@@ -13,6 +13,7 @@ export class JobsController {
 
   @Get()
   @RequireScope('jobs:read')
+  @ApiOperation({ summary: 'List jobs, newest first' })
   @ApiOkResponse({ type: JobPageDto })
   listJobs(@Auth() auth: RequestAuth, @Query() query: JobQueryDto): Promise<JobPageDto> {
     return this.jobs.list(auth, query);
@@ -20,6 +21,7 @@ export class JobsController {
 
   @Get(':jobId')
   @RequireScope('jobs:read')
+  @ApiOperation({ summary: 'Get a job: its status and outputs' })
   @ApiOkResponse({ type: JobDto })
   getJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {
     return this.jobs.get(auth, jobId);
@@ -27,6 +29,7 @@ export class JobsController {
 
   @Post(':jobId/cancel')
   @RequireScope('jobs:cancel')
+  @ApiOperation({ summary: 'Cancel a job' })
   @HttpCode(200)
   @ApiOkResponse({ type: JobDto })
   cancelJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {

@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/access.decorators';
 import { Metrics } from './metrics';
@@ -13,6 +13,7 @@ export class OpsController {
 
   @Get('healthz')
   @Public({ throttled: false })
+  @ApiOperation({ summary: 'Liveness: the process is up' })
   @ApiOkResponse({ description: 'The process is up', schema: { example: { status: 'ok' } } })
   healthz(): { status: string } {
     return { status: 'ok' };
@@ -20,6 +21,7 @@ export class OpsController {
 
   @Get('readyz')
   @Public({ throttled: false })
+  @ApiOperation({ summary: 'Readiness: the database answers and the node is not draining' })
   @ApiOkResponse({ description: 'The database answers and the node is not shutting down', schema: { example: { status: 'ready', database: 'up' } } })
   @ApiServiceUnavailableResponse({ description: 'Not ready' })
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: string; database: string }> {
@@ -31,6 +33,7 @@ export class OpsController {
 
   @Get('metrics')
   @Public({ throttled: false })
+  @ApiOperation({ summary: 'Prometheus metrics' })
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Operator } from '../auth/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
 import { CursorQueryDto } from '../common/pagination';
@@ -15,6 +15,7 @@ export class AdminController {
 
   @Get()
   @Operator()
+  @ApiOperation({ summary: 'List every organisation of the installation' })
   @ApiOkResponse({ type: AdminOrgPageDto })
   adminListOrgs(@Query() query: CursorQueryDto): Promise<AdminOrgPageDto> {
     return this.orgs.listAll(query);
@@ -22,6 +23,7 @@ export class AdminController {
 
   @Patch(':orgId')
   @Operator()
+  @ApiOperation({ summary: "Change an organisation's plan" })
   @ApiOkResponse({ type: OrgDto })
   adminUpdateOrg(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: AdminOrgUpdateDto): Promise<OrgDto> {
     return this.orgs.changePlan(auth.principal as UserPrincipal, orgId, dto.plan);

@@ -1,18 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { MemberRemovedDto } from './members.dto';
 import { MembersService } from './members.service';
 import { InvitationCreateDto, InvitationDto, InvitationListDto, MemberDto, MemberListDto, MemberUpdateDto } from './orgs.dto';
+import { ApiOrgIdParam } from '../docs/org-id-param';
 
 @ApiTags('Organizations')
+@ApiOrgIdParam()
 @Controller('api/v1/orgs/:orgId')
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get('members')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'List the members' })
   @ApiOkResponse({ type: MemberListDto })
   listMembers(@Auth() auth: RequestAuth): Promise<MemberListDto> {
     return this.members.list(auth);
@@ -20,6 +23,7 @@ export class MembersController {
 
   @Patch('members/:userId')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: "Change a member's role" })
   @ApiOkResponse({ type: MemberDto })
   updateMember(@Auth() auth: RequestAuth, @Param('userId') userId: string, @Body() dto: MemberUpdateDto): Promise<MemberDto> {
     return this.members.changeRole(auth, userId, dto.role);
@@ -27,6 +31,7 @@ export class MembersController {
 
   @Delete('members/:userId')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Remove a member' })
   @ApiOkResponse({ type: MemberRemovedDto, description: 'Removed; the API keys the member had created are revoked with it' })
   removeMember(@Auth() auth: RequestAuth, @Param('userId') userId: string): Promise<MemberRemovedDto> {
     return this.members.remove(auth, userId);
@@ -34,6 +39,7 @@ export class MembersController {
 
   @Post('invitations')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Invite someone by e-mail' })
   @ApiCreatedResponse({ type: InvitationDto, description: 'The invitation link is mailed to the address' })
   createInvitation(@Auth() auth: RequestAuth, @Body() dto: InvitationCreateDto): Promise<InvitationDto> {
     return this.members.invite(auth, dto);
@@ -41,6 +47,7 @@ export class MembersController {
 
   @Get('invitations')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'List the pending invitations' })
   @ApiOkResponse({ type: InvitationListDto })
   listInvitations(@Auth() auth: RequestAuth): Promise<InvitationListDto> {
     return this.members.listInvitations(auth);
@@ -48,6 +55,7 @@ export class MembersController {
 
   @Delete('invitations/:invitationId')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Revoke an invitation' })
   @HttpCode(204)
   @ApiNoContentResponse()
   revokeInvitation(@Auth() auth: RequestAuth, @Param('invitationId') id: string): Promise<void> {

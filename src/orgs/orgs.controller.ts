@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, RequireScope, UserOnly } from '../auth/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
 import { MembersService } from './members.service';
@@ -13,6 +13,7 @@ export class OrgsController {
 
   @Get('orgs')
   @Authenticated()
+  @ApiOperation({ summary: 'List the organisations you belong to' })
   @ApiOkResponse({ type: OrgListDto })
   listOrgs(@Auth() auth: RequestAuth): Promise<OrgListDto> {
     return this.orgs.listMine(auth);
@@ -20,6 +21,7 @@ export class OrgsController {
 
   @Post('orgs')
   @UserOnly()
+  @ApiOperation({ summary: 'Create an organisation, with you as its owner' })
   @ApiCreatedResponse({ type: OrgDto })
   createOrg(@Auth() auth: RequestAuth, @Body() dto: OrgCreateDto): Promise<OrgDto> {
     return this.orgs.create(auth.principal as UserPrincipal, dto);
@@ -27,6 +29,7 @@ export class OrgsController {
 
   @Get('orgs/:orgId')
   @Authenticated()
+  @ApiOperation({ summary: 'Get an organisation' })
   @ApiOkResponse({ type: OrgDto })
   getOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string): Promise<OrgDto> {
     return this.orgs.get(auth);
@@ -34,6 +37,7 @@ export class OrgsController {
 
   @Patch('orgs/:orgId')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Rename an organisation' })
   @ApiOkResponse({ type: OrgDto })
   updateOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string, @Body() dto: OrgUpdateDto): Promise<OrgDto> {
     return this.orgs.rename(auth, dto);
@@ -41,6 +45,7 @@ export class OrgsController {
 
   @Post('orgs/:orgId/leave')
   @UserOnly()
+  @ApiOperation({ summary: 'Leave an organisation' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'You are no longer a member' })
   leaveOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string): Promise<void> {
@@ -49,6 +54,7 @@ export class OrgsController {
 
   @Post('invitations/:token/accept')
   @UserOnly()
+  @ApiOperation({ summary: 'Accept an invitation and join its organisation' })
   @HttpCode(200)
   @ApiOkResponse({ type: OrgDto, description: 'The organisation you joined' })
   acceptInvitation(@Auth() auth: RequestAuth, @Param('token') token: string): Promise<OrgDto> {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/access.decorators';
 import { ProviderListDto } from './providers.dto';
 import { ProvidersService } from './providers.service';
@@ -11,6 +11,7 @@ export class ProvidersController {
 
   @Get()
   @RequireScope('providers:read')
+  @ApiOperation({ summary: 'List the generation providers, their models and sizes' })
   @ApiOkResponse({ type: ProviderListDto, description: 'The generation backends this installation loaded' })
   listProviders(): Promise<ProviderListDto> {
     return this.providers.list();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointCreatedDto, WebhookEndpointDto, WebhookSecretDto } from './webhooks.dto';
@@ -12,6 +12,7 @@ export class WebhookEndpointsController {
 
   @Post()
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Create a webhook endpoint' })
   @ApiCreatedResponse({ type: WebhookEndpointCreatedDto, description: 'The signing secret is in this response only' })
   createWebhookEndpoint(@Auth() auth: RequestAuth, @Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointCreatedDto> {
     return this.webhooks.create(auth.orgId!, dto);
@@ -19,6 +20,7 @@ export class WebhookEndpointsController {
 
   @Get()
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'List the webhook endpoints' })
   @ApiOkResponse({ type: [WebhookEndpointDto] })
   listWebhookEndpoints(@Auth() auth: RequestAuth): Promise<WebhookEndpointDto[]> {
     return this.webhooks.list(auth.orgId!);
@@ -26,6 +28,7 @@ export class WebhookEndpointsController {
 
   @Get(':endpointId')
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Get a webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointDto })
   getWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookEndpointDto> {
     return this.webhooks.get(auth.orgId!, endpointId);
@@ -33,6 +36,7 @@ export class WebhookEndpointsController {
 
   @Patch(':endpointId')
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Update a webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointDto })
   updateWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
     return this.webhooks.update(auth.orgId!, endpointId, dto);
@@ -40,6 +44,7 @@ export class WebhookEndpointsController {
 
   @Delete(':endpointId')
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: 'Delete a webhook endpoint' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The endpoint and its delivery log are gone' })
   deleteWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<void> {
@@ -48,6 +53,7 @@ export class WebhookEndpointsController {
 
   @Post(':endpointId/rotate-secret')
   @RequireScope('webhooks:write')
+  @ApiOperation({ summary: "Rotate a webhook endpoint's signing secret" })
   @HttpCode(200)
   @ApiOkResponse({ type: WebhookSecretDto, description: 'The new secret, in this response only; the old one keeps signing for 24 hours' })
   rotateWebhookEndpointSecret(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookSecretDto> {

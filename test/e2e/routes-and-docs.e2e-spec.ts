@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteAccessAudit } from '../../src/auth/route-access-audit';
+import { COMMITTED_SERVER_URL } from '../../src/docs/openapi-document';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -118,13 +119,19 @@ describe('routes, OpenAPI and operations', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
     expect(doc.components.schemas.Error).toBeDefined();
     const documented = new Set<string>();
-    for (const [path, item] of Object.entries<Record<string, { operationId: string; responses: Record<string, unknown>; security?: unknown[] }>>(doc.paths)) {
+    for (const [path, item] of Object.entries<Record<string, { operationId: string; summary?: string; responses: Record<string, unknown>; security?: unknown[] }>>(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
-        documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
-        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
-        expect(op.responses['500'], `${method} ${path}`).toBeDefined();
+        const route = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+        documented.add(route);
+        expect(op.operationId, route).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(op.summary, route).toBeTruthy();
+        expect(op.responses['500'], route).toBeDefined();
+        // Public routes say so (security: []); every other route names the credentials it takes.
+        if (EXPECTED_ACCESS[route]?.startsWith('public')) expect(op.security, route).toEqual([]);
+        else expect(op.security?.length, route).toBeGreaterThan(0);
       }
     }
+    expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].get.parameters).toContainEqual(expect.objectContaining({ name: 'orgId', in: 'path', required: true }));
     const apiRoutes = Object.keys(EXPECTED_ACCESS).filter((r) => r !== 'GET /api/v1/openapi');
     expect(apiRoutes.filter((r) => !documented.has(r))).toEqual([]);
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.responses['403']).toBeDefined();
@@ -141,12 +148,17 @@ describe('routes, OpenAPI and operations', () => {
 
   it('the committed docs/openapi.json is the current document (npm run openapi)', async () => {
     const res = await t.http().get('/api/v1/openapi').expect(200);
-    expect(JSON.parse(readFileSync('docs/openapi.json', 'utf8'))).toEqual(res.body);
+    const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+    // A server names its own PUBLIC_URL; the committed copy names the default one, wherever it was written.
+    expect(res.body.servers).toEqual([{ url: t.config.publicUrl.replace(/\/+$/, ''), description: expect.any(String) }]);
+    expect(committed.servers).toEqual([{ ...res.body.servers[0], url: COMMITTED_SERVER_URL }]);
+    expect({ ...committed, servers: res.body.servers }).toEqual(res.body);
   });
 
   it('serves a Postman collection generated from it, and the reference UI', async () => {
     const postman = await t.http().get('/api/v1/postman').expect(200);
     expect(postman.body.info.schema).toMatch(/collection\/v2\.1\.0/);
+    expect(postman.body.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: t.config.publicUrl.replace(/\/+$/, '') }));
     expect(JSON.stringify(postman.body.item)).toContain('api-keys');
     const docs = await t.http().get('/docs').redirects(1).expect(200);
     expect(docs.headers['content-type']).toMatch(/text\/html/);

@@ -21,6 +21,7 @@ export class AccountsController {
 
   @Post('verify-email')
   @Public()
+  @ApiOperation({ summary: 'Verify an e-mail address with the token from the verification mail' })
   @HttpCode(200)
   @ApiOkResponse({ type: VerifiedDto })
   async verifyEmail(@Body() dto: VerifyEmailDto): Promise<VerifiedDto> {
@@ -39,6 +40,7 @@ export class AccountsController {
 
   @Post('verify-email/resend')
   @UserOnly()
+  @ApiOperation({ summary: 'Send the verification mail again' })
   @HttpCode(202)
   @ApiOkResponse({ type: AcceptedDto })
   async resendVerification(@Auth() auth: RequestAuth): Promise<AcceptedDto> {
@@ -48,6 +50,7 @@ export class AccountsController {
 
   @Post('login')
   @Public()
+  @ApiOperation({ summary: 'Sign in: get an access token and a refresh token' })
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<SessionTokensDto> {

@@ -1,18 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CursorQueryDto } from '../../common/pagination';
 import { Auth, RequireScope } from '../access.decorators';
 import type { RequestAuth } from '../principal';
 import { ApiKeyCreateDto, ApiKeyDto, ApiKeyPageDto, ApiKeyRotateDto, ApiKeyRotationDto, ApiKeySecretDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
+import { ApiOrgIdParam } from '../../docs/org-id-param';
 
 @ApiTags('API keys')
+@ApiOrgIdParam()
 @Controller('api/v1/orgs/:orgId/api-keys')
 export class ApiKeysController {
   constructor(private readonly service: ApiKeysService) {}
 
   @Post()
   @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Create an API key' })
   @ApiCreatedResponse({ type: ApiKeySecretDto, description: 'The secret is in this response only' })
   createApiKey(@Auth() auth: RequestAuth, @Body() dto: ApiKeyCreateDto): Promise<ApiKeySecretDto> {
     return this.service.create(auth, dto);
@@ -20,6 +23,7 @@ export class ApiKeysController {
 
   @Get()
   @RequireScope('keys:read')
+  @ApiOperation({ summary: 'List the API keys' })
   @ApiOkResponse({ type: ApiKeyPageDto })
   listApiKeys(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<ApiKeyPageDto> {
     return this.service.list(auth, query);
@@ -27,6 +31,7 @@ export class ApiKeysController {
 
   @Get(':keyId')
   @RequireScope('keys:read')
+  @ApiOperation({ summary: 'Get an API key' })
   @ApiOkResponse({ type: ApiKeyDto })
   getApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<ApiKeyDto> {
     return this.service.get(auth, keyId);
@@ -34,6 +39,7 @@ export class ApiKeysController {
 
   @Delete(':keyId')
   @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Revoke an API key' })
   @ApiOkResponse({ type: ApiKeyDto })
   revokeApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<ApiKeyDto> {
     return this.service.revoke(auth, keyId);
@@ -41,6 +47,7 @@ export class ApiKeysController {
 
   @Post(':keyId/rotate')
   @RequireScope('keys:write')
+  @ApiOperation({ summary: 'Rotate an API key: a new secret, the old one valid for a grace period' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: ApiKeyRotationDto })
   rotateApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string, @Body() dto: ApiKeyRotateDto): Promise<ApiKeyRotationDto> {

@@ -1,17 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../access.decorators';
 import type { RequestAuth } from '../principal';
 import { ClientTokenKeyCreateDto, ClientTokenKeyDto, ClientTokenKeyListDto } from './client-token-keys.dto';
 import { ClientTokenKeysService } from './client-token-keys.service';
+import { ApiOrgIdParam } from '../../docs/org-id-param';
 
 @ApiTags('Client tokens')
+@ApiOrgIdParam()
 @Controller('api/v1/orgs/:orgId/client-token-keys')
 export class ClientTokenKeysController {
   constructor(private readonly service: ClientTokenKeysService) {}
 
   @Post()
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Register a key that signs client tokens' })
   @ApiCreatedResponse({ type: ClientTokenKeyDto })
   createClientTokenKey(@Auth() auth: RequestAuth, @Body() dto: ClientTokenKeyCreateDto): Promise<ClientTokenKeyDto> {
     return this.service.create(auth, dto);
@@ -19,6 +22,7 @@ export class ClientTokenKeysController {
 
   @Get()
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'List the client-token signing keys' })
   @ApiOkResponse({ type: ClientTokenKeyListDto })
   listClientTokenKeys(@Auth() auth: RequestAuth): Promise<ClientTokenKeyListDto> {
     return this.service.list(auth);
@@ -26,6 +30,7 @@ export class ClientTokenKeysController {
 
   @Delete(':keyId')
   @RequireScope('org:admin')
+  @ApiOperation({ summary: 'Revoke a client-token signing key' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Tokens signed with it stop working' })
   revokeClientTokenKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated } from '../access.decorators';
 import type { RequestAuth } from '../principal';
 import { MeDto } from './me.dto';
@@ -12,6 +12,8 @@ export class MeController {
 
   @Get()
   @Authenticated()
+  @ApiOperation({ summary: 'Who is calling: the credential, its organisations, plan and credits' })
+  @ApiHeader({ name: 'x-org-id', required: false, description: 'For session tokens: the organisation to describe (default: your personal one)' })
   @ApiOkResponse({ type: MeDto })
   getMe(@Auth() auth: RequestAuth, @Headers('x-org-id') orgId?: string): Promise<MeDto> {
     return this.me.get(auth, orgId);
