@@ -13,6 +13,7 @@ import { RouteTable } from './common/http/route-table';
 import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
+import { registerApiReference } from './docs/api-reference';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { registerMultipart } from './images/multipart-edit';
 import { Metrics } from './ops/metrics';
@@ -70,8 +71,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  const { default: apiReference } = await import('@scalar/fastify-api-reference');
-  await fastify.register(apiReference, { routePrefix: '/docs', configuration: { url: '/api/v1/openapi', title: 'Darkroom API' } });
+  await registerApiReference(fastify);
 
   await app.init();
   app.get(ApiDocs).set(buildOpenApiDocument(app, config.publicUrl));
