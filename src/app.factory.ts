@@ -6,7 +6,7 @@ import { LogController, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
-import { createRootLogger, PinoNestLogger } from './common/logging';
+import { createRootLogger, PinoNestLogger, runWithRequestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { JSON_BODY_LIMIT, refuseNulInUrl, registerJsonBodies } from './common/http/request-bounds';
 import { RouteTable } from './common/http/route-table';
@@ -67,6 +67,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
   fastify.addHook('onRequest', refuseNulInUrl);
+  // Nest Logger lines written on a request's behalf carry its request id.
+  fastify.addHook('preHandler', runWithRequestLogger);
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

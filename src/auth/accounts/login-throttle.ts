@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AppError } from '../../common/errors/app-error';
 import { NO_EXTRA_BLOCK_MS } from '../../throttling/plan-throttle';
@@ -17,6 +17,7 @@ const THROTTLER = 'login';
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly logger = new Logger('LoginThrottle');
   private readonly accountKeySecret: Buffer;
 
   constructor(@Inject(RATE_LIMIT_STORAGE) private readonly storage: RateLimitStorage, @Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -32,6 +33,9 @@ export class LoginThrottle {
       account.totalHits > loginAttemptsPerAccount ? account : null,
       address.totalHits > loginAttemptsPerAddress ? address : null,
     ].filter((r) => r !== null);
+    // Once per window and counter, when it crosses its limit: someone may be guessing passwords.
+    if (account.totalHits === loginAttemptsPerAccount + 1) this.logger.warn({ ip }, 'sign-in attempts for one account over the limit; refusing them until the window closes');
+    if (address.totalHits === loginAttemptsPerAddress + 1) this.logger.warn({ ip }, 'sign-in attempts from one address over the limit; refusing them until the window closes');
     if (blocked.length) {
       const seconds = String(Math.max(1, ...blocked.map((r) => r.timeToExpire)));
       throw new AppError('rate_limited', `Too many sign-in attempts; try again in ${seconds} s`, { retryAfter: Number(seconds) }, {
