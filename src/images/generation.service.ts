@@ -11,11 +11,11 @@ import { QueueDriver } from '../jobs/queue-driver';
 import { OrgDirectory } from '../orgs/org-directory';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import type { GenerateInput } from '../plugins/provider-plugin';
-import sharp from 'sharp';
 import { FileStore } from '../storage/file-store';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
+import { decodeSource } from './source-image';
 import { SourceDownloader } from './source-downloader';
 
 const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
@@ -32,9 +32,7 @@ export interface GenerationInput extends GenerateInput {
 export const MAX_SOURCES = 2;
 /** Bounds checked before anything is decoded or queued. */
 export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
-const MAX_SOURCE_PIXELS = 40_000_000;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif', heif: 'image/avif' };
 
 /** Checks a generation request against the provider and the plan, reserves its price and queues it. */
 @Injectable()
@@ -114,13 +112,7 @@ export class GenerationService {
       if ((text.length / 4) * 3 > MAX_SOURCE_BYTES) throw new AppError('payload_too_large', `images[${index}] is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, { index });
       data = Buffer.from(text, 'base64');
     }
-    try {
-      const meta = await sharp(data, { limitInputPixels: MAX_SOURCE_PIXELS }).metadata();
-      if (!meta.width || !meta.height || meta.width * meta.height > MAX_SOURCE_PIXELS) throw new Error('too many pixels');
-      return { data, mimeType: MIME[meta.format ?? ''] ?? 'application/octet-stream' };
-    } catch {
-      throw new AppError('unprocessable_image', `images[${index}] is not an image we can read (PNG, JPEG, WebP or AVIF, at most ${MAX_SOURCE_PIXELS / 1e6} megapixels)`, { index });
-    }
+    return { data, mimeType: await decodeSource(data, index) };
   }
 
   private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<GenerationInput> {

@@ -105,7 +105,10 @@ async function readForm(req: FastifyRequest): Promise<MultipartForm> {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
         if (form.files.length === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
-        form.files.push({ field: part.fieldname, data: await part.toBuffer() });
+        const data = await part.toBuffer();
+        // toBuffer throws for a file busboy cut at the size limit, except when the cut falls on the end of a chunk.
+        if (part.file.truncated) throw fileTooLarge(form.files.length, part.filename);
+        form.files.push({ field: part.fieldname, data });
       } else if (++fields > MAX_FIELDS) {
         throw tooManyParts();
       } else if (part.valueTruncated) {
@@ -124,17 +127,14 @@ async function readForm(req: FastifyRequest): Promise<MultipartForm> {
 
 const tooManyParts = () => new AppError('payload_too_large', `A form may have at most ${MAX_FIELDS} fields and ${MAX_SOURCES} files`);
 
-/**
- * A file over the size limit is reported by the file being read, or, when busboy saw it first, by
- * the next part: either way it is the file after those already read.
- */
+const fileTooLarge = (index: number, filename?: string) =>
+  new AppError('payload_too_large', `File ${index}${filename ? ` (${filename})` : ''} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index });
+
+/** `fileIndex` is the file being read when the error came: the one after those already read. */
 function readError(err: unknown, fileIndex: number): AppError {
   if (err instanceof AppError) return err;
   const { code, part } = err as { code?: string; part?: { filename?: string } };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') {
-    const name = part?.filename ? ` (${part.filename})` : '';
-    return new AppError('payload_too_large', `File ${fileIndex}${name} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index: fileIndex });
-  }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(fileIndex, part?.filename);
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') return tooManyParts();
   // Busboy's own errors (a malformed part, a field declared JSON that is not) describe the form's fault.
   return new AppError('validation_failed', `The multipart form could not be read: ${(err as Error).message}`);

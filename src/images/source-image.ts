@@ -1,0 +1,29 @@
+import sharp from 'sharp';
+import { AppError } from '../common/errors/app-error';
+
+const MAX_SOURCE_PIXELS = 40_000_000;
+/** The formats docs/generation.md promises, as sharp names them; AVIF is HEIF holding AV1. */
+const MIME_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+const PROMISED = 'PNG, JPEG, WebP or AVIF';
+
+/**
+ * A source image's MIME type, once the whole image has been decoded as the provider will decode it:
+ * a file in another format, over the pixel bound, cut short or corrupt is refused here with
+ * 422 unprocessable_image, before anything is stored, queued or charged, not when the job runs.
+ */
+export async function decodeSource(data: Buffer, index: number): Promise<string> {
+  const refuse = (why: string) => new AppError('unprocessable_image', `images[${index}] ${why}`, { index });
+  const meta = await sharp(data).metadata().catch(() => {
+    throw refuse(`is not an image we can read: send ${PROMISED}`);
+  });
+  const mimeType = meta.format === 'heif' ? (meta.compression === 'av1' ? 'image/avif' : undefined) : MIME_TYPES[meta.format];
+  if (!mimeType) throw refuse(`is a ${meta.format === 'heif' ? 'HEIC' : meta.format.toUpperCase()} image; send ${PROMISED}`);
+  if (meta.width * meta.height > MAX_SOURCE_PIXELS) throw refuse(`is ${meta.width}x${meta.height}, over ${MAX_SOURCE_PIXELS / 1e6} megapixels`);
+  // stats() reads every pixel without keeping them, so a truncated or corrupt file fails here.
+  await sharp(data, { limitInputPixels: MAX_SOURCE_PIXELS, sequentialRead: true })
+    .stats()
+    .catch(() => {
+      throw refuse(`could not be decoded: the ${meta.format.toUpperCase()} file is cut short or corrupt`);
+    });
+  return mimeType;
+}
