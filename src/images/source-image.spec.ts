@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeSource } from './source-image';
 
-const picture = () => sharp({ create: { width: 96, height: 96, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+const picture = () => sharp({ create: { width: 96, height: 96, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
 
 describe('decodeSource', () => {
   it.each([

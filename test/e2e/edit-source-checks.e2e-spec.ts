@@ -6,7 +6,7 @@ import { bearer, createKey, signUp } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const picture = () => sharp({ create: { width: 128, height: 128, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+const picture = () => sharp({ create: { width: 128, height: 128, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
 
 describe('edit sources are decoded in full before anything is queued or charged', () => {
   let t: TestApp;
