@@ -67,6 +67,14 @@ describe('client tokens signed by an organisation backend', () => {
     expect(res.body.error.code).toBe('insufficient_scope');
   });
 
+  it('reads scope as separated by spaces: empty is missing, extra spaces are ignored, another separator is part of a name', async () => {
+    expect(await reason(await hsToken({ scope: '' }))).toBe('missing_scope');
+    const spaced = await t.http().get('/api/v1/me').set(bearer(await hsToken({ scope: ' jobs:read  credits:read ' }))).expect(200);
+    expect(spaced.body.credential.scopes).toEqual(['jobs:read', 'credits:read']);
+    expect(await reason(await hsToken({ scope: 'jobs:read,credits:read' }))).toBe('scope_not_allowed');
+    expect(await reason(await hsToken({ scope: 'jobs:read\tcredits:read' }))).toBe('scope_not_allowed');
+  });
+
   it('refuses expired, badly signed, over-broad, too long-lived, exp-less and unknown-key tokens', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await reason(await hsToken({ scope: 'credits:read' }, { iat: now - 3600, exp: now - 600 }))).toBe('expired');
