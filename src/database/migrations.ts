@@ -6,6 +6,7 @@ import { Migration20261124023715 as PgIdempotency } from './migrations/postgresq
 import { Migration20261124034935 as PgJobEvents } from './migrations/postgresql/Migration20261124034935';
 import { Migration20261124035553 as PgWebhooks } from './migrations/postgresql/Migration20261124035553';
 import { Migration20261124040953 as PgJobOrgIndex } from './migrations/postgresql/Migration20261124040953';
+import { Migration20261129210000 as PgIdempotencyRecovery } from './migrations/postgresql/Migration20261129210000';
 import { Migration20261129211000 as PgJobEndUser } from './migrations/postgresql/Migration20261129211000';
 import { Migration20261129211100 as PgClientTokenUsage } from './migrations/postgresql/Migration20261129211100';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
@@ -15,6 +16,7 @@ import { Migration20261124023713 as SqliteIdempotency } from './migrations/sqlit
 import { Migration20261124034923 as SqliteJobEvents } from './migrations/sqlite/Migration20261124034923';
 import { Migration20261124035539 as SqliteWebhooks } from './migrations/sqlite/Migration20261124035539';
 import { Migration20261124040951 as SqliteJobOrgIndex } from './migrations/sqlite/Migration20261124040951';
+import { Migration20261129210000 as SqliteIdempotencyRecovery } from './migrations/sqlite/Migration20261129210000';
 import { Migration20261129211000 as SqliteJobEndUser } from './migrations/sqlite/Migration20261129211000';
 import { Migration20261129211100 as SqliteClientTokenUsage } from './migrations/sqlite/Migration20261129211100';
 
@@ -27,6 +29,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124034923', class: SqliteJobEvents },
   { name: 'Migration20261124035539', class: SqliteWebhooks },
   { name: 'Migration20261124040951', class: SqliteJobOrgIndex },
+  { name: 'Migration20261129210000', class: SqliteIdempotencyRecovery },
   { name: 'Migration20261129211000', class: SqliteJobEndUser },
   { name: 'Migration20261129211100', class: SqliteClientTokenUsage },
 ];
@@ -38,6 +41,7 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124034935', class: PgJobEvents },
   { name: 'Migration20261124035553', class: PgWebhooks },
   { name: 'Migration20261124040953', class: PgJobOrgIndex },
+  { name: 'Migration20261129210000', class: PgIdempotencyRecovery },
   { name: 'Migration20261129211000', class: PgJobEndUser },
   { name: 'Migration20261129211100', class: PgClientTokenUsage },
 ];

@@ -51,18 +51,19 @@ export class GenerationService {
     private readonly downloads: SourceDownloader,
   ) {}
 
-  create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
-    return this.submit(auth, dto, waitSeconds);
+  /** `idempotencyKey`: the key the request holds (IdempotencyInterceptor), written on the job so a request that dies can be recovered. */
+  create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+    return this.submit(auth, dto, waitSeconds, idempotencyKey);
   }
 
   /** An edit is a generation with 1 or 2 source images, checked and stored before the job is queued. */
-  async edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+  async edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
     if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
     const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(auth.orgId!, s, i)));
-    return this.submit(auth, dto, waitSeconds, sources);
+    return this.submit(auth, dto, waitSeconds, idempotencyKey, sources);
   }
 
-  private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+  private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey: string | undefined, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
     const orgId = auth.orgId!;
     const operation = sources ? 'edit' : 'generate';
     const input = await this.resolve(auth, dto, operation);
@@ -73,9 +74,9 @@ export class GenerationService {
       throw new AppError('insufficient_scope', 'Client tokens cannot set webhookUrl; use an API key, or an endpoint (webhooks:write)', { requiredScope: 'webhooks:write' });
     }
     const webhook = dto.webhookUrl ? await this.webhooks.prepareJobWebhook(orgId, dto.webhookUrl) : null;
-      endUserId: auth.endUserId, sku: auth.principal.kind === 'client_token' ? (auth.principal.limits.sku ?? null) : null,
     const job = Object.assign(new Job(), {
-      orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null,
+      orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null, idempotencyKey: idempotencyKey ?? null,
+      endUserId: auth.endUserId, sku: auth.principal.kind === 'client_token' ? (auth.principal.limits.sku ?? null) : null,
     });
     const webhookSecret = webhook?.newSecret ? { webhookSecret: webhook.newSecret } : {};
     if (sources) {

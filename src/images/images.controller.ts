@@ -8,7 +8,7 @@ import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, Generation
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
 import { AcceptsMultipart } from './multipart-edit';
-import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
+import { HeldIdempotencyKey, IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 
 /** `Prefer: wait=N` (RFC 7240): wait up to N seconds for the job to finish. */
 const waitSeconds = (prefer?: string) => Number(/(?:^|[,;\s])wait=(\d+)/.exec(prefer ?? '')?.[1] ?? 0);
@@ -30,9 +30,10 @@ export class ImagesController {
     @Auth() auth: RequestAuth,
     @Body() dto: GenerationCreateDto,
     @Headers('prefer') prefer: string | undefined,
+    @HeldIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAcceptedDto | JobDto> {
-    return this.answer(reply, prefer, await this.generation.create(auth, dto, waitSeconds(prefer)));
+    return this.answer(reply, prefer, await this.generation.create(auth, dto, waitSeconds(prefer), idempotencyKey));
   }
 
   /** 200 with the job when it finished within Prefer: wait, else 202 with where to poll. */
@@ -58,9 +59,10 @@ export class ImagesController {
     @Auth() auth: RequestAuth,
     @Body() dto: EditCreateDto,
     @Headers('prefer') prefer: string | undefined,
+    @HeldIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAcceptedDto | JobDto> {
-    return this.answer(reply, prefer, await this.generation.edit(auth, dto, waitSeconds(prefer)));
+    return this.answer(reply, prefer, await this.generation.edit(auth, dto, waitSeconds(prefer), idempotencyKey));
   }
 
   @Get()

@@ -9,7 +9,7 @@ import { SourceCleanup } from './source-cleanup';
 import { OrgsModule } from '../orgs/orgs.module';
 import { AuthModule } from '../auth/auth.module';
 import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
-import { IdempotencyRepository } from '../jobs/idempotency.repository';
+import { IdempotencyModule } from '../jobs/idempotency.module';
 import { StorageModule } from '../storage/storage.module';
 import { FilesController } from './files.controller';
 import { GenerateHandler } from './generate.handler';
@@ -23,10 +23,10 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads; their jobs run through the global JobsModule. */
 @Module({
-  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule, NetModule, StorageModule],
+  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule, NetModule, StorageModule, IdempotencyModule],
   controllers: [ImagesController, FilesController, OpenAiCompatController],
   providers: [
-    IdempotencyInterceptor, IdempotencyRepository, JobNotifier, GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    IdempotencyInterceptor, JobNotifier, GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}

@@ -5,8 +5,8 @@ import type { RequestAuth } from '../auth/principal';
 import { imagesAsked } from './generation.dto';
 import { AcceptsMultipart } from './multipart-edit';
 import { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
-import { OpenAiCompatService } from './openai-compat.service';
-import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
+import { OpenAiCompatService, unfinishedInTime } from './openai-compat.service';
+import { HeldIdempotencyKey, IdempotencyInterceptor, IdempotentJobAnswer } from '../jobs/idempotency.interceptor';
 
 /** OpenAI's images API shape, so the official `openai` SDK works with only a baseURL change. */
 @ApiTags('OpenAI-compatible')
@@ -18,11 +18,12 @@ export class OpenAiCompatController {
   @HttpCode(200)
   @RequireScope('images:generate')
   @UseInterceptors(IdempotencyInterceptor)
+  @IdempotentJobAnswer(unfinishedInTime)
   @WorkRequest({ units: imagesAsked })
   @ApiOperation({ summary: 'OpenAI-compatible image generation (synchronous, up to 60 s)' })
   @ApiOkResponse({ type: OpenAiImagesResponseDto })
-  createOpenAiGeneration(@Auth() auth: RequestAuth, @Body() dto: OpenAiGenerationDto): Promise<OpenAiImagesResponseDto> {
-    return this.compat.generate(auth, dto);
+  createOpenAiGeneration(@Auth() auth: RequestAuth, @Body() dto: OpenAiGenerationDto, @HeldIdempotencyKey() idempotencyKey?: string): Promise<OpenAiImagesResponseDto> {
+    return this.compat.generate(auth, dto, idempotencyKey);
   }
 
   @Post('edits')
@@ -30,10 +31,11 @@ export class OpenAiCompatController {
   @RequireScope('images:edit')
   @AcceptsMultipart({ sources: 'image', numbers: ['n'], only: true })
   @UseInterceptors(IdempotencyInterceptor)
+  @IdempotentJobAnswer(unfinishedInTime)
   @WorkRequest({ units: imagesAsked })
   @ApiOperation({ summary: 'OpenAI-compatible image edit, a multipart form (synchronous, up to 60 s)' })
   @ApiOkResponse({ type: OpenAiImagesResponseDto })
-  createOpenAiEdit(@Auth() auth: RequestAuth, @Body() dto: OpenAiEditDto): Promise<OpenAiImagesResponseDto> {
-    return this.compat.edit(auth, dto);
+  createOpenAiEdit(@Auth() auth: RequestAuth, @Body() dto: OpenAiEditDto, @HeldIdempotencyKey() idempotencyKey?: string): Promise<OpenAiImagesResponseDto> {
+    return this.compat.edit(auth, dto, idempotencyKey);
   }
 }

@@ -30,14 +30,14 @@ export class OpenAiCompatService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async generate(auth: RequestAuth, dto: OpenAiGenerationDto): Promise<OpenAiImagesResponseDto> {
+  async generate(auth: RequestAuth, dto: OpenAiGenerationDto, idempotencyKey?: string): Promise<OpenAiImagesResponseDto> {
     const request = { ...this.request(dto, 'generate'), style: dto.style ? STYLES[dto.style] : undefined };
-    return this.respond(await this.generation.create(auth, request, this.config.openai.waitSeconds), dto.response_format);
+    return this.respond(await this.generation.create(auth, request, this.config.openai.waitSeconds, idempotencyKey), dto.response_format);
   }
 
-  async edit(auth: RequestAuth, dto: OpenAiEditDto): Promise<OpenAiImagesResponseDto> {
+  async edit(auth: RequestAuth, dto: OpenAiEditDto, idempotencyKey?: string): Promise<OpenAiImagesResponseDto> {
     const request = { ...this.request(dto, 'edit'), images: dto.image };
-    return this.respond(await this.generation.edit(auth, request, this.config.openai.waitSeconds), dto.response_format);
+    return this.respond(await this.generation.edit(auth, request, this.config.openai.waitSeconds, idempotencyKey), dto.response_format);
   }
 
   /** The Darkroom request an OpenAI one stands for: its model names the provider. */

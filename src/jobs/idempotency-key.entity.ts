@@ -25,4 +25,12 @@ export class IdempotencyKey {
 
   @Property({ type: 'datetime' })
   expiresAt!: Date;
+
+  /**
+   * In progress: the lease of the request handling it, renewed while it runs. Once it has run out,
+   * that request's process is taken for dead and the key is recovered: completed with the job the
+   * request created, or freed when it created none. Null on rows written before leases.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  lockedUntil: Date | null = null;
 }

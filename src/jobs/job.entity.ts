@@ -23,6 +23,8 @@ export interface JobError {
 @Index({ properties: ['eventPending', 'finishedAt'] })
 // A publishable key lists the jobs of one end user.
 @Index({ properties: ['orgId', 'endUserId', 'id'] })
+// Recovering an Idempotency-Key whose request died: the job it created, if any.
+@Index({ properties: ['orgId', 'idempotencyKey'] })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -50,6 +52,10 @@ export class Job {
   /** The product it was made for, from the client token's limits.sku. */
   @Property({ type: 'string', length: 100, nullable: true })
   sku: string | null = null;
+
+  /** The Idempotency-Key of the request that created it, written with the job, so the key can be recovered if that request dies. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  idempotencyKey: string | null = null;
 
   @Property({ type: 'string', length: 36, nullable: true })
   reservationId: string | null = null;

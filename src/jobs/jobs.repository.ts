@@ -22,6 +22,11 @@ export class JobsRepository {
     return this.em.fork().findOne(Job, { id });
   }
 
+  /** The job a request with this Idempotency-Key created, if it got that far (a key is reused once it expires: only jobs since `since` count). */
+  createdUnderKey(orgId: string, idempotencyKey: string, since: Date): Promise<Job | null> {
+    return this.em.fork().findOne(Job, { orgId, idempotencyKey, createdAt: { $gte: since } }, { orderBy: { createdAt: 'desc' } });
+  }
+
   listInOrg(orgId: string, filter: JobFilter, opts: { after?: string; limit: number }): Promise<Job[]> {
     return this.em.fork().find(
       Job,

@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
 import type { Image } from '../images/image.entity';
-import type { ImageOutputDto, JobDto } from '../images/generation.dto';
+import type { ImageOutputDto, JobAcceptedDto, JobDto } from '../images/generation.dto';
 import { FileStore } from '../storage/file-store';
 import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
@@ -57,6 +57,11 @@ export class JobsService {
         return this.map(Object.assign(job, { cancelRequested: true }), []);
       }
     }
+  }
+
+  /** The 202 a job's request answers when it does not wait for the job; the balance is today's, as the original's is not kept. */
+  async accepted(job: Job): Promise<JobAcceptedDto> {
+    return { id: job.id, status: 'queued', estimatedTime: Math.max(1, Number(job.input.n) || 1), creditsBalance: await this.credits.balance(job.orgId) };
   }
 
   mapOutput(image: Image): ImageOutputDto {

@@ -12,6 +12,7 @@ import type { OrgDirectory } from '../orgs/org-directory';
 import { FixedWindowStorage } from './fixed-window.storage';
 import { RouteMetadataReader } from '../auth/route-metadata';
 import { PlanThrottle } from './plan-throttle';
+import type { IdempotentReplays } from '../jobs/idempotent-replays';
 import type { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';
 
@@ -58,12 +59,14 @@ describe('PlanThrottle', () => {
     config.plans.plans.free.dailyImages = 5;
     usage = new FakeUsageRepository();
     const orgs = { getOrg: async (id: string) => ({ id, name: 'Org', plan: 'free' }) } as unknown as OrgDirectory;
-    throttle = new PlanThrottle(new PlansService(config), orgs, new UsageService(usage as unknown as UsageRepository), new FixedWindowStorage(), config);
+    // Stands in for the kept Idempotency-Key answers: a request with this key repeats a completed one.
+    const replays = { isReplay: async (req: FastifyRequest) => req.headers['idempotency-key'] === 'completed-key' } as unknown as IdempotentReplays;
+    throttle = new PlanThrottle(new PlansService(config), orgs, new UsageService(usage as unknown as UsageRepository), replays, new FixedWindowStorage(), config);
   });
 
-  const call = async (handler: 'poll' | 'generate', body: unknown = {}) => {
+  const call = async (handler: 'poll' | 'generate', body: unknown = {}, requestHeaders: Record<string, string> = {}) => {
     const headers: Record<string, string> = {};
-    const req = { auth, body, ip: '127.0.0.1' };
+    const req = { auth, body, ip: '127.0.0.1', headers: requestHeaders };
     const reply = { header: (k: string, v: unknown) => (headers[k] = String(v)) };
     const { access, work } = routes.of(new ExecutionContextHost([req, reply], ExampleController, ExampleController.prototype[handler]));
     try {
@@ -90,6 +93,14 @@ describe('PlanThrottle', () => {
     expect(over.error).toMatchObject({ code: 'daily_limit_reached', details: { limit: 5, resetsAt: expect.any(String) } });
     expect(Number(over.error!.headers['retry-after'])).toBeGreaterThan(0);
     expect([...usage.units.values()]).toEqual([2]);
+  });
+
+  it('counts no replay of a completed Idempotency-Key, against the minute or the day', async () => {
+    expect((await call('generate', { n: 2 })).ok).toBe(true);
+    expect((await call('generate', { n: 2 })).ok).toBe(true);
+    expect((await call('generate', { n: 1 })).error?.code).toBe('rate_limited');
+    for (let i = 0; i < 3; i++) expect(await call('generate', { n: 2 }, { 'idempotency-key': 'completed-key' })).toEqual({ ok: true, headers: {} });
+    expect([...usage.units.values()]).toEqual([4]);
   });
 
   it('leaves the daily quota alone on plans without one', async () => {

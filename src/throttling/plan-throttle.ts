@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlansService } from '../config/plans.service';
 import type { Plan } from '../config/plans';
 import { AppError } from '../common/errors/app-error';
+import { IdempotentReplays } from '../jobs/idempotent-replays';
 import { OrgDirectory } from '../orgs/org-directory';
 import { RATE_LIMIT_STORAGE } from './rate-limit-storage';
 import { UsageService } from './usage.service';
@@ -22,7 +23,8 @@ export const NO_EXTRA_BLOCK_MS = 1;
 /**
  * Per-minute limits from the organisation's plan, counted per organisation and credential, with
  * work (job-creating) requests and reads counted apart so polling never eats the budget for creating
- * work; then the daily quota for work. Public routes are limited per client address.
+ * work; then the daily quota for work. Public routes are limited per client address. A work request
+ * that replays a completed Idempotency-Key creates nothing, so it counts against neither.
  */
 @Injectable()
 export class PlanThrottle {
@@ -30,6 +32,7 @@ export class PlanThrottle {
     private readonly plans: PlansService,
     private readonly orgs: OrgDirectory,
     private readonly usage: UsageService,
+    private readonly replays: IdempotentReplays,
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -40,6 +43,8 @@ export class PlanThrottle {
       return;
     }
     const auth = req.auth!;
+    // Answered from the kept response (IdempotencyInterceptor): no rate-limit headers either, as nothing was counted.
+    if (work && auth.orgId && (await this.replays.isReplay(req, auth.orgId))) return;
     const p = auth.principal;
     const orgId = auth.orgId ?? (p.kind === 'user' ? p.personalOrgId : p.orgId);
     const org = orgId ? await this.orgs.getOrg(orgId) : null;

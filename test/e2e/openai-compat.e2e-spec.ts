@@ -118,4 +118,28 @@ describe('OpenAI-compatible images API when the job outlives the wait', () => {
     expect(ledger.body.data.filter((e: { kind: string }) => e.kind === 'reservation').map((e: { amount: number }) => e.amount)).toEqual([-4]);
     await t.http().post(`/api/v1/jobs/${(error as { jobId: string }).jobId}/cancel`).set(bearer(key.secret)).expect(200);
   }, 60_000);
+
+  it('binds an Idempotency-Key to the job it started, so a retry with it replays the 502 instead of paying again', async () => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const user = await signUp(t);
+    const key = await createKey(t, user.accessToken, user.orgId, { name: 'sdk', scopes: ['images:generate', 'jobs:read', 'jobs:cancel'] });
+    const client = new OpenAI({ apiKey: key.secret, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const call = () =>
+      client.images.generate({ model: 'aura', prompt: 'a slow storm', size: '1024x1024', n: 4 }, { headers: { 'Idempotency-Key': 'slow-1' } }).then(
+        () => expect.fail('the job cannot finish within the 1 s wait'),
+        (e: unknown) => e as InstanceType<typeof OpenAI.InternalServerError>,
+      );
+    const first = await call();
+    const again = await call();
+    expect(again).toBeInstanceOf(OpenAI.InternalServerError);
+    expect({ status: again.status, replayed: again.headers.get('idempotent-replayed'), shouldRetry: again.headers.get('x-should-retry'), error: again.error }).toEqual({
+      status: 502,
+      replayed: 'true',
+      shouldRetry: 'false',
+      error: first.error,
+    });
+    const jobs = await t.http().get('/api/v1/jobs').set(bearer(key.secret)).expect(200);
+    expect(jobs.body.data.map((j: { id: string }) => j.id)).toEqual([(first.error as { jobId: string }).jobId]);
+    await t.http().post(`/api/v1/jobs/${jobs.body.data[0].id}/cancel`).set(bearer(key.secret)).expect(200);
+  }, 60_000);
 });
