@@ -42,11 +42,11 @@ export interface AppConfig {
     /** Namespace of BullMQ's keys in Redis. */
     queuePrefix: string;
   };
+  /** The OpenAI-compatible endpoints: how long a call waits for its job before answering without it. */
+  openai: { waitSeconds: number };
   files: { linkTtlSeconds: number; retentionDays: number };
   storage: {
     driver: 'local' | 's3';
-  /** The OpenAI-compatible endpoints: how long a call waits for its job before answering without it. */
-  openai: { waitSeconds: number };
     s3: { bucket: string; region: string; endpoint: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean; prefix: string };
   };
   plugins: { providers: string[]; channels: string[] };
