@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
 import { createRootLogger, PinoNestLogger, runWithRequestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
-import { JSON_BODY_LIMIT, refuseNulInUrl, registerJsonBodies } from './common/http/request-bounds';
+import { JSON_BODY_LIMIT, MAX_PARAM_LENGTH, refuseNulInUrl, registerJsonBodies, urlError } from './common/http/request-bounds';
 import { RouteTable } from './common/http/route-table';
 import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
@@ -33,6 +33,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);
   const routes = new RouteTable();
+  const filter = new GlobalExceptionFilter(routes);
   const logger = createRootLogger(config);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -40,12 +41,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: requestId,
     // Routes that take base64 images raise their own (see registerMultipart).
     bodyLimit: JSON_BODY_LIMIT,
-    // Signed download tokens are longer than Fastify's default 100-character path parameter.
-    routerOptions: { maxParamLength: 300 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
     // Requests that still arrive on open connections while draining are served, not refused.
     return503OnClosing: false,
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = filter.toResponse(urlError(err), req);
+      void reply.header('x-request-id', req.id).status(status).send(body);
+    },
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
@@ -56,7 +60,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (generated.length) {
     new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
   }
-  const filter = new GlobalExceptionFilter(routes);
   app.useGlobalFilters(filter);
   app.useGlobalPipes(createValidationPipe());
 

@@ -88,4 +88,16 @@ describe('hostile input', () => {
       expect(res.headers['x-request-id']).toBe(res.body.error.requestId);
     });
   });
+
+  describe('URLs the router cannot take', () => {
+    it('answers a path that is not valid percent-encoding with 400 in the usual shape', async () => {
+      const res = await t.http().get('/api/v1/orgs/%C0%80').set(bearer(user.accessToken)).expect(400);
+      expect(res.body).toEqual({ error: { code: 'validation_failed', message: 'The URL is not validly percent-encoded', requestId: res.headers['x-request-id'] } });
+    });
+
+    it('answers a path segment over 300 characters with 414 uri_too_long, without echoing it', async () => {
+      const res = await t.http().get(`/api/v1/images/${'x'.repeat(301)}`).set(bearer(user.accessToken)).expect(414);
+      expect(res.body).toEqual({ error: { code: 'uri_too_long', message: 'A path segment is over 300 characters', requestId: res.headers['x-request-id'] } });
+    });
+  });
 });

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   idempotency_key_in_use: 409,
   expired: 410,
   payload_too_large: 413,
+  uri_too_long: 414,
   unprocessable_image: 422,
   idempotency_key_reused: 422,
   unsupported_media_type: 415,

@@ -1,4 +1,4 @@
-import type { FastifyBodyParser, FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyBodyParser, FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
 import { AppError } from '../errors/app-error';
 
 /**
@@ -14,6 +14,9 @@ export const MAX_JSON_DEPTH = 32;
  */
 export const MAX_JSON_KEYS = 1000;
 export const MAX_JSON_VALUES = 10_000;
+
+/** Signed download tokens are longer than Fastify's default 100-character path parameter. */
+export const MAX_PARAM_LENGTH = 300;
 
 /**
  * JSON is the only body content type (multipart/form-data is added by the routes that take it):
@@ -99,3 +102,13 @@ export const refuseNulInUrl: onRequestHookHandler = (req, _reply, done) => {
   if (req.url.includes('%00')) return done(new AppError('validation_failed', 'The URL must not contain a NUL character (%00)'));
   done();
 };
+
+/**
+ * Fastify answers a URL it cannot route by itself, before any hook or filter runs: these are the
+ * catalogue errors its own errors stand for, for the one error shape.
+ */
+export function urlError(err: FastifyError): Error {
+  if (err.code === 'FST_ERR_BAD_URL') return new AppError('validation_failed', 'The URL is not validly percent-encoded');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('uri_too_long', `A path segment is over ${MAX_PARAM_LENGTH} characters`);
+  return err;
+}
