@@ -24,6 +24,12 @@ describe('jsonRefusal', () => {
     expect(jsonRefusal({ name: 'x' }, 'form')).toBeNull();
   });
 
+  it("names at most 200 characters of a path, which is made of the client's keys", () => {
+    const refusal = jsonRefusal({ ['k'.repeat(100_000)]: { v: '\u0000' } });
+    expect(refusal?.message.length).toBeLessThan(300);
+    expect((refusal?.details.fields as { field: string }[])[0].field).toHaveLength(203);
+  });
+
   it('refuses keys that reach a prototype, as secure-json-parse does', () => {
     expect(jsonRefusal(JSON.parse('{"metadata":{"__proto__":{"x":"y"}}}'))).toMatchObject({ code: 'invalid_json', details: { field: 'metadata.__proto__' } });
     expect(jsonRefusal(JSON.parse('{"constructor":{"prototype":{"x":1}}}'))).toMatchObject({ code: 'invalid_json', details: { field: 'constructor' } });

@@ -2,8 +2,8 @@ import type { FastifyBodyParser, FastifyError, FastifyInstance, onRequestHookHan
 import { AppError } from '../errors/app-error';
 
 /**
- * The most a JSON body may be unless a route sets its own (edits: base64 images). The largest
- * bodies routes mean are a few kilobytes; parsing is what a bigger one would cost, before any check.
+ * The most a JSON body may be unless a route sets its own (edits: base64 images). The bodies routes
+ * mean are a few kilobytes; a bigger one would cost its parsing before any check could refuse it.
  */
 export const JSON_BODY_LIMIT = 256 * 1024;
 /** No route's body nests more than a few levels; deeper ones are refused before anything walks them recursively. */
@@ -74,13 +74,14 @@ class JsonWalk {
   private object(object: Record<string, unknown>, path: string, depth: number): AppError | null {
     let keys = 0;
     for (const key in object) {
-      if (++keys > MAX_JSON_KEYS) return new AppError('invalid_json', `${path || 'The body'} has more than ${MAX_JSON_KEYS} keys`);
+      if (++keys > MAX_JSON_KEYS) return new AppError('invalid_json', `${path ? clip(path) : 'The body'} has more than ${MAX_JSON_KEYS} keys`);
       if (++this.values > MAX_JSON_VALUES) return tooManyValues();
       if (key.includes('\0')) return nulIn(join(path, key.replaceAll('\0', '\\u0000')));
       const child = object[key];
       const childPath = join(path, key);
       if (key === '__proto__' || (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype'))) {
-        return new AppError('invalid_json', `${childPath} is refused: a "${key}" key could reach an object's prototype`, { field: childPath });
+        const field = clip(childPath);
+        return new AppError('invalid_json', `${field} is refused: a "${key}" key could reach an object's prototype`, { field });
       }
       const refusal = this.refusal(child, childPath, depth + 1);
       if (refusal) return refusal;
@@ -91,8 +92,11 @@ class JsonWalk {
 
 const tooManyValues = () => new AppError('invalid_json', `The JSON holds more than ${MAX_JSON_VALUES} values`);
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+/** Paths are made of the client's keys: an answer names at most this much of one. */
+const clip = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}...` : path);
 
-function nulIn(field: string): AppError {
+function nulIn(path: string): AppError {
+  const field = clip(path);
   const message = `${field} must not contain a NUL character (\\u0000)`;
   return new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 }
