@@ -27,9 +27,9 @@ declare module 'fastify' {
 const MAX_FIELDS = 32;
 const MAX_FIELD_BYTES = 64 * 1024;
 /**
- * Busboy's limits, one past ours: the first file or field too many still reaches readForm, which
- * refuses it with its own answer. Had busboy refused it, it would end the stream under the part
- * being read, and the answer would be that part's "Premature close".
+ * Busboy counts one file, one field and one part more than a form may hold, so the first one too
+ * many still reaches readForm, which refuses it with its own answer. Had busboy refused it, it would
+ * end the stream under the part being read, and the answer would be that part's "Premature close".
  */
 const BUSBOY_LIMITS = {
   files: MAX_SOURCES + 1,
@@ -38,8 +38,8 @@ const BUSBOY_LIMITS = {
   fieldSize: MAX_FIELD_BYTES,
   parts: MAX_FIELDS + MAX_SOURCES + 1,
 };
-/** Routes that take source images take JSON bodies this large: two base64 images of up to 20 MB together. */
-export const SOURCE_BODY_LIMIT = 30 * 1024 * 1024;
+/** Routes that take source images take JSON bodies up to this size, for base64 images (each at most 20 MB decoded). */
+const SOURCE_BODY_LIMIT = 30 * 1024 * 1024;
 
 /** The names clients give the image files of a form: ours, OpenAI's, and the bracketed array forms. */
 const SOURCE_FIELDS = new Set(['images', 'image', 'images[]', 'image[]']);
