@@ -1,0 +1,195 @@
+// The layering of src/ and plugins/, checked by `npm run lint:layers` (scripts/check-layers.mjs) and
+// in CI. docs/architecture.md describes the same order; change both together.
+
+/**
+ * The folders from the ground floor up. A folder may import its own files and those of the folders
+ * below it, never those above: an upward import is a violation unless it is a named exception
+ * below. Folders on one line of docs/architecture.md's layout share no imports, so their order among
+ * themselves only records where they sit.
+ */
+const LAYERS = [
+  { name: 'common', path: ['^src/common/(?!net/)', '^src/types/'] },
+  { name: 'config', path: '^src/config/' },
+  // The outbound HTTP client reads the URL policy (ALLOW_PRIVATE_URLS) from the configuration.
+  { name: 'common/net', path: '^src/common/net/' },
+  { name: 'tenancy', path: '^src/tenancy/' },
+  { name: 'docs', path: '^src/docs/' },
+  { name: 'audit', path: '^src/audit/' },
+  { name: 'mail', path: '^src/mail/' },
+  { name: 'storage', path: '^src/storage/' },
+  { name: 'ops', path: '^src/ops/' },
+  { name: 'plugins', path: '^src/plugins/' },
+  { name: 'throttling', path: '^src/throttling/' },
+  { name: 'credits', path: '^src/credits/' },
+  { name: 'jobs', path: '^src/jobs/' },
+  { name: 'auth', path: '^src/auth/' },
+  { name: 'orgs', path: '^src/orgs/' },
+  { name: 'webhooks', path: '^src/webhooks/' },
+  { name: 'providers', path: '^src/providers/' },
+  { name: 'images', path: '^src/images/' },
+  // database/ lists every entity and migration, so it sits above every domain.
+  { name: 'database', path: '^src/database/' },
+  { name: 'app', path: '^src/[^/]+\\.ts$' },
+];
+
+/** A unit test may import what it checks against (error-codes.spec.ts reads the settings table). */
+const SPEC = '\\.spec\\.ts$';
+
+/**
+ * Upward imports that are there on purpose or not yet removed, each group with its reason. The
+ * check fails on an entry that no longer matches an import, so remove it when its import goes.
+ */
+const EXCEPTIONS = [
+  {
+    why: 'The tenancy kernel (organisation, membership, roles, scopes, principal, the access decorators) is split between auth/ and orgs/, which every domain imports; it moves to src/tenancy (issue 9).',
+    imports: [
+      ['src/audit/audit-event.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/audit/audit.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/audit/audit.service.ts', 'src/auth/principal.ts'],
+      ['src/auth/accounts/accounts.service.ts', 'src/orgs/organization.entity.ts'],
+      ['src/auth/api-keys/api-key.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/auth/authorizer.ts', 'src/orgs/org-directory.ts'],
+      ['src/auth/authorizer.ts', 'src/orgs/roles.ts'],
+      ['src/auth/client-tokens/client-token-key.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/auth/client-tokens/client-token-usage.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/auth/me/me.dto.ts', 'src/orgs/roles.ts'],
+      ['src/auth/me/me.service.ts', 'src/orgs/org-directory.ts'],
+      ['src/auth/me/me.service.ts', 'src/orgs/orgs.repository.ts'],
+      ['src/auth/me/me.service.ts', 'src/orgs/roles.ts'],
+      ['src/auth/principal.ts', 'src/orgs/roles.ts'],
+      ['src/auth/users/users.repository.ts', 'src/orgs/membership.entity.ts'],
+      ['src/auth/users/users.repository.ts', 'src/orgs/organization.entity.ts'],
+      ['src/credits/credit-ledger-entry.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/credits/credits.module.ts', 'src/orgs/orgs.module.ts'],
+      ['src/credits/credits.repository.ts', 'src/orgs/organization.entity.ts'],
+      ['src/credits/ledger.service.ts', 'src/orgs/org-directory.ts'],
+      ['src/credits/subscription.service.ts', 'src/orgs/org-directory.ts'],
+      ['src/credits/credits-admin.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/credits/credits-admin.controller.ts', 'src/auth/principal.ts'],
+      ['src/credits/credits.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/credits/credits.controller.ts', 'src/auth/principal.ts'],
+      ['src/credits/ledger.service.ts', 'src/auth/principal.ts'],
+      ['src/credits/subscription.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/credits/subscription.controller.ts', 'src/auth/principal.ts'],
+      ['src/docs/docs.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/jobs/idempotency-key.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/jobs/job-lifecycle.ts', 'src/orgs/org-directory.ts'],
+      ['src/jobs/job-queue.repository.ts', 'src/orgs/organization.entity.ts'],
+      ['src/jobs/job.entity.ts', 'src/orgs/organization.entity.ts'],
+      ['src/jobs/jobs.module.ts', 'src/orgs/orgs.module.ts'],
+      ['src/jobs/idempotency.interceptor.ts', 'src/auth/route-metadata.ts'],
+      ['src/jobs/jobs.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/jobs/jobs.controller.ts', 'src/auth/principal.ts'],
+      ['src/jobs/jobs.service.ts', 'src/auth/end-user.ts'],
+      ['src/jobs/jobs.service.ts', 'src/auth/principal.ts'],
+      ['src/ops/ops.controller.ts', 'src/auth/access.decorators.ts'],
+      ['src/throttling/plan-throttle.ts', 'src/auth/access.decorators.ts'],
+      ['src/throttling/plan-throttle.ts', 'src/auth/principal.ts'],
+      ['src/throttling/plan-throttle.ts', 'src/orgs/org-directory.ts'],
+      ['src/throttling/throttling.module.ts', 'src/orgs/orgs.module.ts'],
+      ['src/throttling/usage-counter.entity.ts', 'src/orgs/organization.entity.ts'],
+    ],
+  },
+  {
+    why: 'An API key may belong to a team, so issuing one checks the team (teams live in orgs/); orgs/ in turn revokes the keys of removed members and deleted teams, which keeps orgs/ above auth/.',
+    imports: [
+      ['src/auth/api-keys/api-keys.service.ts', 'src/orgs/teams.repository.ts'],
+      ['src/auth/auth.module.ts', 'src/orgs/orgs.module.ts'],
+    ],
+  },
+  {
+    why: 'mapUniqueViolation is a leaf helper inside database/, which lists every entity; it moves to common/errors.',
+    imports: [
+      ['src/auth/accounts/accounts.service.ts', 'src/database/db-errors.ts'],
+      ['src/orgs/teams.service.ts', 'src/database/db-errors.ts'],
+    ],
+  },
+  {
+    why: 'The job queue asks which database it runs on (databaseKind in database/orm-options.ts), a question the configuration answers.',
+    imports: [['src/jobs/job-queue.repository.ts', 'src/database/orm-options.ts']],
+  },
+  {
+    why: 'The logger takes its level from the AppConfig type; it needs only the level.',
+    imports: [['src/common/logging.ts', 'src/config/app-config.ts']],
+  },
+  {
+    why: 'The credit ledger publishes credits.low through the webhook outbox; credits should announce an event that webhooks/ listens to.',
+    imports: [
+      ['src/credits/credits.module.ts', 'src/webhooks/webhooks.module.ts'],
+      ['src/credits/credits.service.ts', 'src/webhooks/webhook-publisher.ts'],
+    ],
+  },
+  {
+    why: 'JobNotifier, which turns job events into webhooks, lives in jobs/; it belongs in webhooks/ (issue 9).',
+    imports: [
+      ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-events.ts'],
+      ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-publisher.ts'],
+    ],
+  },
+  {
+    why: 'The job engine persists and reads images and holds its DTOs in images/; jobs become generic (issue 9).',
+    imports: [
+      ['src/jobs/job-handler.ts', 'src/images/image.entity.ts'],
+      ['src/jobs/jobs.controller.ts', 'src/images/generation.dto.ts'],
+      ['src/jobs/jobs.repository.ts', 'src/images/image.entity.ts'],
+      ['src/jobs/jobs.service.ts', 'src/images/generation.dto.ts'],
+      ['src/jobs/jobs.service.ts', 'src/images/image.entity.ts'],
+    ],
+  },
+  {
+    why: 'The rate limiter does not count a request that replays a completed Idempotency-Key; the replay lookup lives with the keys in jobs/, above throttling/ because jobs settle credits and credits read usage. Idempotency keys in a folder of their own below throttling/ would remove it.',
+    imports: [
+      ['src/throttling/plan-throttle.ts', 'src/jobs/idempotent-replays.ts'],
+      ['src/throttling/throttling.module.ts', 'src/jobs/idempotency.module.ts'],
+    ],
+  },
+];
+
+const upwardRuleOf = (layer) => `upward-from-${layer.name}`;
+const layerOf = (file) => LAYERS.find((layer) => [layer.path].flat().some((re) => new RegExp(re).test(file)));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'plugins-use-only-the-sdk',
+      comment: 'A plugin imports nothing from src/ but the plugin SDK (src/plugins), so the core can change behind it.',
+      severity: 'error',
+      from: { path: '^plugins/' },
+      to: { path: '^src/', pathNot: '^src/plugins/' },
+    },
+    {
+      name: 'core-loads-plugins-by-path',
+      comment: 'The core loads plugins by path from the configured ids (plugin-loader.ts) and never imports one.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^plugins/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import circles between files. A type-only import is erased at compile time, so a circle through one changes no load order.',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    ...LAYERS.slice(0, -1).map((layer, i) => ({
+      name: upwardRuleOf(layer),
+      comment: `${layer.name} sits below ${LAYERS.slice(i + 1).map((l) => l.name).join(', ')}.`,
+      severity: 'error',
+      from: { path: layer.path, pathNot: SPEC },
+      to: { path: LAYERS.slice(i + 1).flatMap((l) => l.path) },
+    })),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Type-only imports count: they tie a folder to another's definitions as much as any import.
+    tsPreCompilationDeps: true,
+    knownViolations: EXCEPTIONS.flatMap(({ imports }) =>
+      imports.map(([from, to]) => ({ type: 'dependency', from, to, rule: { name: upwardRuleOf(layerOf(from)), severity: 'error' } })),
+    ),
+  },
+};
+
+// For scripts/check-layers.mjs, which reports by folder; not enumerable, so dependency-cruiser's
+// schema (no other keys) does not see them.
+Object.defineProperties(module.exports, { LAYERS: { value: LAYERS }, EXCEPTIONS: { value: EXCEPTIONS }, layerOf: { value: layerOf } });
