@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } 
 import { ApiBearerAuth, ApiExtension, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { PUBLIC_OPERATION } from '../docs/openapi-document';
-import type { RequestAuth } from './principal';
+import { orgIdOf, type RequestAuth } from './principal';
 import type { Scope } from './scopes';
 
 /**
@@ -56,4 +56,9 @@ export const WorkRequest = (options: WorkOptions = { units: () => 1 }) => SetMet
 /** The caller's RequestAuth, set by the guards. */
 export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestAuth => {
   return ctx.switchToHttp().getRequest<FastifyRequest>().auth as RequestAuth;
+});
+
+/** The organisation the request acts in, for routes that declare a scope or take :orgId (see orgIdOf). */
+export const OrgId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  return orgIdOf(ctx.switchToHttp().getRequest<FastifyRequest>().auth);
 });

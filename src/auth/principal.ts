@@ -50,6 +50,16 @@ export interface RequestAuth {
   role: Role | null;
 }
 
+/**
+ * The organisation the request acts in. The guards set it on every route whose access names a scope
+ * or whose path has :orgId; asking for it elsewhere is a bug in the route, not the client's error,
+ * so it fails (500) instead of letting a missing id reach a query.
+ */
+export function orgIdOf(auth: RequestAuth | undefined): string {
+  if (!auth?.orgId) throw new Error('The route asks for an organisation, but its access puts the caller in none');
+  return auth.orgId;
+}
+
 /** The id rate limits and audit entries are attributed to. */
 export function principalId(p: Principal): string {
   switch (p.kind) {

@@ -1,7 +1,8 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Operator } from '../auth/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { IdParam } from '../common/http/id-param';
 import { CreditGrantDto, CreditGrantResultDto } from './credits.dto';
 import { LedgerService } from './ledger.service';
 
@@ -15,7 +16,7 @@ export class CreditsAdminController {
   @Operator()
   @ApiOperation({ summary: 'Grant credits to an organisation' })
   @ApiCreatedResponse({ type: CreditGrantResultDto })
-  adminGrantCredits(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: CreditGrantDto): Promise<CreditGrantResultDto> {
+  adminGrantCredits(@Auth() auth: RequestAuth, @IdParam('orgId', 'Organization') orgId: string, @Body() dto: CreditGrantDto): Promise<CreditGrantResultDto> {
     return this.ledger.grant(auth.principal as UserPrincipal, orgId, dto);
   }
 }

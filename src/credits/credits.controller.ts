@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { OrgId, RequireScope } from '../auth/access.decorators';
 import { CursorQueryDto } from '../common/pagination';
 import { CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
 import { LedgerService } from './ledger.service';
@@ -15,16 +14,16 @@ export class CreditsController {
   @RequireScope('credits:read')
   @ApiOperation({ summary: 'Get the credit balance' })
   @ApiOkResponse({ type: CreditsSummaryDto })
-  getCredits(@Auth() auth: RequestAuth): Promise<CreditsSummaryDto> {
-    return this.ledger.summary(auth.orgId!);
+  getCredits(@OrgId() orgId: string): Promise<CreditsSummaryDto> {
+    return this.ledger.summary(orgId);
   }
 
   @Get('ledger')
   @RequireScope('credits:read')
   @ApiOperation({ summary: 'List the credit ledger, newest first' })
   @ApiOkResponse({ type: LedgerPageDto, description: 'Newest first' })
-  listLedger(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<LedgerPageDto> {
-    return this.ledger.list(auth.orgId!, query);
+  listLedger(@OrgId() orgId: string, @Query() query: CursorQueryDto): Promise<LedgerPageDto> {
+    return this.ledger.list(orgId, query);
   }
 
   @Get('packs')

@@ -46,7 +46,7 @@ export class LedgerService {
     if ((dto.amount === undefined) === (dto.pack === undefined)) throw invalid('Give either amount or pack');
     const pack = dto.pack !== undefined ? this.credits.packs()[dto.pack] : undefined;
     if (dto.pack !== undefined && !pack) throw invalid(`Unknown pack "${dto.pack}"; packs: ${Object.keys(this.credits.packs()).join(', ')}`);
-    if (!/^[0-9a-f-]{36}$/.test(orgId) || !(await this.orgs.getOrg(orgId))) throw AppError.notFound('Organization');
+    if (!(await this.orgs.getOrg(orgId))) throw AppError.notFound('Organization');
     const granted = pack ? pack.credits : dto.amount!;
     const reason = dto.reason ?? (pack ? `${pack.name} pack` : 'Granted by an operator');
     const creditsBalance = await this.credits.grant(orgId, granted, pack ? 'pack_grant' : 'operator_grant', reason, pack?.id ?? null);

@@ -1,7 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { OrgId, RequireScope } from '../auth/access.decorators';
 import { SubscriptionDto } from './subscription.dto';
 import { SubscriptionService } from './subscription.service';
 
@@ -14,7 +13,7 @@ export class SubscriptionController {
   @RequireScope('credits:read')
   @ApiOperation({ summary: "Get the organisation's plan and what it allows" })
   @ApiOkResponse({ type: SubscriptionDto })
-  getSubscription(@Auth() auth: RequestAuth): Promise<SubscriptionDto> {
-    return this.subscriptions.get(auth.orgId!);
+  getSubscription(@OrgId() orgId: string): Promise<SubscriptionDto> {
+    return this.subscriptions.get(orgId);
   }
 }

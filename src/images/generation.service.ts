@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ClientTokenQuota } from '../auth/client-tokens/client-token-quota';
-import { principalId, type RequestAuth } from '../auth/principal';
+import { orgIdOf, principalId, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
 import { Job } from '../jobs/job.entity';
@@ -59,12 +59,12 @@ export class GenerationService {
   /** An edit is a generation with 1 or 2 source images, checked and stored before the job is queued. */
   async edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
     if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
-    const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(auth.orgId!, s, i)));
+    const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(orgIdOf(auth), s, i)));
     return this.submit(auth, dto, waitSeconds, idempotencyKey, sources);
   }
 
   private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey: string | undefined, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
-    const orgId = auth.orgId!;
+    const orgId = orgIdOf(auth);
     const operation = sources ? 'edit' : 'generate';
     const input = await this.resolve(auth, dto, operation);
     const provider = this.registry.provider(input.provider)!;
@@ -135,7 +135,7 @@ export class GenerationService {
     const n = dto.n ?? 1;
     const size = dto.size ?? RATIO_SIZES[dto.aspectRatio ?? '1:1'];
     const [width, height] = size.split('x').map(Number);
-    await this.assertWithinPlan(auth.orgId!, width, height);
+    await this.assertWithinPlan(orgIdOf(auth), width, height);
     if (!provider.metadata.sizes.includes(size)) throw invalid('size', `size must be one of: ${provider.metadata.sizes.join(', ')}`);
     return { provider: providerId, model: model!, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647) };
   }

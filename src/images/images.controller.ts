@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
+import { IdParam } from '../common/http/id-param';
 import { CursorQueryDto } from '../common/pagination';
 import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, imagesAsked, JobAcceptedDto, JobDto } from './generation.dto';
 import { GenerationService } from './generation.service';
@@ -77,7 +78,7 @@ export class ImagesController {
   @RequireScope('images:read')
   @ApiOperation({ summary: 'Get a gallery image with a fresh download link' })
   @ApiOkResponse({ type: GalleryImageDto })
-  getImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<GalleryImageDto> {
+  getImage(@Auth() auth: RequestAuth, @IdParam('imageId', 'Image') imageId: string): Promise<GalleryImageDto> {
     return this.images.get(auth, imageId);
   }
 
@@ -86,7 +87,7 @@ export class ImagesController {
   @ApiOperation({ summary: 'Delete an image' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The image and its file are gone; download links stop working' })
-  deleteImage(@Auth() auth: RequestAuth, @Param('imageId') imageId: string): Promise<void> {
+  deleteImage(@Auth() auth: RequestAuth, @IdParam('imageId', 'Image') imageId: string): Promise<void> {
     return this.images.delete(auth, imageId);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { readableEndUser } from '../auth/end-user';
-import type { RequestAuth } from '../auth/principal';
+import { orgIdOf, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { FileStore } from '../storage/file-store';
@@ -30,7 +30,7 @@ export class ImagesService {
 
   async list(auth: RequestAuth, query: { limit?: number; cursor?: string }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { rows, total } = await this.images.page(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1, endUserId: readableEndUser(auth) });
+    const { rows, total } = await this.images.page(orgIdOf(auth), { after: decodeCursor(query.cursor), limit: limit + 1, endUserId: readableEndUser(auth) });
     return { ...toPage(rows, limit, (i) => this.map(i)), total };
   }
 
@@ -56,7 +56,7 @@ export class ImagesService {
   }
 
   private async require(auth: RequestAuth, id: string): Promise<Image> {
-    const image = /^[0-9a-f-]{36}$/.test(id) ? await this.images.getInOrg(auth.orgId!, id, readableEndUser(auth)) : null;
+    const image = await this.images.getInOrg(orgIdOf(auth), id, readableEndUser(auth));
     if (!image) throw AppError.notFound('Image');
     return image;
   }

@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
+import { IdParam } from '../common/http/id-param';
 import { JobDto, JobPageDto } from '../images/generation.dto';
 import { JobQueryDto } from './jobs.dto';
 import { JobsService } from './jobs.service';
@@ -23,7 +24,7 @@ export class JobsController {
   @RequireScope('jobs:read')
   @ApiOperation({ summary: 'Get a job: its status and outputs' })
   @ApiOkResponse({ type: JobDto })
-  getJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {
+  getJob(@Auth() auth: RequestAuth, @IdParam('jobId', 'Job') jobId: string): Promise<JobDto> {
     return this.jobs.get(auth, jobId);
   }
 
@@ -32,7 +33,7 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel a job' })
   @HttpCode(200)
   @ApiOkResponse({ type: JobDto })
-  cancelJob(@Auth() auth: RequestAuth, @Param('jobId') jobId: string): Promise<JobDto> {
+  cancelJob(@Auth() auth: RequestAuth, @IdParam('jobId', 'Job') jobId: string): Promise<JobDto> {
     return this.jobs.cancel(auth, jobId);
   }
 }

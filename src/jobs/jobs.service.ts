@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { readableEndUser } from '../auth/end-user';
-import type { RequestAuth } from '../auth/principal';
+import { orgIdOf, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
@@ -30,7 +30,7 @@ export class JobsService {
 
   async list(auth: RequestAuth, query: { limit?: number; cursor?: string; type?: JobType; status?: JobStatus }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.jobs.listInOrg(auth.orgId!, { type: query.type, status: query.status, endUserId: readableEndUser(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.jobs.listInOrg(orgIdOf(auth), { type: query.type, status: query.status, endUserId: readableEndUser(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
     const page = toPage(rows, limit, (j) => j);
     const outputs = await this.jobs.outputs(page.data.map((j) => j.id));
     return { data: page.data.map((j) => this.map(j, outputs.filter((o) => o.jobId === j.id))), nextCursor: page.nextCursor };
@@ -69,7 +69,7 @@ export class JobsService {
   }
 
   private async require(auth: RequestAuth, id: string): Promise<Job> {
-    const job = /^[0-9a-f-]{36}$/.test(id) ? await this.jobs.getInOrg(auth.orgId!, id, readableEndUser(auth)) : null;
+    const job = await this.jobs.getInOrg(orgIdOf(auth), id, readableEndUser(auth));
     if (!job) throw AppError.notFound('Job');
     return job;
   }

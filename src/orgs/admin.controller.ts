@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Operator } from '../auth/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { IdParam } from '../common/http/id-param';
 import { CursorQueryDto } from '../common/pagination';
 import { AdminOrgPageDto, AdminOrgUpdateDto, OrgDto } from './orgs.dto';
 import { OrgsService } from './orgs.service';
@@ -25,7 +26,7 @@ export class AdminController {
   @Operator()
   @ApiOperation({ summary: "Change an organisation's plan" })
   @ApiOkResponse({ type: OrgDto })
-  adminUpdateOrg(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: AdminOrgUpdateDto): Promise<OrgDto> {
+  adminUpdateOrg(@Auth() auth: RequestAuth, @IdParam('orgId', 'Organization') orgId: string, @Body() dto: AdminOrgUpdateDto): Promise<OrgDto> {
     return this.orgs.changePlan(auth.principal as UserPrincipal, orgId, dto.plan);
   }
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../auth/access.decorators';
+import { Auth, OrgId, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
+import { IdParam } from '../common/http/id-param';
 import { MemberRemovedDto } from './members.dto';
 import { MembersService } from './members.service';
 import { InvitationCreateDto, InvitationDto, InvitationListDto, MemberDto, MemberListDto, MemberUpdateDto } from './orgs.dto';
@@ -17,15 +18,15 @@ export class MembersController {
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'List the members' })
   @ApiOkResponse({ type: MemberListDto })
-  listMembers(@Auth() auth: RequestAuth): Promise<MemberListDto> {
-    return this.members.list(auth);
+  listMembers(@OrgId() orgId: string): Promise<MemberListDto> {
+    return this.members.list(orgId);
   }
 
   @Patch('members/:userId')
   @RequireScope('org:admin')
   @ApiOperation({ summary: "Change a member's role" })
   @ApiOkResponse({ type: MemberDto })
-  updateMember(@Auth() auth: RequestAuth, @Param('userId') userId: string, @Body() dto: MemberUpdateDto): Promise<MemberDto> {
+  updateMember(@Auth() auth: RequestAuth, @IdParam('userId', 'Member') userId: string, @Body() dto: MemberUpdateDto): Promise<MemberDto> {
     return this.members.changeRole(auth, userId, dto.role);
   }
 
@@ -33,7 +34,7 @@ export class MembersController {
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'Remove a member' })
   @ApiOkResponse({ type: MemberRemovedDto, description: 'Removed; the API keys the member had created are revoked with it' })
-  removeMember(@Auth() auth: RequestAuth, @Param('userId') userId: string): Promise<MemberRemovedDto> {
+  removeMember(@Auth() auth: RequestAuth, @IdParam('userId', 'Member') userId: string): Promise<MemberRemovedDto> {
     return this.members.remove(auth, userId);
   }
 
@@ -49,8 +50,8 @@ export class MembersController {
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'List the pending invitations' })
   @ApiOkResponse({ type: InvitationListDto })
-  listInvitations(@Auth() auth: RequestAuth): Promise<InvitationListDto> {
-    return this.members.listInvitations(auth);
+  listInvitations(@OrgId() orgId: string): Promise<InvitationListDto> {
+    return this.members.listInvitations(orgId);
   }
 
   @Delete('invitations/:invitationId')
@@ -58,7 +59,7 @@ export class MembersController {
   @ApiOperation({ summary: 'Revoke an invitation' })
   @HttpCode(204)
   @ApiNoContentResponse()
-  revokeInvitation(@Auth() auth: RequestAuth, @Param('invitationId') id: string): Promise<void> {
+  revokeInvitation(@Auth() auth: RequestAuth, @IdParam('invitationId', 'Invitation') id: string): Promise<void> {
     return this.members.revokeInvitation(auth, id);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, type AuditEntry } from '../audit/audit.service';
 import { ApiKeyAuthenticator } from '../auth/api-keys/api-key-authenticator';
 import type { ApiKey } from '../auth/api-keys/api-key.entity';
-import { principalId, type RequestAuth, type UserPrincipal } from '../auth/principal';
+import { orgIdOf, principalId, type RequestAuth, type UserPrincipal } from '../auth/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { randomToken, sha256 } from '../common/crypto/hash';
 import { AppError } from '../common/errors/app-error';
@@ -33,28 +33,28 @@ export class MembersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(auth: RequestAuth): Promise<{ data: MemberDto[] }> {
-    const rows = await this.members.listWithUsers(auth.orgId!);
+  async list(orgId: string): Promise<{ data: MemberDto[] }> {
+    const rows = await this.members.listWithUsers(orgId);
     return {
       data: rows.map(({ membership, user }) => ({ userId: user.id, email: user.email, name: user.name, role: membership.role, joinedAt: membership.createdAt.toISOString() })),
     };
   }
 
   async changeRole(auth: RequestAuth, userId: string, role: Role): Promise<MemberDto> {
-    const m = await this.requireMember(auth.orgId!, userId);
+    const m = await this.requireMember(orgIdOf(auth), userId);
     if ((m.role === 'owner' || role === 'owner') && auth.role !== 'owner') {
       throw new AppError('insufficient_role', 'Only an owner can grant or take away the owner role', { requiredRole: 'owner' });
     }
     const from = m.role;
-    if (from === role) return (await this.list(auth)).data.find((x) => x.userId === userId)!;
+    if (from === role) return (await this.list(m.orgId)).data.find((x) => x.userId === userId)!;
     if (!(await this.members.changeRole(m, role))) throw lastOwner();
     this.directory.forgetRole(m.orgId, m.userId);
     await this.audit.record({ orgId: m.orgId, action: 'member.role_changed', actor: AuditService.actorOf(auth), target: { type: 'member', id: userId }, details: { from, to: role } });
-    return (await this.list(auth)).data.find((x) => x.userId === userId)!;
+    return (await this.list(m.orgId)).data.find((x) => x.userId === userId)!;
   }
 
   async remove(auth: RequestAuth, userId: string): Promise<MemberRemovedDto> {
-    const m = await this.requireMember(auth.orgId!, userId);
+    const m = await this.requireMember(orgIdOf(auth), userId);
     if (m.role === 'owner' && auth.role !== 'owner') {
       throw new AppError('insufficient_role', 'Only an owner can remove an owner', { requiredRole: 'owner' });
     }
@@ -64,12 +64,12 @@ export class MembersService {
 
   async leave(auth: RequestAuth): Promise<void> {
     const principal = auth.principal as UserPrincipal;
-    const m = await this.requireMember(auth.orgId!, principal.userId);
+    const m = await this.requireMember(orgIdOf(auth), principal.userId);
     await this.removeMembership(auth, m, 'member.left');
   }
 
   async invite(auth: RequestAuth, dto: InvitationCreateDto): Promise<InvitationDto> {
-    const orgId = auth.orgId!;
+    const orgId = orgIdOf(auth);
     if (dto.role === 'owner' && auth.role !== 'owner') throw new AppError('insufficient_role', 'Only an owner can invite an owner', { requiredRole: 'owner' });
     const existing = await this.members.listWithUsers(orgId);
     if (existing.some(({ user }) => user.email === dto.email)) throw new AppError('already_member', `${dto.email} is already a member`);
@@ -94,12 +94,12 @@ export class MembersService {
     return this.mapInvitation(invitation);
   }
 
-  async listInvitations(auth: RequestAuth): Promise<{ data: InvitationDto[] }> {
-    return { data: (await this.members.listOpenInvitations(auth.orgId!)).map((i) => this.mapInvitation(i)) };
+  async listInvitations(orgId: string): Promise<{ data: InvitationDto[] }> {
+    return { data: (await this.members.listOpenInvitations(orgId)).map((i) => this.mapInvitation(i)) };
   }
 
   async revokeInvitation(auth: RequestAuth, id: string): Promise<void> {
-    const inv = /^[0-9a-f-]{36}$/.test(id) ? await this.members.getOpenInvitation(auth.orgId!, id) : null;
+    const inv = await this.members.getOpenInvitation(orgIdOf(auth), id);
     if (!inv) throw AppError.notFound('Invitation');
     await this.members.revokeInvitation(inv.id);
     await this.audit.record({ orgId: inv.orgId, action: 'member.invitation_revoked', actor: AuditService.actorOf(auth), target: { type: 'invitation', id } });
@@ -139,7 +139,7 @@ export class MembersService {
   }
 
   private async requireMember(orgId: string, userId: string): Promise<Membership> {
-    const m = /^[0-9a-f-]{36}$/.test(userId) ? await this.members.get(orgId, userId) : null;
+    const m = await this.members.get(orgId, userId);
     if (!m) throw AppError.notFound('Member');
     return m;
   }

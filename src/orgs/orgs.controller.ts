@@ -6,6 +6,7 @@ import { MembersService } from './members.service';
 import { OrgCreateDto, OrgDto, OrgListDto, OrgUpdateDto } from './orgs.dto';
 import { OrgsService } from './orgs.service';
 
+/** On routes with :orgId the guards have put the caller in that organisation (or answered 404). */
 @ApiTags('Organizations')
 @Controller('api/v1')
 export class OrgsController {
@@ -31,16 +32,16 @@ export class OrgsController {
   @Authenticated()
   @ApiOperation({ summary: 'Get an organisation' })
   @ApiOkResponse({ type: OrgDto })
-  getOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string): Promise<OrgDto> {
-    return this.orgs.get(auth);
+  getOrg(@Auth() auth: RequestAuth, @Param('orgId') orgId: string): Promise<OrgDto> {
+    return this.orgs.get(orgId, auth.role);
   }
 
   @Patch('orgs/:orgId')
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'Rename an organisation' })
   @ApiOkResponse({ type: OrgDto })
-  updateOrg(@Auth() auth: RequestAuth, @Param('orgId') _orgId: string, @Body() dto: OrgUpdateDto): Promise<OrgDto> {
-    return this.orgs.rename(auth, dto);
+  updateOrg(@Auth() auth: RequestAuth, @Param('orgId') orgId: string, @Body() dto: OrgUpdateDto): Promise<OrgDto> {
+    return this.orgs.rename(orgId, auth.role, dto);
   }
 
   @Post('orgs/:orgId/leave')

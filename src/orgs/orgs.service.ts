@@ -36,15 +36,16 @@ export class OrgsService {
     return this.map(org, 'owner');
   }
 
-  async get(auth: RequestAuth): Promise<OrgDto> {
-    return this.map(await this.require(auth.orgId!), auth.role);
+  /** `role` is the caller's in the organisation, null for keys and client tokens. */
+  async get(orgId: string, role: Role | null): Promise<OrgDto> {
+    return this.map(await this.require(orgId), role);
   }
 
-  async rename(auth: RequestAuth, dto: OrgCreateDto): Promise<OrgDto> {
-    const org = await this.require(auth.orgId!);
+  async rename(orgId: string, role: Role | null, dto: OrgCreateDto): Promise<OrgDto> {
+    const org = await this.require(orgId);
     await this.repo.rename(org, dto.name.trim());
     this.directory.forgetOrg(org.id);
-    return this.map(org, auth.role);
+    return this.map(org, role);
   }
 
   async listAll(query: { limit?: number; cursor?: string }): Promise<AdminOrgPageDto> {
@@ -57,8 +58,7 @@ export class OrgsService {
 
   async changePlan(operator: UserPrincipal, orgId: string, planId: string): Promise<OrgDto> {
     const plan = this.plans.require(planId);
-    const org = /^[0-9a-f-]{36}$/.test(orgId) ? await this.repo.getById(orgId) : null;
-    if (!org) throw AppError.notFound('Organization');
+    const org = await this.require(orgId);
     const previous = org.plan;
     await this.repo.setPlan(org, plan.id);
     this.directory.forgetOrg(org.id);

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { OrgId, RequireScope } from '../auth/access.decorators';
+import { IdParam } from '../common/http/id-param';
 import { TeamCreateDto, TeamDto, TeamListDto, TeamMemberAddDto, TeamUpdateDto } from './orgs.dto';
 import { TeamsService } from './teams.service';
 import { ApiOrgIdParam } from '../docs/org-id-param';
@@ -16,32 +16,32 @@ export class TeamsController {
   @RequireScope('keys:read')
   @ApiOperation({ summary: 'List the teams' })
   @ApiOkResponse({ type: TeamListDto })
-  listTeams(@Auth() auth: RequestAuth): Promise<TeamListDto> {
-    return this.teams.list(auth);
+  listTeams(@OrgId() orgId: string): Promise<TeamListDto> {
+    return this.teams.list(orgId);
   }
 
   @Post()
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'Create a team' })
   @ApiCreatedResponse({ type: TeamDto })
-  createTeam(@Auth() auth: RequestAuth, @Body() dto: TeamCreateDto): Promise<TeamDto> {
-    return this.teams.create(auth, dto);
+  createTeam(@OrgId() orgId: string, @Body() dto: TeamCreateDto): Promise<TeamDto> {
+    return this.teams.create(orgId, dto);
   }
 
   @Get(':teamId')
   @RequireScope('keys:read')
   @ApiOperation({ summary: 'Get a team' })
   @ApiOkResponse({ type: TeamDto })
-  getTeam(@Auth() auth: RequestAuth, @Param('teamId') teamId: string): Promise<TeamDto> {
-    return this.teams.get(auth, teamId);
+  getTeam(@OrgId() orgId: string, @IdParam('teamId', 'Team') teamId: string): Promise<TeamDto> {
+    return this.teams.get(orgId, teamId);
   }
 
   @Patch(':teamId')
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'Rename a team' })
   @ApiOkResponse({ type: TeamDto })
-  updateTeam(@Auth() auth: RequestAuth, @Param('teamId') teamId: string, @Body() dto: TeamUpdateDto): Promise<TeamDto> {
-    return this.teams.rename(auth, teamId, dto.name);
+  updateTeam(@OrgId() orgId: string, @IdParam('teamId', 'Team') teamId: string, @Body() dto: TeamUpdateDto): Promise<TeamDto> {
+    return this.teams.rename(orgId, teamId, dto.name);
   }
 
   @Delete(':teamId')
@@ -49,8 +49,8 @@ export class TeamsController {
   @ApiOperation({ summary: 'Delete a team' })
   @HttpCode(204)
   @ApiNoContentResponse()
-  deleteTeam(@Auth() auth: RequestAuth, @Param('teamId') teamId: string): Promise<void> {
-    return this.teams.remove(auth, teamId);
+  deleteTeam(@OrgId() orgId: string, @IdParam('teamId', 'Team') teamId: string): Promise<void> {
+    return this.teams.remove(orgId, teamId);
   }
 
   @Post(':teamId/members')
@@ -58,15 +58,15 @@ export class TeamsController {
   @ApiOperation({ summary: 'Add a member to a team' })
   @HttpCode(200)
   @ApiOkResponse({ type: TeamDto })
-  addTeamMember(@Auth() auth: RequestAuth, @Param('teamId') teamId: string, @Body() dto: TeamMemberAddDto): Promise<TeamDto> {
-    return this.teams.addMember(auth, teamId, dto.userId);
+  addTeamMember(@OrgId() orgId: string, @IdParam('teamId', 'Team') teamId: string, @Body() dto: TeamMemberAddDto): Promise<TeamDto> {
+    return this.teams.addMember(orgId, teamId, dto.userId);
   }
 
   @Delete(':teamId/members/:userId')
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'Remove a member from a team' })
   @ApiOkResponse({ type: TeamDto })
-  removeTeamMember(@Auth() auth: RequestAuth, @Param('teamId') teamId: string, @Param('userId') userId: string): Promise<TeamDto> {
-    return this.teams.removeMember(auth, teamId, userId);
+  removeTeamMember(@OrgId() orgId: string, @IdParam('teamId', 'Team') teamId: string, @IdParam('userId', 'Team member') userId: string): Promise<TeamDto> {
+    return this.teams.removeMember(orgId, teamId, userId);
   }
 }

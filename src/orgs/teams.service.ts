@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { mapUniqueViolation } from '../database/db-errors';
 import { MembersRepository } from './members.repository';
@@ -8,60 +7,58 @@ import { TeamMember } from './team-member.entity';
 import { Team } from './team.entity';
 import { TeamsRepository } from './teams.repository';
 
-const isId = (id: string) => /^[0-9a-f-]{36}$/.test(id);
-
 /** Teams group members inside an organisation; API keys can belong to one. */
 @Injectable()
 export class TeamsService {
   constructor(private readonly teams: TeamsRepository, private readonly members: MembersRepository) {}
 
-  async list(auth: RequestAuth): Promise<{ data: TeamDto[] }> {
-    const teams = await this.teams.listInOrg(auth.orgId!);
+  async list(orgId: string): Promise<{ data: TeamDto[] }> {
+    const teams = await this.teams.listInOrg(orgId);
     const members = await this.teams.members(teams.map((t) => t.id));
     return { data: teams.map((t) => this.map(t, members.filter((m) => m.teamId === t.id))) };
   }
 
-  async get(auth: RequestAuth, teamId: string): Promise<TeamDto> {
-    const team = await this.require(auth.orgId!, teamId);
+  async get(orgId: string, teamId: string): Promise<TeamDto> {
+    const team = await this.require(orgId, teamId);
     return this.map(team, await this.teams.members([team.id]));
   }
 
-  async create(auth: RequestAuth, dto: TeamCreateDto): Promise<TeamDto> {
-    for (const userId of dto.memberIds ?? []) await this.requireOrgMember(auth.orgId!, userId);
-    const team = Object.assign(new Team(), { orgId: auth.orgId!, name: dto.name.trim() });
+  async create(orgId: string, dto: TeamCreateDto): Promise<TeamDto> {
+    for (const userId of dto.memberIds ?? []) await this.requireOrgMember(orgId, userId);
+    const team = Object.assign(new Team(), { orgId, name: dto.name.trim() });
     await mapUniqueViolation(() => this.teams.create(team, dto.memberIds ?? []), 'conflict', `A team named "${team.name}" already exists`);
-    return this.get(auth, team.id);
+    return this.get(orgId, team.id);
   }
 
-  async rename(auth: RequestAuth, teamId: string, name: string): Promise<TeamDto> {
-    const team = await this.require(auth.orgId!, teamId);
+  async rename(orgId: string, teamId: string, name: string): Promise<TeamDto> {
+    const team = await this.require(orgId, teamId);
     await mapUniqueViolation(() => this.teams.rename(team, name.trim()), 'conflict', `A team named "${name.trim()}" already exists`);
-    return this.get(auth, team.id);
+    return this.get(orgId, team.id);
   }
 
-  async remove(auth: RequestAuth, teamId: string): Promise<void> {
-    await this.teams.remove(await this.require(auth.orgId!, teamId));
+  async remove(orgId: string, teamId: string): Promise<void> {
+    await this.teams.remove(await this.require(orgId, teamId));
   }
 
-  async addMember(auth: RequestAuth, teamId: string, userId: string): Promise<TeamDto> {
-    const team = await this.require(auth.orgId!, teamId);
-    await this.requireOrgMember(auth.orgId!, userId);
+  async addMember(orgId: string, teamId: string, userId: string): Promise<TeamDto> {
+    const team = await this.require(orgId, teamId);
+    await this.requireOrgMember(orgId, userId);
     if (!(await this.teams.getMember(team.id, userId))) {
       await mapUniqueViolation(() => this.teams.addMember(Object.assign(new TeamMember(), { teamId: team.id, userId })), 'conflict', 'Already in the team');
     }
-    return this.get(auth, team.id);
+    return this.get(orgId, team.id);
   }
 
-  async removeMember(auth: RequestAuth, teamId: string, userId: string): Promise<TeamDto> {
-    const team = await this.require(auth.orgId!, teamId);
-    const member = isId(userId) ? await this.teams.getMember(team.id, userId) : null;
+  async removeMember(orgId: string, teamId: string, userId: string): Promise<TeamDto> {
+    const team = await this.require(orgId, teamId);
+    const member = await this.teams.getMember(team.id, userId);
     if (!member) throw AppError.notFound('Team member');
     await this.teams.removeMember(member);
-    return this.get(auth, team.id);
+    return this.get(orgId, team.id);
   }
 
   private async require(orgId: string, teamId: string): Promise<Team> {
-    const team = isId(teamId) ? await this.teams.getInOrg(orgId, teamId) : null;
+    const team = await this.teams.getInOrg(orgId, teamId);
     if (!team) throw AppError.notFound('Team');
     return team;
   }

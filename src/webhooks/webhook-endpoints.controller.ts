@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { OrgId, RequireScope } from '../auth/access.decorators';
+import { IdParam } from '../common/http/id-param';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointCreatedDto, WebhookEndpointDto, WebhookSecretDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
 
@@ -14,32 +14,32 @@ export class WebhookEndpointsController {
   @RequireScope('webhooks:write')
   @ApiOperation({ summary: 'Create a webhook endpoint' })
   @ApiCreatedResponse({ type: WebhookEndpointCreatedDto, description: 'The signing secret is in this response only' })
-  createWebhookEndpoint(@Auth() auth: RequestAuth, @Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointCreatedDto> {
-    return this.webhooks.create(auth.orgId!, dto);
+  createWebhookEndpoint(@OrgId() orgId: string, @Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointCreatedDto> {
+    return this.webhooks.create(orgId, dto);
   }
 
   @Get()
   @RequireScope('webhooks:write')
   @ApiOperation({ summary: 'List the webhook endpoints' })
   @ApiOkResponse({ type: [WebhookEndpointDto] })
-  listWebhookEndpoints(@Auth() auth: RequestAuth): Promise<WebhookEndpointDto[]> {
-    return this.webhooks.list(auth.orgId!);
+  listWebhookEndpoints(@OrgId() orgId: string): Promise<WebhookEndpointDto[]> {
+    return this.webhooks.list(orgId);
   }
 
   @Get(':endpointId')
   @RequireScope('webhooks:write')
   @ApiOperation({ summary: 'Get a webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointDto })
-  getWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookEndpointDto> {
-    return this.webhooks.get(auth.orgId!, endpointId);
+  getWebhookEndpoint(@OrgId() orgId: string, @IdParam('endpointId', 'Webhook endpoint') endpointId: string): Promise<WebhookEndpointDto> {
+    return this.webhooks.get(orgId, endpointId);
   }
 
   @Patch(':endpointId')
   @RequireScope('webhooks:write')
   @ApiOperation({ summary: 'Update a webhook endpoint' })
   @ApiOkResponse({ type: WebhookEndpointDto })
-  updateWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
-    return this.webhooks.update(auth.orgId!, endpointId, dto);
+  updateWebhookEndpoint(@OrgId() orgId: string, @IdParam('endpointId', 'Webhook endpoint') endpointId: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
+    return this.webhooks.update(orgId, endpointId, dto);
   }
 
   @Delete(':endpointId')
@@ -47,8 +47,8 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'Delete a webhook endpoint' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The endpoint and its delivery log are gone' })
-  deleteWebhookEndpoint(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<void> {
-    return this.webhooks.remove(auth.orgId!, endpointId);
+  deleteWebhookEndpoint(@OrgId() orgId: string, @IdParam('endpointId', 'Webhook endpoint') endpointId: string): Promise<void> {
+    return this.webhooks.remove(orgId, endpointId);
   }
 
   @Post(':endpointId/rotate-secret')
@@ -56,7 +56,7 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: "Rotate a webhook endpoint's signing secret" })
   @HttpCode(200)
   @ApiOkResponse({ type: WebhookSecretDto, description: 'The new secret, in this response only; the old one keeps signing for 24 hours' })
-  rotateWebhookEndpointSecret(@Auth() auth: RequestAuth, @Param('endpointId') endpointId: string): Promise<WebhookSecretDto> {
-    return this.webhooks.rotateEndpointSecret(auth.orgId!, endpointId);
+  rotateWebhookEndpointSecret(@OrgId() orgId: string, @IdParam('endpointId', 'Webhook endpoint') endpointId: string): Promise<WebhookSecretDto> {
+    return this.webhooks.rotateEndpointSecret(orgId, endpointId);
   }
 }

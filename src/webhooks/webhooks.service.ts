@@ -17,7 +17,6 @@ import type {
 } from './webhooks.dto';
 
 const MAX_ENDPOINTS = 20;
-const UUID = /^[0-9a-f-]{36}$/;
 
 /** Endpoints, the delivery log and the default secret, as the API offers them. Every read is scoped to the organisation. */
 @Injectable()
@@ -87,7 +86,7 @@ export class WebhooksService {
   }
 
   async remove(orgId: string, id: string): Promise<void> {
-    if (!(UUID.test(id) && (await this.repo.deleteEndpoint(orgId, id)))) throw AppError.notFound('Webhook endpoint');
+    if (!(await this.repo.deleteEndpoint(orgId, id))) throw AppError.notFound('Webhook endpoint');
     this.publisher.forget(orgId);
   }
 
@@ -136,13 +135,13 @@ export class WebhooksService {
   }
 
   private async requireEndpoint(orgId: string, id: string): Promise<WebhookEndpoint> {
-    const endpoint = UUID.test(id) ? await this.repo.getEndpoint(orgId, id) : null;
+    const endpoint = await this.repo.getEndpoint(orgId, id);
     if (!endpoint) throw AppError.notFound('Webhook endpoint');
     return endpoint;
   }
 
   private async requireDelivery(orgId: string, id: string): Promise<WebhookDelivery> {
-    const delivery = UUID.test(id) ? await this.repo.getDelivery(orgId, id) : null;
+    const delivery = await this.repo.getDelivery(orgId, id);
     if (!delivery) throw AppError.notFound('Webhook delivery');
     return delivery;
   }

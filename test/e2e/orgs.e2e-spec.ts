@@ -78,6 +78,20 @@ describe('organisations: scopes, roles, tenancy, invitations, teams, audit, oper
       await t.http().get('/api/v1/me').set(bearer(aliceKey.secret)).expect(200);
     });
 
+    it('answers a path id that cannot be a row id with the 404 of an unknown one', async () => {
+      const attempts: [string, string, string][] = [
+        ['get', `/api/v1/orgs/${bob.orgId}/api-keys/nope`, 'API key not found'],
+        ['delete', `/api/v1/orgs/${bob.orgId}/teams/${'f'.repeat(37)}`, 'Team not found'],
+        ['delete', `/api/v1/orgs/${bob.orgId}/invitations/1%27%20or%201=1`, 'Invitation not found'],
+        ['get', '/api/v1/jobs/NOT-A-UUID-0000-0000-000000000000000', 'Job not found'],
+        ['get', '/api/v1/webhook-endpoints/nope', 'Webhook endpoint not found'],
+      ];
+      for (const [method, path, message] of attempts) {
+        const res = await (t.http() as any)[method](path).set(bearer(bob.accessToken)).expect(404);
+        expect(res.body.error).toMatchObject({ code: 'not_found', message });
+      }
+    });
+
     it('lists only your own organisations', async () => {
       const res = await t.http().get('/api/v1/orgs').set(bearer(bob.accessToken)).expect(200);
       expect(res.body.data.map((o: { id: string }) => o.id)).toEqual([bob.orgId]);

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '../../common/http/id-param';
 import { CursorQueryDto } from '../../common/pagination';
-import { Auth, RequireScope } from '../access.decorators';
+import { Auth, OrgId, RequireScope } from '../access.decorators';
 import type { RequestAuth } from '../principal';
 import { ApiKeyCreateDto, ApiKeyDto, ApiKeyPageDto, ApiKeyRotateDto, ApiKeyRotationDto, ApiKeySecretDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -25,23 +26,23 @@ export class ApiKeysController {
   @RequireScope('keys:read')
   @ApiOperation({ summary: 'List the API keys' })
   @ApiOkResponse({ type: ApiKeyPageDto })
-  listApiKeys(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<ApiKeyPageDto> {
-    return this.service.list(auth, query);
+  listApiKeys(@OrgId() orgId: string, @Query() query: CursorQueryDto): Promise<ApiKeyPageDto> {
+    return this.service.list(orgId, query);
   }
 
   @Get(':keyId')
   @RequireScope('keys:read')
   @ApiOperation({ summary: 'Get an API key' })
   @ApiOkResponse({ type: ApiKeyDto })
-  getApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<ApiKeyDto> {
-    return this.service.get(auth, keyId);
+  getApiKey(@OrgId() orgId: string, @IdParam('keyId', 'API key') keyId: string): Promise<ApiKeyDto> {
+    return this.service.get(orgId, keyId);
   }
 
   @Delete(':keyId')
   @RequireScope('keys:write')
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiOkResponse({ type: ApiKeyDto })
-  revokeApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string): Promise<ApiKeyDto> {
+  revokeApiKey(@Auth() auth: RequestAuth, @IdParam('keyId', 'API key') keyId: string): Promise<ApiKeyDto> {
     return this.service.revoke(auth, keyId);
   }
 
@@ -50,7 +51,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Rotate an API key: a new secret, the old one valid for a grace period' })
   @HttpCode(201)
   @ApiCreatedResponse({ type: ApiKeyRotationDto })
-  rotateApiKey(@Auth() auth: RequestAuth, @Param('keyId') keyId: string, @Body() dto: ApiKeyRotateDto): Promise<ApiKeyRotationDto> {
+  rotateApiKey(@Auth() auth: RequestAuth, @IdParam('keyId', 'API key') keyId: string, @Body() dto: ApiKeyRotateDto): Promise<ApiKeyRotationDto> {
     return this.service.rotate(auth, keyId, dto);
   }
 }

@@ -4,7 +4,7 @@ import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination';
 import { TeamsRepository } from '../../orgs/teams.repository';
-import type { RequestAuth } from '../principal';
+import { orgIdOf, type RequestAuth } from '../principal';
 import { PUBLISHABLE_SCOPES, type Scope } from '../scopes';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
@@ -24,7 +24,7 @@ export class ApiKeysService {
   ) {}
 
   async create(auth: RequestAuth, dto: ApiKeyCreateDto): Promise<ApiKeySecretDto> {
-    const orgId = auth.orgId!;
+    const orgId = orgIdOf(auth);
     const p = auth.principal;
     assertVerifiedEmail(p, 'creating API keys');
     const type = dto.type ?? 'live';
@@ -55,18 +55,18 @@ export class ApiKeysService {
     return { ...this.map(key), secret };
   }
 
-  async list(auth: RequestAuth, query: { limit?: number; cursor?: string }): Promise<ApiKeyPageDto> {
+  async list(orgId: string, query: { limit?: number; cursor?: string }): Promise<ApiKeyPageDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.keys.listInOrg(auth.orgId!, { after: decodeCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.keys.listInOrg(orgId, { after: decodeCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit, (k) => this.map(k));
   }
 
-  async get(auth: RequestAuth, keyId: string): Promise<ApiKeyDto> {
-    return this.map(await this.require(auth, keyId));
+  async get(orgId: string, keyId: string): Promise<ApiKeyDto> {
+    return this.map(await this.require(orgId, keyId));
   }
 
   async revoke(auth: RequestAuth, keyId: string): Promise<ApiKeyDto> {
-    const key = await this.require(auth, keyId);
+    const key = await this.require(orgIdOf(auth), keyId);
     if (!key.revokedAt) {
       await this.keys.revoke(key, new Date());
       await this.audit.record({ orgId: key.orgId, action: 'api_key.revoked', actor: AuditService.actorOf(auth), target: { type: 'api_key', id: key.id } });
@@ -80,7 +80,7 @@ export class ApiKeysService {
    * grace period, then expires. Rotating a key hands over its powers, so it needs all its scopes.
    */
   async rotate(auth: RequestAuth, keyId: string, dto: ApiKeyRotateDto): Promise<ApiKeyRotationDto> {
-    const old = await this.require(auth, keyId);
+    const old = await this.require(orgIdOf(auth), keyId);
     if (this.status(old) !== 'active') throw new AppError('conflict', `Only an active key can be rotated; this one is ${this.status(old)}`);
     if (old.replacedById) throw new AppError('conflict', `This key was already rotated; rotate its replacement ${old.replacedById} instead`);
     this.assertCanGrant(auth, old.scopes);
@@ -119,8 +119,8 @@ export class ApiKeysService {
     }
   }
 
-  private async require(auth: RequestAuth, keyId: string): Promise<ApiKey> {
-    const key = /^[0-9a-f-]{36}$/.test(keyId) ? await this.keys.getInOrg(auth.orgId!, keyId) : null;
+  private async require(orgId: string, keyId: string): Promise<ApiKey> {
+    const key = await this.keys.getInOrg(orgId, keyId);
     if (!key) throw AppError.notFound('API key');
     return key;
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope } from '../access.decorators';
+import { Auth, OrgId, RequireScope } from '../access.decorators';
 import type { RequestAuth } from '../principal';
 import { ClientTokenKeyCreateDto, ClientTokenKeyDto, ClientTokenKeyListDto } from './client-token-keys.dto';
 import { ClientTokenKeysService } from './client-token-keys.service';
@@ -24,8 +24,8 @@ export class ClientTokenKeysController {
   @RequireScope('org:admin')
   @ApiOperation({ summary: 'List the client-token signing keys' })
   @ApiOkResponse({ type: ClientTokenKeyListDto })
-  listClientTokenKeys(@Auth() auth: RequestAuth): Promise<ClientTokenKeyListDto> {
-    return this.service.list(auth);
+  listClientTokenKeys(@OrgId() orgId: string): Promise<ClientTokenKeyListDto> {
+    return this.service.list(orgId);
   }
 
   @Delete(':keyId')

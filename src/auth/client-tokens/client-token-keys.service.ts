@@ -3,7 +3,7 @@ import { importSPKI } from 'jose';
 import { AuditService } from '../../audit/audit.service';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { AppError } from '../../common/errors/app-error';
-import type { RequestAuth } from '../principal';
+import { orgIdOf, type RequestAuth } from '../principal';
 import { ClientTokenKey } from './client-token-key.entity';
 import { ClientTokenKeysRepository } from './client-token-keys.repository';
 import type { ClientTokenKeyCreateDto, ClientTokenKeyDto } from './client-token-keys.dto';
@@ -27,7 +27,7 @@ export class ClientTokenKeysService {
     const missing = dto.scopes.filter((s) => !auth.scopes.has(s));
     if (missing.length) throw new AppError('insufficient_scope', `You cannot delegate scopes you do not hold: ${missing.join(', ')}`, { requiredScope: missing[0] });
     const key = Object.assign(new ClientTokenKey(), {
-      orgId: auth.orgId!,
+      orgId: orgIdOf(auth),
       name: dto.name,
       algorithm: dto.algorithm,
       scopes: dto.scopes,
@@ -52,12 +52,12 @@ export class ClientTokenKeysService {
     return this.map(key);
   }
 
-  async list(auth: RequestAuth): Promise<{ data: ClientTokenKeyDto[] }> {
-    return { data: (await this.repo.listActiveInOrg(auth.orgId!)).map((k) => this.map(k)) };
+  async list(orgId: string): Promise<{ data: ClientTokenKeyDto[] }> {
+    return { data: (await this.repo.listActiveInOrg(orgId)).map((k) => this.map(k)) };
   }
 
   async revoke(auth: RequestAuth, id: string): Promise<void> {
-    const key = await this.repo.getActiveInOrg(auth.orgId!, id);
+    const key = await this.repo.getActiveInOrg(orgIdOf(auth), id);
     if (!key) throw AppError.notFound('Client token key');
     await this.repo.revoke(key.id);
     this.verifier.forget(key.id);
