@@ -96,13 +96,6 @@ const EXCEPTIONS = [
     ],
   },
   {
-    why: 'mapUniqueViolation is a leaf helper inside database/, which lists every entity; it moves to common/errors.',
-    imports: [
-      ['src/auth/accounts/accounts.service.ts', 'src/database/db-errors.ts'],
-      ['src/orgs/teams.service.ts', 'src/database/db-errors.ts'],
-    ],
-  },
-  {
     why: 'The job queue asks which database it runs on (databaseKind in database/orm-options.ts), a question the configuration answers.',
     imports: [['src/jobs/job-queue.repository.ts', 'src/database/orm-options.ts']],
   },

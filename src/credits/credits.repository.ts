@@ -1,5 +1,6 @@
-import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager, LockMode } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { insertOnce } from '../common/errors/db-errors';
 import { Organization } from '../orgs/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
@@ -51,14 +52,8 @@ export class CreditsRepository {
   }
 
   /** Settles a reservation once; false if it was already captured or released. */
-  async settle(entry: CreditLedgerEntry): Promise<boolean> {
-    try {
-      await this.em.fork().persistAndFlush(entry);
-      return true;
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return false;
-      throw err;
-    }
+  settle(entry: CreditLedgerEntry): Promise<boolean> {
+    return insertOnce(this.em, entry);
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {

@@ -1,5 +1,6 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { insertOnce } from '../common/errors/db-errors';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 /** A key whose request stopped renewing its lease (or never had one): its process is gone. */
@@ -10,14 +11,8 @@ export class IdempotencyRepository {
   constructor(private readonly em: EntityManager) {}
 
   /** Takes the key for this request; false if a row for it exists (the caller reads it). */
-  async begin(row: IdempotencyKey): Promise<boolean> {
-    try {
-      await this.em.fork().persistAndFlush(row);
-      return true;
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return false;
-      throw err;
-    }
+  begin(row: IdempotencyKey): Promise<boolean> {
+    return insertOnce(this.em, row);
   }
 
   get(orgId: string, key: string): Promise<IdempotencyKey | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { mapUniqueViolation } from '../database/db-errors';
+import { mapUniqueViolation } from '../common/errors/db-errors';
 import { MembersRepository } from './members.repository';
 import type { TeamCreateDto, TeamDto } from './orgs.dto';
 import { TeamMember } from './team-member.entity';

@@ -1,5 +1,6 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { insertOnce } from '../common/errors/db-errors';
 import { OrgWebhookSecret } from './org-webhook-secret.entity';
 import { WebhookAttempt, WebhookDelivery, type DeliveryStatus } from './webhook-delivery.entity';
 import { WebhookEndpoint, type EndpointDisabledReason } from './webhook-endpoint.entity';
@@ -49,14 +50,8 @@ export class WebhooksRepository {
   }
 
   /** False when another request created the organisation's secret first. */
-  async insertDefaultSecret(secret: OrgWebhookSecret): Promise<boolean> {
-    try {
-      await this.em.fork().persistAndFlush(secret);
-      return true;
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) return false;
-      throw err;
-    }
+  insertDefaultSecret(secret: OrgWebhookSecret): Promise<boolean> {
+    return insertOnce(this.em, secret);
   }
 
   async updateDefaultSecret(orgId: string, changes: Partial<OrgWebhookSecret>): Promise<void> {
@@ -66,14 +61,7 @@ export class WebhooksRepository {
   /** Writes the deliveries; one already written for the same event and target is left as it is. */
   async insertDeliveries(deliveries: WebhookDelivery[]): Promise<number> {
     let written = 0;
-    for (const delivery of deliveries) {
-      try {
-        await this.em.fork().persistAndFlush(delivery);
-        written++;
-      } catch (err) {
-        if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      }
-    }
+    for (const delivery of deliveries) if (await insertOnce(this.em, delivery)) written++;
     return written;
   }
 

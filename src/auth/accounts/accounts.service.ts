@@ -5,7 +5,7 @@ import { PlansService } from '../../config/plans.service';
 import { randomToken, sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
 import { CreditsService } from '../../credits/credits.service';
-import { mapUniqueViolation } from '../../database/db-errors';
+import { mapUniqueViolation } from '../../common/errors/db-errors';
 import { MailService } from '../../mail/mail.service';
 import { Organization } from '../../orgs/organization.entity';
 import type { UserPrincipal } from '../principal';

@@ -1,5 +1,6 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { insertOnce } from '../../common/errors/db-errors';
 import { ClientTokenUsage } from './client-token-usage.entity';
 
 @Injectable()
@@ -13,14 +14,9 @@ export class ClientTokenUsageRepository {
   async tryAddImages(usage: Omit<ClientTokenUsage, 'images'>, images: number, max: number): Promise<boolean> {
     if (await this.addWithin(usage.tokenHash, images, max)) return true;
     if (images > max) return false;
-    try {
-      await this.em.fork().insert(ClientTokenUsage, { ...usage, images });
-      return true;
-    } catch (err) {
-      if (!(err instanceof UniqueConstraintViolationException)) throw err;
-      // Another request counted this token first: add to its count.
-      return this.addWithin(usage.tokenHash, images, max);
-    }
+    if (await insertOnce(this.em, Object.assign(new ClientTokenUsage(), { ...usage, images }))) return true;
+    // Another request counted this token first: add to its count.
+    return this.addWithin(usage.tokenHash, images, max);
   }
 
   async imagesUsed(tokenHash: string): Promise<number> {
