@@ -1,4 +1,5 @@
-import { Entity, OneToOne, Property } from '@mikro-orm/core';
+import { Embedded, Entity, OneToOne, Property } from '@mikro-orm/core';
+import { SealedSecret } from '../common/crypto/sealed-secret';
 import { Organization } from '../orgs/organization.entity';
 
 /** The organisation's default secret: it signs deliveries to per-job `webhookUrl`s. Created on first use. */
@@ -7,14 +8,8 @@ export class OrgWebhookSecret {
   @OneToOne(() => Organization, { primary: true, mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
   orgId!: string;
 
-  @Property({ type: 'text' })
-  sealedSecret!: string;
-
-  @Property({ type: 'text', nullable: true })
-  previousSealedSecret: string | null = null;
-
-  @Property({ type: 'datetime', nullable: true })
-  previousSecretUntil: Date | null = null;
+  @Embedded(() => SealedSecret, { prefix: false })
+  secret!: SealedSecret;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -107,7 +107,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (!delivery.endpointId) return (await this.planHasWebhooks(delivery.orgId)) ? this.secrets.defaultSigningSecrets(delivery.orgId) : 'paused';
     const endpoint = await this.repo.getEndpoint(delivery.orgId, delivery.endpointId);
     if (endpoint?.disabledReason === 'plan') return 'paused';
-    return endpoint?.enabled ? this.secrets.signingSecrets(endpoint) : null;
+    return endpoint?.enabled ? this.secrets.signingSecrets(endpoint.secret) : null;
   }
 
   /** Read fresh, not from the plan cache: a node that still saw the old plan would park what an upgrade just resumed. */

@@ -1,4 +1,5 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Embedded, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { SealedSecret } from '../common/crypto/sealed-secret';
 import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 import type { WebhookEventType } from './webhook-events';
@@ -25,15 +26,9 @@ export class WebhookEndpoint {
   @Property({ type: 'json' })
   events!: WebhookEventType[];
 
-  @Property({ type: 'text' })
-  sealedSecret!: string;
-
-  /** The secret before the last rotation, still signing beside the new one until previousSecretUntil. */
-  @Property({ type: 'text', nullable: true })
-  previousSealedSecret: string | null = null;
-
-  @Property({ type: 'datetime', nullable: true })
-  previousSecretUntil: Date | null = null;
+  /** The signing secret; after a rotation the previous one signs beside it for a day. */
+  @Embedded(() => SealedSecret, { prefix: false })
+  secret!: SealedSecret;
 
   @Property({ type: 'boolean' })
   enabled: boolean = true;

@@ -54,7 +54,7 @@ export class WebhooksService {
     }
     const secret = newWebhookSecret();
     const endpoint = Object.assign(new WebhookEndpoint(), {
-      orgId, url: url.toString(), description: dto.description ?? null, events: dto.events ?? [...WEBHOOK_EVENT_TYPES], sealedSecret: this.secrets.seal(secret),
+      orgId, url: url.toString(), description: dto.description ?? null, events: dto.events ?? [...WEBHOOK_EVENT_TYPES], secret: this.secrets.seal(secret),
     });
     await this.repo.insertEndpoint(endpoint);
     this.publisher.forget(orgId);
@@ -93,9 +93,9 @@ export class WebhooksService {
   async rotateEndpointSecret(orgId: string, id: string): Promise<WebhookSecretDto> {
     const endpoint = await this.requireEndpoint(orgId, id);
     const secret = newWebhookSecret();
-    const rotation = this.secrets.rotation(endpoint, secret);
-    await this.repo.updateEndpoint(orgId, id, rotation);
-    return { secret, previousSecretValidUntil: rotation.previousSecretUntil!.toISOString() };
+    const rotated = this.secrets.rotation(endpoint.secret, secret);
+    await this.repo.updateEndpoint(orgId, id, { secret: rotated });
+    return { secret, previousSecretValidUntil: rotated.previousUntil!.toISOString() };
   }
 
   async defaultSecretStatus(orgId: string): Promise<DefaultSecretStatusDto> {
