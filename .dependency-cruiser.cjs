@@ -104,13 +104,6 @@ const EXCEPTIONS = [
     imports: [['src/common/logging.ts', 'src/config/app-config.ts']],
   },
   {
-    why: 'The credit ledger publishes credits.low through the webhook outbox; credits should announce an event that webhooks/ listens to.',
-    imports: [
-      ['src/credits/credits.module.ts', 'src/webhooks/webhooks.module.ts'],
-      ['src/credits/credits.service.ts', 'src/webhooks/webhook-publisher.ts'],
-    ],
-  },
-  {
     why: 'JobNotifier, which turns job events into webhooks, lives in jobs/; it belongs in webhooks/ (issue 9).',
     imports: [
       ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-events.ts'],

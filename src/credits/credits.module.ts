@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
 import { OrgsModule } from '../orgs/orgs.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { CreditEventsModule } from './credit-events.module';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';
 import { CreditsController } from './credits.controller';
 import { CreditsAdminController } from './credits-admin.controller';
 import { LedgerService } from './ledger.service';
 import { AuditModule } from '../audit/audit.module';
-import { WebhooksModule } from '../webhooks/webhooks.module';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
 
 @Module({
-  imports: [OrgsModule, ThrottlingModule, AuditModule, WebhooksModule],
+  imports: [OrgsModule, ThrottlingModule, AuditModule, CreditEventsModule],
   controllers: [SubscriptionController, CreditsController, CreditsAdminController],
   providers: [CreditsService, CreditsRepository, SubscriptionService, LedgerService],
   exports: [CreditsService, SubscriptionService],

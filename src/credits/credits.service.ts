@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
-import { newId } from '../common/ids';
 import { TtlCache } from '../common/ttl-cache';
-import { WebhookPublisher } from '../webhooks/webhook-publisher';
+import { CreditEvents } from './credit-events';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
 import { CreditsRepository } from './credits.repository';
 
@@ -22,12 +21,11 @@ export interface Reservation {
  */
 @Injectable()
 export class CreditsService {
-  private readonly logger = new Logger('Credits');
   private readonly balances = new TtlCache<string, number>(BALANCE_CACHE_MS);
 
   constructor(
     private readonly repo: CreditsRepository,
-    private readonly webhooks: WebhookPublisher,
+    private readonly events: CreditEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,20 +60,8 @@ export class CreditsService {
       const creditsBalance = await this.fresh(orgId);
       throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
     }
-    this.announceIfLow(orgId, reserved.balanceBefore, reserved.balanceBefore - amount);
+    this.events.balanceDropped({ orgId, before: reserved.balanceBefore, after: reserved.balanceBefore - amount });
     return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
-  }
-
-  /**
-   * credits.low, once per crossing: only the reservation that takes the balance from at or above the
-   * threshold to below it announces it (the balances come from inside the reservation's lock).
-   */
-  private announceIfLow(orgId: string, before: number, after: number): void {
-    const threshold = this.config.webhooks.creditsLowThreshold;
-    if (!threshold || before < threshold || after >= threshold) return;
-    this.webhooks
-      .publish(orgId, { id: `evt_${newId()}`, type: 'credits.low', data: { creditsBalance: after, threshold } })
-      .catch((err: unknown) => this.logger.error({ err, orgId }, 'could not publish credits.low'));
   }
 
   /** The work succeeded: the reserved credits are spent. False if the reservation was already settled. */

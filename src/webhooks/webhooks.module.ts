@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { NetModule } from '../common/net/net.module';
+import { CreditEventsModule } from '../credits/credit-events.module';
 import { OrgsModule } from '../orgs/orgs.module';
+import { CreditsLowNotifier } from './credits-low-notifier';
 import { DeliveryLogRetention } from './delivery-log-retention';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -11,11 +13,14 @@ import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-/** Signed event delivery (Standard Webhooks) to organisation endpoints and per-job URLs. Knows nothing of jobs or credits: they publish. */
+/**
+ * Signed event delivery (Standard Webhooks) to organisation endpoints and per-job URLs. Jobs publish;
+ * credits announce balance drops (CreditEvents), which CreditsLowNotifier turns into credits.low.
+ */
 @Module({
-  imports: [NetModule, OrgsModule],
+  imports: [NetModule, CreditEventsModule, OrgsModule],
   controllers: [WebhookEndpointsController, WebhookDeliveriesController],
-  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService, DeliveryLogRetention, WebhookPlanGate],
+  providers: [WebhooksRepository, WebhookSecrets, WebhookDispatcher, WebhookPublisher, WebhooksService, DeliveryLogRetention, WebhookPlanGate, CreditsLowNotifier],
   exports: [WebhookPublisher, WebhooksService],
 })
 export class WebhooksModule {}
