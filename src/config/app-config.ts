@@ -1,4 +1,5 @@
 import type { PlanCatalog } from './plans';
+import type { ProviderInstanceConfig } from './provider-instances';
 
 /** The validated configuration every part of the app reads. Built once at start by `loadConfig`. */
 export interface AppConfig {
@@ -49,7 +50,8 @@ export interface AppConfig {
     driver: 'local' | 's3';
     s3: { bucket: string; region: string; endpoint: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean; prefix: string };
   };
-  plugins: { providers: string[]; channels: string[] };
+  /** Provider ids in order (the first is the default provider), each with the plugin behind it; channel plugin ids. */
+  plugins: { providers: ProviderInstanceConfig[]; channels: string[] };
   webhooks: {
     /** Seconds to wait before each attempt: the first is usually 0 (send at once). */
     retrySchedule: number[];

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { AppConfig } from './app-config';
 import { parsePlans } from './plans';
+import { parseProviderInstances } from './provider-instances';
 import { localPublicUrl } from './public-url';
 import { SETTINGS, type Setting } from './settings';
 
@@ -55,7 +56,7 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 }
 
 /** Parses one value, from YAML (typed) or the environment (string); returns an error text or the value. */
-function parseSetting(s: Setting, value: unknown): { value?: unknown; error?: string } {
+function parseSetting(s: Setting, value: unknown, env: NodeJS.ProcessEnv): { value?: unknown; error?: string | string[] } {
   const name = `${s.env} (${s.path})`;
   switch (s.kind) {
     case 'int': {
@@ -100,6 +101,10 @@ function parseSetting(s: Setting, value: unknown): { value?: unknown; error?: st
       const v = String(value ?? '').trim().toLowerCase();
       return s.choices?.includes(v) ? { value: v } : { error: `${name} must be one of ${s.choices?.join(', ')}, got "${value}"` };
     }
+    case 'providerInstances': {
+      const parsed = parseProviderInstances(value, env);
+      return parsed.errors ? { error: parsed.errors } : { value: parsed.value };
+    }
     case 'logLevel': {
       const v = String(value).trim().toLowerCase();
       return LOG_LEVELS.includes(v) ? { value: v } : { error: `${name} must be one of ${LOG_LEVELS.join(', ')}, got "${value}"` };
@@ -130,8 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`${s.path} is missing from default.yaml (or set ${s.env})`);
       continue;
     }
-    const parsed = parseSetting(s, raw);
-    if (parsed.error) problems.push(parsed.error);
+    const parsed = parseSetting(s, raw, env);
+    if (parsed.error) problems.push(...[parsed.error].flat());
     else setPath(out, s.path, parsed.value);
   }
   const storage = out.storage as { driver?: string; s3?: { bucket?: string } } | undefined;

@@ -2,7 +2,7 @@
  * The table of settings: where each lives in config/default.yaml, which environment variable
  * overrides it, and how it is parsed. One table so docs, loading and validation cannot drift apart.
  */
-export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel' | 'choice';
+export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel' | 'choice' | 'providerInstances';
 
 export interface Setting {
   path: string;
@@ -58,7 +58,7 @@ export const SETTINGS: Setting[] = [
   { path: 'storage.s3.secretAccessKey', env: 'S3_SECRET_ACCESS_KEY', kind: 'string' },
   { path: 'storage.s3.forcePathStyle', env: 'S3_FORCE_PATH_STYLE', kind: 'bool' },
   { path: 'storage.s3.prefix', env: 'S3_PREFIX', kind: 'string' },
-  { path: 'plugins.providers', env: 'PROVIDER_PLUGINS', kind: 'list' },
+  { path: 'plugins.providers', env: 'PROVIDER_PLUGINS', kind: 'providerInstances' },
   { path: 'plugins.channels', env: 'CHANNEL_PLUGINS', kind: 'list' },
   { path: 'webhooks.retrySchedule', env: 'WEBHOOK_RETRY_SCHEDULE', kind: 'intList', min: 0, max: 172_800 },
   { path: 'webhooks.timeoutSeconds', env: 'WEBHOOK_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 60 },

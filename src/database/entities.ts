@@ -19,10 +19,11 @@ import { IdempotencyKey } from '../jobs/idempotency-key.entity';
 import { OrgWebhookSecret } from '../webhooks/org-webhook-secret.entity';
 import { WebhookAttempt, WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
+import { PluginRecord } from '../plugins/plugin-record.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
   ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
-  WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt,
+  WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord,
 ];

@@ -9,6 +9,8 @@ import { Migration20261124040953 as PgJobOrgIndex } from './migrations/postgresq
 import { Migration20261129210000 as PgIdempotencyRecovery } from './migrations/postgresql/Migration20261129210000';
 import { Migration20261129211000 as PgJobEndUser } from './migrations/postgresql/Migration20261129211000';
 import { Migration20261129211100 as PgClientTokenUsage } from './migrations/postgresql/Migration20261129211100';
+import { Migration20261129220000 as PgJobBatchesCheckpoints } from './migrations/postgresql/Migration20261129220000';
+import { Migration20261129221000 as PgPlugins } from './migrations/postgresql/Migration20261129221000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -19,6 +21,8 @@ import { Migration20261124040951 as SqliteJobOrgIndex } from './migrations/sqlit
 import { Migration20261129210000 as SqliteIdempotencyRecovery } from './migrations/sqlite/Migration20261129210000';
 import { Migration20261129211000 as SqliteJobEndUser } from './migrations/sqlite/Migration20261129211000';
 import { Migration20261129211100 as SqliteClientTokenUsage } from './migrations/sqlite/Migration20261129211100';
+import { Migration20261129220000 as SqliteJobBatchesCheckpoints } from './migrations/sqlite/Migration20261129220000';
+import { Migration20261129221000 as SqlitePlugins } from './migrations/sqlite/Migration20261129221000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -32,6 +36,8 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129210000', class: SqliteIdempotencyRecovery },
   { name: 'Migration20261129211000', class: SqliteJobEndUser },
   { name: 'Migration20261129211100', class: SqliteClientTokenUsage },
+  { name: 'Migration20261129220000', class: SqliteJobBatchesCheckpoints },
+  { name: 'Migration20261129221000', class: SqlitePlugins },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -44,4 +50,6 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129210000', class: PgIdempotencyRecovery },
   { name: 'Migration20261129211000', class: PgJobEndUser },
   { name: 'Migration20261129211100', class: PgClientTokenUsage },
+  { name: 'Migration20261129220000', class: PgJobBatchesCheckpoints },
+  { name: 'Migration20261129221000', class: PgPlugins },
 ];

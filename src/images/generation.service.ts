@@ -9,8 +9,8 @@ import { JobWaiter } from '../jobs/job-waiter';
 import { JobsService } from '../jobs/jobs.service';
 import { QueueDriver } from '../jobs/queue-driver';
 import { OrgDirectory } from '../orgs/org-directory';
-import { PluginRegistry } from '../plugins/plugin-registry';
-import type { GenerateInput } from '../plugins/provider-plugin';
+import type { GenerateInput } from '../plugins/provider-operations';
+import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
@@ -38,7 +38,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 @Injectable()
 export class GenerationService {
   constructor(
-    private readonly registry: PluginRegistry,
+    private readonly router: ProviderRouter,
     private readonly orgs: OrgDirectory,
     private readonly credits: CreditsService,
     private readonly queue: QueueDriver,
@@ -66,9 +66,8 @@ export class GenerationService {
   private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey: string | undefined, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
     const orgId = orgIdOf(auth);
     const operation = sources ? 'edit' : 'generate';
-    const input = await this.resolve(auth, dto, operation);
-    const provider = this.registry.provider(input.provider)!;
-    const price = (provider.metadata.pricing[operation] ?? 1) * input.n;
+    const { input, route } = await this.resolve(auth, dto, operation);
+    const price = this.router.quote(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format });
     // Client tokens live in browsers: they may neither aim signed events anywhere nor receive the org's secret.
     if (dto.webhookUrl && auth.principal.kind === 'client_token') {
       throw new AppError('insufficient_scope', 'Client tokens cannot set webhookUrl; use an API key, or an endpoint (webhooks:write)', { requiredScope: 'webhooks:write' });
@@ -116,19 +115,13 @@ export class GenerationService {
     return { data, mimeType: await decodeSource(data, index) };
   }
 
-  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<GenerationInput> {
-    const providerId = dto.provider ?? 'aura';
-    const provider = this.registry.provider(providerId);
-    const available = () => this.registry.listProviders().flatMap((p) => p.metadata.models.map((m) => `${p.metadata.id}/${m.id}`));
-    if (!provider || !provider.metadata.operations.includes(operation)) {
-      throw new AppError('invalid_model', `Unknown provider "${providerId}"`, { available: available() });
-    }
-    const model = dto.model ?? provider.metadata.models[0]?.id;
-    if (!provider.metadata.models.some((m) => m.id === model)) throw new AppError('invalid_model', `Unknown model "${model}" for ${providerId}`, { available: available() });
-    if (dto.style && !provider.metadata.styles.includes(dto.style)) throw invalid('style', `style must be one of: ${provider.metadata.styles.join(', ')}`);
+  /** The job's input and where it goes; what the provider's model does not take is refused here, before anything is charged. */
+  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<{ input: GenerationInput; route: ProviderRoute }> {
+    const route = this.router.route(operation, dto.provider, dto.model);
+    this.router.check(route, { style: dto.style || undefined });
     if (dto.size && dto.aspectRatio) throw invalid('size', 'give size or aspectRatio, not both');
     const format = dto.format ?? 'png';
-    if (!provider.metadata.formats.includes(format)) throw invalid('format', `format must be one of: ${provider.metadata.formats.join(', ')}`);
+    this.router.check(route, { format });
     if (dto.metadata && (Object.keys(dto.metadata).length > 16 || Object.values(dto.metadata).some((v) => typeof v !== 'string' || v.length > 500))) {
       throw invalid('metadata', 'metadata holds at most 16 string values of up to 500 characters');
     }
@@ -136,8 +129,9 @@ export class GenerationService {
     const size = dto.size ?? RATIO_SIZES[dto.aspectRatio ?? '1:1'];
     const [width, height] = size.split('x').map(Number);
     await this.assertWithinPlan(orgIdOf(auth), width, height);
-    if (!provider.metadata.sizes.includes(size)) throw invalid('size', `size must be one of: ${provider.metadata.sizes.join(', ')}`);
-    return { provider: providerId, model: model!, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647) };
+    this.router.check(route, { width, height });
+    const input = { provider: route.provider.id, model: route.model.id, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647) };
+    return { input, route };
   }
 
   private async assertWithinPlan(orgId: string, width: number, height: number): Promise<void> {

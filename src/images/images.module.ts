@@ -10,6 +10,7 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { AuthModule } from '../auth/auth.module';
 import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 import { IdempotencyModule } from '../jobs/idempotency.module';
+import { ProvidersModule } from '../providers/providers.module';
 import { StorageModule } from '../storage/storage.module';
 import { FilesController } from './files.controller';
 import { GenerateHandler } from './generate.handler';
@@ -23,7 +24,7 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads; their jobs run through the global JobsModule. */
 @Module({
-  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule, NetModule, StorageModule, IdempotencyModule],
+  imports: [CreditsModule, OrgsModule, AuthModule, JobEventsModule, WebhooksModule, NetModule, StorageModule, IdempotencyModule, ProvidersModule],
   controllers: [ImagesController, FilesController, OpenAiCompatController],
   providers: [
     IdempotencyInterceptor, JobNotifier, GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,

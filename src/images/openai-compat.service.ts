@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PluginRegistry } from '../plugins/plugin-registry';
+import { ProviderRouter } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
 import { ImagesRepository } from './images.repository';
@@ -24,7 +24,7 @@ export const unfinishedInTime = (jobId: string) =>
 export class OpenAiCompatService {
   constructor(
     private readonly generation: GenerationService,
-    private readonly registry: PluginRegistry,
+    private readonly router: ProviderRouter,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,14 +42,8 @@ export class OpenAiCompatService {
 
   /** The Darkroom request an OpenAI one stands for: its model names the provider. */
   private request(dto: OpenAiEditDto | OpenAiGenerationDto, operation: 'generate' | 'edit'): GenerationCreateDto {
-    const model = dto.model ?? 'aura';
-    const providers = this.registry.listProviders().filter((p) => p.metadata.operations.includes(operation));
-    const provider = providers.find((p) => p.metadata.models.some((m) => m.id === model));
-    if (!provider) {
-      const available = providers.flatMap((p) => p.metadata.models.map((m) => m.id));
-      throw new AppError('invalid_model', `Unknown model "${model}"; available: ${available.join(', ')}`, { available });
-    }
-    return { prompt: dto.prompt, provider: provider.metadata.id, model, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format };
+    const { provider, model } = this.router.routeByModel(operation, dto.model);
+    return { prompt: dto.prompt, provider: provider.id, model: model.id, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format };
   }
 
   /** OpenAI's answer: the finished job's images as links or base64, or 502 when it failed or did not finish in time. */

@@ -5,7 +5,7 @@ import { OrgDirectory } from '../orgs/org-directory';
 import { FileStore } from '../storage/file-store';
 import { Batcher } from './batcher';
 import { JobCancellations } from './job-cancellations';
-import { TransientJobError, type JobHandler, type JobResult } from './job-handler';
+import { FinalJobError, TransientJobError, type JobHandler, type JobResult } from './job-handler';
 import { JobEvents } from './job-events';
 import { JobQueueRepository, type DueJob, type QueuedJob } from './job-queue.repository';
 import type { Job, JobError, JobType } from './job.entity';
@@ -157,11 +157,12 @@ export class JobLifecycle {
 
   private async failed(job: Job, err: unknown): Promise<Offer> {
     if (err instanceof TransientJobError && job.attempts < this.config.jobs.maxAttempts) {
-      const later = new Date(Date.now() + 1000 * 2 ** job.attempts);
+      const later = new Date(Date.now() + Math.max(1000 * 2 ** job.attempts, err.retryAfterMs ?? 0));
       return (await this.jobs.retryLater(job, later, { code: err.code, message: err.message })) ? { later } : {};
     }
-    const error = err instanceof TransientJobError ? { code: err.code, message: err.message } : { code: 'job_failed', message: 'The job failed' };
-    if (!(err instanceof TransientJobError)) this.logger.error({ err, jobId: job.id }, 'job failed');
+    const coded = err instanceof TransientJobError || err instanceof FinalJobError;
+    const error = coded ? { code: err.code, message: err.message } : { code: 'job_failed', message: 'The job failed' };
+    if (!coded) this.logger.error({ err, jobId: job.id }, 'job failed');
     // If even recording the failure fails (database gone), the lease brings the job back later.
     await this.fail(job, error).catch((failErr: unknown) => this.logger.error({ err: failErr, jobId: job.id }, 'could not record a job failure'));
     return {};

@@ -1,3 +1,8 @@
 /** The plugin SDK: the only part of the core a plugin may import. */
 export * from './channel-plugin';
 export * from './provider-plugin';
+export * from './provider-models';
+export * from './provider-operations';
+export * from './provider-context';
+export * from './provider-error';
+export { optionProblems } from './plugin-options';

@@ -1,60 +1,109 @@
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { APP_CONFIG } from '../config/app-config';
+import type { ProviderInstanceConfig } from '../config/provider-instances';
 import { loadPluginModules } from './plugin-loader';
 import { PluginRegistry } from './plugin-registry';
-import { ProviderPlugin, type ProviderPluginMetadata } from './provider-plugin';
+import { loadProviderPlugins, PROVIDER_INSTANCES, type LoadedProvider } from './provider-loader';
+import type { ProviderModel } from './provider-models';
+import { PROVIDER_SDK_VERSION, ProviderPlugin, providerMetadataOf, type ProviderPluginClass } from './provider-plugin';
 
-const meta = (id: string): ProviderPluginMetadata => ({
-  id, name: id, description: 'fake', operations: ['generate', 'edit'], models: [], sizes: ['64x64'], styles: [], formats: ['png'], pricing: { generate: 1 }, byok: false,
+const model = (operations: ProviderModel['operations']): ProviderModel => ({
+  id: 'm', name: 'm', description: 'fake', operations, sizes: ['64x64'], formats: ['png'], maxImagesPerCall: 1, seed: true, price: (q) => q.n,
 });
 
-/** In-memory stand-ins: the registry only needs decorated classes. */
-@ProviderPlugin(meta('one'))
-class FakeOne {
+/** In-memory plugins: the registry only needs decorated classes and their options. */
+@ProviderPlugin({ id: 'fake', sdkVersion: PROVIDER_SDK_VERSION, name: 'Fake', description: 'fake', models: [model(['generate', 'edit'])], byok: false })
+class Fake {
+  constructor(readonly options: Record<string, unknown>) {}
   generate = async () => [];
   edit = async () => [];
-  health = async () => ({ ok: true });
 }
-@ProviderPlugin(meta('one'))
-class FakeOneAgain extends FakeOne {}
-@ProviderPlugin(meta('two'))
-class FakeTwo extends FakeOne {}
 
-async function registry(providers: unknown[], configured: string[]) {
+/** Declares edit and upscale but implements generate and edit. */
+@ProviderPlugin({ id: 'lopsided', sdkVersion: 2, name: 'Lopsided', description: 'fake', models: [model(['edit', 'upscale'])], byok: false })
+class Lopsided {
+  generate = async () => [];
+  edit = async () => [];
+}
+
+const instance = (id: string, plugin: ProviderPluginClass, options: Record<string, unknown> = {}): LoadedProvider => ({
+  config: { id, use: providerMetadataOf(plugin)!.id, enabled: true, options, credentials: null },
+  plugin,
+  metadata: providerMetadataOf(plugin)!,
+});
+
+async function registry(instances: LoadedProvider[]) {
   const moduleRef = await Test.createTestingModule({
     imports: [DiscoveryModule],
-    providers: [PluginRegistry, { provide: APP_CONFIG, useValue: { plugins: { providers: configured, channels: [] } } }, ...(providers as never[])],
+    providers: [PluginRegistry, { provide: APP_CONFIG, useValue: { plugins: { providers: [], channels: [] } } }, { provide: PROVIDER_INSTANCES, useValue: instances }],
   }).compile();
   await moduleRef.init();
   return moduleRef.get(PluginRegistry);
 }
 
+const entry = (id: string, more: Partial<ProviderInstanceConfig> = {}): ProviderInstanceConfig => ({ id, use: id, enabled: true, options: {}, credentials: null, ...more });
+const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'plugins', 'providers');
+
 describe('PluginRegistry', () => {
-  it('finds decorated providers and keys them by id', async () => {
-    const r = await registry([FakeOne, FakeTwo], ['one']);
-    expect(r.listProviders().map((p) => p.metadata.id).sort()).toEqual(['one', 'two']);
-    expect(r.provider('two')?.plugin).toBeInstanceOf(FakeTwo);
+  it('makes one instance per configured id, each with its own options', async () => {
+    const r = await registry([instance('fake', Fake, { baseUrl: 'http://10.0.0.5:8080/v1' }), instance('fake-eu', Fake, { region: 'eu' })]);
+    expect(r.listProviders().map((p) => [p.id, p.use])).toEqual([['fake', 'fake'], ['fake-eu', 'fake']]);
+    expect((r.provider('fake-eu')?.plugin as Fake).options).toEqual({ region: 'eu' });
+    expect(r.provider('fake')?.trustedOrigin).toBe('http://10.0.0.5:8080');
     expect(r.provider('nope')).toBeUndefined();
   });
 
-  it('refuses two plugins with one id', async () => {
-    await expect(registry([FakeOne, FakeOneAgain], [])).rejects.toThrow(/two plugins share the id "one"/);
+  it('names every way a plugin and its declared operations disagree, at once', async () => {
+    const failure = registry([instance('lopsided', Lopsided)]);
+    await expect(failure).rejects.toThrow(/built for SDK version 2; this core speaks version 1/);
+    await expect(failure).rejects.toThrow(/declares the operation "upscale" but has no upscale\(\) method/);
+    await expect(failure).rejects.toThrow(/has a generate\(\) method, but no model declares the operation "generate"/);
   });
 
-  it('refuses a configured id that no plugin has', async () => {
-    await expect(registry([FakeOne], ['one', 'missing'])).rejects.toThrow(/"missing" is configured/);
+  it('refuses two ids that are the same', async () => {
+    await expect(registry([instance('fake', Fake), instance('fake', Fake)])).rejects.toThrow(/two plugins share the id "fake"/);
   });
 });
 
 describe('loadPluginModules', () => {
   it('loads the configured plugin folders by path', async () => {
-    const modules = await loadPluginModules({ plugins: { providers: ['aura'], channels: [] } });
+    const modules = await loadPluginModules({ plugins: { providers: [entry('aura')], channels: [] } });
     expect(modules).toHaveLength(1);
   });
 
   it('names every configured id without a folder', async () => {
-    await expect(loadPluginModules({ plugins: { providers: ['aura', 'nope'], channels: ['../etc'] } })).rejects.toThrow(/PROVIDER_PLUGINS names "nope"[\s\S]*CHANNEL_PLUGINS names "\.\.\/etc"/);
+    await expect(loadPluginModules({ plugins: { providers: [entry('aura'), entry('nope')], channels: ['../etc'] } })).rejects.toThrow(
+      /PROVIDER_PLUGINS names "nope"[\s\S]*CHANNEL_PLUGINS names "\.\.\/etc"/,
+    );
+  });
+});
+
+describe('loadProviderPlugins', () => {
+  const load = async (instances: ProviderInstanceConfig[]) => {
+    const problems: string[] = [];
+    const module = await loadProviderPlugins(FIXTURES, instances, problems);
+    return { problems, loaded: (module.providers as { useValue: LoadedProvider[] }[])[0].useValue };
+  };
+
+  it("hands each id its plugin class and options, when they pass the plugin's own checks", async () => {
+    const { problems, loaded } = await load([entry('echo', { options: { baseUrl: 'http://127.0.0.1:9' }, credentials: { apiKey: 'k-123' } }), entry('echo-b', { use: 'echo', options: { baseUrl: 'http://127.0.0.1:10' } })]);
+    expect(problems).toEqual([]);
+    expect(loaded.map((l) => [l.config.id, l.metadata.id])).toEqual([['echo', 'echo'], ['echo-b', 'echo']]);
+  });
+
+  it('names every bad option and credential, and a plugin whose id is not its folder', async () => {
+    const { problems } = await load([
+      entry('echo', { options: { baseUrl: 'not a url', colour: 'red' }, credentials: { apiKey: 'k' } }),
+      entry('misnamed'),
+    ]);
+    expect(problems).toEqual([
+      'plugins.providers "echo" (echo) options: colour is not a field this plugin takes',
+      'plugins.providers "echo" (echo) options: baseUrl must be a URL address',
+      'plugins.providers "echo" (echo) credentials: apiKey must be longer than or equal to 4 characters',
+      `plugins/providers/misnamed holds the plugin "other-name": a plugin's id must be its folder's name`,
+    ]);
   });
 });

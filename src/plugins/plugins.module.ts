@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { PluginCatalog } from './plugin-catalog';
 import { PluginRegistry } from './plugin-registry';
 
 /** The registry, plus the plugin modules configuration asked for (loaded by loadPluginModules). */
@@ -10,7 +11,7 @@ export class PluginsModule {
     return {
       module: PluginsModule,
       imports: [DiscoveryModule, ...pluginModules],
-      providers: [PluginRegistry],
+      providers: [PluginRegistry, PluginCatalog],
       exports: [PluginRegistry],
     };
   }

@@ -1,75 +1,34 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
+import type { ProviderCallContext } from './provider-context';
+import type { ProviderModel } from './provider-models';
+import type { BackgroundRemover, ImageEditor, ImageGenerator, RemoteWork, Upscaler, VideoGenerator } from './provider-operations';
 
 /**
- * The contract of a generation backend. A provider plugin is a Nest provider class carrying
- * `@ProviderPlugin({...})` and implementing `ProviderPlugin`; it imports nothing from the core but
- * this SDK (src/plugins).
+ * The contract of a generation backend. A provider plugin is a folder, plugins/providers/<id>, whose
+ * index default-exports one class carrying `@ProviderPlugin({...})`. The core makes one instance per
+ * configured id (`plugins.providers: [{ id, use: <folder>, options }]`), passing that entry's
+ * options to the constructor, so one class can back several ids. It imports nothing from the core
+ * but this SDK (src/plugins).
  */
-export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif';
-export type ProviderOperation = 'generate' | 'edit' | 'upscale' | 'removeBackground' | 'video';
 
-export interface ProviderModel {
-  id: string;
-  name: string;
-  description: string;
-}
+/** The contract version this core speaks; a plugin built for another is refused at start. */
+export const PROVIDER_SDK_VERSION = 1;
 
 export interface ProviderPluginMetadata {
+  /** The plugin's folder name: plugins/providers/<id>. */
   id: string;
+  sdkVersion: number;
   name: string;
   description: string;
-  /** Operations the plugin implements; `generate` and `edit` at least. */
-  operations: ProviderOperation[];
+  /** The first is the default model of an instance. */
   models: ProviderModel[];
-  /** Sizes it renders, as WIDTHxHEIGHT. */
-  sizes: string[];
-  styles: string[];
-  formats: ImageFormat[];
-  /** Credits per output image, by operation. */
-  pricing: Partial<Record<ProviderOperation, number>>;
-  /** Whether an organisation may bring its own key for it. */
+  /** Whether an organisation may bring its own key. */
   byok: boolean;
-}
-
-export interface GenerateInput {
-  model: string;
-  prompt: string;
-  negativePrompt?: string;
-  style?: string;
-  width: number;
-  height: number;
-  format: ImageFormat;
-  /** How many images; each gets seed, seed + 1, ... */
-  n: number;
-  seed: number;
-}
-
-export interface SourceImage {
-  data: Buffer;
-  mimeType: string;
-}
-
-export interface EditInput extends GenerateInput {
-  images: SourceImage[];
-}
-
-export interface RenderedImage {
-  data: Buffer;
-  format: ImageFormat;
-  width: number;
-  height: number;
-  seed: number;
-}
-
-/** What the core hands a plugin with each call. */
-export interface ProviderCallContext {
-  /** The organisation's own key, when BYOK is in use. */
-  credentials?: Record<string, string>;
   /**
-   * Aborts when the job is cancelled. Pass it to outgoing requests (fetch takes it) and check it
-   * between steps; reject with its reason as soon as it fires, whatever work is still in flight.
+   * The credential fields, as a class-validator DTO class: checked against the instance's configured
+   * `credentials` at start, and (later) against an organisation's own key when it is saved.
    */
-  signal?: AbortSignal;
+  credentials?: new () => object;
 }
 
 export interface ProviderHealth {
@@ -77,13 +36,25 @@ export interface ProviderHealth {
   detail?: string;
 }
 
-export interface ProviderPlugin {
-  generate(input: GenerateInput, ctx: ProviderCallContext): Promise<RenderedImage[]>;
-  edit(input: EditInput, ctx: ProviderCallContext): Promise<RenderedImage[]>;
-  health(): Promise<ProviderHealth>;
+/** A plugin instance: the operation methods its models declare (or `submit` and `poll`), and an optional health check. */
+export type ProviderPlugin = Partial<ImageGenerator & ImageEditor & Upscaler & BackgroundRemover & VideoGenerator & RemoteWork> & {
+  /** Absent: always healthy. Called with the platform's credentials, at most every 30 seconds. */
+  health?(ctx: ProviderCallContext): Promise<ProviderHealth>;
+};
+
+/** The class a plugin folder exports: one instance per configured id, made from that id's options. */
+export interface ProviderPluginClass {
+  new (options: Record<string, unknown>): ProviderPlugin;
+  /** Every problem with an instance's options, as sentences (empty when they are fine); see `optionProblems`. */
+  validateOptions?(options: Record<string, unknown>): string[];
 }
 
 export const PROVIDER_PLUGIN = 'darkroom:provider-plugin';
 
-/** Marks a class as a generation backend; the registry finds it at start-up. */
-export const ProviderPlugin = (metadata: ProviderPluginMetadata) => applyDecorators(Injectable(), SetMetadata(PROVIDER_PLUGIN, metadata));
+/** Marks the class a provider folder exports; the loader reads it at start-up. */
+export const ProviderPlugin = (metadata: ProviderPluginMetadata): ClassDecorator => SetMetadata(PROVIDER_PLUGIN, metadata);
+
+/** The metadata of a decorated class, or undefined. */
+export function providerMetadataOf(target: unknown): ProviderPluginMetadata | undefined {
+  return typeof target === 'function' ? (Reflect.getMetadata(PROVIDER_PLUGIN, target) as ProviderPluginMetadata | undefined) : undefined;
+}

@@ -1,21 +1,39 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const OPERATIONS = ['generate', 'edit', 'upscale', 'removeBackground', 'video'];
+
+export class SizeConstraintsDto {
+  @ApiProperty() minWidth!: number;
+  @ApiProperty() maxWidth!: number;
+  @ApiProperty() minHeight!: number;
+  @ApiProperty() maxHeight!: number;
+  @ApiPropertyOptional({ description: 'Both sides must be multiples of this' }) multipleOf?: number;
+  @ApiPropertyOptional({ description: 'Width times height at most' }) maxPixels?: number;
+}
 
 export class ProviderModelDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ enum: OPERATIONS, isArray: true }) operations!: string[];
+  @ApiProperty({ type: [String], description: 'The sizes it renders, as WIDTHxHEIGHT; empty when it takes any size within sizeConstraints' }) sizes!: string[];
+  @ApiPropertyOptional({ type: SizeConstraintsDto, description: 'The bounds of the sizes it takes, for models without a list' }) sizeConstraints?: SizeConstraintsDto;
+  @ApiProperty({ type: [String] }) formats!: string[];
+  @ApiProperty({ type: [String] }) styles!: string[];
+  @ApiProperty({ description: 'Outputs per call to the provider; a request for more is split into several calls' }) maxImagesPerCall!: number;
+  @ApiProperty({ description: 'Whether the same seed gives the same output' }) seed!: boolean;
 }
 
 export class ProviderDto {
   @ApiProperty({ example: 'aura' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ enum: ['generate', 'edit', 'upscale', 'removeBackground', 'video'], isArray: true }) operations!: string[];
+  @ApiProperty({ enum: OPERATIONS, isArray: true }) operations!: string[];
   @ApiProperty({ type: [ProviderModelDto] }) models!: ProviderModelDto[];
   @ApiProperty({ type: [String], example: ['512x512', '1024x1024'] }) sizes!: string[];
   @ApiProperty({ type: [String] }) styles!: string[];
   @ApiProperty({ type: [String], example: ['png', 'jpeg', 'webp', 'avif'] }) formats!: string[];
-  @ApiProperty({ description: 'Credits per output image, by operation', type: 'object', additionalProperties: { type: 'number' } }) pricing!: Record<string, number>;
+  @ApiProperty({ description: 'Credits per output image, by operation (the default model, its smallest size)', type: 'object', additionalProperties: { type: 'number' } }) pricing!: Record<string, number>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
   @ApiProperty({ enum: ['available', 'unavailable'] }) status!: 'available' | 'unavailable';
 }

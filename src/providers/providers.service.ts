@@ -1,41 +1,80 @@
 import { Injectable } from '@nestjs/common';
+import { OutboundHttp } from '../common/net/outbound-http';
 import { TtlCache } from '../common/ttl-cache';
-import { PluginRegistry, type RegisteredProvider } from '../plugins/plugin-registry';
-import type { ProviderDto, ProviderListDto } from './providers.dto';
+import type { RegisteredProvider } from '../plugins/plugin-registry';
+import { declaredOperations } from '../plugins/provider-checks';
+import { smallestSize, type ProviderModel } from '../plugins/provider-models';
+import { callContext } from './call-context';
+import { ProviderRouter } from './provider-router';
+import type { ProviderDto, ProviderListDto, ProviderModelDto } from './providers.dto';
 
 /** A remote backend's health check may be slow; its answer is reused for this long. */
 const HEALTH_CACHE_MS = 30_000;
+const HEALTH_TIMEOUT_MS = 10_000;
 
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+/** GET /api/v1/providers: the enabled providers, what their models can do, what they cost and whether they answer. */
 @Injectable()
 export class ProvidersService {
   private readonly health = new TtlCache<string, boolean>(HEALTH_CACHE_MS);
 
-  constructor(private readonly registry: PluginRegistry) {}
+  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp) {}
 
   async list(): Promise<ProviderListDto> {
-    return { data: await Promise.all(this.registry.listProviders().map((p) => this.map(p))) };
+    return { data: await Promise.all(this.router.enabled().map((p) => this.map(p))) };
   }
 
-  private async map({ metadata: m, plugin }: RegisteredProvider): Promise<ProviderDto> {
-    const ok = await this.health.getOrLoad(m.id, async () => {
+  private async map(provider: RegisteredProvider): Promise<ProviderDto> {
+    const { metadata: m } = provider;
+    const operations = declaredOperations(m);
+    const pricing: Record<string, number> = {};
+    for (const operation of operations) {
+      const route = this.router.route(operation, provider.id);
+      pricing[operation] = this.router.quote(route, { operation, n: 1, ...smallestSize(route.model.sizes), format: route.model.formats[0], durationSeconds: 1 });
+    }
+    return {
+      id: provider.id,
+      name: m.name,
+      description: m.description,
+      operations,
+      models: m.models.map(modelDto),
+      sizes: unique(m.models.flatMap((x) => (Array.isArray(x.sizes) ? x.sizes : []))),
+      styles: unique(m.models.flatMap((x) => x.styles ?? [])),
+      formats: unique(m.models.flatMap((x) => x.formats)),
+      pricing,
+      byok: m.byok,
+      status: (await this.healthy(provider)) ? 'available' : 'unavailable',
+    };
+  }
+
+  private healthy(provider: RegisteredProvider): Promise<boolean> {
+    const { plugin } = provider;
+    if (!plugin.health) return Promise.resolve(true);
+    return this.health.getOrLoad(provider.id, async () => {
+      const signal = AbortSignal.timeout(HEALTH_TIMEOUT_MS);
       try {
-        return (await plugin.health()).ok;
+        const ctx = callContext(this.http, provider, { credentials: this.router.platformCredentials(provider), signal, callId: `health-${provider.id}` });
+        return (await plugin.health!(ctx)).ok;
       } catch {
         return false;
       }
     });
-    return {
-      id: m.id,
-      name: m.name,
-      description: m.description,
-      operations: m.operations,
-      models: m.models,
-      sizes: m.sizes,
-      styles: m.styles,
-      formats: m.formats,
-      pricing: m.pricing as Record<string, number>,
-      byok: m.byok,
-      status: ok ? 'available' : 'unavailable',
-    };
   }
+}
+
+function modelDto(model: ProviderModel): ProviderModelDto {
+  const listed = Array.isArray(model.sizes);
+  return {
+    id: model.id,
+    name: model.name,
+    description: model.description,
+    operations: model.operations,
+    sizes: Array.isArray(model.sizes) ? model.sizes : [],
+    ...(listed ? {} : { sizeConstraints: model.sizes as Exclude<ProviderModel['sizes'], string[]> }),
+    formats: model.formats,
+    styles: model.styles ?? [],
+    maxImagesPerCall: model.maxImagesPerCall,
+    seed: model.seed,
+  };
 }

@@ -1,11 +1,15 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
+import type { EditInput, GenerateInput } from '../../../src/plugins';
 import { AuraProvider } from './aura.provider';
 import { paletteFor } from './palette';
 import { seededRandom } from './random';
 import { STYLES } from './styles';
 
 const aura = new AuraProvider();
+const generate = (input: GenerateInput, signal?: AbortSignal) => aura.generate(input, providerTestContext({ signal }));
+const edit = (input: EditInput, signal?: AbortSignal) => aura.edit(input, providerTestContext({ signal }));
 const base = { model: 'aura', prompt: 'a calm ocean at sunset', width: 128, height: 128, format: 'png' as const, n: 1, seed: 42 };
 
 async function meanColour(png: Buffer) {
@@ -16,24 +20,24 @@ async function meanColour(png: Buffer) {
 describe('aura provider', () => {
   describe('generate', () => {
     it('gives the same bytes for the same prompt, seed, style and size', async () => {
-      const [a] = await aura.generate({ ...base, style: 'anime' });
-      const [b] = await aura.generate({ ...base, style: 'anime' });
+      const [a] = await generate({ ...base, style: 'anime' });
+      const [b] = await generate({ ...base, style: 'anime' });
       expect(a.data.equals(b.data)).toBe(true);
     });
 
     it('gives different images for another seed or prompt, and n images with consecutive seeds', async () => {
-      const [a] = await aura.generate(base);
-      const [b] = await aura.generate({ ...base, seed: 43 });
-      const [c] = await aura.generate({ ...base, prompt: 'a stormy night' });
+      const [a] = await generate(base);
+      const [b] = await generate({ ...base, seed: 43 });
+      const [c] = await generate({ ...base, prompt: 'a stormy night' });
       expect(a.data.equals(b.data)).toBe(false);
       expect(a.data.equals(c.data)).toBe(false);
-      const many = await aura.generate({ ...base, n: 3 });
+      const many = await generate({ ...base, n: 3 });
       expect(many.map((m) => m.seed)).toEqual([42, 43, 44]);
       expect(many[1].data.equals(b.data)).toBe(true);
     });
 
     it('renders every style visibly differently', async () => {
-      const images = await Promise.all(STYLES.map(async (style) => (await aura.generate({ ...base, style }))[0].data));
+      const images = await Promise.all(STYLES.map(async (style) => (await generate({ ...base, style }))[0].data));
       const raws = await Promise.all(images.map((png) => sharp(png).raw().toBuffer()));
       for (let i = 0; i < raws.length; i++) {
         for (let j = i + 1; j < raws.length; j++) {
@@ -45,8 +49,8 @@ describe('aura provider', () => {
     });
 
     it('lets colour words drive the palette', async () => {
-      const [red] = await aura.generate({ ...base, prompt: 'red crimson scarlet fire', style: 'realistic' });
-      const [blue] = await aura.generate({ ...base, prompt: 'blue navy azure ocean', style: 'realistic' });
+      const [red] = await generate({ ...base, prompt: 'red crimson scarlet fire', style: 'realistic' });
+      const [blue] = await generate({ ...base, prompt: 'blue navy azure ocean', style: 'realistic' });
       const r = await meanColour(red.data);
       const b = await meanColour(blue.data);
       expect(r.r).toBeGreaterThan(r.b);
@@ -55,7 +59,7 @@ describe('aura provider', () => {
 
     it('writes the asked size and format', async () => {
       for (const format of ['png', 'jpeg', 'webp', 'avif'] as const) {
-        const [img] = await aura.generate({ ...base, width: 160, height: 96, format });
+        const [img] = await generate({ ...base, width: 160, height: 96, format });
         const meta = await sharp(img.data).metadata();
         expect({ width: meta.width, height: meta.height, format: meta.format }).toEqual({ width: 160, height: 96, format: format === 'avif' ? 'heif' : format });
       }
@@ -67,30 +71,30 @@ describe('aura provider', () => {
       const white = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
       const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
       const input = { ...base, prompt: 'red scarlet crimson', style: 'realistic', images: [{ data: white, mimeType: 'image/png' }, { data: grey, mimeType: 'image/png' }] };
-      const [a] = await aura.edit(input);
-      const [b] = await aura.edit(input);
+      const [a] = await edit(input);
+      const [b] = await edit(input);
       expect(a.data.equals(b.data)).toBe(true);
       const c = await meanColour(a.data);
       expect(c.r).toBeGreaterThan(c.b + 10);
-      const [single] = await aura.edit({ ...input, images: [input.images[0]] });
+      const [single] = await edit({ ...input, images: [input.images[0]] });
       expect(single.data.equals(a.data)).toBe(false);
     });
 
     it('needs a source image', async () => {
-      await expect(aura.edit({ ...base, images: [] })).rejects.toThrow(/source image/);
+      await expect(edit({ ...base, images: [] })).rejects.toThrow(expect.objectContaining({ kind: 'invalid_input', message: expect.stringMatching(/source image/) }));
     });
   });
 
   describe('cancelling (ctx.signal)', () => {
     it('renders nothing when the signal has already aborted', async () => {
-      await expect(aura.generate(base, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
+      await expect(generate(base, AbortSignal.abort())).rejects.toThrow(/aborted/);
       const white = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
-      await expect(aura.edit({ ...base, images: [{ data: white, mimeType: 'image/png' }] }, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
+      await expect(edit({ ...base, images: [{ data: white, mimeType: 'image/png' }] }, AbortSignal.abort())).rejects.toThrow(/aborted/);
     });
 
     it('rejects as soon as the signal aborts, in the middle of a long render', async () => {
       const controller = new AbortController();
-      const rendering = aura.generate({ ...base, width: 1024, height: 1024, n: 4, style: 'sketch' }, { signal: controller.signal });
+      const rendering = generate({ ...base, width: 1024, height: 1024, n: 4, style: 'sketch' }, controller.signal);
       await new Promise((r) => setTimeout(r, 50));
       const abortedAt = Date.now();
       controller.abort();
@@ -105,8 +109,6 @@ describe('aura provider', () => {
     expect(withRed.matched).toEqual(['red', 'blue']);
     expect(withoutRed.matched).toEqual(['blue']);
   });
-
-  it('reports itself healthy', async () => {
-    expect(await aura.health()).toEqual({ ok: true });
-  });
 });
+
+describeProviderContract('aura', { plugin: AuraProvider });

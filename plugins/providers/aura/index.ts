@@ -1,4 +1,4 @@
-import { AuraProviderModule } from './aura.module';
+import { AuraProvider } from './aura.provider';
 
-/** The plugin loader takes a plugin folder's module from its default export. */
-export default AuraProviderModule;
+/** The plugin loader takes a provider folder's plugin class from its default export. */
+export default AuraProvider;

@@ -34,12 +34,16 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   uri_too_long: 414,
   unprocessable_image: 422,
+  content_rejected: 422,
+  provider_invalid_input: 422,
   idempotency_key_reused: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   daily_limit_reached: 429,
   internal_error: 500,
   provider_unavailable: 502,
+  provider_credentials_invalid: 502,
+  provider_rate_limited: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

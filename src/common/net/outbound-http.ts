@@ -1,19 +1,26 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, fetch, type BodyInit, type Response } from 'undici';
 import { isPublicAddress } from './address-policy';
 import { UrlGuard, UrlNotAllowed } from './url-guard';
 
 const MAX_REDIRECTS = 3;
 
 export interface OutboundRequest {
-  method: 'GET' | 'POST';
+  method: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: BodyInit;
   timeoutMs: number;
   /** Webhooks treat a redirect as a failed delivery; image downloads follow a few, each checked again. */
   followRedirects: boolean;
+  /** Aborts the request (a cancelled job), besides the timeout. */
+  signal?: AbortSignal;
+  /**
+   * Whether a URL skips the address policy: only for addresses the operator configured (a provider's
+   * baseUrl, which may well be on a private network). Asked again for each redirect.
+   */
+  trusted?: (url: URL) => boolean;
 }
 
 /**
@@ -37,6 +44,7 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 @Injectable()
 export class OutboundHttp implements OnModuleDestroy {
   private readonly agent: Agent;
+  private readonly trustedAgent = new Agent();
 
   constructor(private readonly guard: UrlGuard) {
     this.agent = new Agent(guard.allowPrivate ? {} : { connect: { lookup: guardedLookup } });
@@ -46,14 +54,16 @@ export class OutboundHttp implements OnModuleDestroy {
   async send(rawUrl: string, request: OutboundRequest): Promise<Response> {
     let url = rawUrl;
     for (let hop = 0; ; hop++) {
-      await this.guard.check(url);
+      const trusted = URL.canParse(url) && (request.trusted?.(new URL(url)) ?? false);
+      if (!trusted) await this.guard.check(url);
+      const timeout = AbortSignal.timeout(request.timeoutMs);
       const response = await fetch(url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
         redirect: 'manual',
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(request.timeoutMs),
+        dispatcher: trusted ? this.trustedAgent : this.agent,
+        signal: request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
       }).catch((err: unknown) => {
         throw unwrapRefusal(err) ?? err;
       });
@@ -65,7 +75,7 @@ export class OutboundHttp implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.trustedAgent.close()]);
   }
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Whose key a call runs with: the platform's (from the instance's configured `credentials`) or the
+ * organisation's own (BYOK). `values` has the fields of the plugin's `credentials` DTO.
+ */
+export interface ProviderCredentials<V extends object = Record<string, string>> {
+  owner: 'platform' | 'organization';
+  values: Readonly<V>;
+}
+
+/** A fetch-compatible function: official SDKs take it as their `fetch` option. */
+export type ProviderFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The core's outbound HTTP client, narrowed to fetch. It adds the job's abort signal and a timeout
+ * to every request, and refuses loopback and private addresses (unless ALLOW_PRIVATE_URLS) except
+ * on the origin of the instance's own `baseUrl` option, which the operator chose.
+ */
+export interface ProviderHttp {
+  fetch: ProviderFetch;
+}
+
+export interface ProviderLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the core hands a plugin with each call. */
+export interface ProviderCallContext<C extends object = Record<string, string>> {
+  /** Undefined for plugins that declare no `credentials`. */
+  credentials?: ProviderCredentials<C>;
+  http: ProviderHttp;
+  /**
+   * Aborts when the job is cancelled. `http.fetch` already listens to it; check it between steps of
+   * your own and reject with its reason as soon as it fires, whatever work is still in flight.
+   */
+  signal: AbortSignal;
+  logger: ProviderLogger;
+  /**
+   * The same for every attempt of the same call of the same job: send it as the backend's
+   * idempotency key where it has one, so a retried submit is not paid twice.
+   */
+  callId: string;
+}

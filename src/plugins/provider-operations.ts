@@ -1,0 +1,151 @@
+import type { ProviderCallContext } from './provider-context';
+import type { ProviderError } from './provider-error';
+import type { ImageFormat, ProviderOperation } from './provider-models';
+
+/**
+ * The operations a provider can offer, one small interface each: a plugin implements those its
+ * models declare, and the registry refuses to start when a declared operation has no method or a
+ * method has no declared operation.
+ */
+export interface SourceImage {
+  data: Buffer;
+  mimeType: string;
+}
+
+export interface GenerateInput {
+  model: string;
+  prompt: string;
+  negativePrompt?: string;
+  style?: string;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  /** How many images, at most the model's maxImagesPerCall; the n-th uses seed + n where the model takes seeds. */
+  n: number;
+  seed: number;
+}
+
+export interface EditInput extends GenerateInput {
+  images: SourceImage[];
+}
+
+export interface UpscaleInput {
+  model: string;
+  image: SourceImage;
+  /** The size to reach. */
+  width: number;
+  height: number;
+  format: ImageFormat;
+}
+
+export interface RemoveBackgroundInput {
+  model: string;
+  image: SourceImage;
+  format: ImageFormat;
+}
+
+export interface VideoInput {
+  model: string;
+  prompt: string;
+  negativePrompt?: string;
+  /** A first frame to animate, when the model takes one. */
+  image?: SourceImage;
+  width: number;
+  height: number;
+  durationSeconds: number;
+  seed: number;
+}
+
+/** An image in hand. `seed` is the one that made it, when the backend says. */
+export interface ImageBytes {
+  data: Buffer;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  seed?: number;
+}
+
+/** An image the backend keeps for a while: the core downloads it through its outbound client, within byte and pixel bounds. */
+export interface ImageAtUrl {
+  url: string;
+  seed?: number;
+}
+
+export type ImageOutput = ImageBytes | ImageAtUrl;
+
+/** A video is streamed, never held whole in memory. */
+export interface VideoFile {
+  stream: AsyncIterable<Uint8Array>;
+  mimeType: string;
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
+
+export interface VideoAtUrl {
+  url: string;
+  mimeType?: string;
+  durationSeconds?: number;
+}
+
+export type VideoOutput = VideoFile | VideoAtUrl;
+export type ProviderOutput = ImageOutput | VideoOutput;
+
+export interface ImageGenerator {
+  generate(input: GenerateInput, ctx: ProviderCallContext): Promise<ImageOutput[]>;
+}
+
+export interface ImageEditor {
+  edit(input: EditInput, ctx: ProviderCallContext): Promise<ImageOutput[]>;
+}
+
+export interface Upscaler {
+  upscale(input: UpscaleInput, ctx: ProviderCallContext): Promise<ImageOutput[]>;
+}
+
+export interface BackgroundRemover {
+  removeBackground(input: RemoveBackgroundInput, ctx: ProviderCallContext): Promise<ImageOutput[]>;
+}
+
+export interface VideoGenerator {
+  generateVideo(input: VideoInput, ctx: ProviderCallContext): Promise<VideoOutput[]>;
+}
+
+/** The method each operation is called through. */
+export const OPERATION_METHODS = {
+  generate: 'generate',
+  edit: 'edit',
+  upscale: 'upscale',
+  removeBackground: 'removeBackground',
+  video: 'generateVideo',
+} as const satisfies Record<ProviderOperation, string>;
+
+/** One operation with its input: what `submit` is given. */
+export type ProviderRequest =
+  | { operation: 'generate'; input: GenerateInput }
+  | { operation: 'edit'; input: EditInput }
+  | { operation: 'upscale'; input: UpscaleInput }
+  | { operation: 'removeBackground'; input: RemoveBackgroundInput }
+  | { operation: 'video'; input: VideoInput };
+
+/**
+ * Where remote work stands. `failed` is the work's own end (moderated, the model crashed): the core
+ * forgets the remote id, so a retry submits again. A poll that throws is a failed question, not
+ * failed work: a retry polls the same remote id again.
+ */
+export type PollResult =
+  | { status: 'pending'; /** When to ask again; the core picks a default otherwise. */ retryAfterMs?: number }
+  | { status: 'done'; outputs: ProviderOutput[] }
+  | { status: 'failed'; error: ProviderError };
+
+/**
+ * For slow backends (queues, video): the core submits once, records the remote id on the job, and
+ * polls; a job run again after a crash polls the same remote work instead of paying for it twice. A
+ * plugin with `submit` and `poll` serves every operation it declares through them.
+ */
+export interface RemoteWork {
+  submit(request: ProviderRequest, ctx: ProviderCallContext): Promise<{ remoteId: string }>;
+  poll(remoteId: string, ctx: ProviderCallContext): Promise<PollResult>;
+  /** Asks the backend to stop (the job was cancelled); best effort. */
+  cancel?(remoteId: string, ctx: ProviderCallContext): Promise<void>;
+}

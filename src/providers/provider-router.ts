@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { PluginRegistry, type RegisteredProvider } from '../plugins/plugin-registry';
+import { declaredOperations } from '../plugins/provider-checks';
+import type { ProviderCredentials } from '../plugins/provider-context';
+import { ProviderError } from '../plugins/provider-error';
+import { describeSizes, modelTakesSize, type ImageFormat, type PriceQuote, type ProviderModel, type ProviderOperation } from '../plugins/provider-models';
+
+/** A provider id and one of its models: where a request goes. */
+export interface ProviderRoute {
+  provider: RegisteredProvider;
+  model: ProviderModel;
+}
+
+const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
+
+/**
+ * Where requests go, in one place: the default provider (the first configured id that offers the
+ * operation) and its default model, provider and model lookup (a disabled id is refused as unknown),
+ * the capability checks, the price quote, and the credentials a call runs with.
+ */
+@Injectable()
+export class ProviderRouter {
+  constructor(private readonly registry: PluginRegistry) {}
+
+  /** The provider and model a Darkroom request names, each defaulting; 400 invalid_model listing `provider/model` otherwise. */
+  route(operation: ProviderOperation, providerId?: string, modelId?: string): ProviderRoute {
+    const offering = this.offering(operation);
+    const provider = providerId === undefined ? offering[0] : offering.find((p) => p.id === providerId);
+    const available = () => this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
+    if (!provider) {
+      const disabled = providerId !== undefined && this.registry.provider(providerId)?.enabled === false;
+      const why = providerId === undefined ? `No provider here can ${operation}` : disabled ? `The provider "${providerId}" is disabled` : `Unknown provider "${providerId}"`;
+      throw new AppError('invalid_model', why, { available: available() });
+    }
+    const model = modelId === undefined ? provider.metadata.models.find((m) => m.operations.includes(operation)) : provider.metadata.models.find((m) => m.id === modelId && m.operations.includes(operation));
+    if (!model) throw new AppError('invalid_model', `Unknown model "${modelId}" for ${provider.id}`, { available: available() });
+    return { provider, model };
+  }
+
+  /**
+   * The provider and model an OpenAI-style request names by model id alone (the first provider
+   * offering it), defaulting to the default provider's model; 400 invalid_model listing model ids otherwise.
+   */
+  routeByModel(operation: ProviderOperation, modelId?: string): ProviderRoute {
+    const offering = this.offering(operation);
+    const wanted = modelId ?? offering[0]?.metadata.models.find((m) => m.operations.includes(operation))?.id;
+    for (const provider of offering) {
+      const model = provider.metadata.models.find((m) => m.id === wanted && m.operations.includes(operation));
+      if (model) return { provider, model };
+    }
+    const available = offering.flatMap((p) => p.metadata.models.filter((m) => m.operations.includes(operation)).map((m) => m.id));
+    throw new AppError('invalid_model', `Unknown model "${wanted}"; available: ${available.join(', ')}`, { available });
+  }
+
+  /** Refuses, as 400 validation_failed on the field, what the route's model does not take; only the fields given are checked. */
+  check(route: ProviderRoute, request: { style?: string; format?: ImageFormat; width?: number; height?: number }): void {
+    const { model } = route;
+    if (request.style !== undefined && !(model.styles ?? []).includes(request.style)) {
+      throw invalid('style', model.styles?.length ? `style must be one of: ${model.styles.join(', ')}` : `${route.provider.id}/${model.id} takes no style`);
+    }
+    if (request.format !== undefined && !model.formats.includes(request.format)) throw invalid('format', `format must be one of: ${model.formats.join(', ')}`);
+    if (request.width !== undefined && request.height !== undefined && !modelTakesSize(model, request.width, request.height)) {
+      throw invalid('size', `size must be ${describeSizes(model.sizes)}`);
+    }
+  }
+
+  /** Credits for the whole request, as the model prices it: a whole number, at least 1. */
+  quote(route: ProviderRoute, quote: Omit<PriceQuote, 'model'>): number {
+    const price = route.model.price({ ...quote, model: route.model.id });
+    if (!Number.isFinite(price)) throw new Error(`${route.provider.id}/${route.model.id} quoted ${price} credits`);
+    return Math.max(1, Math.ceil(price));
+  }
+
+  /**
+   * The route of a queued job, when it runs: the provider may have been disabled or removed from the
+   * configuration since, which fails the job (not worth a retry) rather than the worker.
+   */
+  forJob(providerId: string, modelId: string, operation: ProviderOperation): ProviderRoute {
+    const provider = this.registry.provider(providerId);
+    if (!provider?.enabled) throw new ProviderError('unavailable', `The provider "${providerId}" is ${provider ? 'disabled' : 'no longer configured'}`);
+    const model = provider.metadata.models.find((m) => m.id === modelId && m.operations.includes(operation));
+    if (!model) throw new ProviderError('unavailable', `${providerId} no longer offers the model "${modelId}" for ${operation}`);
+    return { provider, model };
+  }
+
+  /**
+   * The key a call for this organisation runs with. Today the platform's, from the provider's
+   * configured credentials; organisations' own keys (BYOK) plug in here, looked up by organisation
+   * and provider id, when their storage exists.
+   */
+  credentialsFor(_orgId: string, provider: RegisteredProvider): ProviderCredentials | undefined {
+    return this.platformCredentials(provider);
+  }
+
+  /** The platform's own key for a provider, from its configured credentials (health checks run with it). */
+  platformCredentials(provider: RegisteredProvider): ProviderCredentials | undefined {
+    return provider.platformCredentials ? { owner: 'platform', values: provider.platformCredentials } : undefined;
+  }
+
+  /** Enabled providers, in configured order. */
+  enabled(): RegisteredProvider[] {
+    return this.registry.listProviders().filter((p) => p.enabled);
+  }
+
+  private offering(operation: ProviderOperation): RegisteredProvider[] {
+    return this.enabled().filter((p) => declaredOperations(p.metadata).includes(operation));
+  }
+}
