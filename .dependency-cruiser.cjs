@@ -96,14 +96,6 @@ const EXCEPTIONS = [
     ],
   },
   {
-    why: 'The job queue asks which database it runs on (databaseKind in database/orm-options.ts), a question the configuration answers.',
-    imports: [['src/jobs/job-queue.repository.ts', 'src/database/orm-options.ts']],
-  },
-  {
-    why: 'The logger takes its level from the AppConfig type; it needs only the level.',
-    imports: [['src/common/logging.ts', 'src/config/app-config.ts']],
-  },
-  {
     why: 'JobNotifier, which turns job events into webhooks, lives in jobs/; it belongs in webhooks/ (issue 9).',
     imports: [
       ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-events.ts'],

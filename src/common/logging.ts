@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { AppConfig } from '../config/app-config';
 
 /** Path segments that are credentials: a signed file link, an invitation. */
 const SECRET_PATH = /^(\/api\/v1\/(?:files|invitations)\/)[^/?#]+/;
@@ -37,8 +36,8 @@ const serializeRequest = (req: LoggedRequest) => ({
  * request id; its own `req` serializer is replaced by serializeRequest); Nest's Logger writes through
  * PinoNestLogger, with its context as a field.
  */
-export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
-  return pino({ level: config.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { req: serializeRequest } });
+export function createRootLogger(options: { logLevel: pino.LevelWithSilent }): Logger {
+  return pino({ level: options.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { req: serializeRequest } });
 }
 
 /** The request being handled, where there is one: its logger (whose lines carry its id) and its reply. */

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { loadConfig } from '../config/load-config';
-import { databaseKind, ormOptions } from './orm-options';
+import { databaseKind } from '../config/database-kind';
+import { ormOptions } from './orm-options';
 
 /**
  * Writes a migration for the schema change since the last one, for the database DATABASE_URL

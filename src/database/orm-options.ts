@@ -5,14 +5,9 @@ import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../config/app-config';
+import { databaseKind } from '../config/database-kind';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
-
-export type DatabaseKind = 'sqlite' | 'postgresql';
-
-export function databaseKind(config: Pick<AppConfig, 'databaseUrl'>): DatabaseKind {
-  return /^postgres(ql)?:/.test(config.databaseUrl) ? 'postgresql' : 'sqlite';
-}
 
 function sqlitePath(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): string {
   if (!config.databaseUrl) {

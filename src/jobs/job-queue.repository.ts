@@ -1,7 +1,7 @@
 import { EntityManager, LockMode } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { databaseKind } from '../database/orm-options';
+import { databaseKind } from '../config/database-kind';
 import { Organization } from '../orgs/organization.entity';
 import { Job } from './job.entity';
 
