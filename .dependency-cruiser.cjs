@@ -75,7 +75,13 @@ const EXCEPTIONS = [
       ['src/jobs/job-queue.repository.ts', 'src/orgs/organization.entity.ts'],
       ['src/jobs/job.entity.ts', 'src/orgs/organization.entity.ts'],
       ['src/jobs/jobs.module.ts', 'src/orgs/orgs.module.ts'],
-      ['src/jobs/idempotency.interceptor.ts', 'src/auth/route-metadata.ts'],
+      ['src/jobs/idempotency.interceptor.ts', 'src/auth/access.decorators.ts'],
+      ['src/jobs/job-operation.ts', 'src/auth/principal.ts'],
+      ['src/jobs/job-operation.ts', 'src/auth/scopes.ts'],
+      ['src/jobs/job-requests.ts', 'src/auth/principal.ts'],
+      ['src/jobs/job-requests.ts', 'src/orgs/org-directory.ts'],
+      ['src/jobs/job-route.ts', 'src/auth/access.decorators.ts'],
+      ['src/jobs/job-submitter.ts', 'src/auth/principal.ts'],
       ['src/jobs/jobs.controller.ts', 'src/auth/access.decorators.ts'],
       ['src/jobs/jobs.controller.ts', 'src/auth/principal.ts'],
       ['src/jobs/jobs.service.ts', 'src/auth/end-user.ts'],
@@ -93,23 +99,6 @@ const EXCEPTIONS = [
     imports: [
       ['src/auth/api-keys/api-keys.service.ts', 'src/orgs/teams.repository.ts'],
       ['src/auth/auth.module.ts', 'src/orgs/orgs.module.ts'],
-    ],
-  },
-  {
-    why: 'JobNotifier, which turns job events into webhooks, lives in jobs/; it belongs in webhooks/ (issue 9).',
-    imports: [
-      ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-events.ts'],
-      ['src/jobs/job-notifier.ts', 'src/webhooks/webhook-publisher.ts'],
-    ],
-  },
-  {
-    why: 'The job engine persists and reads images and holds its DTOs in images/; jobs become generic (issue 9).',
-    imports: [
-      ['src/jobs/job-handler.ts', 'src/images/image.entity.ts'],
-      ['src/jobs/jobs.controller.ts', 'src/images/generation.dto.ts'],
-      ['src/jobs/jobs.repository.ts', 'src/images/image.entity.ts'],
-      ['src/jobs/jobs.service.ts', 'src/images/generation.dto.ts'],
-      ['src/jobs/jobs.service.ts', 'src/images/image.entity.ts'],
     ],
   },
   {

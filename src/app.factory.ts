@@ -30,6 +30,8 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
 
 /** Builds the whole app, migrated and initialised but not listening: used by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  // Plugins check their options first: a configuration problem stops start-up before the database is touched.
+  const pluginModules = await loadPluginModules(config);
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);
   const routes = new RouteTable();
@@ -56,7 +58,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerJsonBodies(fastify);
   await registerMultipart(fastify);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, await loadPluginModules(config)), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, pluginModules), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
   if (generated.length) {
     new NestLogger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json. Fine for one machine; set real ones before running several nodes.`);
   }

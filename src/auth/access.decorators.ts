@@ -12,6 +12,8 @@ import type { Scope } from './scopes';
  *  - authenticated: any valid credential, no particular scope
  *  - user: a signed-in person (session token), for account-level actions keys must not take
  *  - scope: an organisation context holding the scope
+ *  - organization: an organisation context; the scope depends on the request and the service checks
+ *    it with requireScope (POST /api/v1/jobs: its operation's scope)
  *  - operator: a signed-in user listed in ADMIN_EMAILS; everyone else gets 404
  */
 export type RouteAccess =
@@ -19,12 +21,15 @@ export type RouteAccess =
   | { kind: 'authenticated' }
   | { kind: 'user' }
   | { kind: 'scope'; scope: Scope }
+  | { kind: 'organization' }
   | { kind: 'operator' };
 
 export const ACCESS_METADATA = 'darkroom:access';
 export const WORK_METADATA = 'darkroom:work';
 
 const secured = () => [ApiBearerAuth('bearer'), ApiSecurity('apiKey')];
+const orgHeader = () =>
+  ApiHeader({ name: 'x-org-id', required: false, description: 'For session tokens on routes without :orgId: the organisation to act in (default: your personal one)' });
 
 /** `throttled: false` for probes and docs, which load balancers and tools call often from one address. */
 export const Public = (options: { throttled?: boolean } = {}) =>
@@ -39,17 +44,27 @@ export const RequireScope = (scope: Scope) =>
   applyDecorators(
     SetMetadata(ACCESS_METADATA, { kind: 'scope', scope } satisfies RouteAccess),
     ...secured(),
-    ApiHeader({ name: 'x-org-id', required: false, description: 'For session tokens on routes without :orgId: the organisation to act in (default: your personal one)' }),
+    orgHeader(),
+  );
+
+/** The caller acts in an organisation, placed as for @RequireScope; the service checks the scope the request needs with requireScope(). */
+export const InOrganization = () =>
+  applyDecorators(
+    SetMetadata(ACCESS_METADATA, { kind: 'organization' } satisfies RouteAccess),
+    ...secured(),
+    orgHeader(),
   );
 
 export const Operator = () => applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'operator' } satisfies RouteAccess), ApiBearerAuth('bearer'));
 
 /**
  * Marks a route that creates work: it counts against the plan's work-per-minute limit instead of
- * the read limit, and `units(body)` against the daily quota.
+ * the read limit, and `units(body)` against the daily quota. A route whose units depend on what the
+ * body asks for (POST /api/v1/jobs: its operation's) gives `units: 'counted-by-route'` and counts
+ * them itself once it knows (UsageService.consumeDaily), still before validating the body.
  */
 export interface WorkOptions {
-  units: (body: unknown) => number;
+  units: ((body: unknown) => number) | 'counted-by-route';
 }
 export const WorkRequest = (options: WorkOptions = { units: () => 1 }) => SetMetadata(WORK_METADATA, options);
 

@@ -5,7 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { OrgDirectory } from '../orgs/org-directory';
 import { ROLE_SCOPES } from '../orgs/roles';
 import type { RouteAccess } from './access.decorators';
-import type { RequestAuth } from './principal';
+import { requireScope, type RequestAuth } from './principal';
 
 /**
  * Places the caller in an organisation and checks the route's scope. Session users act with their
@@ -34,15 +34,13 @@ export class Authorizer {
       if (routeOrgId && routeOrgId !== principal.orgId) throw AppError.notFound('Organization');
       auth.orgId = principal.orgId;
       auth.scopes = principal.scopes;
-    } else if (routeOrgId || access.kind === 'scope') {
+    } else if (routeOrgId || access.kind === 'scope' || access.kind === 'organization') {
       const header = req.headers['x-org-id'];
       const orgId = routeOrgId ?? (typeof header === 'string' && header ? header : principal.personalOrgId);
       const role = orgId ? await this.orgs.roleOf(orgId, principal.userId) : null;
       if (!orgId || !role) throw AppError.notFound('Organization');
       Object.assign(auth, { orgId, role, scopes: ROLE_SCOPES[role] } satisfies Partial<RequestAuth>);
     }
-    if (access.kind === 'scope' && !auth.scopes.has(access.scope)) {
-      throw new AppError('insufficient_scope', `This needs the "${access.scope}" scope`, { requiredScope: access.scope });
-    }
+    if (access.kind === 'scope') requireScope(auth, access.scope);
   }
 }

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationError } from '@nestjs/common';
 import { AppError } from './errors/app-error';
 
 /** An answer names at most this many fields, so a body with thousands of bad ones cannot make a huge answer. */
@@ -52,4 +52,11 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     exceptionFactory: validationFailed,
   });
+}
+
+const bodyPipe = createValidationPipe();
+
+/** Checks a body against a DTO chosen by the request itself (POST /api/v1/jobs: its operation's), exactly as the global pipe checks a route's. */
+export async function validateBody<T extends object>(dto: Type<T>, body: unknown): Promise<T> {
+  return (await bodyPipe.transform(body, { type: 'body', metatype: dto })) as T;
 }

@@ -31,18 +31,17 @@ export class CreditsRepository {
   }
 
   /**
-   * Appends the (negative) reservation, and `alongWith` (the job it pays for), only if the balance covers it, with the organisation row
-   * locked for the check (PostgreSQL; SQLite serialises writers anyway), so concurrent reservations
-   * can never take the balance below zero.
+   * Appends the (negative) reservations of one organisation, and `alongWith` (the jobs they pay for),
+   * only if the balance covers them all, with the organisation row locked for the check (PostgreSQL;
+   * SQLite serialises writers anyway), so concurrent reservations can never take the balance below zero.
    */
-  async reserveIfCovered(entry: CreditLedgerEntry, alongWith: object[] = []): Promise<{ balanceBefore: number } | null> {
+  async reserveIfCovered(entries: CreditLedgerEntry[], alongWith: object[] = []): Promise<{ balanceBefore: number } | null> {
     return this.em.fork().transactional(async (em) => {
-      await em.findOne(Organization, { id: entry.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
-      const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entry.orgId], 'all', em.getTransactionContext());
+      await em.findOne(Organization, { id: entries[0].orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+      const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entries[0].orgId], 'all', em.getTransactionContext());
       const balanceBefore = Number(rows[0]?.total ?? 0);
-      if (balanceBefore + entry.amount < 0) return null;
-      em.persist(entry);
-      for (const other of alongWith) em.persist(other);
+      if (balanceBefore + entries.reduce((sum, e) => sum + e.amount, 0) < 0) return null;
+      for (const row of [...entries, ...alongWith]) em.persist(row);
       return { balanceBefore };
     });
   }

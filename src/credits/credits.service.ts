@@ -55,13 +55,33 @@ export class CreditsService {
   async reserve(orgId: string, amount: number, referenceId: string, reason: string, alongWith: object[] = []): Promise<Reservation> {
     const entry = this.entry(orgId, -amount, 'reservation', reason, referenceId);
     for (const item of alongWith) Object.assign(item, { reservationId: entry.id });
-    const reserved = await this.repo.reserveIfCovered(entry, alongWith);
+    await this.reserveEntries(orgId, [entry], alongWith);
+    return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
+  }
+
+  /**
+   * Holds each part's amount with a reservation of its own (whose id its `alongWith`, its job, gets),
+   * all in one transaction with `alsoWrite` (the batch the jobs belong to), or none: 402
+   * insufficient_credits when the balance does not cover them together.
+   */
+  async reserveEach(orgId: string, parts: { amount: number; referenceId: string; reason: string; alongWith: object[] }[], alsoWrite: object[] = []): Promise<{ creditsBalance: number }> {
+    const entries = parts.map((part) => {
+      const entry = this.entry(orgId, -part.amount, 'reservation', part.reason, part.referenceId);
+      for (const item of part.alongWith) Object.assign(item, { reservationId: entry.id });
+      return entry;
+    });
+    await this.reserveEntries(orgId, entries, [...parts.flatMap((p) => p.alongWith), ...alsoWrite]);
+    return { creditsBalance: await this.fresh(orgId) };
+  }
+
+  private async reserveEntries(orgId: string, entries: CreditLedgerEntry[], alongWith: object[]): Promise<void> {
+    const amount = -entries.reduce((sum, e) => sum + e.amount, 0);
+    const reserved = await this.repo.reserveIfCovered(entries, alongWith);
     if (!reserved) {
       const creditsBalance = await this.fresh(orgId);
       throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
     }
     this.events.balanceDropped({ orgId, before: reserved.balanceBefore, after: reserved.balanceBefore - amount });
-    return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
   }
 
   /** The work succeeded: the reserved credits are spent. False if the reservation was already settled. */

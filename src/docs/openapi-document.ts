@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CODES } from '../common/errors/error-codes';
+import { MULTIPART_FORM_SCHEMA } from '../common/http/multipart-form';
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -28,11 +29,6 @@ const ERROR_RESPONSES: Record<string, { description: string; when: 'always' | 's
   '500': { description: 'Unexpected failure (internal_error)', when: 'always' },
 };
 
-/**
- * An operation extension naming the schema of a route's multipart form, where it differs from the
- * JSON body: Nest's swagger gives every content type of a request body the same schema.
- */
-export const MULTIPART_FORM_SCHEMA = 'x-multipart-form';
 
 /**
  * The server docs/openapi.json names (`npm run openapi`): the default PUBLIC_URL for PORT 3000,

@@ -1,36 +1,24 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Image } from '../images/image.entity';
 import type { Job } from '../jobs/job.entity';
-import { TransientJobError, type JobHandler, type JobResult } from '../jobs/job-handler';
-import { JobLifecycle } from '../jobs/job-lifecycle';
-import { PluginRegistry } from '../plugins/plugin-registry';
+import { JobHandler, type JobResult, type JobRun } from '../jobs/job-handler';
+import { ProviderCalls } from '../providers/provider-calls';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
 
-/** Runs images.generate and images.edit jobs: render with the provider, store each image encrypted, return the rows. */
-@Injectable()
-export class GenerateHandler implements JobHandler, OnModuleInit {
-  constructor(private readonly lifecycle: JobLifecycle, private readonly registry: PluginRegistry, private readonly files: FileStore) {}
-
-  onModuleInit(): void {
-    this.lifecycle.register('images.generate', this);
-    this.lifecycle.register('images.edit', this);
-  }
+/** Runs images.generate and images.edit jobs: render with the provider, store each image encrypted, return the rows to persist. */
+@JobHandler('images.generate', 'images.edit')
+export class GenerateHandler implements JobHandler {
+  constructor(private readonly providers: ProviderCalls, private readonly files: FileStore) {}
 
   /** `signal` aborts when the job is cancelled: the provider is handed it, and nothing is stored after it fires. */
-  async run(job: Job, signal: AbortSignal): Promise<JobResult> {
+  async run({ job, signal, previousCheckpoint, checkpoint }: JobRun): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
-    const provider = this.registry.provider(input.provider);
-    if (!provider) throw new Error(`provider ${input.provider} is no longer loaded`);
     const sources = input.sources ? await this.loadSources(input.sources) : null;
-    let rendered;
-    try {
-      rendered = sources ? await provider.plugin.edit({ ...input, images: sources }, { signal }) : await provider.plugin.generate(input, { signal });
-    } catch (err) {
-      // Cancelled: not the provider's failure, so not worth a retry.
-      signal.throwIfAborted();
-      throw new TransientJobError('provider_unavailable', `${provider.metadata.name} failed: ${(err as Error).message}`);
-    }
+    // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
+    const { images: rendered, cost } = await this.providers.images({
+      jobId: job.id, orgId: job.orgId, provider: input.provider, signal, previousCheckpoint, checkpoint,
+      request: sources ? { operation: 'edit', input: { ...input, images: sources } } : { operation: 'generate', input },
+    });
     signal.throwIfAborted();
     const images: Image[] = [];
     for (const [i, out] of rendered.entries()) {
@@ -44,7 +32,16 @@ export class GenerateHandler implements JobHandler, OnModuleInit {
     }
     // The sources served their purpose; a retry after a failure still finds them.
     await Promise.all((input.sources ?? []).map((s) => this.files.delete(s.storageKey)));
-    return { images, cost: (provider.metadata.pricing[sources ? 'edit' : 'generate'] ?? 1) * input.n };
+    return {
+      persist: images,
+      cost,
+      discard: async () => void (await Promise.all(images.map((image) => this.files.delete(image.storageKey)))),
+    };
+  }
+
+  /** About a second an image. */
+  estimatedSeconds(job: Job): number {
+    return Number(job.input.n) || 1;
   }
 
   private async loadSources(sources: NonNullable<GenerationInput['sources']>) {

@@ -92,49 +92,6 @@ export class GenerationCreateDto {
   webhookUrl?: string;
 }
 
-const WEBHOOK_SECRET_DESCRIPTION = "The organisation's default webhook secret, in the response of the request that created it (the first with a webhookUrl) only";
-
-export class ImageOutputDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ description: 'Signed download link, valid for FILE_LINK_TTL_SECONDS' }) url!: string;
-  @ApiProperty() width!: number;
-  @ApiProperty() height!: number;
-  @ApiProperty() format!: string;
-  @ApiProperty() bytes!: number;
-}
-
-export class JobErrorDto {
-  @ApiProperty() code!: string;
-  @ApiProperty() message!: string;
-}
-
-export class JobDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['images.generate', 'images.edit'] }) type!: string;
-  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
-  @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
-  @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
-  @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;
-  @ApiPropertyOptional({ description: 'Processing jobs only: true once a cancel was asked; the job then stops and ends canceled, its credits released' })
-  cancelRequested?: boolean;
-  @ApiProperty({ type: String, nullable: true, description: "The end user it was made for: the client token's sub, or the x-user-id header" }) endUserId!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: "The client token's limits.sku, when a client token created it" }) sku!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
-  @ApiPropertyOptional({ description: "The job's own webhook URL, if it has one" }) webhookUrl?: string;
-  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
-}
-
-export class JobAcceptedDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] }) status!: string;
-  @ApiProperty({ description: 'Seconds the job is expected to take' }) estimatedTime!: number;
-  @ApiProperty() creditsBalance!: number;
-  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
-}
-
 export class GalleryImageDto {
   @ApiProperty() id!: string;
   @ApiProperty() jobId!: string;
@@ -155,11 +112,6 @@ export class GalleryPageDto {
   @ApiProperty({ type: [GalleryImageDto] }) data!: GalleryImageDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
   @ApiProperty({ description: 'Images in the gallery in all' }) total!: number;
-}
-
-export class JobPageDto {
-  @ApiProperty({ type: [JobDto] }) data!: JobDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
 export class SourceImageDto {

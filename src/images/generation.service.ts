@@ -1,25 +1,21 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ClientTokenQuota } from '../auth/client-tokens/client-token-quota';
-import { orgIdOf, principalId, type RequestAuth } from '../auth/principal';
+import { orgIdOf, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
-import { CreditsService } from '../credits/credits.service';
-import { Job } from '../jobs/job.entity';
-import { JobWaiter } from '../jobs/job-waiter';
-import { JobsService } from '../jobs/jobs.service';
-import { QueueDriver } from '../jobs/queue-driver';
+import { JobOperation, type PreparedJob } from '../jobs/job-operation';
+import { JobSubmitter, type Submitted } from '../jobs/job-submitter';
+import type { Job } from '../jobs/job.entity';
 import { OrgDirectory } from '../orgs/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
 import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
-import { WebhooksService } from '../webhooks/webhooks.service';
-import type { EditCreateDto, GenerationCreateDto, JobAcceptedDto, JobDto, SourceImageDto } from './generation.dto';
+import { EditCreateDto, GenerationCreateDto, imagesAsked, type SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
 import { decodeSource } from './source-image';
 import { SourceDownloader } from './source-downloader';
 
 const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
-const MAX_WAIT_SECONDS = 60;
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
 /** A job's input: what the provider is asked (the SDK's GenerateInput), which provider, and any sources. */
@@ -34,68 +30,65 @@ export const MAX_SOURCES = 2;
 export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Checks a generation request against the provider and the plan, reserves its price and queues it. */
+/**
+ * The images.generate and images.edit operations: checks a request against the provider and the
+ * plan, prices it and stores an edit's sources; JobSubmitter reserves the price and queues the job,
+ * for these routes as for POST /api/v1/jobs.
+ */
 @Injectable()
 export class GenerationService {
   constructor(
     private readonly router: ProviderRouter,
     private readonly orgs: OrgDirectory,
-    private readonly credits: CreditsService,
-    private readonly queue: QueueDriver,
-    private readonly waiter: JobWaiter,
-    private readonly jobs: JobsService,
+    private readonly submitter: JobSubmitter,
     private readonly images: ImagesRepository,
     private readonly files: FileStore,
     private readonly tokenQuota: ClientTokenQuota,
-    private readonly webhooks: WebhooksService,
     private readonly downloads: SourceDownloader,
   ) {}
 
   /** `idempotencyKey`: the key the request holds (IdempotencyInterceptor), written on the job so a request that dies can be recovered. */
-  create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
-    return this.submit(auth, dto, waitSeconds, idempotencyKey);
+  create(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<Submitted> {
+    return this.submitter.submit(auth, { operation: 'images.generate', dto }, { waitSeconds, idempotencyKey, webhookUrl: dto.webhookUrl });
+  }
+
+  edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<Submitted> {
+    return this.submitter.submit(auth, { operation: 'images.edit', dto }, { waitSeconds, idempotencyKey, webhookUrl: dto.webhookUrl });
+  }
+
+  @JobOperation({ name: 'images.generate', dto: GenerationCreateDto, scope: 'images:generate', units: imagesAsked })
+  prepareGeneration(auth: RequestAuth, dto: GenerationCreateDto, job: Job): Promise<PreparedJob> {
+    return this.prepare(auth, dto, job);
   }
 
   /** An edit is a generation with 1 or 2 source images, checked and stored before the job is queued. */
-  async edit(auth: RequestAuth, dto: EditCreateDto, waitSeconds: number, idempotencyKey?: string): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
+  @JobOperation({ name: 'images.edit', dto: EditCreateDto, scope: 'images:edit', units: imagesAsked, form: { numbers: ['n', 'seed'], json: ['metadata'] } })
+  async prepareEdit(auth: RequestAuth, dto: EditCreateDto, job: Job): Promise<PreparedJob> {
     if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
     const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(orgIdOf(auth), s, i)));
-    return this.submit(auth, dto, waitSeconds, idempotencyKey, sources);
+    return this.prepare(auth, dto, job, sources);
   }
 
-  private async submit(auth: RequestAuth, dto: GenerationCreateDto, waitSeconds: number, idempotencyKey: string | undefined, sources?: { data: Buffer; mimeType: string }[]): Promise<{ finished: JobDto } | { accepted: JobAcceptedDto }> {
-    const orgId = orgIdOf(auth);
+  /** The job's input and price; an edit's sources are stored (encrypted) under the job's id until it ends. */
+  private async prepare(auth: RequestAuth, dto: GenerationCreateDto, job: Job, sources?: { data: Buffer; mimeType: string }[]): Promise<PreparedJob> {
     const operation = sources ? 'edit' : 'generate';
     const { input, route } = await this.resolve(auth, dto, operation);
     const price = this.router.quote(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format });
-    // Client tokens live in browsers: they may neither aim signed events anywhere nor receive the org's secret.
-    if (dto.webhookUrl && auth.principal.kind === 'client_token') {
-      throw new AppError('insufficient_scope', 'Client tokens cannot set webhookUrl; use an API key, or an endpoint (webhooks:write)', { requiredScope: 'webhooks:write' });
-    }
-    const webhook = dto.webhookUrl ? await this.webhooks.prepareJobWebhook(orgId, dto.webhookUrl) : null;
-    const job = Object.assign(new Job(), {
-      orgId, type: `images.${operation}` as const, input, createdBy: principalId(auth.principal), metadata: dto.metadata ?? null, webhookUrl: webhook?.url ?? null, idempotencyKey: idempotencyKey ?? null,
-      endUserId: auth.endUserId, sku: auth.principal.kind === 'client_token' ? (auth.principal.limits.sku ?? null) : null,
-    });
-    const webhookSecret = webhook?.newSecret ? { webhookSecret: webhook.newSecret } : {};
+    Object.assign(job, { input, metadata: dto.metadata ?? null });
     if (sources) {
       input.sources = [];
       for (const [i, s] of sources.entries()) {
-        const storageKey = `sources/${orgId}/${job.id}-${i}`;
+        const storageKey = `sources/${job.orgId}/${job.id}-${i}`;
         await this.files.put(storageKey, s.data);
         input.sources.push({ storageKey, mimeType: s.mimeType });
       }
     }
-    const reservation = await this.tokenQuota.withinMaxImages(auth.principal, input.n, () =>
-      this.credits.reserve(orgId, price, job.id, `${input.n} image(s) with ${input.provider}/${input.model}`, [job]),
-    );
-    await this.queue.enqueue([job]);
-    if (waitSeconds > 0) {
-      await this.waiter.waitFor(job.id, Math.min(waitSeconds, MAX_WAIT_SECONDS) * 1000);
-      const now = await this.jobs.get(auth, job.id);
-      if (['completed', 'failed', 'canceled'].includes(now.status)) return { finished: { ...now, ...webhookSecret } };
-    }
-    return { accepted: { id: job.id, status: 'queued', estimatedTime: Math.max(1, input.n), creditsBalance: reservation.creditsBalance, ...webhookSecret } };
+    return {
+      price,
+      reason: `${input.n} image(s) with ${input.provider}/${input.model}`,
+      within: (reserve) => this.tokenQuota.withinMaxImages(auth.principal, input.n, reserve),
+      discard: async () => void (await Promise.all((input.sources ?? []).map((s) => this.files.delete(s.storageKey)))),
+    };
   }
 
   private async sourceBytes(orgId: string, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {

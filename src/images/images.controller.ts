@@ -1,18 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
+import { Auth, RequireScope } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { IdParam } from '../common/http/id-param';
 import { CursorQueryDto } from '../common/pagination';
-import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, imagesAsked, JobAcceptedDto, JobDto } from './generation.dto';
+import { HeldIdempotencyKey } from '../jobs/idempotency.interceptor';
+import { answerJob, JobRoute, waitSeconds } from '../jobs/job-route';
+import type { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
+import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, imagesAsked } from './generation.dto';
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
-import { AcceptsMultipart } from './multipart-edit';
-import { HeldIdempotencyKey, IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
-
-/** `Prefer: wait=N` (RFC 7240): wait up to N seconds for the job to finish. */
-const waitSeconds = (prefer?: string) => Number(/(?:^|[,;\s])wait=(\d+)/.exec(prefer ?? '')?.[1] ?? 0);
+import { AcceptsMultipart } from '../common/http/multipart-form';
 
 @ApiTags('Images')
 @Controller('api/v1/images')
@@ -22,11 +21,7 @@ export class ImagesController {
   @Post('generations')
   @RequireScope('images:generate')
   @ApiOperation({ summary: 'Generate images from a prompt' })
-  @UseInterceptors(IdempotencyInterceptor)
-  @WorkRequest({ units: imagesAsked })
-  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
-  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
-  @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })
+  @JobRoute(imagesAsked)
   async createGeneration(
     @Auth() auth: RequestAuth,
     @Body() dto: GenerationCreateDto,
@@ -34,28 +29,14 @@ export class ImagesController {
     @HeldIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAcceptedDto | JobDto> {
-    return this.answer(reply, prefer, await this.generation.create(auth, dto, waitSeconds(prefer), idempotencyKey));
-  }
-
-  /** 200 with the job when it finished within Prefer: wait, else 202 with where to poll. */
-  private answer(reply: FastifyReply, prefer: string | undefined, result: { finished: JobDto } | { accepted: JobAcceptedDto }): JobAcceptedDto | JobDto {
-    if ('finished' in result) {
-      void reply.status(200).header('preference-applied', `wait=${waitSeconds(prefer)}`);
-      return result.finished;
-    }
-    void reply.status(202);
-    return result.accepted;
+    return answerJob(reply, prefer, await this.generation.create(auth, dto, waitSeconds(prefer), idempotencyKey));
   }
 
   @Post('edits')
   @RequireScope('images:edit')
   @ApiOperation({ summary: 'Edit images given as JSON (base64, gallery id or URL) or as a multipart form' })
   @AcceptsMultipart({ sources: 'images', numbers: ['n', 'seed'], json: ['metadata'] }, EditFormDto)
-  @UseInterceptors(IdempotencyInterceptor)
-  @WorkRequest({ units: imagesAsked })
-  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
-  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id' })
-  @ApiOkResponse({ type: JobDto, description: 'With Prefer: wait=N, when the job finished in time' })
+  @JobRoute(imagesAsked)
   async createEdit(
     @Auth() auth: RequestAuth,
     @Body() dto: EditCreateDto,
@@ -63,7 +44,7 @@ export class ImagesController {
     @HeldIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobAcceptedDto | JobDto> {
-    return this.answer(reply, prefer, await this.generation.edit(auth, dto, waitSeconds(prefer), idempotencyKey));
+    return answerJob(reply, prefer, await this.generation.edit(auth, dto, waitSeconds(prefer), idempotencyKey));
   }
 
   @Get()

@@ -15,6 +15,11 @@ export class ImagesRepository {
     return this.em.fork().findOne(Image, { id });
   }
 
+  /** The images these jobs made, oldest first. */
+  ofJobs(jobIds: string[]): Promise<Image[]> {
+    return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
+  }
+
   async page(orgId: string, opts: { after?: string; limit: number; endUserId?: string }): Promise<{ rows: Image[]; total: number }> {
     const em = this.em.fork();
     const where = { orgId, ...(opts.endUserId ? { endUserId: opts.endUserId } : {}) };

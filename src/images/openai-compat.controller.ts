@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
 import type { RequestAuth } from '../auth/principal';
 import { imagesAsked } from './generation.dto';
-import { AcceptsMultipart } from './multipart-edit';
+import { AcceptsMultipart } from '../common/http/multipart-form';
 import { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 import { OpenAiCompatService, unfinishedInTime } from './openai-compat.service';
 import { HeldIdempotencyKey, IdempotencyInterceptor, IdempotentJobAnswer } from '../jobs/idempotency.interceptor';

@@ -59,7 +59,7 @@ export class OpenAiGenerationDto {
 }
 
 /**
- * The form of OpenAI's images.edit. Its files reach validation as base64 sources (multipart-edit.ts),
+ * The form of OpenAI's images.edit. Its files reach validation as base64 sources (common/http/multipart-form.ts),
  * so `image` is documented as files and checked as sources.
  */
 export class OpenAiEditDto extends OmitType(OpenAiGenerationDto, ['style']) {

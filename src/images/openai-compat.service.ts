@@ -6,7 +6,8 @@ import { ProviderRouter } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
 import { ImagesRepository } from './images.repository';
-import type { GenerationCreateDto, JobAcceptedDto, JobDto } from './generation.dto';
+import type { Submitted } from '../jobs/job-submitter';
+import type { GenerationCreateDto } from './generation.dto';
 import type { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
 
 const STYLES = { vivid: 'digital-art', natural: 'realistic' } as const;
@@ -47,7 +48,7 @@ export class OpenAiCompatService {
   }
 
   /** OpenAI's answer: the finished job's images as links or base64, or 502 when it failed or did not finish in time. */
-  private async respond(result: { finished: JobDto } | { accepted: JobAcceptedDto }, responseFormat?: 'url' | 'b64_json'): Promise<OpenAiImagesResponseDto> {
+  private async respond(result: Submitted, responseFormat?: 'url' | 'b64_json'): Promise<OpenAiImagesResponseDto> {
     if (!('finished' in result)) throw unfinishedInTime(result.accepted.id);
     if (result.finished.status !== 'completed') {
       // Nothing was charged: a retry may well succeed.

@@ -5,7 +5,8 @@ import { DelayedError, Worker, type Job as BullJob, type Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobLifecycle, type Offer } from './job-lifecycle';
 import { JobQueueRepository, type QueuedJob } from './job-queue.repository';
-import { QueueDriver, runsJobs } from './queue-driver';
+import { runsJobs } from '../config/process-role';
+import { QueueDriver } from './queue-driver';
 
 export const JOB_QUEUE = 'jobs';
 

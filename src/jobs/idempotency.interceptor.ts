@@ -2,7 +2,7 @@ import { CallHandler, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { RouteMetadataReader } from '../auth/route-metadata';
+import { WORK_METADATA } from '../auth/access.decorators';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IdempotencyKey } from './idempotency-key.entity';
@@ -55,7 +55,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly routes: RouteMetadataReader,
     private readonly reflector: Reflector,
     private readonly repo: IdempotencyRepository,
     private readonly jobRows: JobsRepository,
@@ -68,7 +67,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const key = idempotencyKeyHeader(req);
-    if (key === undefined || !this.routes.of(ctx).work || !req.auth?.orgId) return next.handle();
+    if (key === undefined || !this.reflector.getAllAndOverride(WORK_METADATA, [ctx.getHandler(), ctx.getClass()]) || !req.auth?.orgId) return next.handle();
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', messages: ['invalid'] }] });
     }

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from './job.entity';
 
 export type FinalStatus = 'completed' | 'failed' | 'canceled';
-/** The job as its finisher had it (status and timestamps may be stale; input and webhookUrl absent when it was not loaded). */
-export type FinishedJob = Pick<Job, 'id' | 'orgId'> & Partial<Pick<Job, 'input' | 'webhookUrl'>>;
+/** The job as its finisher had it (status and timestamps may be stale; input, webhookUrl and parentId absent when it was not loaded). */
+export type FinishedJob = Pick<Job, 'id' | 'orgId'> & Partial<Pick<Job, 'input' | 'webhookUrl' | 'parentId'>>;
 export type JobListener = (job: FinishedJob, status: FinalStatus) => Promise<void>;
 
 /**
@@ -22,8 +22,11 @@ export class JobEvents {
 
   /** Fire and forget: a listener's failure never fails the job. */
   finished(job: FinishedJob, status: FinalStatus): void {
-    for (const listener of this.listeners) {
-      listener(job, status).catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'job listener failed'));
-    }
+    void this.announce(job, status);
+  }
+
+  /** Tells every listener and waits for them all (a listener's failure is logged, not thrown). */
+  async announce(job: FinishedJob, status: FinalStatus): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener(job, status).catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'job listener failed'))));
   }
 }

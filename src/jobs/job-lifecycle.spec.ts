@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config';
 import type { CreditsService } from '../credits/credits.service';
 import type { OrgDirectory } from '../orgs/org-directory';
-import type { FileStore } from '../storage/file-store';
 import { CANCEL_POLL_MS, JobCancellations } from './job-cancellations';
 import type { JobEvents } from './job-events';
+import type { JobHandler } from './job-handler';
 import { JobLifecycle } from './job-lifecycle';
 import type { JobQueueRepository } from './job-queue.repository';
+import type { JobRegistry } from './job-registry';
 import { Job } from './job.entity';
 import type { JobsRepository } from './jobs.repository';
 
@@ -43,15 +44,20 @@ class FakeJobRows {
   }
 }
 
-function lifecycleOver(db: FakeJobRows) {
+/** A lifecycle whose every job type is run by `handler`. */
+export function lifecycleWith(db: FakeJobRows, handler: JobHandler) {
   const cancellations = new JobCancellations(db.queue);
   const config = { jobs: { leaseSeconds: 30, maxAttempts: 3 } } as AppConfig;
-  const files = { delete: async () => undefined } as unknown as FileStore;
-  const lifecycle = new JobLifecycle(db.jobs, db.queue, db.credits, files, db.events, {} as OrgDirectory, cancellations, config);
+  const registry = { handler: () => handler } as unknown as JobRegistry;
+  const lifecycle = new JobLifecycle(db.jobs, db.queue, db.credits, registry, db.events, {} as OrgDirectory, cancellations, config);
+  return { lifecycle, cancellations };
+}
+
+function lifecycleOver(db: FakeJobRows) {
   const seen: { signal?: AbortSignal } = {};
   // A handler that works until its signal aborts, as a provider honouring ctx.signal does.
-  lifecycle.register('images.generate', {
-    run: (_job, signal) => {
+  const { lifecycle, cancellations } = lifecycleWith(db, {
+    run: ({ signal }) => {
       seen.signal = signal;
       return new Promise((_resolve, reject) => {
         if (signal.aborted) reject(signal.reason);

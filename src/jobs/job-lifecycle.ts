@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import { OrgDirectory } from '../orgs/org-directory';
-import { FileStore } from '../storage/file-store';
 import { Batcher } from './batcher';
 import { JobCancellations } from './job-cancellations';
-import { FinalJobError, TransientJobError, type JobHandler, type JobResult } from './job-handler';
+import { FinalJobError, TransientJobError, type JobResult, type JobRun } from './job-handler';
 import { JobEvents } from './job-events';
 import { JobQueueRepository, type DueJob, type QueuedJob } from './job-queue.repository';
-import type { Job, JobError, JobType } from './job.entity';
+import { JobRegistry } from './job-registry';
+import { FINAL_STATUSES, type Job, type JobError } from './job.entity';
 import { JobsRepository } from './jobs.repository';
 
 /** A queue should offer the job again at `later` (a retry's backoff, a lease still running elsewhere, an organisation at its limit). */
@@ -20,39 +20,32 @@ export interface Offer {
 
 /** How long a job whose organisation is at its limit waits in the queue, at most, before it is offered again. */
 const ORG_FULL_RETRY_MS = 1000;
-const FINAL = ['completed', 'failed', 'canceled'];
 
 /**
  * The rules of a job's life, whichever queue driver brings it: claim it under a lease (renewed while
- * it runs) and within its organisation's plan limit, run its handler, then complete it and capture
- * its credits, or fail it and release them; a cancelled run is stopped (its handler's signal
- * aborts), thrown away and paid back; a transient error is retried with backoff; a job that stopped
- * `maxAttempts` times is abandoned. Every final state is announced on JobEvents.
+ * it runs) and within its organisation's plan limit, run its type's handler (JobRegistry), then
+ * complete it (writing what the handler returned in the same transaction) and capture its credits,
+ * or fail it and release them; a cancelled run is stopped (its handler's signal aborts), thrown away
+ * and paid back; a transient error is retried with backoff; a job that stopped `maxAttempts` times
+ * is abandoned. Every final state is announced on JobEvents.
  */
 @Injectable()
 export class JobLifecycle {
   private readonly logger = new Logger('Jobs');
-  private readonly handlers = new Map<string, JobHandler>();
   /** Jobs that end together are recorded together, and jobs delivered together are claimed together. */
-  private readonly completions = new Batcher((items: { job: Job; images: JobResult['images']; cost: number }[]) => this.jobs.complete(items));
+  private readonly completions = new Batcher((items: { job: Job; persist: object[]; cost: number }[]) => this.jobs.complete(items));
   private readonly claims = new Batcher((refs: QueuedJob[]) => this.claimDelivered(refs));
 
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueRepository,
     private readonly credits: CreditsService,
-    private readonly files: FileStore,
+    private readonly registry: JobRegistry,
     private readonly events: JobEvents,
     private readonly orgs: OrgDirectory,
     private readonly cancellations: JobCancellations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  /** Handlers register at start-up; a type registered twice is a programming error. */
-  register(type: JobType, handler: JobHandler): void {
-    if (this.handlers.has(type)) throw new Error(`two handlers for job type ${type}`);
-    this.handlers.set(type, handler);
-  }
 
   /**
    * Claims up to `max` due jobs, oldest first, skipping organisations already at their limit (so one
@@ -83,7 +76,7 @@ export class JobLifecycle {
     if (claimed instanceof Error) throw claimed;
     if (claimed) return { job: claimed };
     const row = await this.jobs.getById(ref.id);
-    if (!row || FINAL.includes(row.status)) return {};
+    if (!row || FINAL_STATUSES.includes(row.status)) return {};
     // Not due yet: a retry's backoff, or running elsewhere under a live lease.
     if (row.runAfter > now) return { later: row.runAfter };
     if (row.status === 'processing' && row.attempts >= this.config.jobs.maxAttempts) {
@@ -119,13 +112,11 @@ export class JobLifecycle {
     const renewal = setInterval(() => void this.renew(job), (this.config.jobs.leaseSeconds * 1000) / 3);
     const signal = this.cancellations.watch(job);
     try {
-      const handler = this.handlers.get(job.type);
-      if (!handler) throw new Error(`no handler for job type ${job.type}`);
-      await this.succeed(job, await handler.run(job, signal));
+      await this.succeed(job, await this.registry.handler(job.type).run(this.runOf(job, signal)));
       return {};
     } catch (err) {
       if (signal.aborted) {
-        await this.discard(job, []);
+        await this.discard(job);
         return {};
       }
       return await this.failed(job, err);
@@ -135,18 +126,32 @@ export class JobLifecycle {
     }
   }
 
+  /** What the handler gets: the job, its signal, and its checkpoint (saved on the row only while this run holds the job). */
+  private runOf(job: Job, signal: AbortSignal): JobRun {
+    return {
+      job,
+      signal,
+      previousCheckpoint: job.checkpoint,
+      checkpoint: async (remoteId) => {
+        if (remoteId.length > 255) throw new Error('a checkpoint holds at most 255 characters');
+        if (!(await this.jobs.saveCheckpoint(job, remoteId))) throw new Error(`job ${job.id} is no longer this run's: its checkpoint was not saved`);
+      },
+    };
+  }
+
   private async succeed(job: Job, result: JobResult): Promise<void> {
-    if (await this.completions.run({ job, images: result.images, cost: result.cost })) {
+    if (await this.completions.run({ job, persist: result.persist, cost: result.cost })) {
       if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
       this.events.finished(job, 'completed');
       return;
     }
-    await this.discard(job, result.images);
+    await this.discard(job, result);
   }
 
   /** Cancelled while running, or this run lost the job to another: its work is thrown away, and a cancelled job is paid back. */
-  private async discard(job: Job, images: JobResult['images']): Promise<void> {
-    await Promise.all(images.map((i) => this.files.delete(i.storageKey)));
+  private async discard(job: Job, result?: JobResult): Promise<void> {
+    // A file left behind costs storage; failing here would leave the job's credits held.
+    await result?.discard?.().catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'could not discard the output of a discarded run'));
     if (await this.jobs.finish(job.id, ['processing'], 'canceled', null, job.attempts)) {
       if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
       this.events.finished(job, 'canceled');

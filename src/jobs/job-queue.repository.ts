@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
 import { Organization } from '../orgs/organization.entity';
-import { Job } from './job.entity';
+import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 
 /** What a queue needs to know about a job to hand it to a worker. */
 export interface QueuedJob {
@@ -22,9 +22,7 @@ export interface ClaimRequest {
   leaseUntil: Date;
 }
 
-export type DueJob = Pick<Job, 'id' | 'orgId' | 'status' | 'attempts' | 'reservationId'>;
-
-const FINAL = ['completed', 'failed', 'canceled'];
+export type DueJob = Pick<Job, 'id' | 'orgId' | 'status' | 'attempts' | 'reservationId' | 'parentId'>;
 
 /**
  * The statements that move jobs between queued and processing: claims with the per-organisation
@@ -39,12 +37,12 @@ export class JobQueueRepository {
     this.postgres = databaseKind(config) === 'postgresql';
   }
 
-  /** Due jobs, oldest first: queued ones and running ones whose lease ran out. Skips organisations in `skipOrgs`. */
+  /** Due jobs, oldest first: queued ones and running ones whose lease ran out (batches never run: their children do). Skips organisations in `skipOrgs`. */
   due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
     return this.em.fork().find(
       Job,
-      { status: { $in: ['queued', 'processing'] }, runAfter: { $lte: now }, ...(skipOrgs.length ? { orgId: { $nin: skipOrgs } } : {}) },
-      { fields: ['id', 'orgId', 'status', 'attempts', 'reservationId'], orderBy: { runAfter: 'asc' }, limit },
+      { status: { $in: ['queued', 'processing'] }, runAfter: { $lte: now }, type: { $ne: BATCH_JOB_TYPE }, ...(skipOrgs.length ? { orgId: { $nin: skipOrgs } } : {}) },
+      { fields: ['id', 'orgId', 'status', 'attempts', 'reservationId', 'parentId'], orderBy: { runAfter: 'asc' }, limit },
     );
   }
 
@@ -101,6 +99,7 @@ export class JobQueueRepository {
       Job,
       {
         id: { $gt: afterId },
+        type: { $ne: BATCH_JOB_TYPE },
         $or: [
           { status: 'queued', runAfter: { $lte: queuedBefore } },
           { status: 'processing', runAfter: { $lte: now } },
@@ -112,7 +111,7 @@ export class JobQueueRepository {
 
   /** Which of these jobs have reached a final state. */
   async finishedAmong(ids: string[]): Promise<string[]> {
-    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: { $in: FINAL as Job['status'][] } }, { fields: ['id'] });
+    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: { $in: FINAL_STATUSES } }, { fields: ['id'] });
     return rows.map((r) => r.id);
   }
 

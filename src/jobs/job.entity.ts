@@ -3,8 +3,9 @@ import { newId } from '../common/ids';
 import { Organization } from '../orgs/organization.entity';
 
 export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
-export const JOB_TYPES = ['images.generate', 'images.edit'] as const;
-export type JobType = (typeof JOB_TYPES)[number];
+export const FINAL_STATUSES: JobStatus[] = ['completed', 'failed', 'canceled'];
+/** The engine's own job type: a parent whose children do the work (POST /api/v1/jobs with items); no handler runs it. */
+export const BATCH_JOB_TYPE = 'batch';
 
 export interface JobError {
   code: string;
@@ -25,6 +26,8 @@ export interface JobError {
 @Index({ properties: ['orgId', 'endUserId', 'id'] })
 // Recovering an Idempotency-Key whose request died: the job it created, if any.
 @Index({ properties: ['orgId', 'idempotencyKey'] })
+// A batch's children.
+@Index({ properties: ['parentId'] })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -32,8 +35,9 @@ export class Job {
   @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
   orgId!: string;
 
+  /** What the job does, e.g. images.generate: a type some @JobHandler runs (JobRegistry checks at start-up), or `batch`. */
   @Property({ type: 'string', length: 32 })
-  type!: JobType;
+  type!: string;
 
   @Property({ type: 'string', length: 16 })
   status: JobStatus = 'queued';
@@ -59,6 +63,17 @@ export class Job {
 
   @Property({ type: 'string', length: 36, nullable: true })
   reservationId: string | null = null;
+
+  /**
+   * The batch this job is a child of. Not a foreign key: a batch and its children are written in one
+   * transaction and go together with their organisation.
+   */
+  @Property({ type: 'string', length: 36, nullable: true })
+  parentId: string | null = null;
+
+  /** What the handler's last run saved with checkpoint() (e.g. the id of remote work it started), for a run after a crash to resume from. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  checkpoint: string | null = null;
 
   @Property({ type: 'integer' })
   cost: number = 0;

@@ -1,16 +1,141 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
-import { JOB_TYPES, type JobType } from './job.entity';
+import type { JobStatus } from './job.entity';
+
+const JOB_STATUSES: JobStatus[] = ['queued', 'processing', 'completed', 'failed', 'canceled'];
+const WEBHOOK_SECRET_DESCRIPTION = "The organisation's default webhook secret, in the response of the request that created it (the first with a webhookUrl) only";
 
 export class JobQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ enum: JOB_TYPES })
+  @ApiPropertyOptional({ description: 'A job type (unknown ones answer 400)' })
   @IsOptional()
-  @IsIn(JOB_TYPES)
-  type?: JobType;
+  @IsString()
+  @MaxLength(32)
+  type?: string;
 
-  @ApiPropertyOptional({ enum: ['queued', 'processing', 'completed', 'failed', 'canceled'] })
+  @ApiPropertyOptional({ enum: JOB_STATUSES })
   @IsOptional()
-  @IsIn(['queued', 'processing', 'completed', 'failed', 'canceled'])
-  status?: 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
+  @IsIn(JOB_STATUSES)
+  status?: JobStatus;
+}
+
+/** A file a job made: what JobDto.outputs lists for the job types that make images. */
+export class ImageOutputDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Signed download link, valid for FILE_LINK_TTL_SECONDS' }) url!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() format!: string;
+  @ApiProperty() bytes!: number;
+}
+
+export class JobErrorDto {
+  @ApiProperty() code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class JobProgressDto {
+  @ApiProperty({ description: 'Children that have ended (completed, failed or canceled)' }) done!: number;
+  @ApiProperty({ description: 'Children in all' }) total!: number;
+}
+
+export class JobChildDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+}
+
+export class BatchSummaryDto {
+  @ApiProperty() completed!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() canceled!: number;
+}
+
+export class JobDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'What the job does: an operation, or batch' }) type!: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
+  @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
+  @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;
+  @ApiPropertyOptional({ description: 'Processing jobs only: true once a cancel was asked; the job then stops and ends canceled, its credits released' })
+  cancelRequested?: boolean;
+  @ApiProperty({ type: String, nullable: true, description: "The end user it was made for: the client token's sub, or the x-user-id header" }) endUserId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The client token's limits.sku, when a client token created it" }) sku!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;
+  @ApiPropertyOptional({ description: "The job's own webhook URL, if it has one" }) webhookUrl?: string;
+  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
+  @ApiPropertyOptional({ description: 'Children of a batch: the batch' }) parentId?: string;
+  @ApiPropertyOptional({ type: JobProgressDto, description: 'Batches: how many children have ended' }) progress?: JobProgressDto;
+  @ApiPropertyOptional({ type: [JobChildDto], description: "Batches: each child's id and status, in the order of the request's items" }) children?: JobChildDto[];
+  @ApiPropertyOptional({ type: BatchSummaryDto, description: 'Batches, once ended: their children by final status' }) summary?: BatchSummaryDto;
+}
+
+export class JobAcceptedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status!: string;
+  @ApiProperty({ description: 'Seconds the job is expected to take' }) estimatedTime!: number;
+  @ApiProperty() creditsBalance!: number;
+  @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
+}
+
+export class JobPageDto {
+  @ApiProperty({ type: [JobDto] }) data!: JobDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export const MAX_BATCH_ITEMS = 100;
+
+/** An item of a batch: an operation and its fields. */
+export class JobItemDto {
+  @ApiProperty({ example: 'images.generate', description: "An operation (see JobCreateDto.operation); the operation's own fields go beside it" })
+  operation!: string;
+}
+
+/**
+ * The body of POST /api/v1/jobs, as the OpenAPI document shows it. The service checks it: `operation`
+ * and `webhookUrl` here, the operation's own fields with the operation's DTO.
+ */
+export class JobCreateDto {
+  @ApiPropertyOptional({
+    example: 'images.generate',
+    description: "What to do. The operation's own fields go beside it, as its own route takes them; give items instead for a batch",
+  })
+  operation?: string;
+
+  @ApiPropertyOptional({ type: [JobItemDto], minItems: 1, maxItems: MAX_BATCH_ITEMS, description: `A batch: 1 to ${MAX_BATCH_ITEMS} operations, each with its fields; a parent job of type batch holds a child job per item` })
+  items?: JobItemDto[];
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/hooks/job-done',
+    maxLength: 2048,
+    description: "Receives the job's final event (a batch's, once: its children send none), signed with the organisation's default webhook secret. Must resolve to a public address",
+  })
+  webhookUrl?: string;
+}
+
+/** The multipart form of POST /api/v1/jobs, for the OpenAPI document: an operation that takes files (images.edit), its fields as form fields. */
+export class JobFormDto {
+  @ApiProperty({ example: 'images.edit', description: 'An operation that takes forms; its fields go beside it as form fields' })
+  operation!: string;
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'binary' }, description: 'The image files the operation takes (images.edit: 1 or 2)' })
+  images?: unknown[];
+
+  @ApiPropertyOptional({ maxLength: 2048, description: "Receives the job's final event" })
+  webhookUrl?: string;
+}
+
+/**
+ * The OpenAPI document lists the job types and operations the modules registered, known only once
+ * JobRegistry has found them: their enums are written onto these DTOs' documentation then.
+ */
+export function documentJobKinds(types: string[], operations: string[], formOperations: string[]): void {
+  ApiProperty({ enum: types })(JobDto.prototype, 'type');
+  ApiPropertyOptional({ enum: types })(JobQueryDto.prototype, 'type');
+  ApiPropertyOptional({ enum: operations })(JobCreateDto.prototype, 'operation');
+  ApiProperty({ enum: operations })(JobItemDto.prototype, 'operation');
+  ApiProperty({ enum: formOperations })(JobFormDto.prototype, 'operation');
 }

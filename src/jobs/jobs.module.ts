@@ -1,15 +1,22 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
 import { OrgsModule } from '../orgs/orgs.module';
-import { StorageModule } from '../storage/storage.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
+import { BatchJobs } from './batch-jobs';
 import { BullmqQueueDriver, JOB_QUEUE } from './bullmq-queue.driver';
 import { EmbeddedQueueDriver } from './embedded-queue.driver';
+import { IdempotencyModule } from './idempotency.module';
 import { JobCancellations } from './job-cancellations';
+import { JobCatchUp } from './job-catch-up';
 import { JobEventsModule } from './job-events.module';
 import { JobLifecycle } from './job-lifecycle';
 import { JobQueueRepository } from './job-queue.repository';
+import { JobRegistry } from './job-registry';
+import { JobRequests } from './job-requests';
+import { JobSubmitter } from './job-submitter';
 import { JobWaiter } from './job-waiter';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
@@ -17,10 +24,11 @@ import { JobsService } from './jobs.service';
 import { QueueDriver } from './queue-driver';
 
 /**
- * Jobs: reading and cancelling them, their lifecycle, and the queue driver QUEUE_DRIVER picks. Global,
- * so the modules whose work runs as jobs (images, later studio and channels) register handlers and
- * queue jobs without importing it; built from the configuration because BullMQ (and its Redis
- * connections) exists only with the bullmq driver.
+ * The job engine: creating jobs of any registered operation (and batches of them), reading and
+ * cancelling them, their lifecycle, and the queue driver QUEUE_DRIVER picks. Global, so the modules
+ * whose work runs as jobs (images, later studio and channels) declare operations, handlers and
+ * output readers (found by JobRegistry) and submit jobs without importing it; built from the
+ * configuration because BullMQ (and its Redis connections) exists only with the bullmq driver.
  */
 @Module({})
 export class JobsModule {
@@ -30,9 +38,11 @@ export class JobsModule {
       module: JobsModule,
       global: true,
       imports: [
+        DiscoveryModule,
         CreditsModule,
         OrgsModule,
-        StorageModule,
+        ThrottlingModule,
+        IdempotencyModule,
         JobEventsModule,
         ...(bullmq
           ? [
@@ -46,13 +56,18 @@ export class JobsModule {
       providers: [
         JobsRepository,
         JobQueueRepository,
+        JobRegistry,
         JobsService,
+        JobRequests,
+        JobSubmitter,
         JobLifecycle,
         JobCancellations,
+        JobCatchUp,
+        BatchJobs,
         JobWaiter,
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],
-      exports: [JobsRepository, JobsService, JobLifecycle, JobWaiter, QueueDriver],
+      exports: [JobsRepository, JobsService, JobSubmitter],
     };
   }
 }

@@ -1,10 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { Image } from '../images/image.entity';
-import { Job, type JobError, type JobStatus, type JobType } from './job.entity';
+import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
+
+/** What a batch shows of its children and sums up when it ends. */
+export type BatchChild = Pick<Job, 'id' | 'parentId' | 'status' | 'cost'>;
 
 export interface JobFilter {
-  type?: JobType;
+  type?: string;
   status?: JobStatus;
   endUserId?: string;
 }
@@ -35,25 +37,27 @@ export class JobsRepository {
     );
   }
 
-  outputs(jobIds: string[]): Promise<Image[]> {
-    return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
-  }
-
   /**
-   * Completes jobs with their images, in one transaction (completions that finish together share a
-   * commit). Each is completed only if it was not finished meanwhile (cancelled) and is still its run's
-   * (not taken over after its lease ran out); the answer says which were.
+   * Completes jobs and writes their handlers' rows (`persist`, e.g. images), in one transaction
+   * (completions that finish together share a commit). Each is completed only if it was not finished
+   * meanwhile (cancelled) and is still its run's (not taken over after its lease ran out); the answer
+   * says which were, and only their rows are written.
    */
-  async complete(items: { job: Job; images: Image[]; cost: number }[]): Promise<boolean[]> {
+  async complete(items: { job: Job; persist: object[]; cost: number }[]): Promise<boolean[]> {
     return this.em.fork().transactional(async (em) => {
       const done: boolean[] = [];
-      for (const { job, images, cost } of items) {
+      for (const { job, persist, cost } of items) {
         const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts, cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
-        if (n === 1) for (const image of images) em.persist(image);
+        if (n === 1) for (const row of persist) em.persist(row);
         done.push(n === 1);
       }
       return done;
     });
+  }
+
+  /** Saves a running job's checkpoint, if the job is still this run's (`job.attempts`). */
+  async saveCheckpoint(job: Job, checkpoint: string): Promise<boolean> {
+    return (await this.em.fork().nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts }, { checkpoint })) === 1;
   }
 
   /** `attempts`, when given, finishes the job only if it is still that run's. */
@@ -75,6 +79,27 @@ export class JobsRepository {
 
   async clearEventPending(jobIds: string[]): Promise<void> {
     await this.em.fork().nativeUpdate(Job, { id: { $in: jobIds }, eventPending: true }, { eventPending: false });
+  }
+
+  /** The children of these batches, in the order of their items (ids are time-ordered). */
+  childrenOf(batchIds: string[]): Promise<BatchChild[]> {
+    return this.em.fork().find(Job, { parentId: { $in: batchIds } }, { fields: ['id', 'parentId', 'status', 'cost'], orderBy: { id: 'asc' } });
+  }
+
+  /** Ends a running batch as `status` (its cancelRequested still as read), with what its children cost; false if it ended already or a cancel came meanwhile. */
+  async endBatch(batch: Job, status: 'completed' | 'canceled', cost: number): Promise<boolean> {
+    const n = await this.em.fork().nativeUpdate(Job, { id: batch.id, status: 'processing', cancelRequested: batch.cancelRequested }, { status, cost, finishedAt: new Date(), eventPending: true });
+    return n === 1;
+  }
+
+  /** Running batches none of whose children is still queued or running: batches a crash kept from ending. */
+  async settledBatches(limit: number): Promise<string[]> {
+    const rows = await this.em.fork().getConnection().execute<{ id: string }[]>(
+      `select b.id from jobs b where b.type = ? and b.status = 'processing' and not exists ` +
+        `(select 1 from jobs c where c.parent_id = b.id and c.status in ('queued', 'processing')) order by b.id limit ?`,
+      [BATCH_JOB_TYPE, limit],
+    );
+    return rows.map((r: { id: string }) => r.id);
   }
 
   /** Marks a running job for cancelling; false if it is no longer running. */

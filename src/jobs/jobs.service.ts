@@ -4,68 +4,83 @@ import { orgIdOf, type RequestAuth } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
-import type { Image } from '../images/image.entity';
-import type { ImageOutputDto, JobAcceptedDto, JobDto } from '../images/generation.dto';
-import { FileStore } from '../storage/file-store';
+import { BatchJobs } from './batch-jobs';
 import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
-import type { Job, JobStatus, JobType } from './job.entity';
-import { JobsRepository } from './jobs.repository';
+import { JobRegistry } from './job-registry';
+import { BATCH_JOB_TYPE, FINAL_STATUSES, type Job, type JobStatus } from './job.entity';
+import type { ImageOutputDto, JobAcceptedDto, JobDto } from './jobs.dto';
+import { JobsRepository, type BatchChild } from './jobs.repository';
+
+const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
 /** Reading and cancelling jobs. Publishable keys see only the jobs of the end user named by x-user-id. */
 @Injectable()
 export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
-    private readonly files: FileStore,
+    private readonly registry: JobRegistry,
+    private readonly batches: BatchJobs,
     private readonly credits: CreditsService,
     private readonly events: JobEvents,
     private readonly cancellations: JobCancellations,
   ) {}
 
   async get(auth: RequestAuth, id: string): Promise<JobDto> {
-    const job = await this.require(auth, id);
-    return this.map(job, await this.jobs.outputs([job.id]));
+    return this.describe(await this.require(auth, id));
   }
 
-  async list(auth: RequestAuth, query: { limit?: number; cursor?: string; type?: JobType; status?: JobStatus }) {
+  async list(auth: RequestAuth, query: { limit?: number; cursor?: string; type?: string; status?: JobStatus }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (query.type !== undefined && !this.registry.types().includes(query.type)) throw invalid('type', `type must be one of the following values: ${this.registry.types().join(', ')}`);
     const rows = await this.jobs.listInOrg(orgIdOf(auth), { type: query.type, status: query.status, endUserId: readableEndUser(auth) }, { after: decodeCursor(query.cursor), limit: limit + 1 });
     const page = toPage(rows, limit, (j) => j);
-    const outputs = await this.jobs.outputs(page.data.map((j) => j.id));
-    return { data: page.data.map((j) => this.map(j, outputs.filter((o) => o.jobId === j.id))), nextCursor: page.nextCursor };
+    return { data: await this.view(page.data), nextCursor: page.nextCursor };
   }
 
   /**
    * A queued job stops at once and is paid back. A running one is marked `cancelRequested` and its
    * handler's signal aborts (here at once, on another node within a second); it ends `canceled`,
    * paid back, when the handler gives up. The job may move on between the read and the update
-   * (claimed, or queued again for a retry): then it is read again.
+   * (claimed, or queued again for a retry): then it is read again. A batch is marked the same way and
+   * its children still queued or running are cancelled; it ends `canceled` once they have all ended.
    */
   async cancel(auth: RequestAuth, id: string): Promise<JobDto> {
     for (;;) {
       const job = await this.require(auth, id);
       if (job.status === 'completed' || job.status === 'failed') throw new AppError('conflict', `The job is already ${job.status}`);
-      if (job.status === 'canceled') return this.map(job, []);
-      if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
-        if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
-        this.events.finished(job, 'canceled');
-        return this.get(auth, id);
-      }
-      if (job.status === 'processing' && (await this.jobs.requestCancel(job.id))) {
-        this.cancellations.abort(job.id);
-        return this.map(Object.assign(job, { cancelRequested: true }), []);
-      }
+      const stopped = job.status === 'canceled' ? job : await this.stop(job);
+      if (stopped) return this.describe(stopped);
     }
+  }
+
+  /** Cancels a queued or running job; answers it as it now is, or null when it moved on meanwhile. */
+  private async stop(job: Job): Promise<Job | null> {
+    if (job.type === BATCH_JOB_TYPE) {
+      if (!(await this.jobs.requestCancel(job.id))) return null;
+      for (const child of await this.jobs.childrenOf([job.id])) {
+        if (FINAL_STATUSES.includes(child.status)) continue;
+        for (let row = await this.jobs.getById(child.id); row && !FINAL_STATUSES.includes(row.status) && !(await this.stop(row)); row = await this.jobs.getById(row.id));
+      }
+      await this.batches.settle(job.id);
+      return this.jobs.getById(job.id);
+    }
+    if (job.status === 'queued' && (await this.jobs.finish(job.id, ['queued'], 'canceled', null))) {
+      if (job.reservationId) await this.credits.release(job.orgId, job.reservationId);
+      this.events.finished(job, 'canceled');
+      return this.jobs.getById(job.id);
+    }
+    if (job.status === 'processing' && (await this.jobs.requestCancel(job.id))) {
+      this.cancellations.abort(job.id);
+      return Object.assign(job, { cancelRequested: true });
+    }
+    return null;
   }
 
   /** The 202 a job's request answers when it does not wait for the job; the balance is today's, as the original's is not kept. */
   async accepted(job: Job): Promise<JobAcceptedDto> {
-    return { id: job.id, status: 'queued', estimatedTime: Math.max(1, Number(job.input.n) || 1), creditsBalance: await this.credits.balance(job.orgId) };
-  }
-
-  mapOutput(image: Image): ImageOutputDto {
-    return { id: image.id, url: this.files.link(image.id).url, width: image.width, height: image.height, format: image.format, bytes: image.bytes };
+    const status = job.type === BATCH_JOB_TYPE ? 'processing' : 'queued';
+    return { id: job.id, status, estimatedTime: this.registry.estimatedSeconds(job), creditsBalance: await this.credits.balance(job.orgId) };
   }
 
   private async require(auth: RequestAuth, id: string): Promise<Job> {
@@ -74,17 +89,34 @@ export class JobsService {
     return job;
   }
 
-  /** The job as the API shows it, for callers outside a request (webhook payloads). */
+  /** The job as the API shows it, also for callers outside a request (webhook payloads). */
   async describe(job: Job): Promise<JobDto> {
-    return this.map(job, await this.jobs.outputs([job.id]));
+    return (await this.view([job]))[0];
   }
 
-  private map(job: Job, outputs: Image[]): JobDto {
+  /** Jobs as the API shows them: completed ones with the outputs their type's reader finds, batches with their children. */
+  private async view(jobs: Job[]): Promise<JobDto[]> {
+    const outputs = new Map<string, object[]>();
+    for (const type of new Set(jobs.filter((j) => j.status === 'completed').map((j) => j.type))) {
+      const reader = this.registry.reader(type);
+      const found = reader ? await reader.outputsOf(jobs.filter((j) => j.status === 'completed' && j.type === type)) : [];
+      for (const [jobId, list] of found) outputs.set(jobId, list);
+    }
+    const batchIds = jobs.filter((j) => j.type === BATCH_JOB_TYPE).map((j) => j.id);
+    const children = batchIds.length ? await this.jobs.childrenOf(batchIds) : [];
+    return jobs.map((j) => {
+      const ofBatch = j.type === BATCH_JOB_TYPE ? children.filter((c) => c.parentId === j.id) : undefined;
+      // Outputs are images for every type that has any today; a type with other outputs will widen JobDto.outputs.
+      return this.map(j, (outputs.get(j.id) ?? []) as ImageOutputDto[], ofBatch);
+    });
+  }
+
+  private map(job: Job, outputs: ImageOutputDto[], children?: BatchChild[]): JobDto {
     return {
       id: job.id,
       type: job.type,
       status: job.status,
-      outputs: job.status === 'completed' ? outputs.map((o) => this.mapOutput(o)) : [],
+      outputs: job.status === 'completed' ? outputs : [],
       cost: job.status === 'completed' ? job.cost : 0,
       error: job.status === 'failed' ? job.error : null,
       metadata: job.metadata,
@@ -95,6 +127,8 @@ export class JobsService {
       startedAt: job.startedAt?.toISOString() ?? null,
       finishedAt: job.finishedAt?.toISOString() ?? null,
       ...(job.webhookUrl ? { webhookUrl: job.webhookUrl } : {}),
+      ...(job.parentId ? { parentId: job.parentId } : {}),
+      ...(children ? this.batches.describe(job, children) : {}),
     };
   }
 }

@@ -1,4 +1,3 @@
-import type { AppConfig } from '../config/app-config';
 import type { QueuedJob } from './job-queue.repository';
 
 /**
@@ -11,6 +10,3 @@ export abstract class QueueDriver {
   /** Called after the jobs' rows are committed. Never throws: a job not handed over is found later. */
   abstract enqueue(jobs: QueuedJob[]): Promise<void>;
 }
-
-/** Processes with role `api` accept jobs but never run them. */
-export const runsJobs = (config: Pick<AppConfig, 'processRole'>): boolean => config.processRole !== 'api';

@@ -51,7 +51,7 @@ export class PlanThrottle {
     const plan = this.plans.get(org?.plan ?? this.plans.defaultPlanId);
     const tracker = `${orgId ?? 'none'}:${principalId(p)}`;
     await this.count(reply, tracker, work ? 'work' : 'read', work ? plan.workPerMinute : plan.readsPerMinute, plan);
-    if (work && orgId) await this.usage.consumeDaily(orgId, plan, work.units(req.body));
+    if (work && orgId && work.units !== 'counted-by-route') await this.usage.consumeDaily(orgId, plan, work.units(req.body));
   }
 
   private async count(reply: FastifyReply, tracker: string, bucket: string, limit: number, plan?: Plan): Promise<void> {

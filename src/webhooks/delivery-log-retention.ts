@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { runsJobs } from '../jobs/queue-driver';
+import { runsJobs } from '../config/process-role';
 import { WebhooksRepository } from './webhooks.repository';
 
 const EVERY_MS = 3600_000;

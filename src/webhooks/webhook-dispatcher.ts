@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboundHttp } from '../common/net/outbound-http';
-import { runsJobs } from '../jobs/queue-driver';
+import { Pump } from '../common/pump';
+import { runsJobs } from '../config/process-role';
 import { PlansService } from '../config/plans.service';
 import { OrgsRepository } from '../orgs/orgs.repository';
 import { UrlNotAllowed } from '../common/net/url-guard';
@@ -25,10 +26,7 @@ type Outcome = { statusCode: number | null; error: string | null; body: string |
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
-  private timer?: NodeJS.Timeout;
-  private pumping: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly pump = new Pump(() => this.sendDue(), (err) => this.logger.error({ err }, 'webhook dispatcher could not fetch work'));
 
   constructor(
     private readonly repo: WebhooksRepository,
@@ -41,47 +39,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Sending is background work: processes with PROCESS_ROLE=api leave it to the workers. */
   onApplicationBootstrap(): void {
-    if (!runsJobs(this.config)) {
-      this.stopping = true;
-      return;
-    }
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
+    if (runsJobs(this.config)) this.pump.start(POLL_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.pumping;
+  onModuleDestroy(): Promise<void> {
+    return this.pump.stop();
   }
 
   /** Looks for due deliveries now rather than at the next poll. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = this.pump().finally(() => {
-      this.pumping = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.pump.kick();
   }
 
-  private async pump(): Promise<void> {
-    try {
-      for (;;) {
-        const now = new Date();
-        const leaseUntil = new Date(now.getTime() + (this.config.webhooks.timeoutSeconds + 30) * 1000);
-        const batch = await this.repo.claimDue(now, leaseUntil, BATCH);
-        if (!batch.length || this.stopping) return;
-        await Promise.all(batch.map((d) => this.attempt(d)));
-      }
-    } catch (err) {
-      this.logger.error({ err }, 'webhook dispatcher could not fetch work');
+  private async sendDue(): Promise<void> {
+    for (;;) {
+      const now = new Date();
+      const leaseUntil = new Date(now.getTime() + (this.config.webhooks.timeoutSeconds + 30) * 1000);
+      const batch = await this.repo.claimDue(now, leaseUntil, BATCH);
+      if (!batch.length || this.pump.stopping) return;
+      await Promise.all(batch.map((d) => this.attempt(d)));
     }
   }
 

@@ -41,6 +41,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/webhook-secret': 'webhooks:write',
   'POST /api/v1/webhook-secret/rotate': 'webhooks:write',
   'GET /api/v1/jobs': 'jobs:read',
+  'POST /api/v1/jobs': 'organization',
   'GET /api/v1/jobs/:jobId': 'jobs:read',
   'POST /api/v1/jobs/:jobId/cancel': 'jobs:cancel',
   'GET /api/v1/me': 'authenticated',

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, signUp } from '../support/accounts';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { Job } from '../../src/jobs/job.entity';
-import { JobNotifier } from '../../src/jobs/job-notifier';
+import { JobCatchUp } from '../../src/jobs/job-catch-up';
+import { JobNotifier } from '../../src/webhooks/job-notifier';
 import { DeliveryLogRetention } from '../../src/webhooks/delivery-log-retention';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
@@ -219,7 +220,7 @@ describe('webhooks', () => {
     await em.getConnection().execute('delete from credit_ledger where settles = ?', [row.reservationId]);
     await em.nativeUpdate(Job, { id: row.id }, { eventPending: true });
     expect((await as(org).get('/api/v1/credits').expect(200)).body).toEqual({ creditsBalance: 99, reserved: 1 });
-    await t.app.get(JobNotifier).catchUp(new Date());
+    await t.app.get(JobCatchUp).catchUp(new Date());
     expect((await as(org).get('/api/v1/credits').expect(200)).body).toEqual({ creditsBalance: 99, reserved: 0 });
     const ledger = (await as(org).get('/api/v1/credits/ledger').expect(200)).body.data;
     expect(ledger.filter((e: { kind: string }) => e.kind === 'capture')).toHaveLength(1);

@@ -1,14 +1,16 @@
 import fastifyMultipart from '@fastify/multipart';
-import { applyDecorators, type Type } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, type Type } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiExtension, ApiExtraModels, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler, preValidationHookHandler } from 'fastify';
-import { AppError } from '../common/errors/app-error';
-import { jsonRefusal } from '../common/http/request-bounds';
-import { MULTIPART_FORM_SCHEMA } from '../docs/openapi-document';
-import { MAX_SOURCE_BYTES, MAX_SOURCES } from './generation.service';
+import { AppError } from '../errors/app-error';
+import { jsonRefusal } from './request-bounds';
 
-/** How a route's form maps onto its JSON body: where the image files go, which fields hold numbers or JSON. */
+/**
+ * How a route's form maps onto its JSON body: where the image files go, which fields hold numbers or
+ * JSON. A route whose fields depend on the request (POST /api/v1/jobs: on its operation) names none,
+ * and converts them itself with `formFieldsAs` once it knows which.
+ */
 export interface FormShape {
   sources: string;
   numbers?: string[];
@@ -17,13 +19,21 @@ export interface FormShape {
   only?: boolean;
 }
 
+/**
+ * An operation extension naming the schema of a route's multipart form, where it differs from the
+ * JSON body: Nest's swagger gives every content type of a request body the same schema.
+ */
+export const MULTIPART_FORM_SCHEMA = 'x-multipart-form';
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     multipart?: FormShape;
   }
 }
 
-/** What a form may hold. */
+/** What a form may hold: at most an edit's sources (MAX_SOURCES, MAX_SOURCE_BYTES in images/generation.service.ts), and small fields. */
+const MAX_SOURCES = 2;
+const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
 const MAX_FIELDS = 32;
 const MAX_FIELD_BYTES = 64 * 1024;
 /**
@@ -63,6 +73,9 @@ export const AcceptsMultipart = (shape: FormShape, form?: Type) =>
     ApiConsumes(...(shape.only ? [] : ['application/json']), 'multipart/form-data'),
     ...(form ? [ApiExtraModels(form), ApiExtension(MULTIPART_FORM_SCHEMA, { $ref: getSchemaPath(form) })] : []),
   );
+
+/** Whether the request came as a form (its body read from one): for a route that converts the form's fields itself. */
+export const SentAsForm = createParamDecorator((_: unknown, ctx: ExecutionContext): boolean => ctx.switchToHttp().getRequest<FastifyRequest>().isMultipart());
 
 /**
  * Registers @fastify/multipart, then gives every route that can carry a body its multipart rule: read
@@ -150,14 +163,25 @@ function readError(err: unknown, fileIndex: number): AppError {
 function formBody(form: MultipartForm, shape: FormShape): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of Object.keys(form.fields).sort()) {
-    const value = form.fields[name];
     if (SOURCE_FIELDS.has(name)) throw invalid(name, `${name} must be sent as a file`);
-    body[name] = shape.numbers?.includes(name) ? asNumber(value) : shape.json?.includes(name) ? asJson(value) : value;
+    body[name] = form.fields[name];
   }
+  Object.assign(body, formFieldsAs(body, shape));
   const sources = form.files.filter((f) => SOURCE_FIELDS.has(f.field)).map((f) => ({ data: f.data.toString('base64') }));
   if (sources.length) body[shape.sources] = sources;
   for (const file of form.files) if (!SOURCE_FIELDS.has(file.field)) body[file.field] = { file: true };
   return body;
+}
+
+/**
+ * The number and JSON fields of a form's body, parsed (left as they are when they do not parse, for
+ * the DTO to refuse); a route whose form shape depends on the request calls it once it knows it.
+ */
+export function formFieldsAs(body: Record<string, unknown>, types: Pick<FormShape, 'numbers' | 'json'>): Record<string, unknown> {
+  const parsed: Record<string, unknown> = {};
+  for (const name of types.numbers ?? []) if (Object.hasOwn(body, name)) parsed[name] = asNumber(body[name]);
+  for (const name of types.json ?? []) if (Object.hasOwn(body, name)) parsed[name] = asJson(body[name]);
+  return parsed;
 }
 
 const asNumber = (value: unknown) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value);
