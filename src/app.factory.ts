@@ -15,7 +15,7 @@ import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { registerApiReference } from './docs/api-reference';
 import { buildOpenApiDocument } from './docs/openapi-document';
-import { registerMultipart } from './images/multipart-edit';
+import { registerMultipart } from './common/http/multipart-form';
 import { Metrics } from './ops/metrics';
 import { loadPluginModules } from './plugins/plugin-loader';
 

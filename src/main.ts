@@ -1,13 +1,22 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { exitOnConfigError, loadConfig } from './config/load-config';
+import { ConfigError, loadConfig } from './config/load-config';
 import { settlePublicUrl } from './config/public-url';
 import { Readiness } from './ops/readiness';
 import { runWorker } from './worker';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
   // PROCESS_ROLE=worker runs no HTTP server, whichever entry point started it.
   if (config.processRole === 'worker') return runWorker(config);
   const app = await createApp(config);
@@ -39,4 +48,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch(exitOnConfigError);
+void main();

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { PluginCatalog } from './plugin-catalog';
 import { PluginRegistry } from './plugin-registry';
 
@@ -9,7 +10,7 @@ export class PluginsModule {
   static forRoot(pluginModules: (Type | DynamicModule)[]): DynamicModule {
     return {
       module: PluginsModule,
-      imports: pluginModules,
+      imports: [DiscoveryModule, ...pluginModules],
       providers: [PluginRegistry, PluginCatalog],
       exports: [PluginRegistry],
     };
