@@ -1,5 +1,5 @@
 // The layering check (`npm run lint:layers`, run by CI): dependency-cruiser with the rules of
-// .dependency-cruiser.cjs over src/ and plugins/. Prints every upward import by pair of folders,
+// .dependency-cruiser.cjs over src/, plugins/ and the test-only plugins of test/fixtures/plugins/. Prints every upward import by pair of folders,
 // marking the named exceptions, and fails on a violation or on an exception that matches nothing.
 import { createRequire } from 'node:module';
 import { cruise } from 'dependency-cruiser';
@@ -10,7 +10,7 @@ const RULE_FILE = '.dependency-cruiser.cjs';
 const { LAYERS, EXCEPTIONS, layerOf } = createRequire(import.meta.url)(`../${RULE_FILE}`);
 
 const options = await extractDepcruiseOptions(`./${RULE_FILE}`);
-const { output } = await cruise(['src', 'plugins'], options, {}, { tsConfig: extractTSConfig(options.tsConfig.fileName) });
+const { output } = await cruise(['src', 'plugins', 'test/fixtures/plugins'], options, {}, { tsConfig: extractTSConfig(options.tsConfig.fileName) });
 const { violations, totalCruised, totalDependenciesCruised } = output.summary;
 
 const upward = violations.filter((v) => v.rule.name.startsWith('upward-from-'));

@@ -57,13 +57,13 @@ export class GenerationCreateDto {
   @Max(MAX_IMAGES_PER_REQUEST)
   n?: number;
 
-  @ApiPropertyOptional({ example: 'aura', description: 'A provider id (default: aura)' })
+  @ApiPropertyOptional({ example: 'aura', description: 'A provider id (default: the first configured one that can do the operation, aura out of the box)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   provider?: string;
 
-  @ApiPropertyOptional({ example: 'aura', description: "A model id of the provider (default: its first)" })
+  @ApiPropertyOptional({ example: 'aura', description: 'A model id of the provider (default: its first model that can do the operation)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

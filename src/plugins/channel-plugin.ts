@@ -1,50 +1,92 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { SetMetadata } from '@nestjs/common';
+import type { ChannelAccount, ChannelProductPage, ListProductsQuery, PublishImageInput, PublishResult, RemoveImageInput } from './channel-catalogue';
+import type { ChannelCallContext, ChannelConnection } from './channel-connection';
+import type { ChannelImageSlot } from './channel-images';
+import type { ChannelWebhookEvent, ChannelWebhookEventKind, WebhookHeaders } from './channel-webhooks';
 
 /**
- * The contract of a marketplace. A channel plugin is a Nest provider class carrying
- * `@ChannelPlugin({...})` and implementing `ChannelPlugin`.
+ * The contract of a marketplace. A channel plugin is a folder, plugins/channels/<id>, whose index
+ * default-exports one class carrying `@ChannelPlugin({...})` and implementing `ChannelPlugin`. The
+ * core makes an instance with the options configured for it and calls it with a connection (whose
+ * credentials it keeps sealed) and a call context. It imports nothing from the core but this SDK.
+ * Errors are `PluginError`s, the kinds providers use (plugin-call.ts); docs/channels.md has the rest.
  */
-export interface ChannelImageRequirements {
-  minWidth: number;
-  minHeight: number;
-  maxBytes: number;
-  formats: string[];
+
+/** The contract version this core speaks; a plugin built for another is refused at start. */
+export const CHANNEL_SDK_VERSION = 1;
+
+export type ChannelCall = 'connect' | 'listProducts' | 'publishImage' | 'checkPublish' | 'removeImage' | 'exchange';
+
+/**
+ * A budget of requests per connection the store allows (a leaky bucket: `burst` at once, then
+ * `perSecond`), for the calls named, or for all of them. The core paces each connection's calls by
+ * these; a plugin still maps the store's throttled answer to `rate_limited` with `retryAfterMs`.
+ */
+export interface ChannelRateLimit {
+  calls?: ChannelCall[];
+  perSecond: number;
+  burst: number;
 }
 
 export interface ChannelPluginMetadata {
+  /** The plugin's folder name: plugins/channels/<id>. */
   id: string;
+  sdkVersion: number;
   name: string;
   description: string;
-  /** The credentials a connection needs, as a class-validator DTO class. */
+  /** The fields of a connection's credentials, as a class-validator DTO class. */
   credentials: new () => object;
-  imageRequirements: ChannelImageRequirements;
+  /** Where a product's images go, with the rules for each: `main` first. */
+  imageSlots: ChannelImageSlot[];
+  rateLimits: ChannelRateLimit[];
+  /** The most products one `listProducts` page may hold at this store. */
+  maxPageSize: number;
+  /** The kinds `parseWebhook` can return (besides `other`); empty when it has no webhooks. */
+  webhookEvents: ChannelWebhookEventKind[];
 }
 
-export interface ChannelProduct {
-  externalId: string;
-  title: string;
-  sku: string | null;
-  imageUrls: string[];
+/**
+ * Connecting through the store's consent page. `params` are what the merchant typed first (Shopify:
+ * the shop domain); `query` is the whole callback query (Shopify adds `shop` and an `hmac` to check,
+ * Amazon the `selling_partner_id`). The core makes and checks `state`.
+ */
+export interface ChannelOAuth<C extends object = object> {
+  /** Throws `invalid_input` when `params` do not name a store. */
+  authorizeUrl(request: { state: string; redirectUri: string; params: Record<string, string> }): string;
+  /** Turns the callback into a connection's credentials; `invalid_credentials` for a refused code. */
+  exchange(callback: { code: string; redirectUri: string; query: Record<string, string> }, ctx: ChannelCallContext): Promise<C>;
 }
 
-export interface ChannelProductPage {
-  products: ChannelProduct[];
-  nextCursor: string | null;
+export interface ChannelPlugin<C extends object = object> {
+  readonly oauth?: ChannelOAuth<C>;
+  /** Checks the connection's credentials at the store: `invalid_credentials` when they do not work. */
+  connect(connection: ChannelConnection<C>, ctx: ChannelCallContext): Promise<ChannelAccount>;
+  listProducts(connection: ChannelConnection<C>, query: ListProductsQuery, ctx: ChannelCallContext): Promise<ChannelProductPage>;
+  publishImage(connection: ChannelConnection<C>, input: PublishImageInput, ctx: ChannelCallContext): Promise<PublishResult>;
+  /** Needed by any plugin whose `publishImage` can answer `pending`; `content_rejected` when the store refused the image. */
+  checkPublish?(connection: ChannelConnection<C>, externalRef: string, ctx: ChannelCallContext): Promise<PublishResult>;
+  /** Resolves when the image is gone, also when it was gone already (a retried job removes twice). */
+  removeImage(connection: ChannelConnection<C>, input: RemoveImageInput, ctx: ChannelCallContext): Promise<void>;
+  /**
+   * An incoming store webhook for this connection, verified against the raw body as received:
+   * null when it is not authentic (answer 401), `other` for topics the core does not act on.
+   */
+  parseWebhook?(headers: WebhookHeaders, rawBody: Buffer, connection: ChannelConnection<C>): ChannelWebhookEvent | null;
 }
 
-export interface ChannelPlugin {
-  /** Checks the credentials against the marketplace; throws when they do not work. */
-  connect(credentials: Record<string, string>): Promise<{ accountName: string }>;
-  listProducts(credentials: Record<string, string>, cursor: string | null): Promise<ChannelProductPage>;
-  publishImage(
-    credentials: Record<string, string>,
-    product: { externalId: string },
-    image: { data: Buffer; mimeType: string; replaceImageId?: string },
-  ): Promise<{ externalImageId: string }>;
-  verifyWebhook?(headers: Record<string, string>, rawBody: Buffer, secret: string): boolean;
+/** The class a channel folder exports: made with its configured options. */
+export interface ChannelPluginClass {
+  new (options: Record<string, unknown>): ChannelPlugin;
+  /** Every problem with the options, as sentences (empty when they are fine); see `optionProblems`. */
+  validateOptions?(options: Record<string, unknown>): string[];
 }
 
 export const CHANNEL_PLUGIN = 'darkroom:channel-plugin';
 
-/** Marks a class as a marketplace integration; the registry finds it at start-up. */
-export const ChannelPlugin = (metadata: ChannelPluginMetadata) => applyDecorators(Injectable(), SetMetadata(CHANNEL_PLUGIN, metadata));
+/** Marks the class a channel folder exports; the loader reads it at start-up. */
+export const ChannelPlugin = (metadata: ChannelPluginMetadata): ClassDecorator => SetMetadata(CHANNEL_PLUGIN, metadata);
+
+/** The metadata of a decorated class, or undefined. */
+export function channelMetadataOf(target: unknown): ChannelPluginMetadata | undefined {
+  return typeof target === 'function' ? (Reflect.getMetadata(CHANNEL_PLUGIN, target) as ChannelPluginMetadata | undefined) : undefined;
+}

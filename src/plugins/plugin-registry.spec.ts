@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
-import { DiscoveryModule } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { APP_CONFIG } from '../config/app-config';
 import type { ProviderInstanceConfig } from '../config/provider-instances';
+import { CHANNEL_CLASSES } from './channel-loader';
 import { loadPluginModules } from './plugin-loader';
 import { PluginRegistry } from './plugin-registry';
 import { loadProviderPlugins, PROVIDER_INSTANCES, type LoadedProvider } from './provider-loader';
@@ -37,8 +37,7 @@ const instance = (id: string, plugin: ProviderPluginClass, options: Record<strin
 
 async function registry(instances: LoadedProvider[]) {
   const moduleRef = await Test.createTestingModule({
-    imports: [DiscoveryModule],
-    providers: [PluginRegistry, { provide: APP_CONFIG, useValue: { plugins: { providers: [], channels: [] } } }, { provide: PROVIDER_INSTANCES, useValue: instances }],
+    providers: [PluginRegistry, { provide: APP_CONFIG, useValue: { plugins: { providers: [], channels: [] } } }, { provide: PROVIDER_INSTANCES, useValue: instances }, { provide: CHANNEL_CLASSES, useValue: [] }],
   }).compile();
   await moduleRef.init();
   return moduleRef.get(PluginRegistry);
@@ -71,7 +70,8 @@ describe('PluginRegistry', () => {
 describe('loadPluginModules', () => {
   it('loads the configured plugin folders by path', async () => {
     const modules = await loadPluginModules({ plugins: { providers: [entry('aura')], channels: [] } });
-    expect(modules).toHaveLength(1);
+    // One module hands the registry the provider instances, one the channel classes.
+    expect(modules).toHaveLength(2);
   });
 
   it('names every configured id without a folder', async () => {

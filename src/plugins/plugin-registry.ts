@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { CHANNEL_PLUGIN, type ChannelPlugin, type ChannelPluginMetadata } from './channel-plugin';
+import { channelPluginProblems } from './channel-checks';
+import { CHANNEL_CLASSES, type LoadedChannel } from './channel-loader';
+import type { ChannelPlugin, ChannelPluginMetadata } from './channel-plugin';
 import { providerPluginProblems } from './provider-checks';
 import { PROVIDER_INSTANCES, type LoadedProvider } from './provider-loader';
 import type { ProviderPlugin, ProviderPluginMetadata } from './provider-plugin';
@@ -27,8 +28,8 @@ export interface RegisteredChannel {
 }
 
 /**
- * Makes one instance of each configured provider id's plugin (loaded by provider-loader.ts) and
- * finds every channel plugin with Nest's DiscoveryService, keyed by id. A plugin whose declared
+ * Makes one instance of each configured provider id's plugin (loaded by provider-loader.ts) and of
+ * each configured channel plugin (channel-loader.ts), keyed by id. A plugin whose declared
  * operations and methods disagree, two plugins with one id, or a configured id with no plugin behind
  * it stop start-up, every problem named. After that the registry does not change.
  */
@@ -38,22 +39,15 @@ export class PluginRegistry implements OnModuleInit {
   private channels: ReadonlyMap<string, RegisteredChannel> = new Map();
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PROVIDER_INSTANCES) private readonly providerInstances: LoadedProvider[],
+    @Inject(CHANNEL_CLASSES) private readonly channelClasses: LoadedChannel[],
   ) {}
 
   onModuleInit(): void {
-    const channels = new Map<string, RegisteredChannel>();
     const problems = new Set<string>();
     const providers = this.makeProviders(problems);
-    for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
-      if (!instance || !metatype) continue;
-      const channel = this.reflector.get<ChannelPluginMetadata | undefined>(CHANNEL_PLUGIN, metatype);
-      if (channel) this.add(channels, channel.id, { metadata: channel, plugin: instance as ChannelPlugin }, problems);
-    }
+    const channels = this.makeChannels(problems);
     for (const id of this.config.plugins.channels) if (!channels.has(id)) problems.add(`channel plugin "${id}" is configured but no @ChannelPlugin has that id`);
     if (problems.size) throw new Error(`Plugin registry:\n  - ${[...problems].join('\n  - ')}`);
     this.providers = providers;
@@ -97,5 +91,21 @@ export class PluginRegistry implements OnModuleInit {
       this.add(providers, config.id, { id: config.id, use: config.use, enabled: config.enabled, metadata, plugin, platformCredentials: config.credentials, trustedOrigin: baseUrl }, problems);
     }
     return providers;
+  }
+
+  private makeChannels(problems: Set<string>): Map<string, RegisteredChannel> {
+    const channels = new Map<string, RegisteredChannel>();
+    for (const { plugin: Plugin, metadata, options } of this.channelClasses) {
+      let plugin: ChannelPlugin;
+      try {
+        plugin = new Plugin(options);
+      } catch (err) {
+        problems.add(`channel plugin "${metadata.id}" could not be made from its options: ${(err as Error).message}`);
+        continue;
+      }
+      for (const problem of channelPluginProblems(metadata, plugin)) problems.add(problem);
+      this.add(channels, metadata.id, { metadata, plugin }, problems);
+    }
+    return channels;
   }
 }

@@ -1,5 +1,4 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { PluginCatalog } from './plugin-catalog';
 import { PluginRegistry } from './plugin-registry';
 
@@ -10,7 +9,7 @@ export class PluginsModule {
   static forRoot(pluginModules: (Type | DynamicModule)[]): DynamicModule {
     return {
       module: PluginsModule,
-      imports: [DiscoveryModule, ...pluginModules],
+      imports: pluginModules,
       providers: [PluginRegistry, PluginCatalog],
       exports: [PluginRegistry],
     };
