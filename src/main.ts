@@ -1,22 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/load-config';
+import { exitOnConfigError, loadConfig } from './config/load-config';
 import { settlePublicUrl } from './config/public-url';
 import { Readiness } from './ops/readiness';
 import { runWorker } from './worker';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfig();
   // PROCESS_ROLE=worker runs no HTTP server, whichever entry point started it.
   if (config.processRole === 'worker') return runWorker(config);
   const app = await createApp(config);
@@ -48,4 +39,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-void main();
+main().catch(exitOnConfigError);

@@ -4,16 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
-import { ConfigError, loadConfig } from './config/load-config';
+import { exitOnConfigError, loadConfig } from './config/load-config';
 import { createRootLogger, PinoNestLogger } from './common/logging';
 import { migrateDatabase } from './database/migrate';
 import { loadPluginModules } from './plugins/plugin-loader';
 
 /** The whole app without an HTTP server: what a worker process runs, migrated and started. */
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  const modules = await loadPluginModules(config);
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);
-  const modules = await loadPluginModules(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, modules), { logger: new PinoNestLogger(createRootLogger(config)) });
   if (generated.length) new Logger('Config').warn(`${generated.join(' and ')} not set: using keys generated in ${config.dataDir}/secrets.json; every node must share the same ones.`);
   return app;
@@ -38,11 +38,7 @@ export async function runWorker(config: AppConfig): Promise<void> {
 }
 
 if (require.main === module) {
-  try {
-    void runWorker(loadConfig({ ...process.env, PROCESS_ROLE: 'worker' }));
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(1);
-  }
+  Promise.resolve()
+    .then(() => runWorker(loadConfig({ ...process.env, PROCESS_ROLE: 'worker' })))
+    .catch(exitOnConfigError);
 }

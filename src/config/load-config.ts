@@ -13,6 +13,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** How a process started from the command line stops on a ConfigError (the settings, or plugin options found when loading plugins): its problems, no stack. */
+export function exitOnConfigError(err: unknown): never {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function readYaml(file: string, problems: string[]): unknown {

@@ -56,6 +56,8 @@ describe('OutboundHttp', () => {
     server = createServer((req, res) => {
       if (req.url === '/redirect') {
         res.writeHead(302, { location: `http://[::ffff:127.0.0.1]:${port}/ok` }).end();
+      } else if (req.url === '/slow') {
+        setTimeout(() => res.writeHead(200).end('late'), 5000);
       } else {
         res.writeHead(200).end('ok');
       }
@@ -77,6 +79,24 @@ describe('OutboundHttp', () => {
     await expect(http.send(`http://127.0.0.1:${port}/redirect`, { method: 'GET', timeoutMs: 2000, followRedirects: true })).rejects.toMatchObject({ reason: 'private_address' });
     const unfollowed = await http.send(`http://127.0.0.1:${port}/redirect`, { method: 'GET', timeoutMs: 2000, followRedirects: false });
     expect(unfollowed.status).toBe(302);
+    await http.onModuleDestroy();
+  });
+
+  it('reaches a private address the caller trusts (a provider baseUrl the operator set), and checks the hops it does not trust', async () => {
+    const http = new OutboundHttp(guardFor(false));
+    const trusted = (url: URL) => url.host === `127.0.0.1:${port}`;
+    const response = await http.send(`http://127.0.0.1:${port}/ok`, { method: 'POST', body: 'x', timeoutMs: 2000, followRedirects: false, trusted });
+    expect(await response.text()).toBe('ok');
+    await expect(http.send(`http://127.0.0.1:${port}/redirect`, { method: 'GET', timeoutMs: 2000, followRedirects: true, trusted })).rejects.toMatchObject({ reason: 'private_address' });
+    await http.onModuleDestroy();
+  });
+
+  it('gives up when the signal aborts, before the timeout', async () => {
+    const http = new OutboundHttp(guardFor(true));
+    const controller = new AbortController();
+    const sending = http.send(`http://127.0.0.1:${port}/slow`, { method: 'GET', timeoutMs: 10_000, followRedirects: false, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('job cancelled')), 50);
+    await expect(sending).rejects.toThrow('job cancelled');
     await http.onModuleDestroy();
   });
 
