@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config';
 import type { CreditsService } from '../credits/credits.service';
 import type { OrgDirectory } from '../orgs/org-directory';
@@ -16,10 +16,19 @@ class FakeJobRows {
   readonly rows = new Map<string, Job>();
   readonly released: string[] = [];
   readonly announced: string[] = [];
+  readonly persisted: object[] = [];
 
   readonly jobs = {
-    complete: async (items: { job: Job }[]) => items.map(({ job }) => this.move(job.id, 'completed', (row) => !row.cancelRequested)),
+    complete: async (items: { job: Job; persist: object[] }[]) =>
+      items.map(({ job, persist }) => this.move(job.id, 'completed', (row) => !row.cancelRequested && row.attempts === job.attempts) && this.persisted.push(...persist) >= 0),
     finish: async (id: string, from: string[], status: 'failed' | 'canceled') => this.move(id, status, (row) => from.includes(row.status)),
+    saveCheckpoint: async (job: Job, checkpoint: string) => {
+      const row = this.rows.get(job.id);
+      if (row?.status !== 'processing' || row.attempts !== job.attempts) return false;
+      row.checkpoint = checkpoint;
+      return true;
+    },
+    retryLater: async (job: Job) => this.move(job.id, 'queued', (row) => row.attempts === job.attempts),
   } as unknown as JobsRepository;
 
   readonly queue = {
@@ -36,6 +45,13 @@ class FakeJobRows {
     return Object.assign(new Job(), job);
   }
 
+  /** Another run claims the job (its worker died, or it was queued again): the row as that claim returns it. */
+  claimAgain(id: string): Job {
+    const row = this.rows.get(id)!;
+    Object.assign(row, { status: 'processing', attempts: row.attempts + 1 });
+    return Object.assign(new Job(), row);
+  }
+
   private move(id: string, status: Job['status'], allowed: (row: Job) => boolean): boolean {
     const row = this.rows.get(id);
     if (!row || row.status !== 'processing' || !allowed(row)) return false;
@@ -45,7 +61,7 @@ class FakeJobRows {
 }
 
 /** A lifecycle whose every job type is run by `handler`. */
-export function lifecycleWith(db: FakeJobRows, handler: JobHandler) {
+function lifecycleWith(db: FakeJobRows, handler: JobHandler) {
   const cancellations = new JobCancellations(db.queue);
   const config = { jobs: { leaseSeconds: 30, maxAttempts: 3 } } as AppConfig;
   const registry = { handler: () => handler } as unknown as JobRegistry;
@@ -108,5 +124,66 @@ describe('JobLifecycle cancelling a running job', () => {
     await lifecycle.run(job);
     expect(seen.signal?.aborted).toBe(true);
     expect(db.rows.get(job.id)!.status).toBe('canceled');
+  });
+});
+
+describe('JobLifecycle handing a run its context and taking its result', () => {
+  it('saves a checkpoint on the row at once, and hands it to the next run of the job (after a crash) instead of null', async () => {
+    const db = new FakeJobRows();
+    const seen: (string | null)[] = [];
+    let proceed!: () => void;
+    const { lifecycle } = lifecycleWith(db, {
+      run: async ({ previousCheckpoint, checkpoint }) => {
+        seen.push(previousCheckpoint);
+        if (!previousCheckpoint) {
+          await checkpoint('prediction-42');
+          // The worker dies here: this run never ends.
+          await new Promise<void>((resolve) => (proceed = resolve));
+        }
+        return { persist: [], cost: 1 };
+      },
+    });
+    const job = db.add({});
+    void lifecycle.run(job);
+    await vi.waitFor(() => expect(db.rows.get(job.id)!.checkpoint).toBe('prediction-42'));
+    await lifecycle.run(db.claimAgain(job.id));
+    expect(seen).toEqual([null, 'prediction-42']);
+    expect(db.rows.get(job.id)!.status).toBe('completed');
+    proceed();
+  });
+
+  it('refuses a checkpoint from a run that no longer holds the job', async () => {
+    const db = new FakeJobRows();
+    const job = db.add({});
+    let refusal: unknown;
+    const { lifecycle } = lifecycleWith(db, {
+      run: async ({ checkpoint }) => {
+        db.claimAgain(job.id);
+        refusal = await checkpoint('late').catch((err: unknown) => err);
+        return { persist: [], cost: 1 };
+      },
+    });
+    await lifecycle.run(job);
+    expect(refusal).toBeInstanceOf(Error);
+    expect(db.rows.get(job.id)!.checkpoint).toBeNull();
+  });
+
+  it('persists what a completed run returns, and discards (without persisting) what a run cancelled meanwhile returns', async () => {
+    const db = new FakeJobRows();
+    const discarded: string[] = [];
+    const { lifecycle } = lifecycleWith(db, {
+      run: async ({ job }) => {
+        if (job.metadata?.cancel) db.rows.get(job.id)!.cancelRequested = true;
+        return { persist: [{ row: job.id }], cost: 2, discard: async () => void discarded.push(job.id) };
+      },
+    });
+    const kept = db.add({});
+    const cancelled = db.add({ metadata: { cancel: 'yes' } });
+    await lifecycle.run(kept);
+    await lifecycle.run(cancelled);
+    expect(db.persisted).toEqual([{ row: kept.id }]);
+    expect(discarded).toEqual([cancelled.id]);
+    expect(db.rows.get(cancelled.id)!.status).toBe('canceled');
+    expect(db.released).toEqual([cancelled.reservationId]);
   });
 });
