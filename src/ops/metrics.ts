@@ -6,7 +6,7 @@ interface RouteSeries {
   latency: { observe(seconds: number): void };
 }
 
-/** Prometheus metrics: request counts and latency by route and status, plus Node's defaults. */
+/** Prometheus metrics: request counts and latency by route and status, provider calls, plus Node's defaults. */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -21,6 +21,13 @@ export class Metrics {
     help: 'Time to answer HTTP requests, by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly providerCalls = new Histogram({
+    name: 'provider_call_duration_seconds',
+    help: "Jobs' calls to providers (polling included), by provider id, operation and outcome: ok, canceled, or the ProviderError kind",
+    labelNames: ['provider', 'operation', 'outcome'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900],
     registers: [this.registry],
   });
   /** Labelled children kept per series: prom-client hashes the label object on every lookup. */
@@ -40,5 +47,10 @@ export class Metrics {
     }
     s.requests.inc();
     s.latency.observe(seconds);
+  }
+
+  /** A job's call to a provider ended; its count is the histogram's `_count`. */
+  observeProviderCall(provider: string, operation: string, outcome: string, seconds: number): void {
+    this.providerCalls.labels({ provider, operation, outcome }).observe(seconds);
   }
 }

@@ -6,6 +6,7 @@ import { OutboundHttp } from '../common/net/outbound-http';
 import { UrlGuard } from '../common/net/url-guard';
 import type { AppConfig } from '../config/app-config';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
+import { Metrics } from '../ops/metrics';
 import type { PluginRegistry, RegisteredProvider } from '../plugins/plugin-registry';
 import { ProviderError, type ProviderErrorKind } from '../plugins/provider-error';
 import type { GenerateInput, ImageOutput } from '../plugins/provider-operations';
@@ -31,6 +32,7 @@ describe('ProviderCalls', () => {
   let calls: ProviderCalls;
   let http: OutboundHttp;
   let saved: string[];
+  let metrics: Metrics;
 
   const call = (over: Partial<ProviderJobCall> = {}): ProviderJobCall => ({
     jobId: 'job-1', orgId: 'org-1', provider: 'echo', request: { operation: 'generate', input }, signal: new AbortController().signal,
@@ -47,7 +49,8 @@ describe('ProviderCalls', () => {
     });
     providers = new Map([['echo', echo('echo')], ['echo-off', echo('echo-off', false)]]);
     const registry = { provider: (id: string) => providers.get(id), listProviders: () => [...providers.values()] } as unknown as PluginRegistry;
-    calls = new ProviderCalls(new ProviderRouter(registry), http, new ProviderOutputs(http));
+    metrics = new Metrics();
+    calls = new ProviderCalls(new ProviderRouter(registry), http, new ProviderOutputs(http), metrics);
   });
   afterAll(async () => {
     await fake.close();
@@ -108,6 +111,13 @@ describe('ProviderCalls', () => {
     const failure = await calls.images(call()).catch((e: unknown) => e);
     expect(failure).toEqual(expected);
     expect((failure as { retryAfterMs?: number }).retryAfterMs).toBe((expected as { retryAfterMs?: number }).retryAfterMs);
+  });
+
+  it('counts each call by provider, operation and outcome in the metrics', async () => {
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/provider_call_duration_seconds_count\{provider="echo",operation="generate",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/provider_call_duration_seconds_count\{provider="echo",operation="generate",outcome="rate_limited"\} 1/);
+    expect(text).toMatch(/provider_call_duration_seconds_count\{provider="echo",operation="generate",outcome="canceled"\} 1/);
   });
 
   it('caps a Retry-After at 10 minutes, and takes any other throw for a transient failure', () => {

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
+import { Metrics } from '../ops/metrics';
 import type { ProviderCallContext } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { OPERATION_METHODS, type PollResult, type ProviderOutput, type ProviderRequest } from '../plugins/provider-operations';
@@ -40,11 +41,13 @@ const CANCEL_TIMEOUT_MS = 10_000;
  */
 @Injectable()
 export class ProviderCalls {
-  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp, private readonly outputs: ProviderOutputs) {}
+  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp, private readonly outputs: ProviderOutputs, private readonly metrics: Metrics) {}
 
   /** The images, and the credits the request costs as its model prices it. */
   async images(call: ProviderJobCall): Promise<{ images: RenderedImage[]; cost: number }> {
     const { request, signal } = call;
+    const started = performance.now();
+    const observe = (outcome: string) => this.metrics.observeProviderCall(call.provider, request.operation, outcome, (performance.now() - started) / 1000);
     try {
       const route = this.router.forJob(call.provider, request.input.model, request.operation);
       const remoteIds = parseCheckpoint(call.previousCheckpoint);
@@ -57,8 +60,10 @@ export class ProviderCalls {
       }
       const { input } = request;
       const size = 'width' in input ? { width: input.width, height: input.height } : { width: images[0]?.width ?? 0, height: images[0]?.height ?? 0 };
+      observe('ok');
       return { images, cost: this.router.quote(route, { operation: request.operation, n: 'n' in input ? input.n : 1, ...size, format: input.format }) };
     } catch (err) {
+      observe(signal.aborted ? 'canceled' : err instanceof ProviderError ? err.kind : 'transient');
       // Cancelled: not the provider's failure, so not worth a retry.
       signal.throwIfAborted();
       throw jobErrorOf(err, call.provider);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NetModule } from '../common/net/net.module';
+import { OpsModule } from '../ops/ops.module';
 import { ProviderCalls } from './provider-calls';
 import { ProviderOutputs } from './provider-outputs';
 import { ProviderRouter } from './provider-router';
@@ -8,7 +9,7 @@ import { ProvidersService } from './providers.service';
 
 /** The provider listing, and routing and calling providers for the domains that generate (images). */
 @Module({
-  imports: [NetModule],
+  imports: [NetModule, OpsModule],
   controllers: [ProvidersController],
   providers: [ProvidersService, ProviderRouter, ProviderCalls, ProviderOutputs],
   exports: [ProviderRouter, ProviderCalls],
