@@ -129,7 +129,7 @@ async function darkroom(driver, database) {
   const { JobEvents } = require(join(DIST, 'jobs/job-events.js'));
   const { QueueDriver } = require(join(DIST, 'jobs/queue-driver.js'));
   const { Job } = require(join(DIST, 'jobs/job.entity.js'));
-  const { Organization } = require(join(DIST, 'orgs/organization.entity.js'));
+  const { Organization } = require(join(DIST, 'tenancy/organization.entity.js'));
   const { EntityManager } = require('@mikro-orm/core');
 
   const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-queue-'));

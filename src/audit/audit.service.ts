@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestAuth } from '../auth/principal';
-import { principalId } from '../auth/principal';
+import type { RequestAuth } from '../tenancy/principal';
+import { principalId } from '../tenancy/principal';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { AuditEvent } from './audit-event.entity';
 import { AuditRepository } from './audit.repository';

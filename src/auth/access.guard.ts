@@ -3,9 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { PlanThrottle } from '../throttling/plan-throttle';
 import { Authorizer } from './authorizer';
-import { endUserOf } from './end-user';
+import { endUserOf } from '../tenancy/end-user';
 import { CredentialResolver } from './credential-resolver';
-import { RouteMetadataReader } from './route-metadata';
+import { RouteMetadataReader } from '../tenancy/route-metadata';
 
 /**
  * The one global guard: authenticate, authorise, throttle, in that order. One guard rather than

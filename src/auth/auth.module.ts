@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
 import { CreditsModule } from '../credits/credits.module';
-import { OrgsModule } from '../orgs/orgs.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -23,7 +23,7 @@ import { Authorizer } from './authorizer';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
 import { RouteAccessAudit } from './route-access-audit';
-import { RouteMetadataReader } from './route-metadata';
+import { RouteMetadataReader } from '../tenancy/route-metadata';
 import { RefreshTokensRepository } from './sessions/refresh-tokens.repository';
 import { SessionTokens } from './sessions/session-tokens';
 import { SessionsService } from './sessions/sessions.service';
@@ -32,7 +32,7 @@ import { UsersRepository } from './users/users.repository';
 
 /** Accounts, sessions, API keys, client tokens, and the guard every request passes: authenticate, authorise, throttle. */
 @Module({
-  imports: [DiscoveryModule, ApiKeyAuthModule, OrgsModule, CreditsModule, AuditModule, ThrottlingModule],
+  imports: [DiscoveryModule, ApiKeyAuthModule, TenancyModule, CreditsModule, AuditModule, ThrottlingModule],
   controllers: [AccountsController, MeController, ApiKeysController, ClientTokenKeysController],
   providers: [
     AccountsService, PasswordHasher, LoginThrottle, UsersRepository, UserDirectory,

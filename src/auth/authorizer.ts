@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
-import { OrgDirectory } from '../orgs/org-directory';
-import { ROLE_SCOPES } from '../orgs/roles';
-import type { RouteAccess } from './access.decorators';
-import { requireScope, type RequestAuth } from './principal';
+import { OrgDirectory } from '../tenancy/org-directory';
+import { ROLE_SCOPES } from '../tenancy/roles';
+import type { RouteAccess } from '../tenancy/access.decorators';
+import { requireScope, type RequestAuth } from '../tenancy/principal';
 
 /**
  * Places the caller in an organisation and checks the route's scope. Session users act with their

@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { AppError } from '../common/errors/app-error';
 import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { ClientTokenVerifier } from './client-tokens/client-token-verifier';
-import type { Principal } from './principal';
+import type { Principal } from '../tenancy/principal';
 import { SessionsService } from './sessions/sessions.service';
 import { SESSION_ISSUER, SessionTokens } from './sessions/session-tokens';
 import { UserDirectory } from './users/user-directory';

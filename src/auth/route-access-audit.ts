@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, type RouteAccess } from './access.decorators';
+import { ACCESS_METADATA, type RouteAccess } from '../tenancy/access.decorators';
 
 export interface RouteAccessEntry {
   method: string;

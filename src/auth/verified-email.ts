@@ -1,5 +1,5 @@
 import { AppError } from '../common/errors/app-error';
-import type { Principal } from './principal';
+import type { Principal } from '../tenancy/principal';
 
 /**
  * Minting credentials (API keys, client-token signing keys) and acting as an operator need a

@@ -1,6 +1,6 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from '../common/ids';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 
 export type LedgerEntryKind = 'starting_grant' | 'operator_grant' | 'pack_grant' | 'reservation' | 'capture' | 'release';
 

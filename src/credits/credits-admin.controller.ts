@@ -1,7 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Operator } from '../auth/access.decorators';
-import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { Auth, Operator } from '../tenancy/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
 import { CreditGrantDto, CreditGrantResultDto } from './credits.dto';
 import { LedgerService } from './ledger.service';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrgId, RequireScope } from '../auth/access.decorators';
+import { OrgId, RequireScope } from '../tenancy/access.decorators';
 import { CursorQueryDto } from '../common/pagination';
 import { CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
 import { LedgerService } from './ledger.service';

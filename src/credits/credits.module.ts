@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { OrgsModule } from '../orgs/orgs.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { CreditEventsModule } from './credit-events.module';
 import { CreditsRepository } from './credits.repository';
@@ -10,9 +9,10 @@ import { LedgerService } from './ledger.service';
 import { AuditModule } from '../audit/audit.module';
 import { SubscriptionController } from './subscription.controller';
 import { SubscriptionService } from './subscription.service';
+import { TenancyModule } from '../tenancy/tenancy.module';
 
 @Module({
-  imports: [OrgsModule, ThrottlingModule, AuditModule, CreditEventsModule],
+  imports: [TenancyModule, ThrottlingModule, AuditModule, CreditEventsModule],
   controllers: [SubscriptionController, CreditsController, CreditsAdminController],
   providers: [CreditsService, CreditsRepository, SubscriptionService, LedgerService],
   exports: [CreditsService, SubscriptionService],

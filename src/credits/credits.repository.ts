@@ -1,7 +1,7 @@
 import { EntityManager, LockMode } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { insertOnce } from '../common/errors/db-errors';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 @Injectable()

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import type { UserPrincipal } from '../auth/principal';
+import type { UserPrincipal } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import type { CreditGrantDto, CreditGrantResultDto, CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';

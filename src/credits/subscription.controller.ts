@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrgId, RequireScope } from '../auth/access.decorators';
+import { OrgId, RequireScope } from '../tenancy/access.decorators';
 import { SubscriptionDto } from './subscription.dto';
 import { SubscriptionService } from './subscription.service';
 

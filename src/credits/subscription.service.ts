@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Plan } from '../config/plans';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import { nextUtcMidnight, utcDay, UsageService } from '../throttling/usage.service';
 import { CreditsService } from './credits.service';
 import type { PlanDto, SubscriptionDto } from './subscription.dto';

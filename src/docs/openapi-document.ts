@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CODES } from '../common/errors/error-codes';
+import { PUBLIC_OPERATION } from '../tenancy/access.decorators';
 import { MULTIPART_FORM_SCHEMA } from '../common/http/multipart-form';
 
 const ERROR_SCHEMA = {
@@ -36,12 +37,6 @@ const ERROR_RESPONSES: Record<string, { description: string; when: 'always' | 's
  * server's /api/v1/openapi names its own PUBLIC_URL.
  */
 export const COMMITTED_SERVER_URL = 'http://localhost:3000';
-
-/**
- * An operation extension marking a route that takes no credentials, set by `@Public()`: it becomes
- * `security: []`, which Nest's swagger cannot write (it drops empty security lists).
- */
-export const PUBLIC_OPERATION = 'x-public';
 
 interface Operation {
   security?: unknown[];

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ClientTokenQuota } from '../auth/client-tokens/client-token-quota';
-import { orgIdOf, type RequestAuth } from '../auth/principal';
+import { orgIdOf, type RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { JobOperation, type PreparedJob } from '../jobs/job-operation';
 import { JobSubmitter, type Submitted } from '../jobs/job-submitter';
 import type { Job } from '../jobs/job.entity';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
 import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';

@@ -1,6 +1,6 @@
 import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../common/ids';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 
 /** An image a job produced; the bytes are encrypted in storage under storageKey. */
 @Entity({ tableName: 'images' })

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { Auth, RequireScope } from '../tenancy/access.decorators';
+import type { RequestAuth } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
 import { CursorQueryDto } from '../common/pagination';
 import { HeldIdempotencyKey } from '../jobs/idempotency.interceptor';

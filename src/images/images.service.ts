@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { readableEndUser } from '../auth/end-user';
-import { orgIdOf, type RequestAuth } from '../auth/principal';
+import { readableEndUser } from '../tenancy/end-user';
+import { orgIdOf, type RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { FileStore } from '../storage/file-store';

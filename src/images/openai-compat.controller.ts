@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, RequireScope, WorkRequest } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { Auth, RequireScope, WorkRequest } from '../tenancy/access.decorators';
+import type { RequestAuth } from '../tenancy/principal';
 import { imagesAsked } from './generation.dto';
 import { AcceptsMultipart } from '../common/http/multipart-form';
 import { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RequestAuth } from '../auth/principal';
+import type { RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ProviderRouter } from '../providers/provider-router';

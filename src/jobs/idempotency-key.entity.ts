@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 
 /** The first response to a request carrying an Idempotency-Key, kept 24 hours for replays. */
 @Entity({ tableName: 'idempotency_keys' })

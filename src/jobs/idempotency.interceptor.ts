@@ -2,7 +2,7 @@ import { CallHandler, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { WORK_METADATA } from '../auth/access.decorators';
+import { WORK_METADATA } from '../tenancy/access.decorators';
 import { AppError } from '../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { IdempotencyKey } from './idempotency-key.entity';

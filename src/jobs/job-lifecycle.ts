@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import { Batcher } from './batcher';
 import { JobCancellations } from './job-cancellations';
 import { FinalJobError, TransientJobError, type JobResult, type JobRun } from './job-handler';

@@ -1,6 +1,6 @@
 import { SetMetadata, type Type } from '@nestjs/common';
-import type { RequestAuth } from '../auth/principal';
-import type { Scope } from '../auth/scopes';
+import type { RequestAuth } from '../tenancy/principal';
+import type { Scope } from '../tenancy/scopes';
 import type { Job } from './job.entity';
 
 export const JOB_OPERATION = 'darkroom:job-operation';

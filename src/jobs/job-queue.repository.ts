@@ -2,7 +2,7 @@ import { EntityManager, LockMode } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 
 /** What a queue needs to know about a job to hand it to a worker. */

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { orgIdOf, requireScope, type RequestAuth } from '../auth/principal';
+import { orgIdOf, requireScope, type RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { formFieldsAs } from '../common/http/multipart-form';
 import { jsonRefusal } from '../common/http/request-bounds';
 import { validateBody } from '../common/validation';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import { UsageService } from '../throttling/usage.service';
 import { JobRegistry, type RegisteredOperation } from './job-registry';
 import { atItem, JobSubmitter, type JobRequest, type Submitted } from './job-submitter';

@@ -1,7 +1,7 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { WorkRequest, type WorkOptions } from '../auth/access.decorators';
+import { WorkRequest, type WorkOptions } from '../tenancy/access.decorators';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import type { Submitted } from './job-submitter';
 import { JobAcceptedDto, JobDto } from './jobs.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { orgIdOf, principalId, type RequestAuth } from '../auth/principal';
+import { orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
 import type { PreparedJob } from './job-operation';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Auth, InOrganization, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { Auth, InOrganization, RequireScope } from '../tenancy/access.decorators';
+import type { RequestAuth } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
 import { AcceptsMultipart, SentAsForm } from '../common/http/multipart-form';
 import { HeldIdempotencyKey } from './idempotency.interceptor';

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config';
 import { CreditsModule } from '../credits/credits.module';
-import { OrgsModule } from '../orgs/orgs.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { BatchJobs } from './batch-jobs';
 import { BullmqQueueDriver, JOB_QUEUE } from './bullmq-queue.driver';
@@ -40,7 +40,7 @@ export class JobsModule {
       imports: [
         DiscoveryModule,
         CreditsModule,
-        OrgsModule,
+        TenancyModule,
         ThrottlingModule,
         IdempotencyModule,
         JobEventsModule,

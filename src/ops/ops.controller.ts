@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../tenancy/access.decorators';
 import { Metrics } from './metrics';
 import { Readiness } from './readiness';
 

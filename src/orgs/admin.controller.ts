@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Operator } from '../auth/access.decorators';
-import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { Auth, Operator } from '../tenancy/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
 import { CursorQueryDto } from '../common/pagination';
 import { AdminOrgPageDto, AdminOrgUpdateDto, OrgDto } from './orgs.dto';

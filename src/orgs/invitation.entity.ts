@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../common/ids';
-import { Organization } from './organization.entity';
-import type { Role } from './roles';
+import { Organization } from '../tenancy/organization.entity';
+import type { Role } from '../tenancy/roles';
 
 @Entity({ tableName: 'invitations' })
 export class Invitation {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, OrgId, RequireScope } from '../auth/access.decorators';
-import type { RequestAuth } from '../auth/principal';
+import { Auth, OrgId, RequireScope } from '../tenancy/access.decorators';
+import type { RequestAuth } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
 import { MemberRemovedDto } from './members.dto';
 import { MembersService } from './members.service';

@@ -2,11 +2,11 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent } from '../audit/audit-event.entity';
 import { ApiKey } from '../auth/api-keys/api-key.entity';
-import { User } from '../auth/users/user.entity';
+import { User } from '../tenancy/user.entity';
 import type { OutboxMail } from '../mail/outbox-mail.entity';
 import { Invitation } from './invitation.entity';
-import { Membership } from './membership.entity';
-import type { Role } from './roles';
+import { Membership } from '../tenancy/membership.entity';
+import type { Role } from '../tenancy/roles';
 
 @Injectable()
 export class MembersRepository {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated, RequireScope, UserOnly } from '../auth/access.decorators';
-import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import { Auth, Authenticated, RequireScope, UserOnly } from '../tenancy/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../tenancy/principal';
 import { MembersService } from './members.service';
 import { OrgCreateDto, OrgDto, OrgListDto, OrgUpdateDto } from './orgs.dto';
 import { OrgsService } from './orgs.service';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageInfoDto } from '../common/pagination';
-import { ROLES, type Role } from './roles';
+import { ROLES, type Role } from '../tenancy/roles';
 
 export class OrgCreateDto {
   @ApiProperty({ example: 'Acme Studio', maxLength: 200 })

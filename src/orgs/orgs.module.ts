@@ -5,19 +5,18 @@ import { AdminController } from './admin.controller';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { MembersService } from './members.service';
-import { OrgDirectory } from './org-directory';
 import { OrgsController } from './orgs.controller';
-import { OrgsRepository } from './orgs.repository';
 import { OrgsService } from './orgs.service';
 import { PlanChanges } from './plan-changes';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { TeamsController } from './teams.controller';
 import { TeamsRepository } from './teams.repository';
 import { TeamsService } from './teams.service';
 
 @Module({
-  imports: [forwardRef(() => AuditModule), ApiKeyAuthModule],
+  imports: [TenancyModule, forwardRef(() => AuditModule), ApiKeyAuthModule],
   controllers: [OrgsController, MembersController, TeamsController, AdminController],
-  providers: [OrgsService, OrgsRepository, OrgDirectory, PlanChanges, MembersService, MembersRepository, TeamsService, TeamsRepository],
-  exports: [OrgDirectory, OrgsRepository, TeamsRepository, PlanChanges],
+  providers: [OrgsService, PlanChanges, MembersService, MembersRepository, TeamsService, TeamsRepository],
+  exports: [TenancyModule, TeamsRepository, PlanChanges],
 })
 export class OrgsModule {}

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import type { RequestAuth, UserPrincipal } from '../auth/principal';
+import type { RequestAuth, UserPrincipal } from '../tenancy/principal';
 import { PlansService } from '../config/plans.service';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
-import { OrgDirectory } from './org-directory';
-import { Organization } from './organization.entity';
+import { OrgDirectory } from '../tenancy/org-directory';
+import { Organization } from '../tenancy/organization.entity';
 import type { AdminOrgPageDto, OrgCreateDto, OrgDto, OrgListDto } from './orgs.dto';
-import { OrgsRepository } from './orgs.repository';
+import { OrgsRepository } from '../tenancy/orgs.repository';
 import { PlanChanges } from './plan-changes';
-import type { Role } from './roles';
+import type { Role } from '../tenancy/roles';
 
 @Injectable()
 export class OrgsService {

@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { User } from '../auth/users/user.entity';
+import { User } from '../tenancy/user.entity';
 import { newId } from '../common/ids';
-import { Team } from './team.entity';
+import { Team } from '../tenancy/team.entity';
 
 @Entity({ tableName: 'team_members' })
 @Unique({ properties: ['teamId', 'userId'] })

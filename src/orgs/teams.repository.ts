@@ -2,15 +2,11 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ApiKey } from '../auth/api-keys/api-key.entity';
 import { TeamMember } from './team-member.entity';
-import { Team } from './team.entity';
+import { Team } from '../tenancy/team.entity';
 
 @Injectable()
 export class TeamsRepository {
   constructor(private readonly em: EntityManager) {}
-
-  getInOrg(orgId: string, id: string): Promise<Team | null> {
-    return this.em.fork().findOne(Team, { orgId, id });
-  }
 
   listInOrg(orgId: string): Promise<Team[]> {
     return this.em.fork().find(Team, { orgId }, { orderBy: { name: 'asc' } });

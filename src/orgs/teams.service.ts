@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { mapUniqueViolation } from '../common/errors/db-errors';
+import { OrgsRepository } from '../tenancy/orgs.repository';
 import { MembersRepository } from './members.repository';
 import type { TeamCreateDto, TeamDto } from './orgs.dto';
 import { TeamMember } from './team-member.entity';
-import { Team } from './team.entity';
+import { Team } from '../tenancy/team.entity';
 import { TeamsRepository } from './teams.repository';
 
 /** Teams group members inside an organisation; API keys can belong to one. */
 @Injectable()
 export class TeamsService {
-  constructor(private readonly teams: TeamsRepository, private readonly members: MembersRepository) {}
+  constructor(private readonly teams: TeamsRepository, private readonly orgs: OrgsRepository, private readonly members: MembersRepository) {}
 
   async list(orgId: string): Promise<{ data: TeamDto[] }> {
     const teams = await this.teams.listInOrg(orgId);
@@ -58,7 +59,7 @@ export class TeamsService {
   }
 
   private async require(orgId: string, teamId: string): Promise<Team> {
-    const team = await this.teams.getInOrg(orgId, teamId);
+    const team = await this.orgs.getTeam(orgId, teamId);
     if (!team) throw AppError.notFound('Team');
     return team;
   }

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/access.decorators';
+import { RequireScope } from '../tenancy/access.decorators';
 import { ProviderListDto } from './providers.dto';
 import { ProvidersService } from './providers.service';
 

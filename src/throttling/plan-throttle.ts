@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteAccess, WorkOptions } from '../auth/access.decorators';
-import { principalId } from '../auth/principal';
+import type { RouteAccess, WorkOptions } from '../tenancy/access.decorators';
+import { principalId } from '../tenancy/principal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PlansService } from '../config/plans.service';
 import type { Plan } from '../config/plans';
 import { AppError } from '../common/errors/app-error';
 import { IdempotentReplays } from '../jobs/idempotent-replays';
-import { OrgDirectory } from '../orgs/org-directory';
+import { OrgDirectory } from '../tenancy/org-directory';
 import { RATE_LIMIT_STORAGE } from './rate-limit-storage';
 import { UsageService } from './usage.service';
 

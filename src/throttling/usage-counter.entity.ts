@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 
 /** Work done by an organisation on one UTC day; the daily quota is checked against it. */
 @Entity({ tableName: 'usage_counters' })

@@ -1,6 +1,6 @@
 import { Embedded, Entity, OneToOne, Property } from '@mikro-orm/core';
 import { SealedSecret } from '../common/crypto/sealed-secret';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 
 /** The organisation's default secret: it signs deliveries to per-job `webhookUrl`s. Created on first use. */
 @Entity({ tableName: 'org_webhook_secrets' })

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrgId, RequireScope } from '../auth/access.decorators';
+import { OrgId, RequireScope } from '../tenancy/access.decorators';
 import { IdParam } from '../common/http/id-param';
 import { DefaultSecretStatusDto, DeliveryQueryDto, WebhookDeliveryDetailDto, WebhookDeliveryDto, WebhookDeliveryPageDto, WebhookSecretDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';

@@ -1,6 +1,6 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from '../common/ids';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 import type { WebhookEventType } from './webhook-events';
 
 /** `paused`: kept, neither sent nor failed, while the organisation's plan lacks webhooks. */

@@ -4,7 +4,7 @@ import { OutboundHttp } from '../common/net/outbound-http';
 import { Pump } from '../common/pump';
 import { runsJobs } from '../config/process-role';
 import { PlansService } from '../config/plans.service';
-import { OrgsRepository } from '../orgs/orgs.repository';
+import { OrgsRepository } from '../tenancy/orgs.repository';
 import { UrlNotAllowed } from '../common/net/url-guard';
 import { WebhookAttempt, type WebhookDelivery } from './webhook-delivery.entity';
 import { signedHeaders } from './webhook-signer';

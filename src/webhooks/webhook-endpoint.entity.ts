@@ -1,7 +1,7 @@
 import { Embedded, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { SealedSecret } from '../common/crypto/sealed-secret';
 import { newId } from '../common/ids';
-import { Organization } from '../orgs/organization.entity';
+import { Organization } from '../tenancy/organization.entity';
 import type { WebhookEventType } from './webhook-events';
 
 /** `plan`: paused because the organisation's plan lost webhooks; a plan with them enables it again. */

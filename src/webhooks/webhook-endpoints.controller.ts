@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrgId, RequireScope } from '../auth/access.decorators';
+import { OrgId, RequireScope } from '../tenancy/access.decorators';
 import { IdParam } from '../common/http/id-param';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointCreatedDto, WebhookEndpointDto, WebhookSecretDto } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_SCOPES } from '../../src/auth/scopes';
+import { ALL_SCOPES } from '../../src/tenancy/scopes';
 import { ERROR_CODES } from '../../src/common/errors/error-codes';
 import { createKey, signUp, uniqueEmail, type TestUser } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Auth, Public, UserOnly } from '../access.decorators';
-import type { RequestAuth, UserPrincipal } from '../principal';
+import { Auth, Public, UserOnly } from '../../tenancy/access.decorators';
+import type { RequestAuth, UserPrincipal } from '../../tenancy/principal';
 import { AcceptedDto, LoginDto, RefreshDto, RegisterDto, RegisterResponseDto, SessionTokensDto, VerifiedDto, VerifyEmailDto } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { randomBase62 } from '../../common/ids';
-import type { ApiKeyType } from './api-key.entity';
+import type { ApiKeyType } from '../../tenancy/principal';
 
 const TYPE_TAGS: Record<ApiKeyType, string> = { live: 'live', test: 'test', publishable: 'pub' };
 const SECRET_PATTERN = /^drk_(live|test|pub)_([0-9A-Za-z]{32})_([0-9a-f]{8})$/;

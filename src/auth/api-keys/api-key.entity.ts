@@ -1,9 +1,8 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../../common/ids';
-import { Organization } from '../../orgs/organization.entity';
-import type { Scope } from '../scopes';
-
-export type ApiKeyType = 'live' | 'test' | 'publishable';
+import { Organization } from '../../tenancy/organization.entity';
+import type { ApiKeyType } from '../../tenancy/principal';
+import type { Scope } from '../../tenancy/scopes';
 
 /** Only a SHA-256 of the secret is stored: keys carry enough entropy that a slow hash adds nothing. */
 @Entity({ tableName: 'api_keys' })

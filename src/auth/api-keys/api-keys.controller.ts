@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/co
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/http/id-param';
 import { CursorQueryDto } from '../../common/pagination';
-import { Auth, OrgId, RequireScope } from '../access.decorators';
-import type { RequestAuth } from '../principal';
+import { Auth, OrgId, RequireScope } from '../../tenancy/access.decorators';
+import type { RequestAuth } from '../../tenancy/principal';
 import { ApiKeyCreateDto, ApiKeyDto, ApiKeyPageDto, ApiKeyRotateDto, ApiKeyRotationDto, ApiKeySecretDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 import { ApiOrgIdParam } from '../../docs/org-id-param';

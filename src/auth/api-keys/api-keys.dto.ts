@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageInfoDto } from '../../common/pagination';
-import { ALL_SCOPES, type Scope } from '../scopes';
+import { ALL_SCOPES, type Scope } from '../../tenancy/scopes';
 
 export class ApiKeyCreateDto {
   @ApiProperty({ example: 'production backend', maxLength: 100 })

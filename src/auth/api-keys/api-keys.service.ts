@@ -3,9 +3,9 @@ import { AuditService } from '../../audit/audit.service';
 import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination';
-import { TeamsRepository } from '../../orgs/teams.repository';
-import { orgIdOf, type RequestAuth } from '../principal';
-import { PUBLISHABLE_SCOPES, type Scope } from '../scopes';
+import { OrgsRepository } from '../../tenancy/orgs.repository';
+import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
+import { PUBLISHABLE_SCOPES, type Scope } from '../../tenancy/scopes';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { generateApiKeySecret } from './api-key-secret';
@@ -18,7 +18,7 @@ import { assertVerifiedEmail } from '../verified-email';
 export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
-    private readonly teams: TeamsRepository,
+    private readonly orgs: OrgsRepository,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly audit: AuditService,
   ) {}
@@ -36,7 +36,7 @@ export class ApiKeysService {
     if (dto.expiresAt && dto.expiresAt <= new Date()) {
       throw new AppError('validation_failed', 'expiresAt must be in the future', { fields: [{ field: 'expiresAt', messages: ['expiresAt must be in the future'] }] });
     }
-    if (dto.teamId && !(await this.teams.getInOrg(orgId, dto.teamId))) throw AppError.notFound('Team');
+    if (dto.teamId && !(await this.orgs.getTeam(orgId, dto.teamId))) throw AppError.notFound('Team');
     const { secret, prefix } = generateApiKeySecret(type);
     const key = Object.assign(new ApiKey(), {
       orgId,

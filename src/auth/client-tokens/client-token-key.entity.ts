@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../../common/ids';
-import { Organization } from '../../orgs/organization.entity';
-import type { Scope } from '../scopes';
+import { Organization } from '../../tenancy/organization.entity';
+import type { Scope } from '../../tenancy/scopes';
 
 export type ClientTokenAlgorithm = 'HS256' | 'RS256' | 'ES256';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, OrgId, RequireScope } from '../access.decorators';
-import type { RequestAuth } from '../principal';
+import { Auth, OrgId, RequireScope } from '../../tenancy/access.decorators';
+import type { RequestAuth } from '../../tenancy/principal';
 import { ClientTokenKeyCreateDto, ClientTokenKeyDto, ClientTokenKeyListDto } from './client-token-keys.dto';
 import { ClientTokenKeysService } from './client-token-keys.service';
 import { ApiOrgIdParam } from '../../docs/org-id-param';

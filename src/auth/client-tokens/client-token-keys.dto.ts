@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { CLIENT_TOKEN_SCOPES, type Scope } from '../scopes';
+import { CLIENT_TOKEN_SCOPES, type Scope } from '../../tenancy/scopes';
 
 export class ClientTokenKeyCreateDto {
   @ApiProperty({ example: 'storefront backend', maxLength: 100 })

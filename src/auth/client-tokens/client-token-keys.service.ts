@@ -3,7 +3,7 @@ import { importSPKI } from 'jose';
 import { AuditService } from '../../audit/audit.service';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { AppError } from '../../common/errors/app-error';
-import { orgIdOf, type RequestAuth } from '../principal';
+import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
 import { ClientTokenKey } from './client-token-key.entity';
 import { ClientTokenKeysRepository } from './client-token-keys.repository';
 import type { ClientTokenKeyCreateDto, ClientTokenKeyDto } from './client-token-keys.dto';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { PeriodicTask } from '../../common/periodic-task';
-import type { Principal } from '../principal';
+import type { Principal } from '../../tenancy/principal';
 import { CLOCK_SKEW_SECONDS } from './client-token-verifier';
 import { ClientTokenUsageRepository } from './client-token-usage.repository';
 

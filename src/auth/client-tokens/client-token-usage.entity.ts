@@ -1,5 +1,5 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import { Organization } from '../../orgs/organization.entity';
+import { Organization } from '../../tenancy/organization.entity';
 
 /** What one client token has used of its lifetime `limits`, kept in the database so every node counts alike. */
 @Entity({ tableName: 'client_token_usage' })

@@ -5,9 +5,9 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { sha256 } from '../../common/crypto/hash';
 import { AppError } from '../../common/errors/app-error';
 import { TtlCache } from '../../common/ttl-cache';
-import type { ClientTokenLimits, ClientTokenPrincipal } from '../principal';
-import { END_USER_ID, END_USER_RULE } from '../end-user';
-import { isScope, type Scope } from '../scopes';
+import type { ClientTokenLimits, ClientTokenPrincipal } from '../../tenancy/principal';
+import { END_USER_ID, END_USER_RULE } from '../../tenancy/end-user';
+import { isScope, type Scope } from '../../tenancy/scopes';
 import type { ClientTokenKey } from './client-token-key.entity';
 import { ClientTokenKeysRepository } from './client-token-keys.repository';
 

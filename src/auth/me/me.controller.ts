@@ -1,7 +1,7 @@
 import { Controller, Get, Headers } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated } from '../access.decorators';
-import type { RequestAuth } from '../principal';
+import { Auth, Authenticated } from '../../tenancy/access.decorators';
+import type { RequestAuth } from '../../tenancy/principal';
 import { MeDto } from './me.dto';
 import { MeService } from './me.service';
 

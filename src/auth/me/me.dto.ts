@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PlanDto, PlanFeaturesDto } from '../../credits/subscription.dto';
-import { ROLES } from '../../orgs/roles';
-import { ALL_SCOPES } from '../scopes';
+import { ROLES } from '../../tenancy/roles';
+import { ALL_SCOPES } from '../../tenancy/scopes';
 
 export class MeUserDto {
   @ApiProperty() id!: string;

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { CreditsService } from '../../credits/credits.service';
 import { SubscriptionService } from '../../credits/subscription.service';
-import { OrgDirectory } from '../../orgs/org-directory';
-import { OrgsRepository } from '../../orgs/orgs.repository';
-import { ROLE_SCOPES, type Role } from '../../orgs/roles';
-import type { RequestAuth } from '../principal';
+import { OrgDirectory } from '../../tenancy/org-directory';
+import { OrgsRepository } from '../../tenancy/orgs.repository';
+import { ROLE_SCOPES, type Role } from '../../tenancy/roles';
+import type { RequestAuth } from '../../tenancy/principal';
 import { UserDirectory } from '../users/user-directory';
 import type { MeDto, MeOrgDto } from './me.dto';
 

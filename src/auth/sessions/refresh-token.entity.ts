@@ -1,6 +1,6 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../../common/ids';
-import { User } from '../users/user.entity';
+import { User } from '../../tenancy/user.entity';
 
 /**
  * One refresh token of a login session. Tokens of one login share a family; presenting a token

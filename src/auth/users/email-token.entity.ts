@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../../common/ids';
-import { User } from './user.entity';
+import { User } from '../../tenancy/user.entity';
 
 /** A single-use token mailed to a user; only its hash is kept. */
 @Entity({ tableName: 'email_tokens' })

@@ -2,10 +2,10 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { CreditLedgerEntry } from '../../credits/credit-ledger-entry.entity';
 import type { OutboxMail } from '../../mail/outbox-mail.entity';
-import { Membership } from '../../orgs/membership.entity';
-import type { Organization } from '../../orgs/organization.entity';
+import { Membership } from '../../tenancy/membership.entity';
+import type { Organization } from '../../tenancy/organization.entity';
 import { EmailToken } from './email-token.entity';
-import { User } from './user.entity';
+import { User } from '../../tenancy/user.entity';
 
 export interface NewAccount {
   user: User;

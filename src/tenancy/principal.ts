@@ -1,7 +1,6 @@
 import { AppError } from '../common/errors/app-error';
-import type { ApiKeyType } from './api-keys/api-key.entity';
 import type { Scope } from './scopes';
-import type { Role } from '../orgs/roles';
+import type { Role } from './roles';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -11,6 +10,9 @@ export interface UserPrincipal {
   personalOrgId: string | null;
   sessionId: string;
 }
+
+/** live and test keys act for a backend; publishable ones may ship in a browser. */
+export type ApiKeyType = 'live' | 'test' | 'publishable';
 
 export interface ApiKeyPrincipal {
   kind: 'api_key';

@@ -1,4 +1,4 @@
-import { ALL_SCOPES, type Scope } from '../auth/scopes';
+import { ALL_SCOPES, type Scope } from './scopes';
 
 export const ROLES = ['owner', 'admin', 'developer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { newId } from '../../common/ids';
+import { newId } from '../common/ids';
 
 @Entity({ tableName: 'users' })
 export class User {

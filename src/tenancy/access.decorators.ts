@@ -1,7 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { PUBLIC_OPERATION } from '../docs/openapi-document';
 import { orgIdOf, type RequestAuth } from './principal';
 import type { Scope } from './scopes';
 
@@ -23,6 +22,13 @@ export type RouteAccess =
   | { kind: 'scope'; scope: Scope }
   | { kind: 'organization' }
   | { kind: 'operator' };
+
+/**
+ * An operation extension marking a route that takes no credentials, set by `@Public()`: the OpenAPI
+ * document (docs/openapi-document.ts) makes it `security: []`, which Nest's swagger cannot write
+ * (it drops empty security lists).
+ */
+export const PUBLIC_OPERATION = 'x-public';
 
 export const ACCESS_METADATA = 'darkroom:access';
 export const WORK_METADATA = 'darkroom:work';

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { User } from '../auth/users/user.entity';
+import { User } from './user.entity';
 import { newId } from '../common/ids';
 import { Organization } from './organization.entity';
 import type { Role } from './roles';

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
+import { Team } from './team.entity';
 import type { Role } from './roles';
 
 export interface OrgWithRole {
@@ -19,6 +20,11 @@ export class OrgsRepository {
 
   getMembership(orgId: string, userId: string): Promise<Membership | null> {
     return this.em.fork().findOne(Membership, { orgId, userId });
+  }
+
+  /** A team of the organisation (API keys may belong to one). */
+  getTeam(orgId: string, teamId: string): Promise<Team | null> {
+    return this.em.fork().findOne(Team, { orgId, id: teamId });
   }
 
   async listForUser(userId: string): Promise<OrgWithRole[]> {
