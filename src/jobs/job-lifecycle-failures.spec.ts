@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config';
 import type { CreditsService } from '../credits/credits.service';
-import type { OrgDirectory } from '../orgs/org-directory';
+import type { OrgDirectory } from '../tenancy/org-directory';
 import { JobCancellations } from './job-cancellations';
 import type { JobEvents } from './job-events';
 import { FinalJobError, TransientJobError } from './job-handler';
