@@ -40,7 +40,7 @@ class ThingOperations {
   }
 }
 
-@JobHandler('batch')
+@JobHandler('batch', 'things.with-a-name-too-long-for-its-column')
 class BatchHandler {
   run = done;
 }
@@ -76,6 +76,7 @@ describe('JobRegistry', () => {
         'Job registry:',
         '  - two job handlers for "things.make"',
         '  - job handler "batch": that name is the engine\'s own (batches)',
+        '  - job handler "things.with-a-name-too-long-for-its-column": names have at most 32 characters (the jobs.type column)',
         '  - job output reader for "things.unknown", a type no @JobHandler runs',
         '  - job operation "things.paint" queues "things.paint", a type no @JobHandler runs',
       ].join('\n'),

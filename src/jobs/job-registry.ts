@@ -5,6 +5,8 @@ import { JOB_OPERATION, type JobOperationOptions, type PrepareJob } from './job-
 import { BATCH_JOB_TYPE, type Job } from './job.entity';
 import { documentJobKinds } from './jobs.dto';
 
+const MAX_TYPE_LENGTH = 32;
+
 export interface RegisteredOperation extends JobOperationOptions {
   type: string;
   prepare: PrepareJob;
@@ -31,6 +33,7 @@ export class JobRegistry implements OnModuleInit {
     const problems: string[] = [];
     const add = <T>(into: Map<string, T>, key: string, value: T, what: string) => {
       if (key === BATCH_JOB_TYPE) problems.push(`${what} "${key}": that name is the engine's own (batches)`);
+      else if (key.length > MAX_TYPE_LENGTH) problems.push(`${what} "${key}": names have at most ${MAX_TYPE_LENGTH} characters (the jobs.type column)`);
       else if (into.has(key)) problems.push(`two ${what}s for "${key}"`);
       else into.set(key, value);
     };
