@@ -7,9 +7,9 @@ export type FinishedJob = Pick<Job, 'id' | 'orgId'> & Partial<Pick<Job, 'input' 
 export type JobListener = (job: FinishedJob, status: FinalStatus) => Promise<void>;
 
 /**
- * Tells other modules (webhooks) that a job reached a final state, in the process where it happened.
- * The job row's `eventPending` flag is set in the same update, so a notice lost to a crash is found
- * again by the listener's own sweep.
+ * Tells other modules (webhooks, batches, Prefer: wait, source clean-up) that a job reached a final
+ * state, in the process where it happened. The job row's `eventPending` flag is set in the same
+ * update, so a notice lost to a crash is announced again by JobCatchUp; listeners are idempotent.
  */
 @Injectable()
 export class JobEvents {
