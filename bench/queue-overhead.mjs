@@ -120,12 +120,21 @@ async function bareBullmq() {
   }
 }
 
-/** Darkroom from dist/: the worker context (the app without HTTP), with a no-op handler for JOB_TYPE. */
+/**
+ * Darkroom from dist/: the worker context (the app without HTTP, as worker.js builds it), with a
+ * module beside the plugins whose @JobHandler runs JOB_TYPE and does nothing.
+ */
 async function darkroom(driver, database) {
   const require = createRequire(import.meta.url);
+  const { Module } = require('@nestjs/common');
+  const { NestFactory } = require('@nestjs/core');
   const { loadConfig } = require(join(DIST, 'config/load-config.js'));
-  const { createWorkerContext } = require(join(DIST, 'worker.js'));
-  const { JobLifecycle } = require(join(DIST, 'jobs/job-lifecycle.js'));
+  const { applyGeneratedSecrets } = require(join(DIST, 'config/generated-secrets.js'));
+  const { migrateDatabase } = require(join(DIST, 'database/migrate.js'));
+  const { loadPluginModules } = require(join(DIST, 'plugins/plugin-loader.js'));
+  const { AppModule } = require(join(DIST, 'app.module.js'));
+  const { createRootLogger, PinoNestLogger } = require(join(DIST, 'common/logging.js'));
+  const { JobHandler } = require(join(DIST, 'jobs/job-handler.js'));
   const { JobEvents } = require(join(DIST, 'jobs/job-events.js'));
   const { QueueDriver } = require(join(DIST, 'jobs/queue-driver.js'));
   const { Job } = require(join(DIST, 'jobs/job.entity.js'));
@@ -147,8 +156,19 @@ async function darkroom(driver, database) {
       QUEUE_PREFIX: prefix,
       JOB_CONCURRENCY: String(CONCURRENCY),
     });
-    app = await createWorkerContext(config);
-    app.get(JobLifecycle).register(JOB_TYPE, { run: async () => ({ images: [], cost: 0 }) });
+    class NoopHandler {
+      async run() {
+        return { persist: [], cost: 0 };
+      }
+    }
+    JobHandler(JOB_TYPE)(NoopHandler);
+    class BenchJobsModule {}
+    Module({ providers: [NoopHandler] })(BenchJobsModule);
+    applyGeneratedSecrets(config);
+    await migrateDatabase(config);
+    app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [...(await loadPluginModules(config)), BenchJobsModule]), {
+      logger: new PinoNestLogger(createRootLogger(config)),
+    });
     const em = app.get(EntityManager);
     const queue = app.get(QueueDriver);
     const org = Object.assign(new Organization(), { name: 'bench', plan: 'free' });
