@@ -5,8 +5,6 @@ import { SourceDownloader } from './source-downloader';
 import { SourceCleanup } from './source-cleanup';
 import { OrgsModule } from '../orgs/orgs.module';
 import { AuthModule } from '../auth/auth.module';
-import { IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
-import { IdempotencyModule } from '../jobs/idempotency.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { StorageModule } from '../storage/storage.module';
 import { FilesController } from './files.controller';
@@ -22,10 +20,10 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads; their jobs (operations, handler, outputs) run through the global JobsModule. */
 @Module({
-  imports: [OrgsModule, AuthModule, JobEventsModule, NetModule, StorageModule, IdempotencyModule, ProvidersModule],
+  imports: [OrgsModule, AuthModule, JobEventsModule, NetModule, StorageModule, ProvidersModule],
   controllers: [ImagesController, FilesController, OpenAiCompatController],
   providers: [
-    IdempotencyInterceptor, GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImageOutputs, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
+    GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImageOutputs, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
 })
 export class ImagesModule {}

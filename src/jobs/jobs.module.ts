@@ -67,7 +67,8 @@ export class JobsModule {
         JobWaiter,
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],
-      exports: [JobsRepository, JobsService, JobSubmitter],
+      // With IdempotencyModule, a module's @JobRoute (IdempotencyInterceptor) finds all it needs here.
+      exports: [JobsRepository, JobsService, JobSubmitter, IdempotencyModule],
     };
   }
 }
