@@ -138,7 +138,7 @@ export class JobSubmitter {
   }
 }
 
-/** Removes what the operations stored for jobs that are not created after all. */
+/** Removes what the operations stored for jobs that are not created after all; a file left behind must not hide why. */
 async function discard(drafted: Drafted[]): Promise<void> {
-  await Promise.all(drafted.map((d) => d.prepared.discard?.()));
+  await Promise.allSettled(drafted.map((d) => d.prepared.discard?.()));
 }
