@@ -1,5 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueueRepository } from '../../src/jobs/job-queue.repository';
+import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
@@ -151,5 +153,30 @@ describe('POST /api/v1/jobs', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+/** A checkpoint lives on the job row: saved only by the run that holds the job, and handed to the next run's claim. */
+describe('job checkpoints in the database', () => {
+  let t: TestApp;
+  // No worker in this process: the job stays queued until the test claims it.
+  beforeAll(async () => (t = await startTestApp({ PROCESS_ROLE: 'api' })));
+  afterAll(() => t.close());
+
+  it('saves the checkpoint of the run holding the job, refuses a stale run\'s, and returns it with the next claim', async () => {
+    const owner = await signUp(t);
+    const k = (await createKey(t, owner.accessToken, owner.orgId, { name: 'c', scopes: ALL })).secret;
+    const { id } = (await t.http().post('/api/v1/jobs').set(bearer(k)).send({ operation: 'images.generate', prompt: 'x', size: '256x256' }).expect(202)).body;
+    const queue = t.app.get(JobQueueRepository);
+    const jobs = t.app.get(JobsRepository);
+    const claim = (now: Date) => queue.claim({ orgId: owner.orgId, ids: [id], maxRunning: 2, maxAttempts: 3, now, leaseUntil: new Date(now.getTime() + 1000) });
+    const [first] = await claim(new Date());
+    expect(first.checkpoint).toBeNull();
+    expect(await jobs.saveCheckpoint(first, 'prediction-7')).toBe(true);
+    // The first run's lease runs out (its worker died): another run claims the job.
+    const [second] = await claim(new Date(Date.now() + 5000));
+    expect(second).toMatchObject({ id, attempts: 2, checkpoint: 'prediction-7' });
+    expect(await jobs.saveCheckpoint(first, 'from-the-dead')).toBe(false);
+    expect((await jobs.getById(id))!.checkpoint).toBe('prediction-7');
   });
 });
