@@ -90,8 +90,10 @@ describe('Idempotency-Key held by a live request on another node', () => {
   beforeAll(async () => {
     // A 1 s lease: the holding request must renew it to keep the key.
     const env = { JOB_LEASE_SECONDS: '1' };
-    a = await startTestApp(env, { plansYaml: plansWithMoreWork() });
-    b = await startTestApp(env, { sharedWith: a, plansYaml: plansWithMoreWork() });
+    // 2048 px allowed: four such images take aura tens of seconds, so the job outlasts the wait below on any machine.
+    const plans = plansWithMoreWork().replace('maxWidth: 1024', 'maxWidth: 2048').replace('maxHeight: 1024', 'maxHeight: 2048');
+    a = await startTestApp(env, { plansYaml: plans });
+    b = await startTestApp(env, { sharedWith: a, plansYaml: plans });
     const user = await signUp(a);
     key = (await createKey(a, user.accessToken, user.orgId, { name: 'i', scopes: ['images:generate', 'jobs:read', 'jobs:cancel'] })).secret;
   });
@@ -101,7 +103,7 @@ describe('Idempotency-Key held by a live request on another node', () => {
   });
 
   it('answers 409 on the other node for as long as the request runs, past its first lease', async () => {
-    const body = { prompt: 'a long wait', size: '1024x1024', n: 4, style: 'sketch' };
+    const body = { prompt: 'a long wait', size: '2048x2048', n: 4, style: 'sketch' };
     const holding = a.http().post('/api/v1/images/generations').set({ ...bearer(key), 'idempotency-key': 'held', prefer: 'wait=60' }).send(body).then((r) => r);
     let jobId: string | undefined;
     for (let i = 0; i < 100 && !jobId; i++) {
