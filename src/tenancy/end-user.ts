@@ -21,11 +21,17 @@ export function endUserOf(req: FastifyRequest, principal: Principal): string | n
 }
 
 /**
- * The end user whose jobs and images the caller may read: publishable keys live in browsers and see
- * only those of the end user named by x-user-id; every other credential sees the whole organisation.
+ * The end user whose jobs and images the caller may read. Credentials that live in browsers see only
+ * one end user's: a client token its `sub` (a token without one reads nothing, or it would see the
+ * whole organisation), a publishable key the end user named by x-user-id. Every other credential sees
+ * the whole organisation.
  */
 export function readableEndUser(auth: RequestAuth): string | undefined {
   const p = auth.principal;
+  if (p.kind === 'client_token') {
+    if (!auth.endUserId) throw new AppError('insufficient_scope', 'A client token reads the jobs and images of its end user only: sign it with a sub claim');
+    return auth.endUserId;
+  }
   if (p.kind !== 'api_key' || p.keyType !== 'publishable') return undefined;
   if (!auth.endUserId) throw badHeader('A publishable key reads the jobs and images of one end user: send x-user-id');
   return auth.endUserId;

@@ -42,7 +42,7 @@ describe('client tokens signed by an organisation backend', () => {
   };
 
   it('may not set a webhookUrl (it would hand a browser the organisation\'s webhook secret)', async () => {
-    const token = await hsToken({ scope: 'images:generate jobs:read' });
+    const token = await hsToken({ sub: 'shopper-7', scope: 'images:generate jobs:read' });
     const res = await t.http().post('/api/v1/images/generations').set(bearer(token)).send({ prompt: 'x', size: '256x256', webhookUrl: 'https://example.com/hook' }).expect(403);
     expect(res.body.error).toMatchObject({ code: 'insufficient_scope', requiredScope: 'webhooks:write' });
     expect((await t.http().get('/api/v1/jobs').set(bearer(token)).expect(200)).body.data).toEqual([]);

@@ -116,6 +116,16 @@ describe('publishable keys read the jobs of one end user (x-user-id)', () => {
     }
   });
 
+  it("lets a client token read only its own sub's jobs and images, and a token without sub none", async () => {
+    const ada = await clientToken('ada@shop');
+    const list = await t.http().get('/api/v1/jobs').set(bearer(ada)).expect(200);
+    expect(list.body.data.map((j: Job) => j.id)).toEqual([jobs.tokenForAda.id, jobs.backendForAda.id]);
+    await t.http().get(`/api/v1/jobs/${jobs.backendForBob.id}`).set(bearer(ada)).expect(404);
+    await t.http().get(`/api/v1/jobs/${jobs.backendForNobody.id}`).set(bearer(ada)).expect(404);
+    const anonymous = await t.http().get('/api/v1/jobs').set(bearer(await clientToken(undefined))).expect(403);
+    expect(anonymous.body.error.code).toBe('insufficient_scope');
+  });
+
   it("takes a client token's end user from its sub, never from x-user-id", async () => {
     const job = await generate(await clientToken('ada@shop'), { 'x-user-id': 'bob' });
     expect(job.endUserId).toBe('ada@shop');
