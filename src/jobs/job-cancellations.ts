@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { IdPoller } from '../common/id-poller';
 import type { Job } from './job.entity';
 import { JobQueueRepository } from './job-queue.repository';
 
@@ -15,13 +16,13 @@ export const CANCEL_POLL_MS = 1000;
 @Injectable()
 export class JobCancellations implements OnModuleDestroy {
   private readonly running = new Map<string, AbortController>();
-  private timer?: NodeJS.Timeout;
-  private polling = false;
+  // A failed poll is tried again; until then the job runs on, as it would have without the cancel.
+  private readonly poller = new IdPoller(() => [...this.running.keys()], (ids) => this.queue.cancelRequestedAmong(ids), (id) => this.abort(id), CANCEL_POLL_MS);
 
   constructor(private readonly queue: JobQueueRepository) {}
 
   onModuleDestroy(): void {
-    this.stopPolling();
+    this.poller.stop();
   }
 
   /** The signal of a run starting now; already aborted if a cancel was asked before the claim (a run taken over after a crash). */
@@ -29,37 +30,17 @@ export class JobCancellations implements OnModuleDestroy {
     const controller = new AbortController();
     if (job.cancelRequested) controller.abort();
     this.running.set(job.id, controller);
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.poll(), CANCEL_POLL_MS);
-      this.timer.unref();
-    }
+    this.poller.wake();
     return controller.signal;
   }
 
   unwatch(jobId: string): void {
     this.running.delete(jobId);
-    if (!this.running.size) this.stopPolling();
+    this.poller.settle();
   }
 
   /** A cancel was recorded for the job: if it runs in this process, its handler is told now. */
   abort(jobId: string): void {
     this.running.get(jobId)?.abort();
-  }
-
-  private stopPolling(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling || !this.running.size) return;
-    this.polling = true;
-    try {
-      for (const jobId of await this.queue.cancelRequestedAmong([...this.running.keys()])) this.abort(jobId);
-    } catch {
-      // The next poll tries again; until then the job runs on, as it would have without the cancel.
-    } finally {
-      this.polling = false;
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { IdPoller } from '../common/id-poller';
 import { JobEvents } from './job-events';
 import { JobQueueRepository } from './job-queue.repository';
 
@@ -15,8 +16,8 @@ const POLL_MS = 100;
 @Injectable()
 export class JobWaiter implements OnModuleInit, OnModuleDestroy {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private timer?: NodeJS.Timeout;
-  private polling = false;
+  // A failed poll is tried again; a waiter whose time is up resolves anyway.
+  private readonly poller = new IdPoller(() => [...this.waiters.keys()], (ids) => this.jobs.finishedAmong(ids), (id) => this.wake(id), POLL_MS);
 
   constructor(private readonly events: JobEvents, private readonly jobs: JobQueueRepository) {}
 
@@ -25,7 +26,7 @@ export class JobWaiter implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.poller.stop();
     for (const jobId of [...this.waiters.keys()]) this.wake(jobId);
   }
 
@@ -36,36 +37,16 @@ export class JobWaiter implements OnModuleInit, OnModuleDestroy {
         const set = this.waiters.get(jobId);
         set?.delete(done);
         if (set?.size === 0) this.waiters.delete(jobId);
-        if (!this.waiters.size) this.stopPolling();
+        this.poller.settle();
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.waiters.set(jobId, (this.waiters.get(jobId) ?? new Set()).add(done));
-      if (!this.timer) {
-        this.timer = setInterval(() => void this.poll(), POLL_MS);
-        this.timer.unref();
-      }
+      this.poller.wake();
     });
   }
 
   private wake(jobId: string): void {
     for (const done of [...(this.waiters.get(jobId) ?? [])]) done();
-  }
-
-  private stopPolling(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling || !this.waiters.size) return;
-    this.polling = true;
-    try {
-      for (const jobId of await this.jobs.finishedAmong([...this.waiters.keys()])) this.wake(jobId);
-    } catch {
-      // The next poll tries again; a waiter whose time is up resolves anyway.
-    } finally {
-      this.polling = false;
-    }
   }
 }
