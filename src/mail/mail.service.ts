@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
+import { Pump } from '../common/pump';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboxMail } from './outbox-mail.entity';
 import { OutboxRepository } from './outbox.repository';
@@ -16,8 +17,8 @@ const BATCH = 20;
 export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Mail');
   private readonly transport: Transporter | null;
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | null = null;
+  /** A kick while a delivery runs makes one more, so mail queued meanwhile does not wait for the next poll. */
+  private readonly pump = new Pump(() => this.deliverDue(), (err) => this.logger.error({ err }, 'outbox delivery failed'));
 
   constructor(private readonly outbox: OutboxRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.transport = config.mail.smtpUrl ? createTransport(config.mail.smtpUrl) : null;
@@ -32,28 +33,23 @@ export class MailService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_MS);
-    this.timer.unref();
+    this.pump.start(POLL_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.pump.stop();
   }
 
   /** Sends what is due now, after a transaction that queued mail has committed. */
   kick(): void {
-    this.running ??= this.deliverDue().finally(() => (this.running = null));
+    this.pump.kick();
   }
 
   private async deliverDue(): Promise<void> {
-    try {
-      for (const mail of await this.outbox.due(BATCH)) {
-        if (!(await this.outbox.claim(mail, new Date(Date.now() + 60_000)))) continue;
-        await this.deliver(mail);
-      }
-    } catch (err) {
-      this.logger.error({ err }, 'outbox delivery failed');
+    for (const mail of await this.outbox.due(BATCH)) {
+      if (this.pump.stopping) return;
+      if (!(await this.outbox.claim(mail, new Date(Date.now() + 60_000)))) continue;
+      await this.deliver(mail);
     }
   }
 
