@@ -1,0 +1,72 @@
+import { defaultRingWidth, forEachBorderPixel, type RawImage } from './raw-image';
+
+/** A rectangle in pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** The median of each colour channel over the border ring: the backdrop's colour as the edges show it. */
+export function borderMedianColour(image: RawImage): number[] {
+  const colourChannels = Math.min(image.channels, 3);
+  const histograms = Array.from({ length: colourChannels }, () => new Uint32Array(256));
+  let count = 0;
+  forEachBorderPixel(image, defaultRingWidth(image), (pixel) => {
+    count++;
+    for (let c = 0; c < colourChannels; c++) histograms[c][image.data[pixel * image.channels + c]]++;
+  });
+  return histograms.map((histogram) => {
+    let seen = 0;
+    for (let value = 0; value < 256; value++) {
+      seen += histogram[value];
+      if (seen * 2 >= count) return value;
+    }
+    return 255;
+  });
+}
+
+/** True when the image has an alpha channel and some pixel is not fully opaque. */
+export function hasTransparency(image: RawImage): boolean {
+  const { data, channels } = image;
+  if (channels !== 4 && channels !== 2) return false;
+  for (let offset = channels - 1; offset < data.length; offset += channels) if (data[offset] < 255) return true;
+  return false;
+}
+
+/**
+ * The bounding box of the subject: with transparency, of the pixels whose alpha is above 0; without, of the
+ * pixels where some channel differs from the background colour (default: the border's median) by
+ * more than `tolerance`. Null when nothing stands out.
+ */
+export function subjectBox(image: RawImage, options: { tolerance?: number; background?: number[] } = {}): Box | null {
+  const { data, width, height, channels } = image;
+  const tolerance = options.tolerance ?? 16;
+  const useAlpha = hasTransparency(image);
+  const background = useAlpha ? [] : (options.background ?? borderMedianColour(image));
+  let left = width;
+  let top = height;
+  let right = -1;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const offset = (y * width + x) * channels;
+      const isSubject = useAlpha
+        ? data[offset + channels - 1] > 0
+        : background.some((value, c) => Math.abs(data[offset + c] - value) > tolerance);
+      if (!isSubject) continue;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  return right < 0 ? null : { left, top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/** How much of the canvas the subject fills: the box's longest side over the canvas's longest side (0..1). */
+export function subjectFill(box: Box | null, canvas: { width: number; height: number }): number {
+  if (!box) return 0;
+  return Math.max(box.width, box.height) / Math.max(canvas.width, canvas.height);
+}
