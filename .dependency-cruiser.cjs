@@ -27,6 +27,8 @@ const LAYERS = [
   { name: 'webhooks', path: '^src/webhooks/' },
   { name: 'providers', path: '^src/providers/' },
   { name: 'images', path: '^src/images/' },
+  // The studio: marketplace rule packs, and the image operations that check and fix against them.
+  { name: 'studio', path: '^src/studio/' },
   // database/ lists every entity and migration, so it sits above every domain.
   { name: 'database', path: '^src/database/' },
   { name: 'app', path: '^src/[^/]+\\.ts$' },

@@ -13,6 +13,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MarketplacesModule } from './studio/marketplaces/marketplaces.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         JobsModule.forRoot(config),
         ImagesModule,
         WebhooksModule,
+        MarketplacesModule.forRoot(config),
       ],
     };
   }

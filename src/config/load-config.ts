@@ -36,7 +36,7 @@ function readYaml(file: string, problems: string[]): unknown {
 }
 
 /** The folder holding package.json: the shipped config/ is found from here in src/ and dist/ alike. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

@@ -44,6 +44,8 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/jobs': 'organization',
   'GET /api/v1/jobs/:jobId': 'jobs:read',
   'POST /api/v1/jobs/:jobId/cancel': 'jobs:cancel',
+  'GET /api/v1/marketplaces': 'public',
+  'GET /api/v1/marketplaces/:marketplaceId': 'public',
   'GET /api/v1/me': 'authenticated',
   'GET /api/v1/openapi': 'public (unthrottled)',
   'GET /api/v1/orgs': 'authenticated',
