@@ -26,30 +26,42 @@ export function borderWhitePurity(image: RawImage, options: BorderOptions = {}):
   return total === 0 ? 0 : white / total;
 }
 
-/**
- * The spread of the border ring's colours: the largest per-channel standard deviation (0..~128) of
- * its pixels. 0 on a perfectly flat backdrop; a few units on a studio sweep; tens on a scene.
- */
-export function backgroundUniformity(image: RawImage, options: Pick<BorderOptions, 'ringWidth'> = {}): number {
-  const { data, channels } = image;
-  const colourChannels = Math.min(channels, 3);
-  const sums = [0, 0, 0];
-  const squares = [0, 0, 0];
+/** The median of each colour channel over the border ring: the backdrop's colour as the edges show it. */
+export function borderMedianColour(image: RawImage, ringWidth = defaultRingWidth(image)): number[] {
+  const colourChannels = Math.min(image.channels, 3);
+  const histograms = Array.from({ length: colourChannels }, () => new Uint32Array(256));
   let count = 0;
-  forEachBorderPixel(image, options.ringWidth ?? defaultRingWidth(image), (pixel) => {
+  forEachBorderPixel(image, ringWidth, (pixel) => {
     count++;
-    for (let c = 0; c < colourChannels; c++) {
-      const value = data[pixel * channels + c];
-      sums[c] += value;
-      squares[c] += value * value;
-    }
+    for (let c = 0; c < colourChannels; c++) histograms[c][image.data[pixel * image.channels + c]]++;
   });
-  let spread = 0;
-  for (let c = 0; c < colourChannels; c++) {
-    const mean = sums[c] / count;
-    spread = Math.max(spread, Math.sqrt(Math.max(0, squares[c] / count - mean * mean)));
-  }
-  return spread;
+  return histograms.map((histogram) => {
+    let seen = 0;
+    for (let value = 0; value < 256; value++) {
+      seen += histogram[value];
+      if (seen * 2 >= count) return value;
+    }
+    return 255;
+  });
+}
+
+/**
+ * How even the background is: the share (0..1) of the border ring's pixels whose every colour channel
+ * is within `tolerance` (default 10) of the ring's median colour. 1 on a flat backdrop of any colour;
+ * lower on a gradient, a texture or a scene.
+ */
+export function backgroundUniformity(image: RawImage, options: BorderOptions = {}): number {
+  const tolerance = options.tolerance ?? 10;
+  const ringWidth = options.ringWidth ?? defaultRingWidth(image);
+  const median = borderMedianColour(image, ringWidth);
+  const { data, channels } = image;
+  let even = 0;
+  let total = 0;
+  forEachBorderPixel(image, ringWidth, (pixel) => {
+    total++;
+    if (median.every((value, c) => Math.abs(data[pixel * channels + c] - value) <= tolerance)) even++;
+  });
+  return total === 0 ? 0 : even / total;
 }
 
 /**

@@ -14,8 +14,11 @@ export interface FileFacts {
   space: string;
   /** The embedded ICC profile's description, or null when there is none. */
   iccProfile: string | null;
-  /** True when the pixels are RGB and either untagged (read as sRGB) or tagged with an sRGB profile. */
-  srgb: boolean;
+  /**
+   * `srgb`: 8-bit RGB, untagged (read as sRGB) or tagged with an sRGB profile; `rgb`: RGB in another
+   * profile (Display P3, Adobe RGB) or 16-bit; `cmyk`; `grey`; else sharp's name for the space.
+   */
+  colourSpace: string;
   /** True when the file carries an alpha channel (whether or not any pixel is transparent). */
   alpha: boolean;
 }
@@ -34,9 +37,16 @@ export async function readFileFacts(input: Buffer, pixelLimit = DEFAULT_PIXEL_LI
     format: metadata.format ?? 'unknown',
     space,
     iccProfile,
-    srgb: space === 'srgb' && (metadata.icc === undefined || /srgb/i.test(iccProfile ?? '')),
+    colourSpace: colourSpaceOf(space, iccProfile),
     alpha: metadata.hasAlpha ?? false,
   };
+}
+
+function colourSpaceOf(space: string, iccProfile: string | null): string {
+  if (space === 'srgb') return iccProfile === null || /srgb/i.test(iccProfile) ? 'srgb' : 'rgb';
+  if (space === 'rgb16' || space === 'scrgb') return 'rgb';
+  if (space === 'b-w' || space === 'grey16') return 'grey';
+  return space;
 }
 
 /**

@@ -49,16 +49,25 @@ describe('borderWhitePurity', () => {
 });
 
 describe('backgroundUniformity', () => {
-  it('is 0 on a flat backdrop, a little on a grey sweep and more on a gradient or a texture', async () => {
-    expect(backgroundUniformity(await decodeRaw(await whiteWithRectangle()))).toBe(0);
-    const spreads = [];
+  it('is 1 on a flat backdrop of any colour and low on a gradient or a texture', async () => {
+    expect(backgroundUniformity(await decodeRaw(await whiteWithRectangle()))).toBe(1);
+    const shares = [];
     for (const backdrop of ['grey', 'gradient', 'texture'] as const) {
       const fixture = await renderProductFixture({ object: 'bottle', backdrop, width: 300, height: 300 });
-      spreads.push(backgroundUniformity(await decodeRaw(fixture.image)));
+      shares.push(backgroundUniformity(await decodeRaw(fixture.image)));
     }
-    expect(spreads[0]).toBeLessThan(2);
-    expect(spreads[1]).toBeGreaterThan(spreads[0] * 5);
-    expect(spreads[2]).toBeGreaterThan(spreads[0] * 5);
+    expect(shares[0]).toBe(1);
+    expect(shares[1]).toBeLessThan(0.6);
+    expect(shares[2]).toBeLessThan(0.6);
+  });
+
+  it('gives the share of the ring within the tolerance of its median colour', async () => {
+    const thirdDark = await sharp({ create: { width: 90, height: 90, channels: 3, background: '#dddddd' } })
+      .composite([{ input: { create: { width: 30, height: 90, channels: 3, background: '#222222' } }, left: 60, top: 0 }])
+      .png()
+      .toBuffer();
+    // A 1 px ring: 120 light and 60 dark pixels along the top and bottom, 88 light (left) and 88 dark (right) down the sides.
+    expect(backgroundUniformity(await decodeRaw(thirdDark), { ringWidth: 1 })).toBeCloseTo(208 / 356, 5);
   });
 });
 
@@ -135,7 +144,7 @@ describe('readFileFacts', () => {
       format: 'jpeg',
       space: 'srgb',
       iccProfile: null,
-      srgb: true,
+      colourSpace: 'srgb',
       alpha: false,
     });
     const png = await sharp(await whiteWithRectangle()).ensureAlpha().png().toBuffer();
@@ -145,12 +154,14 @@ describe('readFileFacts', () => {
   it('tells an sRGB profile from a wide-gamut one and from CMYK', async () => {
     const source = sharp(await whiteWithRectangle());
     const tagged = await readFileFacts(await source.clone().withIccProfile('srgb').jpeg().toBuffer());
-    expect(tagged.srgb).toBe(true);
+    expect(tagged.colourSpace).toBe('srgb');
     expect(tagged.iccProfile).toMatch(/srgb/i);
     const p3 = await readFileFacts(await source.clone().withIccProfile('p3').jpeg().toBuffer());
-    expect(p3).toMatchObject({ srgb: false, iccProfile: expect.stringMatching(/P3/) });
+    expect(p3).toMatchObject({ colourSpace: 'rgb', iccProfile: expect.stringMatching(/P3/) });
     const cmyk = await readFileFacts(await source.clone().toColourspace('cmyk').jpeg().toBuffer());
-    expect(cmyk).toMatchObject({ space: 'cmyk', srgb: false });
+    expect(cmyk).toMatchObject({ space: 'cmyk', colourSpace: 'cmyk' });
+    const grey = await readFileFacts(await source.clone().toColourspace('b-w').jpeg().toBuffer());
+    expect(grey).toMatchObject({ space: 'b-w', colourSpace: 'grey' });
   });
 
   it('reports the size as displayed, after the EXIF orientation', async () => {

@@ -1,4 +1,5 @@
-import { defaultRingWidth, forEachBorderPixel, type RawImage } from './raw-image';
+import { borderMedianColour } from './border';
+import type { RawImage } from './raw-image';
 
 /** A rectangle in pixels. */
 export interface Box {
@@ -6,25 +7,6 @@ export interface Box {
   top: number;
   width: number;
   height: number;
-}
-
-/** The median of each colour channel over the border ring: the backdrop's colour as the edges show it. */
-export function borderMedianColour(image: RawImage): number[] {
-  const colourChannels = Math.min(image.channels, 3);
-  const histograms = Array.from({ length: colourChannels }, () => new Uint32Array(256));
-  let count = 0;
-  forEachBorderPixel(image, defaultRingWidth(image), (pixel) => {
-    count++;
-    for (let c = 0; c < colourChannels; c++) histograms[c][image.data[pixel * image.channels + c]]++;
-  });
-  return histograms.map((histogram) => {
-    let seen = 0;
-    for (let value = 0; value < 256; value++) {
-      seen += histogram[value];
-      if (seen * 2 >= count) return value;
-    }
-    return 255;
-  });
 }
 
 /** True when the image has an alpha channel and some pixel is not fully opaque. */

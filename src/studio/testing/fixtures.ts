@@ -130,7 +130,7 @@ export async function renderProductFixture(options: ProductFixtureOptions): Prom
         colour = backdropColour(options.backdrop, u, v, noise, (random() - 0.5) * 30);
         if (options.shadow) {
           const distance = Math.sqrt(((u - footU) / footRu) ** 2 + ((v - footV) / footRv) ** 2);
-          colour = shade(colour, 1 - 0.3 * Math.exp(-2.5 * distance * distance));
+          colour = shade(colour, 1 - 0.4 * Math.exp(-2.5 * distance * distance));
         }
       }
       pixels[index * 3] = clampByte(colour[0]);

@@ -1,0 +1,106 @@
+import sharp from 'sharp';
+import { DEFAULT_PIXEL_LIMIT, type RawImage } from '../measure/raw-image';
+import { backdropRow, fitBackdrop } from './backdrop-model';
+import { fillSmallHoles, keepMainComponents } from './mask-cleanup';
+
+export interface BackdropCutOptions {
+  /** Refuses larger images before decoding them. */
+  pixelLimit?: number;
+  /** The least colour distance from the backdrop that makes a pixel subject (raised on a noisy backdrop). */
+  threshold?: number;
+  /** How much darker than the backdrop (0..1 of its brightness) a pixel of its own hue may be and still count as shadow. */
+  shadowAllowance?: number;
+  /** Standard deviation, in pixels, of the feathered edge (default: 0.1% of the longer side, at least 0.6). */
+  feather?: number;
+}
+
+export interface BackdropCut {
+  width: number;
+  height: number;
+  /** The feathered alpha, one byte per pixel (255 subject, 0 backdrop). */
+  alpha: Buffer;
+  /** The image with that alpha, as PNG. */
+  cutout: Buffer;
+}
+
+/** A subject region smaller than this share of the largest one is a speck of dust or noise. */
+const MIN_COMPONENT_SHARE = 0.02;
+/** Holes up to this share of the subject are filled (a label close to the backdrop's colour). */
+const MAX_HOLE_SHARE = 0.03;
+
+/**
+ * The distance, in colour levels, of every pixel from the backdrop predicted at its place: the
+ * difference of hue (from the backdrop dimmed or brightened to the pixel's level) combined with the
+ * difference of brightness, where a pixel darker than the backdrop by up to `shadowAllowance` of its
+ * brightness counts as no darker (a shadow darkens the backdrop without changing its hue).
+ */
+function distanceMap(image: RawImage, shadowAllowance: number): { distances: Float32Array; noise: number } {
+  const { data, width, height, channels } = image;
+  const model = fitBackdrop(image, Math.max(2, Math.round(Math.min(width, height) * 0.02)));
+  const distances = new Float32Array(width * height);
+  const backdrop = new Float32Array(width * 3);
+  for (let y = 0; y < height; y++) {
+    backdropRow(model, y, width, height, backdrop);
+    for (let x = 0; x < width; x++) {
+      const offset = (y * width + x) * channels;
+      const r = data[offset];
+      const g = data[offset + 1];
+      const b = data[offset + 2];
+      const br = backdrop[x * 3];
+      const bg = backdrop[x * 3 + 1];
+      const bb = backdrop[x * 3 + 2];
+      const level = (r + g + b) / 3;
+      const backdropLevel = Math.max(1, (br + bg + bb) / 3);
+      const change = level - backdropLevel;
+      // Darker: compare with the backdrop dimmed to this level; brighter: this pixel brought down to the backdrop's.
+      const hue =
+        change < 0
+          ? Math.hypot(r - (br * level) / backdropLevel, g - (bg * level) / backdropLevel, b - (bb * level) / backdropLevel)
+          : Math.hypot((r * backdropLevel) / level - br, (g * backdropLevel) / level - bg, (b * backdropLevel) / level - bb);
+      const brightness = change >= 0 ? change : Math.max(0, -change - shadowAllowance * backdropLevel);
+      distances[y * width + x] = Math.hypot(hue, brightness);
+    }
+  }
+  return { distances, noise: model.noise };
+}
+
+/** Runs a libvips morphology step (erode or dilate) on a one-byte-per-pixel mask. */
+async function morphology(mask: Uint8Array, width: number, height: number, steps: ('erode' | 'dilate')[], size: number): Promise<Uint8Array> {
+  let pipeline = sharp(mask, { raw: { width, height, channels: 1 } });
+  for (const step of steps) pipeline = step === 'erode' ? pipeline.erode(size) : pipeline.dilate(size);
+  const { data, info } = await pipeline.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== width || info.height !== height) throw new Error('morphology changed the mask size');
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}
+
+/**
+ * Cuts the subject out of a studio photo whose backdrop reaches the edges: fits the backdrop (flat or
+ * graded) to the border, thresholds each pixel's colour distance from it, cleans the mask (an opening
+ * drops specks, a closing mends notches, small regions go and small holes fill) and feathers its edge.
+ */
+export async function removeBackdrop(input: Buffer, options: BackdropCutOptions = {}): Promise<BackdropCut> {
+  const decoded = await sharp(input, { limitInputPixels: options.pixelLimit ?? DEFAULT_PIXEL_LIMIT })
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width, height } = decoded.info;
+  const image: RawImage = { data: decoded.data, width, height, channels: decoded.info.channels };
+  const { distances, noise } = distanceMap(image, options.shadowAllowance ?? 0.25);
+  const threshold = Math.max(options.threshold ?? 20, 4 * noise);
+  let mask: Uint8Array = new Uint8Array(width * height);
+  for (let i = 0; i < mask.length; i++) mask[i] = distances[i] > threshold ? 255 : 0;
+  const longer = Math.max(width, height);
+  const radius = Math.max(3, 2 * Math.round(longer / 800) + 1);
+  mask = await morphology(mask, width, height, ['erode', 'dilate', 'dilate', 'erode'], radius);
+  keepMainComponents(mask, width, height, MIN_COMPONENT_SHARE);
+  fillSmallHoles(mask, width, height, MAX_HOLE_SHARE);
+  const feather = Math.max(0.6, options.feather ?? longer / 1000);
+  const alpha = await sharp(mask, { raw: { width, height, channels: 1 } }).blur(feather).extractChannel(0).raw().toBuffer();
+  const cutout = await sharp(decoded.data, { raw: { width, height, channels: 3 } })
+    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return { width, height, alpha, cutout };
+}
