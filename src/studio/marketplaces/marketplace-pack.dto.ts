@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -142,6 +143,7 @@ export class MarketplaceSlotDto {
   name!: string;
 
   @ApiProperty({ type: SlotDefaultsDto, description: 'What a `/process` preset of this slot sets' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => SlotDefaultsDto)
   defaults!: SlotDefaultsDto;

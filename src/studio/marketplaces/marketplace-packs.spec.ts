@@ -115,4 +115,9 @@ describe('loadMarketplacePacks', () => {
     expect(problems(configDir({ 'a.yaml': pack(), 'b.yaml': pack() }))).toEqual([expect.stringMatching(/b\.yaml: id: "toy" is also the id of .*a\.yaml/)]);
     expect(problems(configDir({ 'a.yaml': pack(), 'b.yaml': pack({ id: 'other' }) }))).toEqual([expect.stringMatching(/b\.yaml: slot id "toy-main" is also a slot of pack toy/)]);
   });
+
+  it('names a slot without defaults as a problem instead of failing on it', () => {
+    const { defaults: _omitted, ...slot } = pack().slots[0];
+    expect(problems(configDir({ 'a.yaml': pack({ slots: [slot] }) }))).toEqual([expect.stringMatching(/a\.yaml: slots\.0\.defaults/)]);
+  });
 });
