@@ -10,6 +10,8 @@ export interface FileFacts {
   bytes: number;
   /** sharp's name for the container: jpeg, png, webp, avif (heif), gif, tiff... */
   format: string;
+  /** The codec inside a heif container (`av1` for AVIF, `hevc` for HEIC), else null. */
+  heifCompression: string | null;
   /** sharp's interpretation of the pixels: srgb, b-w, cmyk, rgb16... */
   space: string;
   /** The embedded ICC profile's description, or null when there is none. */
@@ -35,6 +37,7 @@ export async function readFileFacts(input: Buffer, pixelLimit = DEFAULT_PIXEL_LI
     aspectRatio: width / height,
     bytes: input.length,
     format: metadata.format ?? 'unknown',
+    heifCompression: metadata.compression ?? null,
     space,
     iccProfile,
     colourSpace: colourSpaceOf(space, iccProfile),

@@ -142,6 +142,7 @@ describe('readFileFacts', () => {
       aspectRatio: 400 / 300,
       bytes: jpeg.length,
       format: 'jpeg',
+      heifCompression: null,
       space: 'srgb',
       iccProfile: null,
       colourSpace: 'srgb',
