@@ -13,6 +13,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
+import { ComplianceModule } from './studio/compliance/compliance.module';
 import { MarketplacesModule } from './studio/marketplaces/marketplaces.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -37,6 +38,7 @@ export class AppModule {
         ImagesModule,
         WebhooksModule,
         MarketplacesModule.forRoot(config),
+        ComplianceModule,
       ],
     };
   }

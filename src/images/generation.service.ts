@@ -12,7 +12,7 @@ import { ProviderRouter, type ProviderRoute } from '../providers/provider-router
 import { FileStore } from '../storage/file-store';
 import { EditCreateDto, GenerationCreateDto, imagesAsked, type SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
-import { decodeSource } from './source-image';
+import { base64Source, decodeSource } from './source-image';
 import { SourceDownloader } from './source-downloader';
 
 const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
@@ -28,7 +28,6 @@ export interface GenerationInput extends GenerateInput {
 export const MAX_SOURCES = 2;
 /** Bounds checked before anything is decoded or queued. */
 export const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * The images.generate and images.edit operations: checks a request against the provider and the
@@ -100,10 +99,7 @@ export class GenerationService {
       data = image ? await this.files.get(image.storageKey) : null;
       if (!data) throw AppError.notFound(`Source image ${index}`);
     } else {
-      const text = (source.data ?? '').replace(/\s/g, '');
-      if (!text || text.length % 4 !== 0 || !BASE64.test(text)) throw new AppError('invalid_base64', `images[${index}].data is not valid base64`, { index });
-      if ((text.length / 4) * 3 > MAX_SOURCE_BYTES) throw new AppError('payload_too_large', `images[${index}] is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, { index });
-      data = Buffer.from(text, 'base64');
+      data = base64Source(source.data, MAX_SOURCE_BYTES, index);
     }
     return { data, mimeType: await decodeSource(data, index) };
   }

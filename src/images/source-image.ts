@@ -11,8 +11,8 @@ const PROMISED = 'PNG, JPEG, WebP or AVIF';
  * a file in another format, over the pixel bound, cut short or corrupt is refused here with
  * 422 unprocessable_image, before anything is stored, queued or charged, not when the job runs.
  */
-export async function decodeSource(data: Buffer, index: number): Promise<string> {
-  const refuse = (why: string) => new AppError('unprocessable_image', `images[${index}] ${why}`, { index });
+export async function decodeSource(data: Buffer, index: number, field = `images[${index}]`): Promise<string> {
+  const refuse = (why: string) => new AppError('unprocessable_image', `${field} ${why}`, { index });
   const meta = await sharp(data).metadata().catch(() => {
     throw refuse(`is not an image we can read: send ${PROMISED}`);
   });
@@ -26,4 +26,17 @@ export async function decodeSource(data: Buffer, index: number): Promise<string>
       throw refuse(`could not be decoded: the ${meta.format.toUpperCase()} file is cut short or corrupt`);
     });
   return mimeType;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A source image sent as base64 (whitespace allowed), refused with 400 invalid_base64 when it is not
+ * base64 and 413 payload_too_large over `maxBytes`, before a byte of it is decoded.
+ */
+export function base64Source(text: string | undefined, maxBytes: number, index: number, field = `images[${index}]`): Buffer {
+  const compact = (text ?? '').replace(/\s/g, '');
+  if (!compact || compact.length % 4 !== 0 || !BASE64.test(compact)) throw new AppError('invalid_base64', `${field}.data is not valid base64`, { index });
+  if ((compact.length / 4) * 3 > maxBytes) throw new AppError('payload_too_large', `${field} is over ${maxBytes / 1024 / 1024} MB`, { index });
+  return Buffer.from(compact, 'base64');
 }

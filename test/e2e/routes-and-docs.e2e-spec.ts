@@ -20,6 +20,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/auth/verify-email': 'public',
   'POST /api/v1/auth/verify-email/resend': 'user',
   'POST /api/v1/invitations/:token/accept': 'user',
+  'POST /api/v1/compliance': 'studio:process',
   'GET /api/v1/credits': 'credits:read',
   'GET /api/v1/credits/ledger': 'credits:read',
   'GET /api/v1/credits/packs': 'credits:read',
