@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createKey, signUp } from '../support/accounts';
+import { bearer, createKey, settledCredits, signUp } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +30,7 @@ async function cancelWhileRendering(api: TestApp) {
   expect(job.status).toBe('canceled');
   expect(job).not.toHaveProperty('cancelRequested');
   expect(job).toMatchObject({ outputs: [], cost: 0, error: null });
-  await api.http().get('/api/v1/credits').set(bearer(key)).expect(200, { creditsBalance: 100, reserved: 0 });
+  await settledCredits(api, key, { creditsBalance: 100, reserved: 0 });
 }
 
 describe('cancelling a running job', () => {

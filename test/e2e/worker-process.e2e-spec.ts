@@ -110,7 +110,12 @@ describe.skipIf(!ready)(`an API process and separate worker processes on BullMQ$
     const statuses = [];
     for (const id of ids) statuses.push((await ended(id)).status);
     expect(statuses).toEqual(['completed', 'completed', 'completed', 'completed']);
-    const credits = await call(api.base, 'GET', '/api/v1/credits', { token: key });
+    // The worker settles a job's credits just after writing its status: allow it that moment.
+    let credits = await call(api.base, 'GET', '/api/v1/credits', { token: key });
+    for (let i = 0; i < 100 && credits.body.reserved !== 0; i++) {
+      await sleep(50);
+      credits = await call(api.base, 'GET', '/api/v1/credits', { token: key });
+    }
     expect(credits.body).toEqual({ creditsBalance: 94, reserved: 0 });
   }, 90_000);
 

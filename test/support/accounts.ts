@@ -50,3 +50,17 @@ export async function createKey(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The credits once the reservations of ended jobs are settled. A job's credits are settled just after
+ * its final status is written, so a reader on another node can see the status a moment before.
+ */
+export async function settledCredits(t: TestApp, key: string, expected: { creditsBalance: number; reserved: number }): Promise<void> {
+  let body: unknown;
+  for (let i = 0; i < 100; i++) {
+    body = (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body;
+    if (JSON.stringify(body) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(body).toEqual(expected);
+}
