@@ -22,11 +22,11 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { COMPARISONS, expectedProblem, METRIC_NAMES, METRICS, type Comparison, type Metric } from './marketplace-metrics';
+import { OUTPUT_FORMATS } from '../pipeline/studio-pipeline';
 
 /** Lower-case words joined by hyphens: ids end up in URLs and in `/process` presets. */
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const ID_MESSAGE = '$property must be lower-case letters and digits joined by hyphens, got "$value"';
-const OUTPUT_FORMATS = ['jpeg', 'png', 'webp', 'avif'];
 
 @ValidatorConstraint({ name: 'expectedFitsMetric' })
 class ExpectedFitsMetric implements ValidatorConstraintInterface {
