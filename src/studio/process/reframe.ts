@@ -1,0 +1,85 @@
+import sharp from 'sharp';
+import type { RawImage } from '../measure/raw-image';
+import type { Box } from '../measure/subject';
+import type { Frame } from './frame';
+
+/** An alpha at or above this makes a pixel part of the subject. */
+export const SUBJECT_ALPHA = 128;
+
+/** The box of the pixels whose alpha reaches SUBJECT_ALPHA, or null when there are none. */
+export function maskBox(alpha: Uint8Array, width: number, height: number): Box | null {
+  let left = width;
+  let right = -1;
+  let top = -1;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = -1;
+    let last = -1;
+    for (let x = 0; x < width; x++) {
+      if (alpha[row + x] < SUBJECT_ALPHA) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first < 0) continue;
+    if (top < 0) top = y;
+    bottom = y;
+    left = Math.min(left, first);
+    right = Math.max(right, last);
+  }
+  return top < 0 ? null : { left, top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/** The image's pixels with the mask as 4th channel (opaque without one), in a pass of their own: sharp joins channels after any crop or resize. */
+async function withAlpha(image: RawImage, alpha: Buffer | null): Promise<Buffer> {
+  const { width, height } = image;
+  const pixels = sharp(image.data, { raw: { width, height, channels: image.channels as 3 } });
+  return (alpha ? pixels.joinChannel(alpha, { raw: { width, height, channels: 1 } }) : pixels.ensureAlpha(1)).raw().toBuffer();
+}
+
+/** The subject scaled and cut to the frame (RGBA pixels), with where its top-left corner goes on the canvas. */
+export interface PlacedLayer {
+  data: Buffer;
+  width: number;
+  height: number;
+  left: number;
+  top: number;
+}
+
+/**
+ * Cuts the subject box out of the image (with a few pixels round it, so the feathered edge outside the
+ * box survives), scales it with Lanczos3 so the box lands on `frame.box`, and keeps what falls inside
+ * `frame.clip`. Without an alpha mask the box is taken exactly, opaque.
+ */
+export async function reframe(image: RawImage, alpha: Buffer | null, box: Box, frame: Frame): Promise<PlacedLayer> {
+  const { width, height } = image;
+  const pad = alpha ? Math.ceil(Math.max(width, height) / 200) + 2 : 0;
+  const source = {
+    left: Math.max(0, box.left - pad),
+    top: Math.max(0, box.top - pad),
+    right: Math.min(width, box.left + box.width + pad),
+    bottom: Math.min(height, box.top + box.height + pad),
+  };
+  const scaleX = frame.box.width / box.width;
+  const scaleY = frame.box.height / box.height;
+  const placed = {
+    left: Math.round(frame.box.left - (box.left - source.left) * scaleX),
+    top: Math.round(frame.box.top - (box.top - source.top) * scaleY),
+    right: Math.round(frame.box.left + frame.box.width + (source.right - box.left - box.width) * scaleX),
+    bottom: Math.round(frame.box.top + frame.box.height + (source.bottom - box.top - box.height) * scaleY),
+  };
+  const { clip } = frame;
+  const kept = {
+    left: Math.max(placed.left, clip.left),
+    top: Math.max(placed.top, clip.top),
+    right: Math.min(placed.right, clip.left + clip.width),
+    bottom: Math.min(placed.bottom, clip.top + clip.height),
+  };
+  const { data, info } = await sharp(await withAlpha(image, alpha), { raw: { width, height, channels: 4 } })
+    .extract({ left: source.left, top: source.top, width: source.right - source.left, height: source.bottom - source.top })
+    .resize(placed.right - placed.left, placed.bottom - placed.top, { fit: 'fill', kernel: 'lanczos3' })
+    .extract({ left: kept.left - placed.left, top: kept.top - placed.top, width: kept.right - kept.left, height: kept.bottom - kept.top })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, left: kept.left, top: kept.top };
+}
