@@ -1,0 +1,82 @@
+import sharp, { type Sharp } from 'sharp';
+import type { RawImage } from '../measure/raw-image';
+import type { EncodedImage, OutputFormat } from '../pipeline/studio-pipeline';
+
+/** `#rrggbb` as its three channel values; anything else is refused with the value named. */
+export function parseHexColour(colour: string): [number, number, number] {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!match) throw new RangeError(`a colour must be written #rrggbb, got "${colour}"`);
+  return [parseInt(match[1], 16), parseInt(match[2], 16), parseInt(match[3], 16)];
+}
+
+export type StudioBackground = 'white' | 'transparent' | `#${string}`;
+
+/** The colour's three channel values, or null for transparent. */
+export function backgroundColour(background: StudioBackground): [number, number, number] | null {
+  if (background === 'transparent') return null;
+  return background === 'white' ? [255, 255, 255] : parseHexColour(background);
+}
+
+/** RGB colour and a separate alpha joined into one RGBA image. */
+export function withAlpha(image: RawImage, alpha: Uint8Array): RawImage {
+  const pixels = image.width * image.height;
+  const data = new Uint8Array(pixels * 4);
+  for (let pixel = 0; pixel < pixels; pixel++) {
+    data[pixel * 4] = image.data[pixel * image.channels];
+    data[pixel * 4 + 1] = image.data[pixel * image.channels + 1];
+    data[pixel * 4 + 2] = image.data[pixel * image.channels + 2];
+    data[pixel * 4 + 3] = alpha[pixel];
+  }
+  return { data, width: image.width, height: image.height, channels: 4 };
+}
+
+/** A decoded source: upright sRGB colour (3 channels) and, when the file is transparent somewhere, its alpha. */
+export interface DecodedSource {
+  image: RawImage;
+  alpha: Buffer | null;
+}
+
+/**
+ * Decodes a source image refusing more than `pixelLimit` pixels before decoding, turned upright by its
+ * EXIF orientation and converted to sRGB. A file that is already cut out (some alpha below 255) keeps
+ * its alpha apart, so the caller can use it instead of removing the background again.
+ */
+export async function decodeSource(source: Buffer, pixelLimit: number): Promise<DecodedSource> {
+  const { data, info } = await sharp(source, { limitInputPixels: pixelLimit })
+    .rotate()
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = info.width * info.height;
+  const rgb = Buffer.alloc(pixels * 3);
+  const alpha = Buffer.alloc(pixels);
+  let transparent = false;
+  for (let pixel = 0; pixel < pixels; pixel++) {
+    rgb[pixel * 3] = data[pixel * 4];
+    rgb[pixel * 3 + 1] = data[pixel * 4 + 1];
+    rgb[pixel * 3 + 2] = data[pixel * 4 + 2];
+    alpha[pixel] = data[pixel * 4 + 3];
+    if (alpha[pixel] < 255) transparent = true;
+  }
+  return { image: { data: rgb, width: info.width, height: info.height, channels: 3 }, alpha: transparent ? alpha : null };
+}
+
+/** A sharp pipeline over raw pixels. */
+export function rawPipeline(image: RawImage): Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 } });
+}
+
+/**
+ * Encodes raw pixels (metadata is never written: sharp keeps none unless asked). JPEG has no alpha,
+ * so a transparent canvas is flattened onto white for it.
+ */
+export async function encodeRaw(image: RawImage, format: OutputFormat): Promise<EncodedImage> {
+  let pipeline = rawPipeline(image);
+  if (format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: 90, chromaSubsampling: '4:4:4' });
+  else if (format === 'png') pipeline = pipeline.png();
+  else if (format === 'webp') pipeline = pipeline.webp({ quality: 90 });
+  else pipeline = pipeline.avif({ quality: 60 });
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  return { data, format, width: info.width, height: info.height };
+}

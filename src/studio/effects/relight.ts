@@ -1,0 +1,152 @@
+import type { RawImage } from '../measure/raw-image';
+import type { EncodedImage, OutputFormat, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { backgroundColour, decodeSource, encodeRaw, rawPipeline, type StudioBackground, withAlpha } from './image-io';
+import { castShadow, type ShadowOptions } from './shadow';
+
+export interface RelightOptions {
+  /** `auto` brings the subject's median luminance into a well-exposed range; a number is a fixed change in EV (-2..2). */
+  exposure: 'auto' | 'none' | number;
+  /** `auto` is a grey-world balance measured on the subject (or the whole image). */
+  whiteBalance: 'auto' | 'none';
+}
+
+/** The widest fixed exposure change, in EV either way. */
+export const MAX_EXPOSURE_EV = 2;
+/** The most `auto` exposure changes an image, in EV either way. */
+const AUTO_EXPOSURE_LIMIT_EV = 1;
+/** `auto` exposure leaves a subject whose median linear luminance is in this range alone, and otherwise brings it to the nearer end. */
+const WELL_EXPOSED: [number, number] = [0.12, 0.6];
+/** The most `auto` white balance scales one channel, either way. */
+const MAX_CHANNEL_GAIN = 1.5;
+/** Statistics read at most about this many pixels (every n-th one on a larger image). */
+const SAMPLE_TARGET = 250_000;
+
+const toLinear = new Float64Array(256).map((_, value) => {
+  const unit = value / 255;
+  return unit <= 0.04045 ? unit / 12.92 : ((unit + 0.055) / 1.055) ** 2.4;
+});
+
+function toByte(linear: number): number {
+  const clamped = Math.min(1, Math.max(0, linear));
+  const unit = clamped <= 0.0031308 ? clamped * 12.92 : 1.055 * clamped ** (1 / 2.4) - 0.055;
+  return Math.round(unit * 255);
+}
+
+/** Mean linear level of each channel and the median linear luminance over the subject's pixels (all pixels without a mask or when it is empty). */
+function measure(image: RawImage, mask: Buffer | null): { means: [number, number, number]; medianLuminance: number } {
+  const { data, width, height, channels } = image;
+  const pixels = width * height;
+  const useMask = mask !== null && mask.some((value) => value >= 128);
+  const step = Math.max(1, Math.floor(pixels / SAMPLE_TARGET));
+  const sums = [0, 0, 0];
+  const luminances: number[] = [];
+  for (let pixel = 0; pixel < pixels; pixel += step) {
+    if (useMask && mask[pixel] < 128) continue;
+    const at = pixel * channels;
+    const r = toLinear[data[at]];
+    const g = toLinear[data[at + 1]];
+    const b = toLinear[data[at + 2]];
+    sums[0] += r;
+    sums[1] += g;
+    sums[2] += b;
+    luminances.push(0.2126 * r + 0.7152 * g + 0.0722 * b);
+  }
+  const count = Math.max(1, luminances.length);
+  luminances.sort((a, b) => a - b);
+  return {
+    means: [sums[0] / count, sums[1] / count, sums[2] / count],
+    medianLuminance: luminances.length ? luminances[Math.floor(luminances.length / 2)] : 0,
+  };
+}
+
+/** Grey-world gains: each channel scaled so the region's channel means meet at their average, bounded by MAX_CHANNEL_GAIN. */
+function greyWorldGains(means: [number, number, number]): [number, number, number] {
+  const average = (means[0] + means[1] + means[2]) / 3;
+  const gain = (mean: number) => (mean <= 0 ? 1 : Math.min(MAX_CHANNEL_GAIN, Math.max(1 / MAX_CHANNEL_GAIN, average / mean)));
+  return [gain(means[0]), gain(means[1]), gain(means[2])];
+}
+
+function autoExposureEv(medianLuminance: number): number {
+  if (medianLuminance <= 0) return AUTO_EXPOSURE_LIMIT_EV;
+  const [low, high] = WELL_EXPOSED;
+  const target = Math.min(high, Math.max(low, medianLuminance));
+  const ev = Math.log2(target / medianLuminance);
+  return Math.min(AUTO_EXPOSURE_LIMIT_EV, Math.max(-AUTO_EXPOSURE_LIMIT_EV, ev));
+}
+
+/**
+ * Procedural exposure and white-balance normalisation (not a relighting model): both are gains in
+ * linear light, measured on the subject (`mask`, one byte per pixel) or the whole image, and applied
+ * to every pixel through one lookup table per channel. Alpha, when there is one, is kept.
+ */
+export async function relight(image: RawImage, mask: Buffer | null, options: RelightOptions): Promise<RawImage> {
+  if (image.channels !== 3 && image.channels !== 4) throw new Error(`relight needs 3 or 4 channels, got ${image.channels}`);
+  if (mask && mask.length !== image.width * image.height) {
+    throw new Error(`the mask has ${mask.length} pixels, the image ${image.width * image.height}`);
+  }
+  const { exposure, whiteBalance } = options;
+  if (typeof exposure === 'number' && !(Math.abs(exposure) <= MAX_EXPOSURE_EV)) {
+    throw new RangeError(`exposure must be auto, none or between -${MAX_EXPOSURE_EV} and ${MAX_EXPOSURE_EV} EV, got ${exposure}`);
+  }
+  const result: RawImage = { ...image, data: Uint8Array.from(image.data) };
+  if (exposure === 'none' && whiteBalance === 'none') return result;
+
+  const { means, medianLuminance } = measure(image, mask);
+  const gains = whiteBalance === 'auto' ? greyWorldGains(means) : [1, 1, 1];
+  const balancedLuminance = medianLuminance * (0.2126 * gains[0] + 0.7152 * gains[1] + 0.0722 * gains[2]);
+  const ev = exposure === 'none' ? 0 : exposure === 'auto' ? autoExposureEv(balancedLuminance) : exposure;
+  const tables = gains.map((gain) => Uint8Array.from(toLinear, (linear) => toByte(linear * gain * 2 ** ev)));
+
+  const { data, channels } = result;
+  for (let at = 0; at < data.length; at += channels) {
+    data[at] = tables[0][data[at]];
+    data[at + 1] = tables[1][data[at + 1]];
+    data[at + 2] = tables[2][data[at + 2]];
+  }
+  return result;
+}
+
+export interface ShadowAndRelightOptions {
+  shadow: 'none' | ShadowOptions;
+  relight: RelightOptions;
+  background: StudioBackground;
+  format: OutputFormat;
+}
+
+export interface ShadowAndRelightDeps {
+  removeBackground: RemoveBackground;
+  clock: StepClock;
+  pixelLimit: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * POST /relight/shadow: the subject cut out where it stands (a source that is already transparent keeps
+ * its own alpha and skips the removal), its exposure and white balance normalised, a shadow cast under
+ * it and the whole laid on the background, at the source's size. Skipped steps are not timed.
+ */
+export async function shadowAndRelight(source: Buffer, options: ShadowAndRelightOptions, deps: ShadowAndRelightDeps): Promise<EncodedImage> {
+  const { clock, signal } = deps;
+  const colour = backgroundColour(options.background);
+  const decoded = await clock.time('decode', () => decodeSource(source, deps.pixelLimit));
+  signal?.throwIfAborted();
+  const alpha =
+    decoded.alpha ?? (await clock.time('removeBackground', async () => (await deps.removeBackground(decoded.image, 'auto', signal)).alpha));
+  signal?.throwIfAborted();
+  const relit = await clock.time('relight', () => relight(decoded.image, alpha, options.relight));
+  signal?.throwIfAborted();
+  let canvas = withAlpha(relit, alpha);
+  const shadow = options.shadow;
+  if (shadow !== 'none') canvas = await clock.time('shadow', () => castShadow(canvas, alpha, shadow));
+  signal?.throwIfAborted();
+  const composed = await clock.time('composite', async () => {
+    if (!colour) return canvas;
+    const { data, info } = await rawPipeline(canvas)
+      .flatten({ background: { r: colour[0], g: colour[1], b: colour[2] } })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  });
+  signal?.throwIfAborted();
+  return clock.time('encode', () => encodeRaw(composed, options.format));
+}
