@@ -1,12 +1,13 @@
 import sharp from 'sharp';
 import { AppError } from '../../common/errors/app-error';
+import { alphaBox, castShadow } from '../effects/shadow';
 import type { RawImage } from '../measure/raw-image';
 import { subjectBox } from '../measure/subject';
 import type { EncodedImage, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
 import { encodeImage } from './encode';
 import { planFrame } from './frame';
 import { assertProcessOptionsCoherent, type ProcessOptions } from './process-options';
-import { maskBox, reframe, type PlacedLayer } from './reframe';
+import { placedAlpha, reframe, type PlacedLayer } from './reframe';
 
 export interface ProcessDeps {
   removeBackground: RemoveBackground;
@@ -41,8 +42,9 @@ async function compositeOnto(layer: PlacedLayer, canvas: { width: number; height
  * Makes a product photo ready for a marketplace: decodes it within the pixel limit (upright, sRGB),
  * cuts the subject out (unless removeBackground is none, when the subject box is what stands out from
  * the border's colour), reframes the subject box to the canvas by margin or fill, lays it on the
- * background keeping its feathered edge, and encodes it without metadata under maxBytes. Each step is
- * timed on deps.clock. An image with no subject is refused with unprocessable_image.
+ * background keeping its feathered edge, casts a procedural shadow under it if asked, and encodes it
+ * without metadata under maxBytes. Each step is timed on deps.clock. An image with no subject is
+ * refused with unprocessable_image.
  */
 export async function processImage(source: Buffer, options: ProcessOptions, deps: ProcessDeps): Promise<EncodedImage> {
   assertProcessOptionsCoherent(options);
@@ -59,13 +61,19 @@ export async function processImage(source: Buffer, options: ProcessOptions, deps
     alpha = mask.alpha;
     signal?.throwIfAborted();
   }
-  const box = await clock.time('subjectBox', () => (alpha ? maskBox(alpha, image.width, image.height) : subjectBox(image)));
+  const box = await clock.time('subjectBox', () => (alpha ? alphaBox(alpha, image.width, image.height) : subjectBox(image)));
   if (!box) throw new AppError('unprocessable_image', 'No subject was found in the image: nothing stands out from its background');
   const frame = planFrame(box, options);
   const layer = await clock.time('reframe', () => reframe(image, alpha, box, frame));
   signal?.throwIfAborted();
-  const canvas = await clock.time('composite', () => compositeOnto(layer, frame.canvas, options.background));
+  let canvas = await clock.time('composite', () => compositeOnto(layer, frame.canvas, options.background));
   signal?.throwIfAborted();
+  if (options.shadow !== 'none') {
+    const kind = options.shadow;
+    const placed = canvas;
+    canvas = await clock.time('shadow', () => castShadow(placed, placedAlpha(layer, frame.canvas), { kind }));
+    signal?.throwIfAborted();
+  }
   const opaque = options.background !== 'transparent';
   return clock.time('encode', () => encodeImage(canvas, { format: options.format, jpegQuality: options.jpegQuality, maxBytes: options.maxBytes, opaque }, signal));
 }

@@ -3,33 +3,6 @@ import type { RawImage } from '../measure/raw-image';
 import type { Box } from '../measure/subject';
 import type { Frame } from './frame';
 
-/** An alpha at or above this makes a pixel part of the subject. */
-export const SUBJECT_ALPHA = 128;
-
-/** The box of the pixels whose alpha reaches SUBJECT_ALPHA, or null when there are none. */
-export function maskBox(alpha: Uint8Array, width: number, height: number): Box | null {
-  let left = width;
-  let right = -1;
-  let top = -1;
-  let bottom = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (alpha[row + x] < SUBJECT_ALPHA) continue;
-      if (first < 0) first = x;
-      last = x;
-    }
-    if (first < 0) continue;
-    if (top < 0) top = y;
-    bottom = y;
-    left = Math.min(left, first);
-    right = Math.max(right, last);
-  }
-  return top < 0 ? null : { left, top, width: right - left + 1, height: bottom - top + 1 };
-}
-
 /** The image's pixels with the mask as 4th channel (opaque without one), in a pass of their own: sharp joins channels after any crop or resize. */
 async function withAlpha(image: RawImage, alpha: Buffer | null): Promise<Buffer> {
   const { width, height } = image;
@@ -44,6 +17,16 @@ export interface PlacedLayer {
   height: number;
   left: number;
   top: number;
+}
+
+/** The layer's alpha where it lies on the canvas, one byte per canvas pixel (0 elsewhere). */
+export function placedAlpha(layer: PlacedLayer, canvas: { width: number; height: number }): Buffer {
+  const alpha = Buffer.alloc(canvas.width * canvas.height);
+  for (let y = 0; y < layer.height; y++) {
+    const row = (layer.top + y) * canvas.width + layer.left;
+    for (let x = 0; x < layer.width; x++) alpha[row + x] = layer.data[(y * layer.width + x) * 4 + 3];
+  }
+  return alpha;
 }
 
 /**
