@@ -1,11 +1,9 @@
 import sharp from 'sharp';
-import { DEFAULT_PIXEL_LIMIT, type RawImage } from '../measure/raw-image';
-import { backdropRow, fitBackdrop } from './backdrop-model';
+import type { RawImage } from '../measure/raw-image';
+import { type BackdropModel, backdropRow, fitBackdrop } from './backdrop-model';
 import { fillSmallHoles, keepMainComponents } from './mask-cleanup';
 
 export interface BackdropCutOptions {
-  /** Refuses larger images before decoding them. */
-  pixelLimit?: number;
   /** The least colour distance from the backdrop that makes a pixel subject (raised on a noisy backdrop). */
   threshold?: number;
   /** How much darker than the backdrop (0..1 of its brightness) a pixel of its own hue may be and still count as shadow. */
@@ -14,19 +12,15 @@ export interface BackdropCutOptions {
   feather?: number;
 }
 
-export interface BackdropCut {
-  width: number;
-  height: number;
-  /** The feathered alpha, one byte per pixel (255 subject, 0 backdrop). */
-  alpha: Buffer;
-  /** The image with that alpha, as PNG. */
-  cutout: Buffer;
-}
-
 /** A subject region smaller than this share of the largest one is a speck of dust or noise. */
 const MIN_COMPONENT_SHARE = 0.02;
 /** Holes up to this share of the subject are filled (a label close to the backdrop's colour). */
 const MAX_HOLE_SHARE = 0.03;
+
+/** The backdrop fitted to a ring of 2% of the shorter side (at least 2 pixels) round the image. */
+export function fitImageBackdrop(image: RawImage): BackdropModel {
+  return fitBackdrop(image, Math.max(2, Math.round(Math.min(image.width, image.height) * 0.02)));
+}
 
 /**
  * The distance, in colour levels, of every pixel from the backdrop predicted at its place: the
@@ -36,7 +30,7 @@ const MAX_HOLE_SHARE = 0.03;
  */
 function distanceMap(image: RawImage, shadowAllowance: number): { distances: Float32Array; noise: number } {
   const { data, width, height, channels } = image;
-  const model = fitBackdrop(image, Math.max(2, Math.round(Math.min(width, height) * 0.02)));
+  const model = fitImageBackdrop(image);
   const distances = new Float32Array(width * height);
   const backdrop = new Float32Array(width * 3);
   for (let y = 0; y < height; y++) {
@@ -74,19 +68,13 @@ async function morphology(mask: Uint8Array, width: number, height: number, steps
 }
 
 /**
- * Cuts the subject out of a studio photo whose backdrop reaches the edges: fits the backdrop (flat or
- * graded) to the border, thresholds each pixel's colour distance from it, cleans the mask (an opening
- * drops specks, a closing mends notches, small regions go and small holes fill) and feathers its edge.
+ * Cuts the subject out of a studio photo (decoded, upright, sRGB) whose backdrop reaches the edges:
+ * fits the backdrop (flat or graded) to the border, thresholds each pixel's colour distance from it,
+ * cleans the mask (an opening drops specks, a closing mends notches, small regions go and small holes
+ * fill) and feathers its edge. Returns the alpha, one byte per pixel (255 subject, 0 backdrop).
  */
-export async function removeBackdrop(input: Buffer, options: BackdropCutOptions = {}): Promise<BackdropCut> {
-  const decoded = await sharp(input, { limitInputPixels: options.pixelLimit ?? DEFAULT_PIXEL_LIMIT })
-    .rotate()
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const { width, height } = decoded.info;
-  const image: RawImage = { data: decoded.data, width, height, channels: decoded.info.channels };
+export async function cutBackdrop(image: RawImage, options: BackdropCutOptions = {}): Promise<Buffer> {
+  const { width, height } = image;
   const { distances, noise } = distanceMap(image, options.shadowAllowance ?? 0.25);
   const threshold = Math.max(options.threshold ?? 20, 4 * noise);
   let mask: Uint8Array = new Uint8Array(width * height);
@@ -97,10 +85,5 @@ export async function removeBackdrop(input: Buffer, options: BackdropCutOptions 
   keepMainComponents(mask, width, height, MIN_COMPONENT_SHARE);
   fillSmallHoles(mask, width, height, MAX_HOLE_SHARE);
   const feather = Math.max(0.6, options.feather ?? longer / 1000);
-  const alpha = await sharp(mask, { raw: { width, height, channels: 1 } }).blur(feather).extractChannel(0).raw().toBuffer();
-  const cutout = await sharp(decoded.data, { raw: { width, height, channels: 3 } })
-    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
-    .png()
-    .toBuffer();
-  return { width, height, alpha, cutout };
+  return sharp(mask, { raw: { width, height, channels: 1 } }).blur(feather).extractChannel(0).raw().toBuffer();
 }
