@@ -12,6 +12,6 @@ import { measureImage } from './measure-image';
  */
 export async function fixToSlot(source: Buffer, slot: MarketplaceSlotDto, deps: ProcessDeps): Promise<{ image: EncodedImage; report: SlotReport }> {
   const image = await processImage(source, resolveProcessOptions({}, presetOptions(slot)), deps);
-  const measurements = await deps.clock.time('measure', () => measureImage(image.data, deps.pixelLimit));
+  const measurements = await deps.clock.time('compliance', () => measureImage(image.data, deps.pixelLimit));
   return { image, report: evaluateSlot(slot, measurements) };
 }
