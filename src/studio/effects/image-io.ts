@@ -69,10 +69,11 @@ export function rawPipeline(image: RawImage): Sharp {
 
 /**
  * Encodes raw pixels (metadata is never written: sharp keeps none unless asked). JPEG has no alpha,
- * so a transparent canvas is flattened onto white for it.
+ * so a transparent canvas is flattened onto white for it; `opaque` drops an alpha the caller knows is full.
  */
-export async function encodeRaw(image: RawImage, format: OutputFormat): Promise<EncodedImage> {
+export async function encodeRaw(image: RawImage, format: OutputFormat, options: { opaque?: boolean } = {}): Promise<EncodedImage> {
   let pipeline = rawPipeline(image);
+  if (options.opaque && image.channels === 4) pipeline = pipeline.removeAlpha();
   if (format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: 90, chromaSubsampling: '4:4:4' });
   else if (format === 'png') pipeline = pipeline.png();
   else if (format === 'webp') pipeline = pipeline.webp({ quality: 90 });
