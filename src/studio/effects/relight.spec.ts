@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../measure/raw-image';
-import { type RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { type RemoveBackground, StepClock, StudioInputError } from '../pipeline/studio-pipeline';
 import { type ProductFixture, renderProductFixture } from '../testing/fixtures';
 import { relight, shadowAndRelight } from './relight';
 
@@ -51,6 +51,19 @@ describe('relight', () => {
     const result = await relight(cast, null, { exposure: 'none', whiteBalance: 'auto' });
     expect(spread(channelMeans(cast))).toBeGreaterThan(40);
     expect(spread(channelMeans(result))).toBeLessThan(spread(channelMeans(cast)) / 4);
+  });
+
+  it('neutralises the cast on a coloured product from its brightest part, keeping its colour', async () => {
+    const shoe = await renderProductFixture({ object: 'shoe', backdrop: 'grey', width: SIZE, height: SIZE });
+    const cast = await rawOf(await sharp(shoe.image).linear([1.1, 1, 0.7], [0, 0, 0]).png().toBuffer());
+    const result = await relight(cast, Buffer.from(shoe.mask), { exposure: 'none', whiteBalance: 'auto' });
+    // The sole (beige, the shoe's brightest part) comes back toward its own colour; the red upper stays red.
+    const sole = Math.round(SIZE * 0.66) * SIZE + SIZE / 2;
+    const upper = Math.round(SIZE * 0.5) * SIZE + Math.round(SIZE * 0.36);
+    const original = await rawOf(shoe.image);
+    const soleError = (image: RawImage) => spread([0, 1, 2].map((c) => image.data[sole * 3 + c] - original.data[sole * 3 + c]));
+    expect(soleError(result)).toBeLessThan(soleError(cast) / 3);
+    expect(result.data[upper * 3]).toBeGreaterThan(2.5 * result.data[upper * 3 + 1]);
   });
 
   it('brightens an underexposed subject, measured on its mask', async () => {
@@ -116,11 +129,13 @@ describe('shadowAndRelight', () => {
     expect(Buffer.from(result.data).equals(Buffer.from(original.data))).toBe(true);
   });
 
-  it('refuses a source above the pixel limit, a bad colour and an aborted signal', async () => {
+  it('refuses a source above the pixel limit, a bad colour, an aborted signal and an image without a subject', async () => {
     const options = { shadow: 'none', relight: { exposure: 'none', whiteBalance: 'none' }, background: 'white', format: 'jpeg' } as const;
     const deps = { removeBackground: trueMask(fixture), clock: new StepClock(), pixelLimit: 1_000_000 };
     await expect(shadowAndRelight(fixture.image, options, { ...deps, pixelLimit: SIZE * SIZE - 1 })).rejects.toThrow(/pixel limit/i);
     await expect(shadowAndRelight(fixture.image, { ...options, background: '#12345' }, deps)).rejects.toThrow(/#rrggbb/);
     await expect(shadowAndRelight(fixture.image, options, { ...deps, signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    const nothing: RemoveBackground = async () => ({ alpha: Buffer.alloc(SIZE * SIZE), width: SIZE, height: SIZE, mode: 'backdrop' });
+    await expect(shadowAndRelight(fixture.image, options, { ...deps, removeBackground: nothing })).rejects.toBeInstanceOf(StudioInputError);
   });
 });

@@ -1,12 +1,12 @@
 import type { RawImage } from '../measure/raw-image';
-import type { EncodedImage, OutputFormat, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
 import { backgroundColour, decodeSource, encodeRaw, rawPipeline, type StudioBackground, withAlpha } from './image-io';
-import { castShadow, type ShadowOptions } from './shadow';
+import { alphaBox, castShadow, type ShadowOptions } from './shadow';
 
 export interface RelightOptions {
   /** `auto` brings the subject's median luminance into a well-exposed range; a number is a fixed change in EV (-2..2). */
   exposure: 'auto' | 'none' | number;
-  /** `auto` is a grey-world balance measured on the subject (or the whole image). */
+  /** `auto` is a white-patch balance measured on the subject (or the whole image): its brightest part is taken for white. */
   whiteBalance: 'auto' | 'none';
 }
 
@@ -32,38 +32,46 @@ function toByte(linear: number): number {
   return Math.round(unit * 255);
 }
 
-/** Mean linear level of each channel and the median linear luminance over the subject's pixels (all pixels without a mask or when it is empty). */
-function measure(image: RawImage, mask: Buffer | null): { means: [number, number, number]; medianLuminance: number } {
+/** The share of the region's brightest pixels (not blown out) whose mean colour is taken for white. */
+const WHITE_PATCH_SHARE = 0.02;
+/** A pixel with every channel at or above this byte is blown out: its colour no longer tells the light's. */
+const BLOWN_OUT = 250;
+
+/**
+ * Over the subject's pixels (all pixels without a mask or when it is empty), in linear light: the
+ * mean colour of the brightest pixels not blown out (the white patch) and the median luminance.
+ */
+function measure(image: RawImage, mask: Buffer | null): { whitePatch: [number, number, number]; medianLuminance: number } {
   const { data, width, height, channels } = image;
   const pixels = width * height;
   const useMask = mask !== null && mask.some((value) => value >= 128);
   const step = Math.max(1, Math.floor(pixels / SAMPLE_TARGET));
-  const sums = [0, 0, 0];
   const luminances: number[] = [];
+  const candidates: { luminance: number; at: number }[] = [];
   for (let pixel = 0; pixel < pixels; pixel += step) {
     if (useMask && mask[pixel] < 128) continue;
     const at = pixel * channels;
-    const r = toLinear[data[at]];
-    const g = toLinear[data[at + 1]];
-    const b = toLinear[data[at + 2]];
-    sums[0] += r;
-    sums[1] += g;
-    sums[2] += b;
-    luminances.push(0.2126 * r + 0.7152 * g + 0.0722 * b);
+    const luminance = 0.2126 * toLinear[data[at]] + 0.7152 * toLinear[data[at + 1]] + 0.0722 * toLinear[data[at + 2]];
+    luminances.push(luminance);
+    if (data[at] < BLOWN_OUT || data[at + 1] < BLOWN_OUT || data[at + 2] < BLOWN_OUT) candidates.push({ luminance, at });
   }
-  const count = Math.max(1, luminances.length);
   luminances.sort((a, b) => a - b);
-  return {
-    means: [sums[0] / count, sums[1] / count, sums[2] / count],
-    medianLuminance: luminances.length ? luminances[Math.floor(luminances.length / 2)] : 0,
-  };
+  candidates.sort((a, b) => b.luminance - a.luminance);
+  const patch = candidates.slice(0, Math.max(1, Math.round(candidates.length * WHITE_PATCH_SHARE)));
+  const whitePatch: [number, number, number] = [0, 0, 0];
+  for (const { at } of patch) for (let c = 0; c < 3; c++) whitePatch[c] += toLinear[data[at + c]] / patch.length;
+  return { whitePatch, medianLuminance: luminances.length ? luminances[Math.floor(luminances.length / 2)] : 0 };
 }
 
-/** Grey-world gains: each channel scaled so the region's channel means meet at their average, bounded by MAX_CHANNEL_GAIN. */
-function greyWorldGains(means: [number, number, number]): [number, number, number] {
-  const average = (means[0] + means[1] + means[2]) / 3;
-  const gain = (mean: number) => (mean <= 0 ? 1 : Math.min(MAX_CHANNEL_GAIN, Math.max(1 / MAX_CHANNEL_GAIN, average / mean)));
-  return [gain(means[0]), gain(means[1]), gain(means[2])];
+/**
+ * White-patch gains: each channel scaled so the white patch comes out neutral (its channels meet at
+ * their average), bounded by MAX_CHANNEL_GAIN. Unlike grey-world, a strongly coloured product keeps
+ * its colour as long as its brightest part (a highlight, a label, a sole) is near white.
+ */
+function whitePatchGains(patch: [number, number, number]): [number, number, number] {
+  const average = (patch[0] + patch[1] + patch[2]) / 3;
+  const gain = (level: number) => (level <= 0 ? 1 : Math.min(MAX_CHANNEL_GAIN, Math.max(1 / MAX_CHANNEL_GAIN, average / level)));
+  return [gain(patch[0]), gain(patch[1]), gain(patch[2])];
 }
 
 function autoExposureEv(medianLuminance: number): number {
@@ -91,8 +99,8 @@ export async function relight(image: RawImage, mask: Buffer | null, options: Rel
   const result: RawImage = { ...image, data: Uint8Array.from(image.data) };
   if (exposure === 'none' && whiteBalance === 'none') return result;
 
-  const { means, medianLuminance } = measure(image, mask);
-  const gains = whiteBalance === 'auto' ? greyWorldGains(means) : [1, 1, 1];
+  const { whitePatch, medianLuminance } = measure(image, mask);
+  const gains = whiteBalance === 'auto' ? whitePatchGains(whitePatch) : [1, 1, 1];
   const balancedLuminance = medianLuminance * (0.2126 * gains[0] + 0.7152 * gains[1] + 0.0722 * gains[2]);
   const ev = exposure === 'none' ? 0 : exposure === 'auto' ? autoExposureEv(balancedLuminance) : exposure;
   const tables = gains.map((gain) => Uint8Array.from(toLinear, (linear) => toByte(linear * gain * 2 ** ev)));
@@ -132,6 +140,9 @@ export async function shadowAndRelight(source: Buffer, options: ShadowAndRelight
   signal?.throwIfAborted();
   const alpha =
     decoded.alpha ?? (await clock.time('removeBackground', async () => (await deps.removeBackground(decoded.image, 'auto', signal)).alpha));
+  if (!alphaBox(alpha, decoded.image.width, decoded.image.height)) {
+    throw new StudioInputError('No subject was found in the image: nothing stands out from its background');
+  }
   signal?.throwIfAborted();
   const relit = await clock.time('relight', () => relight(decoded.image, alpha, options.relight));
   signal?.throwIfAborted();
