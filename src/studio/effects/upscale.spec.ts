@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { laplacianVariance } from '../measure/sharpness';
-import { StepClock } from '../pipeline/studio-pipeline';
+import { StepClock, StudioInputError } from '../pipeline/studio-pipeline';
 import { renderProductFixture } from '../testing/fixtures';
 import { upscaleImage } from './upscale';
 
@@ -47,6 +47,7 @@ describe('upscaleImage', () => {
     await expect(upscaleImage(photo, { factor: 4 }, { ...deps(), clock, maxOutputPixels: 160 * 120 * 16 - 1 })).rejects.toThrow(
       /makes 307200 pixels, above the limit of 307199/,
     );
+    await expect(upscaleImage(photo, { factor: 4 }, { ...deps(), maxOutputPixels: 1 })).rejects.toBeInstanceOf(StudioInputError);
     expect(clock.steps.map((step) => step.name)).toEqual(['decode']);
     await expect(upscaleImage(photo, { factor: 3 as 2 }, deps())).rejects.toThrow(/2 or 4/);
   });

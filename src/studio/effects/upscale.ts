@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { decodeRaw } from '../measure/raw-image';
-import { type EncodedImage, OUTPUT_FORMATS, type OutputFormat, type StepClock } from '../pipeline/studio-pipeline';
+import { type EncodedImage, OUTPUT_FORMATS, type OutputFormat, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
 import { encodeRaw, rawPipeline } from './image-io';
 
 export const UPSCALE_FACTORS = [2, 4] as const;
@@ -38,7 +38,7 @@ export async function upscaleImage(source: Buffer, options: UpscaleOptions, deps
     const metadata = await sharp(source, { limitInputPixels: deps.pixelLimit }).metadata();
     const outputPixels = (metadata.width ?? 0) * factor * (metadata.height ?? 0) * factor;
     if (outputPixels > deps.maxOutputPixels) {
-      throw new RangeError(
+      throw new StudioInputError(
         `upscaling ${metadata.width}x${metadata.height} by ${factor} makes ${outputPixels} pixels, above the limit of ${deps.maxOutputPixels}`,
       );
     }
