@@ -10,12 +10,12 @@ export const ISNET_OUTPUT_NAME = 'output';
 const BACKGROUND_BELOW = 40;
 const SUBJECT_ABOVE = 215;
 
-/** The image stretched to the model's square input, 3 bytes per pixel: resized in sharp, off the event loop. */
+/** The image stretched to the model's square input, 3 bytes per pixel: resized in sharp (off the event loop), bilinear as the package feeds it. */
 export async function toIsnetPixels(image: RawImage): Promise<Buffer> {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 } })
     .removeAlpha()
     .toColourspace('srgb')
-    .resize(ISNET_INPUT_SIZE, ISNET_INPUT_SIZE, { fit: 'fill' })
+    .resize(ISNET_INPUT_SIZE, ISNET_INPUT_SIZE, { fit: 'fill', kernel: 'linear' })
     .raw()
     .toBuffer();
 }
