@@ -56,7 +56,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   registerJsonBodies(fastify);
-  await registerMultipart(fastify);
+  await registerMultipart(fastify, Math.max(...Object.values(config.plans.plans).map((plan) => plan.maxSourceBytes)));
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, pluginModules), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
   if (generated.length) {

@@ -13,7 +13,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
-import { ComplianceModule } from './studio/compliance/compliance.module';
+import { StudioModule } from './studio/operations/studio.module';
 import { MarketplacesModule } from './studio/marketplaces/marketplaces.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -38,7 +38,7 @@ export class AppModule {
         ImagesModule,
         WebhooksModule,
         MarketplacesModule.forRoot(config),
-        ComplianceModule,
+        StudioModule,
       ],
     };
   }

@@ -45,6 +45,14 @@ export interface AppConfig {
   };
   /** The OpenAI-compatible endpoints: how long a call waits for its job before answering without it. */
   openai: { waitSeconds: number };
+  studio: {
+    /** How long a studio route waits for its job before answering 202 with where to poll. */
+    waitSeconds: number;
+    /** Segmentation-model inferences one process runs at once. */
+    modelConcurrency: number;
+    /** Credits each operation costs; a compliance check without fix costs none. */
+    prices: StudioPrices;
+  };
   files: { linkTtlSeconds: number; retentionDays: number };
   storage: {
     driver: 'local' | 's3';
@@ -62,6 +70,15 @@ export interface AppConfig {
   };
   mail: { smtpUrl: string; from: string };
   plans: PlanCatalog;
+}
+
+export interface StudioPrices {
+  process: number;
+  complianceFix: number;
+  backgroundsRemove: number;
+  backgroundsGenerate: number;
+  relightShadow: number;
+  upscale: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -18,8 +18,17 @@ export interface Plan {
   maxHeight: number;
   /** Jobs of one organisation running at once, across every worker; more wait in the queue. */
   maxConcurrentJobs: number;
+  /** The largest source image the studio takes, in bytes (default 25 MB). */
+  maxSourceBytes: number;
+  /** The most pixels a studio source (and output) may have, read from its header before decoding (default 50 MP). */
+  maxSourcePixels: number;
   features: PlanFeatures;
 }
+
+export const DEFAULT_MAX_SOURCE_BYTES = 25 * 1024 * 1024;
+export const DEFAULT_MAX_SOURCE_PIXELS = 50_000_000;
+/** What a form's file or a JSON body may carry at most, whatever a plan says: sources are held in memory. */
+export const MAX_SOURCE_BYTES_CEILING = 100 * 1024 * 1024;
 
 export interface CreditPack {
   id: string;
@@ -59,6 +68,14 @@ export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
     if (p.dailyImages !== null && (!Number.isInteger(p.dailyImages) || (p.dailyImages as number) < 1)) {
       problems.push(`${where}.dailyImages must be a positive integer or null`);
     }
+    const maxSourceBytes = p.maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES;
+    if (!Number.isInteger(maxSourceBytes) || (maxSourceBytes as number) < 1024 || (maxSourceBytes as number) > MAX_SOURCE_BYTES_CEILING) {
+      problems.push(`${where}.maxSourceBytes must be a whole number of bytes from 1024 to ${MAX_SOURCE_BYTES_CEILING}`);
+    }
+    const maxSourcePixels = p.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS;
+    if (!Number.isInteger(maxSourcePixels) || (maxSourcePixels as number) < 10_000 || (maxSourcePixels as number) > 268_402_689) {
+      problems.push(`${where}.maxSourcePixels must be a whole number from 10000 to 268402689 (sharp's own limit)`);
+    }
     const features = (p.features ?? {}) as Record<string, unknown>;
     for (const f of FEATURES) {
       if (typeof features[f] !== 'boolean') problems.push(`${where}.features.${f} must be true or false`);
@@ -73,6 +90,8 @@ export function parsePlans(raw: unknown, problems: string[]): PlanCatalog {
       maxWidth: p.maxWidth as number,
       maxHeight: p.maxHeight as number,
       maxConcurrentJobs: p.maxConcurrentJobs as number,
+      maxSourceBytes: maxSourceBytes as number,
+      maxSourcePixels: maxSourcePixels as number,
       features: Object.fromEntries(FEATURES.map((f) => [f, features[f] === true])) as unknown as PlanFeatures,
     };
   }

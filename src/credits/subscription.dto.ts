@@ -15,6 +15,8 @@ export class PlanLimitsDto {
   @ApiProperty() maxWidth!: number;
   @ApiProperty() maxHeight!: number;
   @ApiProperty({ description: "Jobs of the organisation running at once; more wait in the queue" }) maxConcurrentJobs!: number;
+  @ApiProperty({ description: 'The largest studio source image, in bytes' }) maxSourceBytes!: number;
+  @ApiProperty({ description: 'The most pixels a studio source or output may have' }) maxSourcePixels!: number;
 }
 
 export class PlanDto {

@@ -29,8 +29,8 @@ export class SubscriptionService {
   static mapPlan(plan: Plan): PlanDto {
     let dto = PLAN_DTOS.get(plan);
     if (!dto) {
-      const { id, name, dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, maxConcurrentJobs, features } = plan;
-      dto = { id, name, limits: { dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, maxConcurrentJobs }, features: { ...features } };
+      const { id, name, dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, maxConcurrentJobs, maxSourceBytes, maxSourcePixels, features } = plan;
+      dto = { id, name, limits: { dailyImages, workPerMinute, readsPerMinute, maxWidth, maxHeight, maxConcurrentJobs, maxSourceBytes, maxSourcePixels }, features: { ...features } };
       PLAN_DTOS.set(plan, dto);
     }
     return dto;

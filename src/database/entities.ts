@@ -20,10 +20,11 @@ import { OrgWebhookSecret } from '../webhooks/org-webhook-secret.entity';
 import { WebhookAttempt, WebhookDelivery } from '../webhooks/webhook-delivery.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 import { PluginRecord } from '../plugins/plugin-record.entity';
+import { StudioResult } from '../studio/operations/studio-result.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
   ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
-  WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord,
+  WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord, StudioResult,
 ];

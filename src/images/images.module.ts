@@ -25,5 +25,7 @@ import { OpenAiCompatService } from './openai-compat.service';
   providers: [
     GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImageOutputs, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,
   ],
+  // The studio reads sources from the gallery and URLs, and shows its images as generations show theirs.
+  exports: [ImagesRepository, SourceDownloader, ImageOutputs],
 })
 export class ImagesModule {}

@@ -37,6 +37,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function base64Source(text: string | undefined, maxBytes: number, index: number, field = `images[${index}]`): Buffer {
   const compact = (text ?? '').replace(/\s/g, '');
   if (!compact || compact.length % 4 !== 0 || !BASE64.test(compact)) throw new AppError('invalid_base64', `${field}.data is not valid base64`, { index });
-  if ((compact.length / 4) * 3 > maxBytes) throw new AppError('payload_too_large', `${field} is over ${maxBytes / 1024 / 1024} MB`, { index });
+  if ((compact.length / 4) * 3 > maxBytes) throw new AppError('payload_too_large', `${field} is over ${Math.round((maxBytes / 1024 / 1024) * 10) / 10} MB`, { index });
   return Buffer.from(compact, 'base64');
 }

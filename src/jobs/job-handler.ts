@@ -58,6 +58,8 @@ export function JobHandler(...types: string[]): ClassDecorator {
 export interface JobOutputReader {
   /** Each completed job's outputs, by job id; jobs with none may be left out. */
   outputsOf(jobs: Job[]): Promise<Map<string, object[]>>;
+  /** What each completed job reported beside its files (JobDto.report), by job id: the studio's steps and compliance reports. */
+  reportsOf?(jobs: Job[]): Promise<Map<string, Record<string, unknown>>>;
 }
 
 /** Declares the job types whose outputs a class reads: `@JobOutputReader('images.generate')`. Types without one show no outputs. */

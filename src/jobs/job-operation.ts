@@ -18,9 +18,11 @@ export interface JobOperationOptions {
   units: (fields: unknown) => number;
   /**
    * Whether it takes multipart forms, and which of its form fields hold numbers or JSON (read into
-   * the JSON body they stand for, as @AcceptsMultipart does on its own route). Without it, forms are refused.
+   * the JSON body they stand for, as @AcceptsMultipart does on its own route), and `source: 'image'`
+   * when it takes one image file as `image` (the form's file, which POST /api/v1/jobs reads into
+   * `images`, goes there). Without it, forms are refused.
    */
-  form?: { numbers?: string[]; json?: string[] };
+  form?: { numbers?: string[]; json?: string[]; source?: 'image' };
 }
 
 /** What an operation made of a request, for the engine to reserve and queue. */

@@ -84,6 +84,10 @@ export class JobRequests {
     if (!form) return { operation, fields };
     if (!operation.form) throw new AppError('unsupported_media_type', `${operation.name} takes JSON only: send it as application/json`);
     const converted = { ...fields, ...formFieldsAs(fields, operation.form) };
+    if (operation.form.source === 'image' && Object.hasOwn(converted, 'images')) {
+      converted.image = converted.images;
+      delete converted.images;
+    }
     // Its JSON fields are parsed only now, so they are held to what a JSON body is held to now.
     const refusal = jsonRefusal(converted);
     if (refusal) throw refusal;

@@ -55,6 +55,12 @@ export class JobDto {
   @ApiProperty({ description: 'What the job does: an operation, or batch' }) type!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
   @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Completed studio jobs: what the operation reported beside its image: `steps` (each step run, with its milliseconds) and, with a preset or for compliance, `compliance` (per slot, as POST /api/v1/compliance answers)',
+  })
+  report?: Record<string, unknown>;
   @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
   @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;

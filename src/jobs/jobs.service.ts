@@ -97,17 +97,21 @@ export class JobsService {
   /** Jobs as the API shows them: completed ones with the outputs their type's reader finds, batches with their children. */
   private async view(jobs: Job[]): Promise<JobDto[]> {
     const outputs = new Map<string, object[]>();
+    const reports = new Map<string, Record<string, unknown>>();
     for (const type of new Set(jobs.filter((j) => j.status === 'completed').map((j) => j.type))) {
       const reader = this.registry.reader(type);
-      const found = reader ? await reader.outputsOf(jobs.filter((j) => j.status === 'completed' && j.type === type)) : [];
-      for (const [jobId, list] of found) outputs.set(jobId, list);
+      if (!reader) continue;
+      const ofType = jobs.filter((j) => j.status === 'completed' && j.type === type);
+      for (const [jobId, list] of await reader.outputsOf(ofType)) outputs.set(jobId, list);
+      for (const [jobId, report] of (await reader.reportsOf?.(ofType)) ?? []) reports.set(jobId, report);
     }
     const batchIds = jobs.filter((j) => j.type === BATCH_JOB_TYPE).map((j) => j.id);
     const children = batchIds.length ? await this.jobs.childrenOf(batchIds) : [];
     return jobs.map((j) => {
       const ofBatch = j.type === BATCH_JOB_TYPE ? children.filter((c) => c.parentId === j.id) : undefined;
       // Outputs are images for every type that has any today; a type with other outputs will widen JobDto.outputs.
-      return this.map(j, (outputs.get(j.id) ?? []) as ImageOutputDto[], ofBatch);
+      const report = reports.get(j.id);
+      return { ...this.map(j, (outputs.get(j.id) ?? []) as ImageOutputDto[], ofBatch), ...(report ? { report } : {}) };
     });
   }
 

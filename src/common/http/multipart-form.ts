@@ -31,9 +31,13 @@ declare module 'fastify' {
   }
 }
 
-/** What a form may hold: at most an edit's sources (MAX_SOURCES, MAX_SOURCE_BYTES in images/generation.service.ts), and small fields. */
+/**
+ * What a form may hold: at most an edit's sources (MAX_SOURCES), and small fields. A file may be as
+ * large as the largest source any route takes (the studio's plans' maxSourceBytes, 20 MB at least);
+ * each route's service then holds it to its own bound, as it does a base64 source.
+ */
 const MAX_SOURCES = 2;
-const MAX_SOURCE_BYTES = 20 * 1024 * 1024;
+const MIN_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_FIELDS = 32;
 const MAX_FIELD_BYTES = 64 * 1024;
 /**
@@ -41,15 +45,15 @@ const MAX_FIELD_BYTES = 64 * 1024;
  * many still reaches readForm, which refuses it with its own answer. Had busboy refused it, it would
  * end the stream under the part being read, and the answer would be that part's "Premature close".
  */
-const BUSBOY_LIMITS = {
+const busboyLimits = (fileBytes: number) => ({
   files: MAX_SOURCES + 1,
-  fileSize: MAX_SOURCE_BYTES,
+  fileSize: fileBytes,
   fields: MAX_FIELDS + 1,
   fieldSize: MAX_FIELD_BYTES,
   parts: MAX_FIELDS + MAX_SOURCES + 1,
-};
-/** Routes that take source images take JSON bodies up to this size, for base64 images (each at most 20 MB decoded). */
-const SOURCE_BODY_LIMIT = 30 * 1024 * 1024;
+});
+/** Routes that take source images take JSON bodies this large: base64 adds a third, plus room for the fields. */
+const sourceBodyLimit = (fileBytes: number) => Math.ceil((fileBytes * MAX_SOURCES * 4) / 3) + 1024 * 1024;
 
 /** The names clients give the image files of a form: ours, OpenAI's, and the bracketed array forms. */
 const SOURCE_FIELDS = new Set(['images', 'image', 'images[]', 'image[]']);
@@ -80,16 +84,18 @@ export const SentAsForm = createParamDecorator((_: unknown, ctx: ExecutionContex
 /**
  * Registers @fastify/multipart, then gives every route that can carry a body its multipart rule: read
  * into the body where the route accepts forms, refused everywhere else, as before the plugin. Routes
- * that take source images as JSON too get the larger body limit base64 images need.
+ * that take source images as JSON too get the larger body limit base64 images need. `maxSourceBytes`:
+ * the largest source image any route may take.
  */
-export async function registerMultipart(fastify: FastifyInstance): Promise<void> {
-  await fastify.register(fastifyMultipart, { limits: BUSBOY_LIMITS });
+export async function registerMultipart(fastify: FastifyInstance, maxSourceBytes: number): Promise<void> {
+  const fileBytes = Math.max(MIN_FILE_BYTES, maxSourceBytes);
+  await fastify.register(fastifyMultipart, { limits: busboyLimits(fileBytes) });
   fastify.addHook('onRoute', (route) => {
     const shape = route.config?.multipart;
-    if (shape && !shape.only) route.bodyLimit = SOURCE_BODY_LIMIT;
+    if (shape && !shape.only) route.bodyLimit = sourceBodyLimit(fileBytes);
     if (!shape && ![route.method].flat().some((m) => BODY_METHODS.has(m))) return;
     const existing = route.preValidation ? [route.preValidation].flat() : [];
-    route.preValidation = [...existing, shape ? readInto(shape) : refuseMultipart];
+    route.preValidation = [...existing, shape ? readInto(shape, fileBytes) : refuseMultipart];
   });
 }
 
@@ -100,9 +106,9 @@ const refuseMultipart: preValidationHookHandler = (req, _reply, done) => {
 };
 
 /** A form's body is held to what a JSON body is: no NUL characters, no prototype keys in its JSON fields. */
-const readInto = (shape: FormShape): preValidationAsyncHookHandler => async (req) => {
+const readInto = (shape: FormShape, fileBytes: number): preValidationAsyncHookHandler => async (req) => {
   if (req.isMultipart()) {
-    const body = formBody(await readForm(req), shape);
+    const body = formBody(await readForm(req, fileBytes), shape);
     const refusal = jsonRefusal(body);
     if (refusal) throw refusal;
     req.body = body;
@@ -111,7 +117,7 @@ const readInto = (shape: FormShape): preValidationAsyncHookHandler => async (req
   }
 };
 
-async function readForm(req: FastifyRequest): Promise<MultipartForm> {
+async function readForm(req: FastifyRequest, fileBytes: number): Promise<MultipartForm> {
   const form: MultipartForm = { fields: {}, files: [] };
   let fields = 0;
   try {
@@ -120,7 +126,7 @@ async function readForm(req: FastifyRequest): Promise<MultipartForm> {
         if (form.files.length === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
         const data = await part.toBuffer();
         // toBuffer throws for a file busboy cut at the size limit, except when the cut falls on the end of a chunk.
-        if (part.file.truncated) throw fileTooLarge(form.files.length, part.filename);
+        if (part.file.truncated) throw fileTooLarge(form.files.length, part.filename, fileBytes);
         form.files.push({ field: part.fieldname, data });
       } else if (++fields > MAX_FIELDS) {
         throw tooManyParts();
@@ -133,21 +139,21 @@ async function readForm(req: FastifyRequest): Promise<MultipartForm> {
       }
     }
   } catch (err) {
-    throw readError(err, form.files.length);
+    throw readError(err, form.files.length, fileBytes);
   }
   return form;
 }
 
 const tooManyParts = () => new AppError('payload_too_large', `A form may have at most ${MAX_FIELDS} fields and ${MAX_SOURCES} files`);
 
-const fileTooLarge = (index: number, filename?: string) =>
-  new AppError('payload_too_large', `File ${index}${filename ? ` (${filename})` : ''} is over ${MAX_SOURCE_BYTES / 1024 / 1024} MB, the most a source image may be`, { index });
+const fileTooLarge = (index: number, filename: string | undefined, fileBytes: number) =>
+  new AppError('payload_too_large', `File ${index}${filename ? ` (${filename})` : ''} is over ${Math.round((fileBytes / 1024 / 1024) * 10) / 10} MB, the most a source image may be`, { index });
 
 /** `fileIndex` is the file being read when the error came: the one after those already read. */
-function readError(err: unknown, fileIndex: number): AppError {
+function readError(err: unknown, fileIndex: number, fileBytes: number): AppError {
   if (err instanceof AppError) return err;
   const { code, part } = err as { code?: string; part?: { filename?: string } };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(fileIndex, part?.filename);
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(fileIndex, part?.filename, fileBytes);
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') return tooManyParts();
   // Busboy's own errors (a malformed part, a field declared JSON that is not) describe the form's fault.
   return new AppError('validation_failed', `The multipart form could not be read: ${(err as Error).message}`);
@@ -184,7 +190,7 @@ export function formFieldsAs(body: Record<string, unknown>, types: Pick<FormShap
   return parsed;
 }
 
-const asNumber = (value: unknown) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value);
+const asNumber = (value: unknown) => (typeof value === 'string' && /^-?\d{1,16}(\.\d{1,16})?$/.test(value) ? Number(value) : value);
 
 function asJson(value: unknown): unknown {
   if (typeof value !== 'string') return value;

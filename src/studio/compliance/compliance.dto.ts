@@ -1,34 +1,22 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { MarketplaceRuleDto } from '../marketplaces/marketplace-pack.dto';
+import { oneFile, StudioImageDto } from '../operations/studio-image.dto';
 
 /** A check names at most this many slots: every marketplace's slot fits, and each costs a pass over the measurements only. */
 export const MAX_SLOTS = 20;
 
-export class ComplianceImageDto {
-  @ApiProperty({ description: 'The image as base64 (no data: prefix), up to 20 MB decoded; PNG, JPEG, WebP or AVIF' })
-  @IsString()
-  @IsNotEmpty()
-  data!: string;
-
-  @ApiPropertyOptional({ example: 'image/jpeg', description: 'Informative: the format is read from the bytes' })
-  @IsOptional()
-  @IsIn(['image/png', 'image/jpeg', 'image/webp', 'image/avif'])
-  mimeType?: string;
-}
-
-/** A form's files arrive as a list (multipart-form.ts); this route takes one. A form's slots may be one comma-separated field. */
-const oneFile = ({ value }: { value: unknown }) => (Array.isArray(value) && value.length === 1 ? value[0] : value);
+/** A form's slots may be one comma-separated field. */
 const slotList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((slot) => slot.trim()) : value);
 
 export class ComplianceCheckDto {
-  @ApiProperty({ type: ComplianceImageDto, description: 'The image to check' })
+  @ApiProperty({ type: StudioImageDto, description: 'The image to check: base64 data, a gallery imageId or a url; in a form, the file `image`' })
   @Transform(oneFile)
   @IsObject()
   @ValidateNested()
-  @Type(() => ComplianceImageDto)
-  image!: ComplianceImageDto;
+  @Type(() => StudioImageDto)
+  image!: StudioImageDto;
 
   @ApiProperty({ type: [String], example: ['amazon-main'], minItems: 1, maxItems: MAX_SLOTS, description: 'Slot ids from GET /api/v1/marketplaces' })
   @Transform(slotList)
@@ -38,14 +26,22 @@ export class ComplianceCheckDto {
   @IsString({ each: true })
   @MaxLength(100, { each: true })
   slots!: string[];
+
+  @ApiPropertyOptional({ description: "Also make the image pass: it is processed with the first slot's preset (see /process), and the answer carries the fixed image and its new reports. Costs STUDIO_PRICE_COMPLIANCE_FIX credits; a check alone costs none" })
+  @IsOptional()
+  @IsBoolean()
+  fix?: boolean;
 }
 
 export class ComplianceFormDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The image file, up to 20 MB; PNG, JPEG, WebP or AVIF' })
+  @ApiProperty({ type: 'string', format: 'binary', description: "The image file, up to the plan's maxSourceBytes (25 MB by default); JPEG, PNG, WebP, AVIF, TIFF or GIF" })
   image!: unknown;
 
   @ApiProperty({ example: 'amazon-main,shopify-product', description: 'Slot ids, comma-separated (or a JSON array)' })
   slots!: string;
+
+  @ApiPropertyOptional({ example: 'true', description: 'true to fix the image too' })
+  fix?: string;
 }
 
 export class RuleResultDto extends PickType(MarketplaceRuleDto, ['id', 'description', 'comparison', 'expected', 'severity', 'fixable', 'source']) {

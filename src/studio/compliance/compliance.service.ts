@@ -1,34 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
-import { MAX_SOURCE_BYTES } from '../../images/generation.service';
-import { base64Source, decodeSource } from '../../images/source-image';
-import type { MarketplaceSlotDto } from '../marketplaces/marketplace-pack.dto';
-import { MarketplacePacks } from '../marketplaces/marketplace-packs';
+import { readableEndUser } from '../../tenancy/end-user';
+import { OrgDirectory } from '../../tenancy/org-directory';
+import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
+import { StudioRequestChecks } from '../operations/studio-requests';
+import { StudioSources } from '../operations/studio-sources';
 import type { ComplianceCheckDto, ComplianceReportDto } from './compliance.dto';
 import { evaluateSlot } from './evaluate-slot';
 import { measureImage } from './measure-image';
 
+/** A compliance check without fix: nothing is stored or charged, so it runs in the request. */
 @Injectable()
 export class ComplianceService {
-  constructor(private readonly packs: MarketplacePacks) {}
+  constructor(private readonly checks: StudioRequestChecks, private readonly sources: StudioSources, private readonly orgs: OrgDirectory) {}
 
-  /** Measures the image once and holds it against each slot asked; nothing is stored. */
-  async check(dto: ComplianceCheckDto): Promise<ComplianceReportDto> {
-    const slots = this.slots(dto.slots);
-    const bytes = base64Source(dto.image.data, MAX_SOURCE_BYTES, 0, 'image');
-    await decodeSource(bytes, 0, 'image');
-    const measurements = await measureImage(bytes);
+  /** Measures the image once and holds it against each slot asked, each once, in the order asked. */
+  async check(auth: RequestAuth, dto: ComplianceCheckDto): Promise<ComplianceReportDto> {
+    const slots = [...new Set(dto.slots)].map((id) => this.checks.slot(id, 'slots'));
+    const orgId = orgIdOf(auth);
+    const plan = await this.orgs.planOf(orgId);
+    const source = await this.sources.read(orgId, dto.image, plan, dto.image.imageId === undefined ? undefined : readableEndUser(auth));
+    const measurements = await measureImage(source.bytes, plan.maxSourcePixels);
     return { reports: slots.map((slot) => evaluateSlot(slot, measurements)) };
-  }
-
-  /** The slots asked, each once, in the order asked; an unknown id is named with the known ones. */
-  private slots(ids: string[]): MarketplaceSlotDto[] {
-    const known = new Map(this.packs.all().flatMap((pack) => pack.slots.map((slot) => [slot.id, slot] as const)));
-    const unknown = ids.find((id) => !known.has(id));
-    if (unknown !== undefined) {
-      const message = `slots: no marketplace has a slot "${unknown}"; known slots: ${[...known.keys()].join(', ')}`;
-      throw new AppError('validation_failed', message, { fields: [{ field: 'slots', messages: [message] }] });
-    }
-    return [...new Set(ids)].map((id) => known.get(id)!);
   }
 }

@@ -50,3 +50,9 @@ export interface SubjectMask {
  * parameter so they can be tested with the backdrop cut alone; BackgroundRemoval provides it in the app.
  */
 export type RemoveBackground = (image: RawImage, mode: RemovalMode, signal?: AbortSignal) => Promise<SubjectMask>;
+
+/**
+ * The input cannot be made into what was asked (no subject found, a file size the encoder cannot
+ * reach): the job fails as unprocessable_image with this message, and is not tried again.
+ */
+export class StudioInputError extends Error {}
