@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { RawImage } from '../measure/raw-image';
 import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
-import { decodeSource, encodeRaw, parseHexColour, rawPipeline, withAlpha } from './image-io';
+import { decodeSource, encodeRaw, parseHexColour, rawPipeline, toRaw, withAlpha } from './image-io';
 import { alphaBox, castShadow } from './shadow';
 
 export const BACKDROP_PRESETS = ['plain', 'gradient', 'studio-sweep'] as const;
@@ -63,11 +63,7 @@ async function renderSweep(colour: Rgb, width: number, height: number): Promise<
       small.set(lit(colour, sweepLight((x + 0.5) / smallWidth, (y + 0.5) / smallHeight)), (y * smallWidth + x) * 3);
     }
   }
-  const { data, info } = await sharp(small, { raw: { width: smallWidth, height: smallHeight, channels: 3 } })
-    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels };
+  return toRaw(sharp(small, { raw: { width: smallWidth, height: smallHeight, channels: 3 } }).resize(width, height, { fit: 'fill', kernel: 'cubic' }));
 }
 
 export interface PlaceOnBackgroundOptions {
@@ -85,17 +81,12 @@ export interface PlaceOnBackgroundDeps {
   signal?: AbortSignal;
 }
 
-/** The background covering the canvas: resized to cover it and cropped at the centre, opaque RGB. */
+/** The background covering the canvas: resized to cover it and cropped at the centre, opaque RGBA (the shadow is cast on it). */
 async function coverCanvas(background: RawImage | Buffer, width: number, height: number, pixelLimit: number): Promise<RawImage> {
   const pipeline = Buffer.isBuffer(background)
     ? sharp(background, { limitInputPixels: pixelLimit }).rotate().toColourspace('srgb')
     : rawPipeline(background);
-  const { data, info } = await pipeline
-    .flatten({ background: '#ffffff' })
-    .resize(width, height, { fit: 'cover', position: 'centre' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels };
+  return toRaw(pipeline.flatten({ background: '#ffffff' }).resize(width, height, { fit: 'cover', position: 'centre' }).ensureAlpha());
 }
 
 /**
@@ -128,20 +119,25 @@ export async function placeOnBackground(
     const subjectHeight = Math.max(1, Math.round(box.height * scale));
     const left = Math.round((width - subjectWidth) / 2);
     const top = Math.round(height * (1 - margin)) - subjectHeight;
-    const subject = await rawPipeline(withAlpha(decoded.image, alpha))
-      .extract(box)
-      .resize(subjectWidth, subjectHeight, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer();
-    const canvas = await rawPipeline(withAlpha(backdrop, Buffer.alloc(width * height, 255)))
-      .composite([{ input: subject, raw: { width: subjectWidth, height: subjectHeight, channels: 4 }, left, top }])
-      .raw()
-      .toBuffer();
-    const subjectAlpha = Buffer.alloc(width * height);
-    for (let y = 0; y < subjectHeight; y++) {
-      for (let x = 0; x < subjectWidth; x++) subjectAlpha[(top + y) * width + left + x] = subject[(y * subjectWidth + x) * 4 + 3];
-    }
-    return { canvas: { data: canvas, width, height, channels: 4 }, subjectAlpha };
+    const subject = await toRaw(
+      rawPipeline(await withAlpha(decoded.image, alpha))
+        .extract(box)
+        .resize(subjectWidth, subjectHeight, { fit: 'fill', kernel: 'lanczos3' }),
+    );
+    const subjectRaw = { width: subjectWidth, height: subjectHeight, channels: 4 as const };
+    const placeAlpha = async () => {
+      const alone = await toRaw(rawPipeline(subject).extractChannel(3));
+      // libvips reads one band as grey and writes three: keep the one.
+      const extension = { left, top, right: width - left - subjectWidth, bottom: height - top - subjectHeight, background: '#000000' };
+      return toRaw(rawPipeline(alone).extend(extension).extractChannel(0));
+    };
+    // The subject laid on the background, and its alpha where it now stands, for the shadow.
+    const layer = { input: Buffer.from(subject.data.buffer, subject.data.byteOffset, subject.data.length), raw: subjectRaw, left, top };
+    const [canvas, subjectAlpha] = await Promise.all([
+      toRaw(rawPipeline(backdrop).composite([layer])),
+      placeAlpha(),
+    ]);
+    return { canvas, subjectAlpha: Buffer.from(subjectAlpha.data.buffer, subjectAlpha.data.byteOffset, subjectAlpha.data.length) };
   });
   signal?.throwIfAborted();
   const shadowed = await clock.time('shadow', () => castShadow(placed.canvas, placed.subjectAlpha, { kind: 'contact' }));

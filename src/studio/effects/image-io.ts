@@ -17,17 +17,10 @@ export function backgroundColour(background: StudioBackground): [number, number,
   return background === 'white' ? [255, 255, 255] : parseHexColour(background);
 }
 
-/** RGB colour and a separate alpha joined into one RGBA image. */
-export function withAlpha(image: RawImage, alpha: Uint8Array): RawImage {
-  const pixels = image.width * image.height;
-  const data = new Uint8Array(pixels * 4);
-  for (let pixel = 0; pixel < pixels; pixel++) {
-    data[pixel * 4] = image.data[pixel * image.channels];
-    data[pixel * 4 + 1] = image.data[pixel * image.channels + 1];
-    data[pixel * 4 + 2] = image.data[pixel * image.channels + 2];
-    data[pixel * 4 + 3] = alpha[pixel];
-  }
-  return { data, width: image.width, height: image.height, channels: 4 };
+/** RGB colour and a separate alpha (one byte per pixel) joined into one RGBA image, on libvips's thread pool. */
+export async function withAlpha(image: RawImage, alpha: Uint8Array): Promise<RawImage> {
+  const band = Buffer.from(alpha.buffer, alpha.byteOffset, alpha.length);
+  return toRaw(rawPipeline(image).joinChannel(band, { raw: { width: image.width, height: image.height, channels: 1 } }));
 }
 
 /** A decoded source: upright sRGB colour (3 channels) and, when the file is transparent somewhere, its alpha. */
@@ -42,24 +35,20 @@ export interface DecodedSource {
  * its alpha apart, so the caller can use it instead of removing the background again.
  */
 export async function decodeSource(source: Buffer, pixelLimit: number): Promise<DecodedSource> {
-  const { data, info } = await sharp(source, { limitInputPixels: pixelLimit })
-    .rotate()
-    .toColourspace('srgb')
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const pixels = info.width * info.height;
-  const rgb = Buffer.alloc(pixels * 3);
-  const alpha = Buffer.alloc(pixels);
+  const decoder = sharp(source, { limitInputPixels: pixelLimit }).rotate().toColourspace('srgb');
+  if (!(await decoder.metadata()).hasAlpha) return { image: await toRaw(decoder.removeAlpha()), alpha: null };
+  // Decoded once; colour and alpha are then split on libvips's thread pool rather than in a loop here.
+  const rgba = await toRaw(decoder.ensureAlpha());
+  const [image, alpha] = await Promise.all([toRaw(rawPipeline(rgba).removeAlpha()), toRaw(rawPipeline(rgba).extractChannel(3))]);
   let transparent = false;
-  for (let pixel = 0; pixel < pixels; pixel++) {
-    rgb[pixel * 3] = data[pixel * 4];
-    rgb[pixel * 3 + 1] = data[pixel * 4 + 1];
-    rgb[pixel * 3 + 2] = data[pixel * 4 + 2];
-    alpha[pixel] = data[pixel * 4 + 3];
-    if (alpha[pixel] < 255) transparent = true;
-  }
-  return { image: { data: rgb, width: info.width, height: info.height, channels: 3 }, alpha: transparent ? alpha : null };
+  for (let pixel = 0; pixel < alpha.data.length && !transparent; pixel++) transparent = alpha.data[pixel] < 255;
+  return { image, alpha: transparent ? Buffer.from(alpha.data.buffer, alpha.data.byteOffset, alpha.data.length) : null };
+}
+
+/** Runs a pipeline to raw pixels. */
+export async function toRaw(pipeline: Sharp): Promise<RawImage> {
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
 /** A sharp pipeline over raw pixels. */

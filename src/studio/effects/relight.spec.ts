@@ -51,6 +51,8 @@ describe('relight', () => {
     const result = await relight(cast, null, { exposure: 'none', whiteBalance: 'auto' });
     expect(spread(channelMeans(cast))).toBeGreaterThan(40);
     expect(spread(channelMeans(result))).toBeLessThan(spread(channelMeans(cast)) / 4);
+    const emptyMask = await relight(cast, Buffer.alloc(SIZE * SIZE), { exposure: 'none', whiteBalance: 'auto' });
+    expect(Buffer.from(emptyMask.data).equals(Buffer.from(result.data))).toBe(true);
   });
 
   it('neutralises the cast on a coloured product from its brightest part, keeping its colour', async () => {

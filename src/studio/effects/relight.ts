@@ -1,7 +1,8 @@
 import type { RawImage } from '../measure/raw-image';
 import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
-import { backgroundColour, decodeSource, encodeRaw, rawPipeline, type StudioBackground, withAlpha } from './image-io';
+import { backgroundColour, decodeSource, encodeRaw, rawPipeline, type StudioBackground, toRaw, withAlpha } from './image-io';
 import { alphaBox, castShadow, type ShadowOptions } from './shadow';
+import { inSlices, PIXELS_PER_SLICE } from './slices';
 
 export interface RelightOptions {
   /** `auto` brings the subject's median luminance into a well-exposed range; a number is a fixed change in EV (-2..2). */
@@ -44,23 +45,32 @@ const BLOWN_OUT = 250;
 function measure(image: RawImage, mask: Buffer | null): { whitePatch: [number, number, number]; medianLuminance: number } {
   const { data, width, height, channels } = image;
   const pixels = width * height;
-  const useMask = mask !== null && mask.some((value) => value >= 128);
   const step = Math.max(1, Math.floor(pixels / SAMPLE_TARGET));
-  const luminances: number[] = [];
-  const candidates: { luminance: number; at: number }[] = [];
+  const luminanceAt = (at: number) => 0.2126 * toLinear[data[at]] + 0.7152 * toLinear[data[at + 1]] + 0.0722 * toLinear[data[at + 2]];
+  const blownOut = (at: number) => data[at] >= BLOWN_OUT && data[at + 1] >= BLOWN_OUT && data[at + 2] >= BLOWN_OUT;
+  const luminances = new Float64Array(Math.ceil(pixels / step));
+  const candidates = new Float64Array(luminances.length);
+  let sampled = 0;
+  let candidateCount = 0;
   for (let pixel = 0; pixel < pixels; pixel += step) {
-    if (useMask && mask[pixel] < 128) continue;
+    if (mask && mask[pixel] < 128) continue;
     const at = pixel * channels;
-    const luminance = 0.2126 * toLinear[data[at]] + 0.7152 * toLinear[data[at + 1]] + 0.0722 * toLinear[data[at + 2]];
-    luminances.push(luminance);
-    if (data[at] < BLOWN_OUT || data[at + 1] < BLOWN_OUT || data[at + 2] < BLOWN_OUT) candidates.push({ luminance, at });
+    luminances[sampled++] = luminanceAt(at);
+    if (!blownOut(at)) candidates[candidateCount++] = luminances[sampled - 1];
   }
-  luminances.sort((a, b) => a - b);
-  candidates.sort((a, b) => b.luminance - a.luminance);
-  const patch = candidates.slice(0, Math.max(1, Math.round(candidates.length * WHITE_PATCH_SHARE)));
+  if (mask && sampled === 0) return measure(image, null);
+  const medianLuminance = sampled ? luminances.subarray(0, sampled).sort()[Math.floor(sampled / 2)] : 0;
   const whitePatch: [number, number, number] = [0, 0, 0];
-  for (const { at } of patch) for (let c = 0; c < 3; c++) whitePatch[c] += toLinear[data[at + c]] / patch.length;
-  return { whitePatch, medianLuminance: luminances.length ? luminances[Math.floor(luminances.length / 2)] : 0 };
+  if (candidateCount === 0) return { whitePatch, medianLuminance };
+  const threshold = candidates.subarray(0, candidateCount).sort()[candidateCount - Math.max(1, Math.round(candidateCount * WHITE_PATCH_SHARE))];
+  let patchSize = 0;
+  for (let pixel = 0; pixel < pixels; pixel += step) {
+    const at = pixel * channels;
+    if ((mask && mask[pixel] < 128) || blownOut(at) || luminanceAt(at) < threshold) continue;
+    for (let c = 0; c < 3; c++) whitePatch[c] += toLinear[data[at + c]];
+    patchSize++;
+  }
+  return { whitePatch: whitePatch.map((sum) => sum / patchSize) as [number, number, number], medianLuminance };
 }
 
 /**
@@ -96,7 +106,7 @@ export async function relight(image: RawImage, mask: Buffer | null, options: Rel
   if (typeof exposure === 'number' && !(Math.abs(exposure) <= MAX_EXPOSURE_EV)) {
     throw new RangeError(`exposure must be auto, none or between -${MAX_EXPOSURE_EV} and ${MAX_EXPOSURE_EV} EV, got ${exposure}`);
   }
-  const result: RawImage = { ...image, data: Uint8Array.from(image.data) };
+  const result: RawImage = { ...image, data: new Uint8Array(image.data) };
   if (exposure === 'none' && whiteBalance === 'none') return result;
 
   const { whitePatch, medianLuminance } = measure(image, mask);
@@ -106,11 +116,13 @@ export async function relight(image: RawImage, mask: Buffer | null, options: Rel
   const tables = gains.map((gain) => Uint8Array.from(toLinear, (linear) => toByte(linear * gain * 2 ** ev)));
 
   const { data, channels } = result;
-  for (let at = 0; at < data.length; at += channels) {
-    data[at] = tables[0][data[at]];
-    data[at + 1] = tables[1][data[at + 1]];
-    data[at + 2] = tables[2][data[at + 2]];
-  }
+  await inSlices(image.width * image.height, PIXELS_PER_SLICE, (from, to) => {
+    for (let at = from * channels; at < to * channels; at += channels) {
+      data[at] = tables[0][data[at]];
+      data[at + 1] = tables[1][data[at + 1]];
+      data[at + 2] = tables[2][data[at + 2]];
+    }
+  });
   return result;
 }
 
@@ -146,18 +158,13 @@ export async function shadowAndRelight(source: Buffer, options: ShadowAndRelight
   signal?.throwIfAborted();
   const relit = await clock.time('relight', () => relight(decoded.image, alpha, options.relight));
   signal?.throwIfAborted();
-  let canvas = withAlpha(relit, alpha);
+  let canvas = await withAlpha(relit, alpha);
   const shadow = options.shadow;
   if (shadow !== 'none') canvas = await clock.time('shadow', () => castShadow(canvas, alpha, shadow));
   signal?.throwIfAborted();
-  const composed = await clock.time('composite', async () => {
-    if (!colour) return canvas;
-    const { data, info } = await rawPipeline(canvas)
-      .flatten({ background: { r: colour[0], g: colour[1], b: colour[2] } })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
-  });
+  const composed = await clock.time('composite', () =>
+    colour ? toRaw(rawPipeline(canvas).flatten({ background: { r: colour[0], g: colour[1], b: colour[2] } })) : canvas,
+  );
   signal?.throwIfAborted();
   return clock.time('encode', () => encodeRaw(composed, options.format));
 }

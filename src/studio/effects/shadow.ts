@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { Box } from '../measure/subject';
 import type { RawImage } from '../measure/raw-image';
+import { inSlices, PIXELS_PER_SLICE } from './slices';
 
 export const SHADOW_KINDS = ['contact', 'drop', 'reflection'] as const;
 export type ShadowKind = (typeof SHADOW_KINDS)[number];
@@ -43,7 +44,7 @@ export async function castShadow(canvas: RawImage, subjectAlpha: Buffer, options
   const direction = options.direction ?? 0;
   if (!Number.isFinite(direction)) throw new RangeError(`shadow direction must be a number of degrees, got ${direction}`);
   const box = alphaBox(subjectAlpha, canvas.width, canvas.height);
-  const result = { ...canvas, data: Uint8Array.from(canvas.data) };
+  const result = { ...canvas, data: new Uint8Array(canvas.data) };
   if (!box || opacity === 0) return result;
   const layer =
     options.kind === 'contact'
@@ -51,7 +52,7 @@ export async function castShadow(canvas: RawImage, subjectAlpha: Buffer, options
       : options.kind === 'drop'
         ? await dropLayer(canvas, subjectAlpha, box, { direction, softness, opacity })
         : await reflectionLayer(canvas, subjectAlpha, box, { softness, opacity });
-  layUnder(result, subjectAlpha, layer);
+  await layUnder(result, subjectAlpha, layer);
   return result;
 }
 
@@ -154,14 +155,16 @@ async function dropLayer(
   const distance = Math.max(2, size * 0.04);
   const shiftX = Math.round(away.dx * distance);
   const shiftY = Math.round(away.dy * distance);
-  const strength = new Uint8Array(width * height);
-  for (let y = Math.max(0, shiftY); y < Math.min(height, height + shiftY); y++) {
-    const from = (y - shiftY) * width;
-    for (let x = Math.max(0, shiftX); x < Math.min(width, width + shiftX); x++) {
-      strength[y * width + x] = Math.round(subjectAlpha[from + x - shiftX] * options.opacity);
-    }
-  }
-  return { colour: null, strength: await blurPlane(strength, width, height, 1, Math.max(0.5, size * 0.04 * options.softness)) };
+  if (Math.abs(shiftX) >= width || Math.abs(shiftY) >= height) return { colour: null, strength: new Uint8Array(width * height) };
+  // The silhouette moved on libvips's thread pool: cropped on the side it leaves, padded on the side it goes.
+  const moved = await sharp(subjectAlpha, { raw: { width, height, channels: 1 } })
+    .extract({ left: Math.max(0, -shiftX), top: Math.max(0, -shiftY), width: width - Math.abs(shiftX), height: height - Math.abs(shiftY) })
+    .extend({ left: Math.max(0, shiftX), right: Math.max(0, -shiftX), top: Math.max(0, shiftY), bottom: Math.max(0, -shiftY), background: '#000000' })
+    .linear(options.opacity, 0)
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return { colour: null, strength: await blurPlane(moved, width, height, 1, Math.max(0.5, size * 0.04 * options.softness)) };
 }
 
 async function reflectionLayer(canvas: RawImage, subjectAlpha: Buffer, box: Box, options: { softness: number; opacity: number }): Promise<UnderLayer> {
@@ -170,19 +173,23 @@ async function reflectionLayer(canvas: RawImage, subjectAlpha: Buffer, box: Box,
   const fadeLength = Math.max(1, box.height * 0.35);
   const colour = new Uint8Array(width * height * 3);
   const strength = new Uint8Array(width * height);
-  for (let y = base + 1; y < Math.min(height, base + 1 + Math.ceil(fadeLength)); y++) {
-    const source = 2 * base + 1 - y;
-    if (source < box.top) break;
-    const fade = options.opacity * (1 - (y - base) / fadeLength);
-    for (let x = 0; x < width; x++) {
-      const from = source * width + x;
-      const to = y * width + x;
-      colour[to * 3] = data[from * 4];
-      colour[to * 3 + 1] = data[from * 4 + 1];
-      colour[to * 3 + 2] = data[from * 4 + 2];
-      strength[to] = Math.round(subjectAlpha[from] * Math.max(0, fade));
+  // The rows below the base that the reflection reaches: no further than the fade, the canvas or the subject's height.
+  const rows = Math.max(0, Math.min(Math.ceil(fadeLength), height - base - 1, box.height));
+  await inSlices(rows, PIXELS_PER_SLICE / width, (first, last) => {
+    for (let row = first; row < last; row++) {
+      const y = base + 1 + row;
+      const source = base - row;
+      const fade = Math.max(0, options.opacity * (1 - (row + 1) / fadeLength));
+      for (let x = 0; x < width; x++) {
+        const from = source * width + x;
+        const to = y * width + x;
+        colour[to * 3] = data[from * 4];
+        colour[to * 3 + 1] = data[from * 4 + 1];
+        colour[to * 3 + 2] = data[from * 4 + 2];
+        strength[to] = Math.round(subjectAlpha[from] * fade);
+      }
     }
-  }
+  });
   const sigma = box.height * 0.01 * options.softness;
   const [blurredColour, blurredStrength] = await Promise.all([
     blurPlane(colour, width, height, 3, sigma),
@@ -195,18 +202,20 @@ async function reflectionLayer(canvas: RawImage, subjectAlpha: Buffer, box: Box,
  * Lays `layer` under the subject: the layer goes over the canvas (Porter-Duff over, so it also shows
  * on a transparent canvas) with its strength scaled by how little of the subject covers each pixel.
  */
-function layUnder(canvas: RawImage, subjectAlpha: Buffer, layer: UnderLayer): void {
+async function layUnder(canvas: RawImage, subjectAlpha: Buffer, layer: UnderLayer): Promise<void> {
   const { data } = canvas;
-  for (let pixel = 0; pixel < subjectAlpha.length; pixel++) {
-    const strength = (layer.strength[pixel] / 255) * (1 - subjectAlpha[pixel] / 255);
-    if (strength <= 0) continue;
-    const at = pixel * 4;
-    const below = data[at + 3] / 255;
-    const alpha = strength + below * (1 - strength);
-    for (let c = 0; c < 3; c++) {
-      const top = layer.colour ? layer.colour[pixel * 3 + c] : 0;
-      data[at + c] = Math.round((top * strength + data[at + c] * below * (1 - strength)) / alpha);
+  await inSlices(subjectAlpha.length, PIXELS_PER_SLICE, (first, last) => {
+    for (let pixel = first; pixel < last; pixel++) {
+      const strength = (layer.strength[pixel] / 255) * (1 - subjectAlpha[pixel] / 255);
+      if (strength <= 0) continue;
+      const at = pixel * 4;
+      const below = data[at + 3] / 255;
+      const alpha = strength + below * (1 - strength);
+      for (let c = 0; c < 3; c++) {
+        const top = layer.colour ? layer.colour[pixel * 3 + c] : 0;
+        data[at + c] = Math.round((top * strength + data[at + c] * below * (1 - strength)) / alpha);
+      }
+      data[at + 3] = Math.round(alpha * 255);
     }
-    data[at + 3] = Math.round(alpha * 255);
-  }
+  });
 }

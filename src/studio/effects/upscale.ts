@@ -1,7 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { decodeRaw } from '../measure/raw-image';
 import { type EncodedImage, OUTPUT_FORMATS, type OutputFormat, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
-import { encodeRaw, rawPipeline } from './image-io';
+import { encodeRaw, rawPipeline, toRaw } from './image-io';
 
 export const UPSCALE_FACTORS = [2, 4] as const;
 export type UpscaleFactor = (typeof UPSCALE_FACTORS)[number];
@@ -45,21 +45,11 @@ export async function upscaleImage(source: Buffer, options: UpscaleOptions, deps
     return { image: await decodeRaw(source, { pixelLimit: deps.pixelLimit }), format: options.format ?? studioFormat(metadata) ?? 'png' };
   });
   signal?.throwIfAborted();
-  const upscaled = await clock.time('upscale', async () => {
-    const { data, info } = await rawPipeline(image)
-      .resize(image.width * factor, image.height * factor, { kernel: 'lanczos3', fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
-  });
+  const upscaled = await clock.time('upscale', () =>
+    toRaw(rawPipeline(image).resize(image.width * factor, image.height * factor, { kernel: 'lanczos3', fit: 'fill' })),
+  );
   signal?.throwIfAborted();
-  const sharpened = await clock.time('sharpen', async () => {
-    const { data, info } = await rawPipeline(upscaled)
-      .sharpen({ sigma: 0.5 * factor, m1: 0.5, m2: 1.5 })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
-  });
+  const sharpened = await clock.time('sharpen', () => toRaw(rawPipeline(upscaled).sharpen({ sigma: 0.5 * factor, m1: 0.5, m2: 1.5 })));
   signal?.throwIfAborted();
   return clock.time('encode', () => encodeRaw(sharpened, format));
 }
