@@ -30,6 +30,14 @@ describe('upscaleImage', () => {
     expect([quadruple.width, quadruple.height, quadruple.format]).toEqual([640, 480, 'webp']);
   });
 
+  it('turns the source upright by its EXIF orientation and writes no metadata', async () => {
+    const sideways = await sharp(photo).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const output = await upscaleImage(sideways, { factor: 2 }, deps());
+    expect([output.width, output.height]).toEqual([240, 320]);
+    const metadata = await sharp(output.data).metadata();
+    expect([metadata.width, metadata.height, metadata.orientation, metadata.exif]).toEqual([240, 320, undefined, undefined]);
+  });
+
   it('writes png for a source in a format the studio does not write, with its alpha kept', async () => {
     const half = Buffer.alloc(40 * 20 * 4);
     for (let pixel = 0; pixel < 40 * 20; pixel++) half.set([200, 40, 40, pixel % 40 < 20 ? 255 : 0], pixel * 4);
