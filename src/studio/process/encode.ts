@@ -1,7 +1,6 @@
 import sharp from 'sharp';
-import { AppError } from '../../common/errors/app-error';
 import type { RawImage } from '../measure/raw-image';
-import type { EncodedImage, OutputFormat } from '../pipeline/studio-pipeline';
+import { StudioInputError, type EncodedImage, type OutputFormat } from '../pipeline/studio-pipeline';
 
 export interface EncodeOptions {
   format: OutputFormat;
@@ -38,11 +37,8 @@ function encoderFor(image: RawImage, format: OutputFormat, opaque: boolean, sign
   }
 }
 
-function tooBig(format: OutputFormat, maxBytes: number, smallest: number, how: string): AppError {
-  return new AppError('unprocessable_image', `The image cannot be encoded as ${format} in ${maxBytes} bytes (maxBytes): the smallest file reached was ${smallest} bytes, ${how}`, {
-    maxBytes,
-    smallestBytes: smallest,
-  });
+function tooBig(format: OutputFormat, maxBytes: number, smallest: number, how: string): StudioInputError {
+  return new StudioInputError(`The image cannot be encoded as ${format} in ${maxBytes} bytes (maxBytes): the smallest file reached was ${smallest} bytes, ${how}`);
 }
 
 /** The best quality from `low` to `high` whose file fits, by bisection; null when even `low` does not. */
@@ -66,8 +62,8 @@ async function bestFitting(encode: Encoder, low: number, high: number, maxBytes:
 /**
  * Encodes decoded sRGB pixels (3 channels, or 4 with alpha) without metadata. Under `maxBytes`, a lossy
  * format keeps the highest quality (at most the starting one) whose file fits, and PNG falls back to a
- * palette with fewer and fewer colours; when nothing fits, an unprocessable_image error names the
- * smallest size reached.
+ * palette with fewer and fewer colours; when nothing fits, a StudioInputError names the smallest
+ * size reached.
  */
 export async function encodeImage(image: RawImage, options: EncodeOptions, signal?: AbortSignal): Promise<EncodedImage> {
   const { format, maxBytes } = options;

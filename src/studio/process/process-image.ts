@@ -1,9 +1,8 @@
 import sharp from 'sharp';
-import { AppError } from '../../common/errors/app-error';
 import { alphaBox, castShadow } from '../effects/shadow';
 import type { RawImage } from '../measure/raw-image';
 import { subjectBox } from '../measure/subject';
-import type { EncodedImage, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { StudioInputError, type EncodedImage, type RemoveBackground, type StepClock } from '../pipeline/studio-pipeline';
 import { encodeImage } from './encode';
 import { planFrame } from './frame';
 import { assertProcessOptionsCoherent, type ProcessOptions } from './process-options';
@@ -44,7 +43,7 @@ async function compositeOnto(layer: PlacedLayer, canvas: { width: number; height
  * the border's colour), reframes the subject box to the canvas by margin or fill, lays it on the
  * background keeping its feathered edge, casts a procedural shadow under it if asked, and encodes it
  * without metadata under maxBytes. Each step is timed on deps.clock. An image with no subject is
- * refused with unprocessable_image.
+ * refused with a StudioInputError.
  */
 export async function processImage(source: Buffer, options: ProcessOptions, deps: ProcessDeps): Promise<EncodedImage> {
   assertProcessOptionsCoherent(options);
@@ -62,7 +61,7 @@ export async function processImage(source: Buffer, options: ProcessOptions, deps
     signal?.throwIfAborted();
   }
   const box = await clock.time('subjectBox', () => (alpha ? alphaBox(alpha, image.width, image.height) : subjectBox(image)));
-  if (!box) throw new AppError('unprocessable_image', 'No subject was found in the image: nothing stands out from its background');
+  if (!box) throw new StudioInputError('No subject was found in the image: nothing stands out from its background');
   const frame = planFrame(box, options);
   const layer = await clock.time('reframe', () => reframe(image, alpha, box, frame));
   signal?.throwIfAborted();
