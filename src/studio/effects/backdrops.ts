@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import type { RawImage } from '../measure/raw-image';
-import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
-import { decodeSource, encodeRaw, parseHexColour, rawPipeline, toRaw, withAlpha } from './image-io';
-import { alphaBox, castShadow } from './shadow';
+import type { EncodedImage, OutputFormat, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { cutSubject, decodeSource, encodeRaw, parseHexColour, rawPipeline, toRaw, withAlpha } from './image-io';
+import { castShadow } from './shadow';
 
 export const BACKDROP_PRESETS = ['plain', 'gradient', 'studio-sweep'] as const;
 export type BackdropPreset = (typeof BACKDROP_PRESETS)[number];
@@ -90,7 +90,7 @@ async function coverCanvas(background: RawImage | Buffer, width: number, height:
 }
 
 /**
- * The product cut out (a transparent source keeps its own alpha) and placed on `background` (raw RGB
+ * The product cut out (cutSubject: a transparent source keeps its own alpha) and placed on `background` (raw RGB
  * or an encoded image such as a provider's, resized and cropped to cover the canvas), scaled to fit
  * inside the margin, centred and standing on the bottom margin, with a contact shadow under it.
  */
@@ -106,10 +106,7 @@ export async function placeOnBackground(
   const { clock, signal } = deps;
   const decoded = await clock.time('decode', () => decodeSource(source, deps.pixelLimit));
   signal?.throwIfAborted();
-  const alpha =
-    decoded.alpha ?? (await clock.time('removeBackground', async () => (await deps.removeBackground(decoded.image, 'auto', signal)).alpha));
-  const box = alphaBox(alpha, decoded.image.width, decoded.image.height);
-  if (!box) throw new StudioInputError('No subject was found in the image: nothing stands out from its background');
+  const { alpha, box } = await cutSubject(decoded, deps);
   signal?.throwIfAborted();
   const backdrop = await clock.time('background', () => coverCanvas(background, width, height, deps.pixelLimit));
   signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { backgroundColour, decodeSource, encodeRaw, parseHexColour, withAlpha } from './image-io';
+import { StepClock, StudioInputError } from '../pipeline/studio-pipeline';
+import { backgroundColour, cutSubject, decodeSource, encodeRaw, parseHexColour, withAlpha } from './image-io';
 
 /** A 4x2 image, left half red, right half blue, as raw RGBA with the alpha given. */
 function halves(alpha: number): Buffer {
@@ -60,5 +61,35 @@ describe('colours and alpha', () => {
   it('joins colour and alpha into RGBA', async () => {
     const joined = await withAlpha({ data: new Uint8Array([1, 2, 3, 4, 5, 6]), width: 2, height: 1, channels: 3 }, new Uint8Array([7, 8]));
     expect([joined.channels, ...joined.data]).toEqual([4, 1, 2, 3, 7, 4, 5, 6, 8]);
+  });
+});
+
+describe('cutSubject', () => {
+  const image = { data: new Uint8Array(4 * 2 * 3), width: 4, height: 2, channels: 3 };
+  const alpha = Buffer.from([0, 255, 255, 0, 0, 255, 0, 0]);
+
+  it("asks the remover, timing it, and gives the subject's box", async () => {
+    const clock = new StepClock();
+    const removeBackground = async () => ({ alpha, width: 4, height: 2, mode: 'backdrop' as const });
+    const cut = await cutSubject({ image, alpha: null }, { removeBackground, clock });
+    expect(cut).toEqual({ alpha, box: { left: 1, top: 0, width: 2, height: 2 } });
+    expect(clock.steps.map((step) => step.name)).toEqual(['removeBackground']);
+  });
+
+  it("keeps a cut-out's own alpha without asking the remover", async () => {
+    const clock = new StepClock();
+    const removeBackground = async () => {
+      throw new Error('not asked');
+    };
+    expect((await cutSubject({ image, alpha }, { removeBackground, clock })).alpha).toBe(alpha);
+    expect(clock.steps).toEqual([]);
+  });
+
+  it('refuses a mask of another size and an image without a subject', async () => {
+    const clock = new StepClock();
+    const wrongSize = async () => ({ alpha, width: 2, height: 4, mode: 'model' as const });
+    await expect(cutSubject({ image, alpha: null }, { removeBackground: wrongSize, clock })).rejects.toThrow(/2x4 mask for a 4x2 image/);
+    const empty = async () => ({ alpha: Buffer.alloc(8), width: 4, height: 2, mode: 'model' as const });
+    await expect(cutSubject({ image, alpha: null }, { removeBackground: empty, clock })).rejects.toBeInstanceOf(StudioInputError);
   });
 });

@@ -1,6 +1,8 @@
 import sharp, { type Sharp } from 'sharp';
 import type { RawImage } from '../measure/raw-image';
-import type { EncodedImage, OutputFormat } from '../pipeline/studio-pipeline';
+import type { Box } from '../measure/subject';
+import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
+import { alphaBox } from './shadow';
 
 /** `#rrggbb` as its three channel values; anything else is refused with the value named. */
 export function parseHexColour(colour: string): [number, number, number] {
@@ -43,6 +45,29 @@ export async function decodeSource(source: Buffer, pixelLimit: number): Promise<
   let transparent = false;
   for (let pixel = 0; pixel < alpha.data.length && !transparent; pixel++) transparent = alpha.data[pixel] < 255;
   return { image, alpha: transparent ? Buffer.from(alpha.data.buffer, alpha.data.byteOffset, alpha.data.length) : null };
+}
+
+/**
+ * The subject's alpha over a decoded source: the file's own when it is already cut out, else the
+ * remover's (in `auto` mode, timed as the removeBackground step), with the subject's box. An image in
+ * which nothing stands out is the input's fault: StudioInputError.
+ */
+export async function cutSubject(
+  decoded: DecodedSource,
+  deps: { removeBackground: RemoveBackground; clock: StepClock; signal?: AbortSignal },
+): Promise<{ alpha: Buffer; box: Box }> {
+  const { image } = decoded;
+  let alpha = decoded.alpha;
+  if (!alpha) {
+    const mask = await deps.clock.time('removeBackground', () => deps.removeBackground(image, 'auto', deps.signal));
+    if (mask.width !== image.width || mask.height !== image.height) {
+      throw new Error(`The background remover returned a ${mask.width}x${mask.height} mask for a ${image.width}x${image.height} image`);
+    }
+    alpha = mask.alpha;
+  }
+  const box = alphaBox(alpha, image.width, image.height);
+  if (!box) throw new StudioInputError('No subject was found in the image: nothing stands out from its background');
+  return { alpha, box };
 }
 
 /** Runs a pipeline to raw pixels. */

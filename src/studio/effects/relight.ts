@@ -1,7 +1,7 @@
 import type { RawImage } from '../measure/raw-image';
-import { type EncodedImage, type OutputFormat, type RemoveBackground, type StepClock, StudioInputError } from '../pipeline/studio-pipeline';
-import { backgroundColour, decodeSource, encodeRaw, rawPipeline, type StudioBackground, toRaw, withAlpha } from './image-io';
-import { alphaBox, castShadow, type ShadowOptions } from './shadow';
+import type { EncodedImage, OutputFormat, RemoveBackground, StepClock } from '../pipeline/studio-pipeline';
+import { backgroundColour, cutSubject, decodeSource, encodeRaw, rawPipeline, type StudioBackground, toRaw, withAlpha } from './image-io';
+import { castShadow, type ShadowOptions } from './shadow';
 import { inSlices, PIXELS_PER_SLICE } from './slices';
 
 export interface RelightOptions {
@@ -106,7 +106,7 @@ export async function relight(image: RawImage, mask: Buffer | null, options: Rel
   if (typeof exposure === 'number' && !(Math.abs(exposure) <= MAX_EXPOSURE_EV)) {
     throw new RangeError(`exposure must be auto, none or between -${MAX_EXPOSURE_EV} and ${MAX_EXPOSURE_EV} EV, got ${exposure}`);
   }
-  const result: RawImage = { ...image, data: new Uint8Array(image.data) };
+  const result: RawImage = { ...image, data: Buffer.from(image.data) };
   if (exposure === 'none' && whiteBalance === 'none') return result;
 
   const { whitePatch, medianLuminance } = measure(image, mask);
@@ -141,8 +141,8 @@ export interface ShadowAndRelightDeps {
 }
 
 /**
- * POST /relight/shadow: the subject cut out where it stands (a source that is already transparent keeps
- * its own alpha and skips the removal), its exposure and white balance normalised, a shadow cast under
+ * POST /relight/shadow: the subject cut out where it stands (cutSubject: a source that is already
+ * transparent keeps its own alpha and skips the removal), its exposure and white balance normalised, a shadow cast under
  * it and the whole laid on the background, at the source's size. Skipped steps are not timed.
  */
 export async function shadowAndRelight(source: Buffer, options: ShadowAndRelightOptions, deps: ShadowAndRelightDeps): Promise<EncodedImage> {
@@ -150,11 +150,7 @@ export async function shadowAndRelight(source: Buffer, options: ShadowAndRelight
   const colour = backgroundColour(options.background);
   const decoded = await clock.time('decode', () => decodeSource(source, deps.pixelLimit));
   signal?.throwIfAborted();
-  const alpha =
-    decoded.alpha ?? (await clock.time('removeBackground', async () => (await deps.removeBackground(decoded.image, 'auto', signal)).alpha));
-  if (!alphaBox(alpha, decoded.image.width, decoded.image.height)) {
-    throw new StudioInputError('No subject was found in the image: nothing stands out from its background');
-  }
+  const { alpha } = await cutSubject(decoded, deps);
   signal?.throwIfAborted();
   const relit = await clock.time('relight', () => relight(decoded.image, alpha, options.relight));
   signal?.throwIfAborted();

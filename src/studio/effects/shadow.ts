@@ -44,7 +44,7 @@ export async function castShadow(canvas: RawImage, subjectAlpha: Buffer, options
   const direction = options.direction ?? 0;
   if (!Number.isFinite(direction)) throw new RangeError(`shadow direction must be a number of degrees, got ${direction}`);
   const box = alphaBox(subjectAlpha, canvas.width, canvas.height);
-  const result = { ...canvas, data: new Uint8Array(canvas.data) };
+  const result = { ...canvas, data: Buffer.from(canvas.data) };
   if (!box || opacity === 0) return result;
   const layer =
     options.kind === 'contact'
