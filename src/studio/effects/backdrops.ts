@@ -90,9 +90,10 @@ async function coverCanvas(background: RawImage | Buffer, width: number, height:
 }
 
 /**
- * The product cut out (cutSubject: a transparent source keeps its own alpha) and placed on `background` (raw RGB
- * or an encoded image such as a provider's, resized and cropped to cover the canvas), scaled to fit
- * inside the margin, centred and standing on the bottom margin, with a contact shadow under it.
+ * The product cut out (cutSubject: a transparent source keeps its own alpha) and placed on
+ * `background` (raw RGB or an encoded image such as a provider's, resized and cropped to cover the
+ * canvas), scaled to fit inside the margin, centred and standing on the bottom margin, with a contact
+ * shadow under it.
  */
 export async function placeOnBackground(
   source: Buffer,
