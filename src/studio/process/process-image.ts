@@ -70,7 +70,7 @@ export async function processImage(source: Buffer, options: ProcessOptions, deps
   if (options.shadow !== 'none') {
     const kind = options.shadow;
     const placed = canvas;
-    canvas = await clock.time('shadow', () => castShadow(placed, placedAlpha(layer, frame.canvas), { kind }));
+    canvas = await clock.time('shadow', async () => castShadow(placed, await placedAlpha(layer, frame.canvas), { kind }));
     signal?.throwIfAborted();
   }
   const opaque = options.background !== 'transparent';
