@@ -17,8 +17,7 @@ interface ResourceEntry {
  * named by their SHA-256, listed in resources.json: each chunk is checked against its name and size,
  * so a damaged install fails here with the chunk named rather than as a broken model.
  */
-export async function readPackagedIsnetModel(): Promise<Buffer> {
-  const dist = dirname(require.resolve(WEIGHTS_PACKAGE));
+export async function readPackagedIsnetModel(dist = dirname(require.resolve(WEIGHTS_PACKAGE))): Promise<Buffer> {
   const resources = JSON.parse(await readFile(join(dist, 'resources.json'), 'utf8')) as Record<string, ResourceEntry | undefined>;
   const entry = resources[MODEL_KEY];
   if (!entry) throw new Error(`${WEIGHTS_PACKAGE} lists no ${MODEL_KEY} in its resources.json`);
