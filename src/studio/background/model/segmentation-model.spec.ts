@@ -15,12 +15,14 @@ describe('SegmentationModel', () => {
   const model = new SegmentationModel({ concurrency: 1 });
   afterAll(() => model.close());
 
-  it('reads the model on first use, not when constructed', async () => {
+  it('reads the model on first use, not when constructed, and tries again after a failed load', async () => {
     const missing = new SegmentationModel({ concurrency: 1, modelPath: '/nonexistent/isnet.onnx' });
     expect(missing.loaded).toBe(false);
     const { image } = await texturedFixture('box', false, 64, 64);
     await expect(missing.mask(image)).rejects.toThrow(/did not load.*nonexistent\/isnet\.onnx/);
-    await missing.close();
+    // The failed process is stopped and forgotten: the next call starts afresh rather than waiting on it.
+    expect(missing.loaded).toBe(false);
+    await expect(missing.mask(image)).rejects.toThrow(/did not load/);
   });
 
   it('cuts each object from a textured backdrop at IoU >= 0.90, running no more inferences at once than its concurrency', async () => {
