@@ -3,11 +3,26 @@ import type { RawImage } from '../measure/raw-image';
 import type { Box } from '../measure/subject';
 import type { Frame } from './frame';
 
-/** The image's pixels with the mask as 4th channel (opaque without one), in a pass of their own: sharp joins channels after any crop or resize. */
-async function withAlpha(image: RawImage, alpha: Buffer | null): Promise<Buffer> {
-  const { width, height } = image;
-  const pixels = sharp(image.data, { raw: { width, height, channels: image.channels as 3 } });
-  return (alpha ? pixels.joinChannel(alpha, { raw: { width, height, channels: 1 } }) : pixels.ensureAlpha(1)).raw().toBuffer();
+/** Copies a region of interleaved pixels (`channels` bytes each), row by row. */
+function cropRows(data: Uint8Array, width: number, channels: number, region: Box): Buffer {
+  const rowBytes = region.width * channels;
+  const out = Buffer.allocUnsafe(rowBytes * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const start = ((region.top + y) * width + region.left) * channels;
+    out.set(data.subarray(start, start + rowBytes), y * rowBytes);
+  }
+  return out;
+}
+
+/**
+ * The region's pixels with the mask as 4th channel (opaque without one), RGBA. Cropped first, so a
+ * large photo with a small subject is not copied whole; joined in a pass of its own, since sharp joins
+ * channels after any crop or resize of the same pipeline.
+ */
+function regionWithAlpha(image: RawImage, alpha: Buffer | null, region: Box): Promise<Buffer> {
+  const raw = { width: region.width, height: region.height };
+  const pixels = sharp(cropRows(image.data, image.width, image.channels, region), { raw: { ...raw, channels: image.channels as 3 } });
+  return (alpha ? pixels.joinChannel(cropRows(alpha, image.width, 1, region), { raw: { ...raw, channels: 1 } }) : pixels.ensureAlpha(1)).raw().toBuffer();
 }
 
 /** The subject scaled and cut to the frame (RGBA pixels), with where its top-left corner goes on the canvas. */
@@ -48,6 +63,7 @@ export async function reframe(image: RawImage, alpha: Buffer | null, box: Box, f
     right: Math.min(width, box.left + box.width + pad),
     bottom: Math.min(height, box.top + box.height + pad),
   };
+  const region = { left: source.left, top: source.top, width: source.right - source.left, height: source.bottom - source.top };
   const scaleX = frame.box.width / box.width;
   const scaleY = frame.box.height / box.height;
   const placed = {
@@ -63,8 +79,7 @@ export async function reframe(image: RawImage, alpha: Buffer | null, box: Box, f
     right: Math.min(placed.right, clip.left + clip.width),
     bottom: Math.min(placed.bottom, clip.top + clip.height),
   };
-  const { data, info } = await sharp(await withAlpha(image, alpha), { raw: { width, height, channels: 4 } })
-    .extract({ left: source.left, top: source.top, width: source.right - source.left, height: source.bottom - source.top })
+  const { data, info } = await sharp(await regionWithAlpha(image, alpha, region), { raw: { width: region.width, height: region.height, channels: 4 } })
     .resize(placed.right - placed.left, placed.bottom - placed.top, { fit: 'fill', kernel: 'lanczos3' })
     .extract({ left: kept.left - placed.left, top: kept.top - placed.top, width: kept.right - kept.left, height: kept.bottom - kept.top })
     .raw()
