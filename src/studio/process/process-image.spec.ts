@@ -127,6 +127,20 @@ describe('processImage', () => {
     expect(box!.height).toBeGreaterThan(box!.width * 1.5);
   });
 
+  it('reads CMYK and greyscale sources, with or without alpha, as sRGB', async () => {
+    const fixture = (await bottleOnGrey()).image;
+    const sources = [
+      await sharp(fixture).toColourspace('cmyk').jpeg().toBuffer(),
+      await sharp(fixture).toColourspace('b-w').png().toBuffer(),
+      await sharp(fixture).ensureAlpha().toColourspace('b-w').png().toBuffer(),
+    ];
+    for (const source of sources) {
+      const result = await run(source, { width: 200, height: 200, format: 'jpeg' });
+      expect(await readFileFacts(result.data)).toMatchObject({ width: 200, height: 200, colourSpace: 'srgb' });
+      expect(borderWhitePurity(await decodeRaw(result.data))).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+
   it('without background removal frames what stands out from the border colour', async () => {
     const clock = new StepClock();
     const result = await run((await bottleOnGrey()).image, { width: 300, height: 300, removeBackground: 'none', margin: 0 }, clock);
