@@ -8,7 +8,7 @@ import { placeOnBackground, renderBackdrop, type BackdropPreset } from '../effec
 import { shadowAndRelight } from '../effects/relight';
 import { upscaleImage } from '../effects/upscale';
 import type { EncodedImage, OutputFormat, StepClock } from '../pipeline/studio-pipeline';
-import { presetOptions } from '../process/process-options';
+import { presetOptions, resolveProcessOptions, type ProcessOptions } from '../process/process-options';
 import { processImage } from '../process/process-image';
 import type { StudioJobInput, StudioOperation } from './studio-operations';
 import { StudioRequestChecks } from './studio-requests';
@@ -33,6 +33,9 @@ export interface StudioOutcome {
 }
 
 type Options = Record<string, any>;
+
+/** The fields of a /process request that are its pipeline's options (the rest: image, preset, presetLabel). */
+const PROCESS_FIELDS = ['width', 'height', 'margin', 'background', 'fit', 'format', 'jpegQuality', 'maxBytes', 'removeBackground', 'shadow'] as const;
 
 /** Runs each studio operation's pipeline with the options its request settled (studio-jobs.ts). */
 @Injectable()
@@ -64,22 +67,9 @@ export class StudioRunners {
 
   private async process(run: StudioRun, o: Options, deps: PipelineDeps): Promise<StudioOutcome> {
     const slot = o.preset === undefined ? undefined : this.checks.slot(o.preset, 'preset');
-    const preset = slot ? presetOptions(slot) : {};
-    // A margin given overrides the preset's fill; without either, a 5% margin.
-    const framing = o.margin !== undefined ? { margin: o.margin } : preset.fill !== undefined ? { fill: preset.fill } : { margin: preset.margin ?? 0.05 };
-    const image = await processImage(run.source, {
-      ...preset,
-      ...framing,
-      width: o.width,
-      height: o.height,
-      background: o.background,
-      format: o.format,
-      fit: o.fit ?? 'contain',
-      jpegQuality: o.jpegQuality ?? 90,
-      maxBytes: o.maxBytes ?? preset.maxBytes,
-      removeBackground: o.removeBackground ?? 'auto',
-      shadow: o.shadow ?? 'none',
-    }, deps);
+    const request: Partial<ProcessOptions> = {};
+    for (const key of PROCESS_FIELDS) if (o[key] !== undefined) Object.assign(request, { [key]: o[key] });
+    const image = await processImage(run.source, resolveProcessOptions(request, slot ? presetOptions(slot) : {}), deps);
     if (!slot) return { image, report: {} };
     const compliance = [evaluateSlot(slot, await run.clock.time('compliance', () => measureImage(image.data, run.input.pixelLimit)))];
     return { image, report: { compliance, ...(o.presetLabel !== undefined ? { presetLabel: o.presetLabel } : {}) } };
@@ -90,13 +80,12 @@ export class StudioRunners {
     const before = await run.clock.time('measure', () => measureImage(run.source, run.input.pixelLimit));
     const sourceReports = slots.map((slot) => evaluateSlot(slot, before));
     if (!o.fix) return { report: { compliance: sourceReports } };
-    const { image } = await fixToSlot(run.source, slots[0], deps);
-    const after = await run.clock.time('compliance', () => measureImage(image.data, run.input.pixelLimit));
-    return { image, report: { compliance: slots.map((slot) => evaluateSlot(slot, after)), sourceCompliance: sourceReports } };
+    const { image, report, measurements } = await fixToSlot(run.source, slots[0], deps);
+    return { image, report: { compliance: [report, ...slots.slice(1).map((slot) => evaluateSlot(slot, measurements))], sourceCompliance: sourceReports } };
   }
 
   private async generatedBackground(run: StudioRun, o: Options, deps: PipelineDeps): Promise<StudioOutcome> {
-    const background = await run.clock.time('background', async () => {
+    const background = await run.clock.time('generateBackground', async () => {
       if (o.prompt === undefined) return renderBackdrop((o.preset ?? 'plain') as BackdropPreset, o.width, o.height, o.colour);
       const { images } = await this.providers.images({
         jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
