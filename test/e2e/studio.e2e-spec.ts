@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderProductFixture } from '../../src/studio/testing/fixtures';
+import { maskIoU, renderProductFixture } from '../../src/studio/testing/fixtures';
 import { bearer, createKey, settledCredits, signUp } from '../support/accounts';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
@@ -68,6 +68,13 @@ describe('the studio operations', () => {
     const mask = await t.http().post('/api/v1/backgrounds/remove').set(bearer(key)).send({ image: { data: photo.toString('base64') }, mode: 'backdrop', output: 'mask' }).expect(200);
     expect((await sharp(await download(mask.body.url)).metadata()).channels).toBe(1);
   }, 60_000);
+
+  it('cuts a product off a textured cloth with the segmentation model (auto picks it), through the worker thread', async () => {
+    const cloth = await renderProductFixture({ object: 'shoe', backdrop: 'texture', width: 480, height: 360 });
+    const res = await t.http().post('/api/v1/backgrounds/remove').set(bearer(key)).send({ image: { data: cloth.image.toString('base64') }, output: 'mask' }).expect(200);
+    const mask = await sharp(await download(res.body.url)).extractChannel(0).raw().toBuffer();
+    expect(maskIoU(new Uint8Array(mask), cloth.mask)).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
 
   it('places the product on a drawn backdrop, and on one generated from a prompt', async () => {
     const drawn = await t.http().post('/api/v1/backgrounds/generate').set(bearer(key)).send({ image: { data: photo.toString('base64') }, preset: 'studio-sweep', width: 600, height: 600 }).expect(200);

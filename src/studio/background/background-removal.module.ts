@@ -9,7 +9,7 @@ import { SegmentationModel } from './model/segmentation-model';
     { provide: SegmentationModel, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SegmentationModel({ concurrency: config.studio.modelConcurrency }) },
     BackgroundRemoval,
   ],
-  exports: [BackgroundRemoval],
+  exports: [BackgroundRemoval, SegmentationModel],
 })
 export class BackgroundRemovalModule implements OnModuleDestroy {
   constructor(private readonly model: SegmentationModel) {}

@@ -15,11 +15,12 @@ import { StudioOutputs, StudioResultsRepository } from './studio-outputs';
 import { StudioRequestChecks } from './studio-requests';
 import { StudioRunners } from './studio-runners';
 import { StudioSources } from './studio-sources';
+import { StudioWorkers } from './studio-workers';
 
 /** The studio's operations: their routes, jobs (operations, handler, outputs) and compliance checks; the rule packs come from the global MarketplacesModule. */
 @Module({
   imports: [OrgsModule, CreditsModule, ImagesModule, ProvidersModule, StorageModule, BackgroundRemovalModule],
   controllers: [StudioController, ComplianceController],
-  providers: [StudioJobs, StudioHandler, StudioOutputs, StudioResultsRepository, StudioRunners, StudioRequestChecks, StudioSources, StudioAnswers, ComplianceService],
+  providers: [StudioJobs, StudioHandler, StudioOutputs, StudioResultsRepository, StudioRunners, StudioWorkers, StudioRequestChecks, StudioSources, StudioAnswers, ComplianceService],
 })
 export class StudioModule {}
