@@ -40,29 +40,39 @@ interface Sample {
   colour: number[];
 }
 
+/** Per colour channel, the surface's coefficients fitted to the samples by least squares (the normal matrix is shared by the channels). */
 function leastSquares(samples: Sample[]): number[][] {
-  return [0, 1, 2].map((channel) => {
-    const normal = Array.from({ length: TERMS }, () => new Array<number>(TERMS).fill(0));
-    const right = new Array<number>(TERMS).fill(0);
-    for (const { terms, colour } of samples) {
-      for (let i = 0; i < TERMS; i++) {
-        right[i] += terms[i] * colour[channel];
-        for (let j = 0; j < TERMS; j++) normal[i][j] += terms[i] * terms[j];
-      }
+  const normal = new Float64Array(TERMS * TERMS);
+  const right = [new Float64Array(TERMS), new Float64Array(TERMS), new Float64Array(TERMS)];
+  for (const { terms, colour } of samples) {
+    for (let i = 0; i < TERMS; i++) {
+      const term = terms[i];
+      for (let channel = 0; channel < 3; channel++) right[channel][i] += term * colour[channel];
+      for (let j = i; j < TERMS; j++) normal[i * TERMS + j] += term * terms[j];
     }
-    // A touch of ridge keeps the system solvable when the ring leaves a term unconstrained.
-    for (let i = 0; i < TERMS; i++) normal[i][i] += 1e-6 * samples.length;
-    return solve(normal, right);
-  });
+  }
+  // A touch of ridge keeps the system solvable when the ring leaves a term unconstrained.
+  const ridge = 1e-6 * samples.length;
+  const matrix = Array.from({ length: TERMS }, (_, i) =>
+    Array.from({ length: TERMS }, (_, j) => normal[Math.min(i, j) * TERMS + Math.max(i, j)] + (i === j ? ridge : 0)),
+  );
+  return right.map((vector) => solve(matrix, Array.from(vector)));
 }
 
-const predict = (coefficients: number[][], terms: number[]) =>
-  coefficients.map((channel) => channel.reduce((sum, value, i) => sum + value * terms[i], 0));
-
-const distance = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+/** How far, in colour levels, a sample lies from the surface `coefficients` predicts at its place. */
+function residual(coefficients: number[][], { terms, colour }: Sample): number {
+  let squared = 0;
+  for (let channel = 0; channel < 3; channel++) {
+    const row = coefficients[channel];
+    let predicted = 0;
+    for (let i = 0; i < TERMS; i++) predicted += row[i] * terms[i];
+    squared += (predicted - colour[channel]) ** 2;
+  }
+  return Math.sqrt(squared);
+}
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
@@ -77,24 +87,26 @@ export function fitBackdrop(image: RawImage, ringWidth: number): BackdropModel {
   const stride = Math.max(1, Math.floor(ringPixels / MAX_SAMPLES));
   const samples: Sample[] = [];
   let seen = 0;
+  // Row by row, the ring's pixels only: whole rows in the top and bottom bands, the two edge strips between.
+  const spansOf = (y: number) => (y < ring || y >= height - ring ? [[0, width]] : [[0, ring], [width - ring, width]]);
   for (let y = 0; y < height; y++) {
-    const inBand = y < ring || y >= height - ring;
-    for (let x = 0; x < width; x++) {
-      if (!(inBand || x < ring || x >= width - ring)) continue;
-      if (seen++ % stride !== 0) continue;
-      const offset = (y * width + x) * channels;
-      samples.push({
-        terms: termsAt((2 * x) / Math.max(1, width - 1) - 1, (2 * y) / Math.max(1, height - 1) - 1),
-        colour: [data[offset], data[offset + 1], data[offset + 2]],
-      });
+    for (const [from, to] of spansOf(y)) {
+      for (let x = from; x < to; x++) {
+        if (seen++ % stride !== 0) continue;
+        const offset = (y * width + x) * channels;
+        samples.push({
+          terms: termsAt((2 * x) / Math.max(1, width - 1) - 1, (2 * y) / Math.max(1, height - 1) - 1),
+          colour: [data[offset], data[offset + 1], data[offset + 2]],
+        });
+      }
     }
   }
   const first = leastSquares(samples);
-  const firstResiduals = samples.map((sample) => distance(predict(first, sample.terms), sample.colour));
+  const firstResiduals = samples.map((sample) => residual(first, sample));
   const cutoff = Math.max(6, 3 * 1.4826 * median(firstResiduals));
   const inliers = samples.filter((_, i) => firstResiduals[i] <= cutoff);
   const coefficients = leastSquares(inliers.length >= TERMS * 4 ? inliers : samples);
-  const residuals = inliers.map((sample) => distance(predict(coefficients, sample.terms), sample.colour));
+  const residuals = inliers.map((sample) => residual(coefficients, sample));
   return { coefficients, noise: 1.4826 * median(residuals) };
 }
 

@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeRaw } from '../measure/raw-image';
 import { type FixtureBackdrop, type FixtureObject, maskIoU, renderProductFixture } from '../testing/fixtures';
-import { type BackdropCutOptions, cutBackdrop } from './backdrop';
+import { type BackdropCutOptions, cutBackdrop, subjectByBackdropDistance } from './backdrop';
+import { turnsDuring } from '../testing/event-loop-turns';
 
 const OBJECTS: FixtureObject[] = ['bottle', 'shoe', 'box'];
 const STUDIO_BACKDROPS: FixtureBackdrop[] = ['grey', 'gradient'];
@@ -61,5 +62,11 @@ describe('cutBackdrop', () => {
     const elapsed = performance.now() - started;
     expect(maskIoU(alpha, fixture.mask)).toBeGreaterThanOrEqual(0.95);
     expect(elapsed).toBeLessThan(15_000);
+  });
+
+  it('lets the event loop turn while it measures every pixel of a large photo', async () => {
+    const fixture = await renderProductFixture({ object: 'box', backdrop: 'grey', width: 2000, height: 1200 });
+    const image = await decodeRaw(fixture.image);
+    expect(await turnsDuring(() => subjectByBackdropDistance(image, 20, 0.25))).toBeGreaterThanOrEqual(8);
   });
 });

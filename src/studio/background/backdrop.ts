@@ -1,4 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import sharp from 'sharp';
+import { inSlices, PIXELS_PER_SLICE } from '../effects/slices';
 import type { RawImage } from '../measure/raw-image';
 import { type BackdropModel, backdropRow, fitBackdrop } from './backdrop-model';
 import { fillSmallHoles, keepMainComponents } from './mask-cleanup';
@@ -23,39 +25,48 @@ export function fitImageBackdrop(image: RawImage): BackdropModel {
 }
 
 /**
- * The distance, in colour levels, of every pixel from the backdrop predicted at its place: the
- * difference of hue (from the backdrop dimmed or brightened to the pixel's level) combined with the
- * difference of brightness, where a pixel darker than the backdrop by up to `shadowAllowance` of its
- * brightness counts as no darker (a shadow darkens the backdrop without changing its hue).
+ * The subject as a binary mask (255 subject, 0 backdrop): the pixels whose colour distance from the
+ * backdrop predicted at their place is above the threshold (at least `minThreshold`, raised to four
+ * times the backdrop's noise). The distance combines the difference of hue (from the backdrop dimmed or
+ * brightened to the pixel's level) with the difference of brightness, where a pixel darker than the
+ * backdrop by up to `shadowAllowance` of its brightness counts as no darker (a shadow darkens the
+ * backdrop without changing its hue). Runs in slices of rows, so a large image never holds the event loop.
  */
-function distanceMap(image: RawImage, shadowAllowance: number): { distances: Float32Array; noise: number } {
+export async function subjectByBackdropDistance(image: RawImage, minThreshold: number, shadowAllowance: number): Promise<Uint8Array> {
   const { data, width, height, channels } = image;
   const model = fitImageBackdrop(image);
-  const distances = new Float32Array(width * height);
+  // The fit is the longest step that cannot be sliced: let the loop turn before the first slice joins it.
+  await nextTurn();
+  const threshold = Math.max(minThreshold, 4 * model.noise);
+  const squaredThreshold = threshold * threshold;
+  const mask = new Uint8Array(width * height);
   const backdrop = new Float32Array(width * 3);
-  for (let y = 0; y < height; y++) {
-    backdropRow(model, y, width, height, backdrop);
-    for (let x = 0; x < width; x++) {
-      const offset = (y * width + x) * channels;
-      const r = data[offset];
-      const g = data[offset + 1];
-      const b = data[offset + 2];
-      const br = backdrop[x * 3];
-      const bg = backdrop[x * 3 + 1];
-      const bb = backdrop[x * 3 + 2];
-      const level = (r + g + b) / 3;
-      const backdropLevel = Math.max(1, (br + bg + bb) / 3);
-      const change = level - backdropLevel;
-      // Darker: compare with the backdrop dimmed to this level; brighter: this pixel brought down to the backdrop's.
-      const hue =
-        change < 0
-          ? Math.hypot(r - (br * level) / backdropLevel, g - (bg * level) / backdropLevel, b - (bb * level) / backdropLevel)
-          : Math.hypot((r * backdropLevel) / level - br, (g * backdropLevel) / level - bg, (b * backdropLevel) / level - bb);
-      const brightness = change >= 0 ? change : Math.max(0, -change - shadowAllowance * backdropLevel);
-      distances[y * width + x] = Math.hypot(hue, brightness);
+  await inSlices(height, PIXELS_PER_SLICE / width, (fromRow, toRow) => {
+    for (let y = fromRow; y < toRow; y++) {
+      backdropRow(model, y, width, height, backdrop);
+      for (let x = 0; x < width; x++) {
+        const offset = (y * width + x) * channels;
+        const r = data[offset];
+        const g = data[offset + 1];
+        const b = data[offset + 2];
+        const br = backdrop[x * 3];
+        const bg = backdrop[x * 3 + 1];
+        const bb = backdrop[x * 3 + 2];
+        const level = (r + g + b) / 3;
+        const backdropLevel = Math.max(1, (br + bg + bb) / 3);
+        const change = level - backdropLevel;
+        // Darker: compare with the backdrop dimmed to this level; brighter: this pixel brought down to the backdrop's.
+        const pixelScale = change < 0 ? 1 : backdropLevel / level;
+        const backdropScale = change < 0 ? level / backdropLevel : 1;
+        const dr = r * pixelScale - br * backdropScale;
+        const dg = g * pixelScale - bg * backdropScale;
+        const db = b * pixelScale - bb * backdropScale;
+        const brightness = change >= 0 ? change : Math.max(0, -change - shadowAllowance * backdropLevel);
+        mask[y * width + x] = dr * dr + dg * dg + db * db + brightness * brightness > squaredThreshold ? 255 : 0;
+      }
     }
-  }
-  return { distances, noise: model.noise };
+  });
+  return mask;
 }
 
 /** Runs a libvips morphology step (erode or dilate) on a one-byte-per-pixel mask. */
@@ -75,15 +86,12 @@ async function morphology(mask: Uint8Array, width: number, height: number, steps
  */
 export async function cutBackdrop(image: RawImage, options: BackdropCutOptions = {}): Promise<Buffer> {
   const { width, height } = image;
-  const { distances, noise } = distanceMap(image, options.shadowAllowance ?? 0.25);
-  const threshold = Math.max(options.threshold ?? 20, 4 * noise);
-  let mask: Uint8Array = new Uint8Array(width * height);
-  for (let i = 0; i < mask.length; i++) mask[i] = distances[i] > threshold ? 255 : 0;
+  let mask = await subjectByBackdropDistance(image, options.threshold ?? 20, options.shadowAllowance ?? 0.25);
   const longer = Math.max(width, height);
   const radius = Math.max(3, 2 * Math.round(longer / 800) + 1);
   mask = await morphology(mask, width, height, ['erode', 'dilate', 'dilate', 'erode'], radius);
-  keepMainComponents(mask, width, height, MIN_COMPONENT_SHARE);
-  fillSmallHoles(mask, width, height, MAX_HOLE_SHARE);
+  await keepMainComponents(mask, width, height, MIN_COMPONENT_SHARE);
+  await fillSmallHoles(mask, width, height, MAX_HOLE_SHARE);
   const feather = Math.max(0.6, options.feather ?? longer / 1000);
   return sharp(mask, { raw: { width, height, channels: 1 } }).blur(feather).extractChannel(0).raw().toBuffer();
 }
