@@ -95,7 +95,7 @@ function bareSide({ cutBackdrop }) {
   };
 }
 
-/** processImage with the backdrop cut as its remover, as BackgroundRemoval runs it in backdrop mode; its step timings are kept. */
+/** processImage with the backdrop cut as its remover, as backgroundRemover runs it in backdrop mode; its step timings are kept. */
 function productSide({ cutBackdrop, processImage, StepClock }, stepLog) {
   const removeBackground = async (image) => ({ alpha: await cutBackdrop(image), width: image.width, height: image.height, mode: 'backdrop' });
   const options = { width: SIDE, height: SIDE, margin: MARGIN, background: 'white', fit: 'contain', format: 'jpeg', jpegQuality: QUALITY, removeBackground: 'backdrop', shadow: 'none' };

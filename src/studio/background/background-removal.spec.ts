@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeRaw } from '../measure/raw-image';
 import { StepClock } from '../pipeline/studio-pipeline';
 import { type FixtureBackdrop, maskIoU, renderProductFixture } from '../testing/fixtures';
-import { BackgroundRemoval, hasPlainBackdrop, removeBackgroundImage } from './background-removal';
+import { backgroundRemover, hasPlainBackdrop, removeBackgroundImage } from './background-removal';
 import { SegmentationModel } from './model/segmentation-model';
 
 describe('hasPlainBackdrop', () => {
@@ -18,9 +18,9 @@ describe('hasPlainBackdrop', () => {
   });
 });
 
-describe('BackgroundRemoval', () => {
+describe('backgroundRemover', () => {
   const model = new SegmentationModel({ concurrency: 1 });
-  const removal = new BackgroundRemoval(model);
+  const removal = { remove: backgroundRemover((image, signal) => model.mask(image, signal)) };
   afterAll(() => model.close());
 
   it('in auto, cuts studio backdrops classically without loading the model', async () => {
@@ -53,8 +53,8 @@ describe('BackgroundRemoval', () => {
 });
 
 describe('removeBackgroundImage', () => {
-  const removal = new BackgroundRemoval(new SegmentationModel({ concurrency: 1 }));
-  const deps = () => ({ removeBackground: removal.remove, clock: new StepClock(), pixelLimit: 10_000_000 });
+  const model = new SegmentationModel({ concurrency: 1 });
+  const deps = () => ({ removeBackground: backgroundRemover((image, signal) => model.mask(image, signal)), clock: new StepClock(), pixelLimit: 10_000_000 });
 
   it('returns an RGBA PNG cut-out whose alpha is the subject, timing decode, removeBackground and encode', async () => {
     const fixture = await renderProductFixture({ object: 'box', backdrop: 'gradient', width: 300, height: 200 });

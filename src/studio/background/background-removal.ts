@@ -1,9 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import type { RawImage } from '../measure/raw-image';
 import type { EncodedImage, RemovalMode, RemoveBackground, StepClock, SubjectMask } from '../pipeline/studio-pipeline';
 import { cutBackdrop, fitImageBackdrop } from './backdrop';
-import { SegmentationModel } from './model/segmentation-model';
 
 /**
  * The most noise (robust standard deviation, in colour levels) a border may show about the smooth
@@ -18,15 +16,15 @@ export function hasPlainBackdrop(image: RawImage): boolean {
   return fitImageBackdrop(image).noise <= PLAIN_BACKDROP_NOISE;
 }
 
-/** Background removal for the studio: the classical backdrop cut, the segmentation model, or whichever suits the image. */
-@Injectable()
-export class BackgroundRemoval {
-  constructor(private readonly model: SegmentationModel) {}
+/** How the segmentation model is reached: in the app, the main thread's SegmentationModel, asked from a worker thread. */
+export type ModelMask = (image: RawImage, signal?: AbortSignal) => Promise<Buffer>;
 
-  readonly remove: RemoveBackground = async (image, mode, signal) => {
+/** Background removal for the studio: the classical backdrop cut, the segmentation model, or whichever suits the image. */
+export function backgroundRemover(modelMask: ModelMask): RemoveBackground {
+  return async (image, mode, signal) => {
     signal?.throwIfAborted();
     const resolved = mode === 'auto' ? (hasPlainBackdrop(image) ? 'backdrop' : 'model') : mode;
-    const alpha = resolved === 'backdrop' ? await cutBackdrop(image) : await this.model.mask(image, signal);
+    const alpha = resolved === 'backdrop' ? await cutBackdrop(image) : await modelMask(image, signal);
     return { alpha, width: image.width, height: image.height, mode: resolved } satisfies SubjectMask;
   };
 }

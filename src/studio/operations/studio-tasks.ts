@@ -1,8 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { AppError } from '../../common/errors/app-error';
 import type { ErrorCode } from '../../common/errors/error-codes';
-import { cutBackdrop } from '../background/backdrop';
-import { hasPlainBackdrop, removeBackgroundImage } from '../background/background-removal';
+import { backgroundRemover, removeBackgroundImage, type ModelMask } from '../background/background-removal';
 import { evaluateSlot } from '../compliance/evaluate-slot';
 import { fixToSlot } from '../compliance/fix-to-slot';
 import { measureImage } from '../compliance/measure-image';
@@ -11,7 +10,7 @@ import { shadowAndRelight } from '../effects/relight';
 import { upscaleImage } from '../effects/upscale';
 import type { MarketplaceSlotDto } from '../marketplaces/marketplace-pack.dto';
 import type { RawImage } from '../measure/raw-image';
-import { StepClock, StudioInputError, type EncodedImage, type OutputFormat, type RemoveBackground, type StepTiming } from '../pipeline/studio-pipeline';
+import { StepClock, StudioInputError, type EncodedImage, type OutputFormat, type StepTiming } from '../pipeline/studio-pipeline';
 import { presetOptions, resolveProcessOptions, type ProcessOptions } from '../process/process-options';
 import { processImage } from '../process/process-image';
 import type { StudioOperation } from './studio-operations';
@@ -51,8 +50,8 @@ const PROCESS_FIELDS = ['width', 'height', 'margin', 'background', 'fit', 'forma
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** The backdrop cut here, the model through the main thread, and `auto` deciding here which. */
-function removerOver(models: MessagePort): RemoveBackground {
+/** The model's masks, asked of the main thread (the model runs in its own processes, shared by every worker). */
+function modelOver(models: MessagePort): ModelMask {
   let next = 0;
   const pending = new Map<number, { resolve: (alpha: Buffer) => void; reject: (err: Error) => void }>();
   models.on('message', (reply: MaskReply) => {
@@ -61,16 +60,12 @@ function removerOver(models: MessagePort): RemoveBackground {
     if ('error' in reply) waiting?.reject(new Error(reply.error));
     else waiting?.resolve(asBuffer(reply.alpha));
   });
-  return async (image, mode) => {
-    const resolved = mode === 'auto' ? (hasPlainBackdrop(image) ? 'backdrop' : 'model') : mode;
-    if (resolved === 'backdrop') return { alpha: await cutBackdrop(image), width: image.width, height: image.height, mode: resolved };
-    const id = next++;
-    const alpha = await new Promise<Buffer>((resolve, reject) => {
+  return (image) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const id = next++;
       pending.set(id, { resolve, reject });
       models.postMessage({ id, image: { ...image, data: image.data.slice() } } satisfies MaskRequest);
     });
-    return { alpha, width: image.width, height: image.height, mode: resolved };
-  };
 }
 
 /**
@@ -93,7 +88,7 @@ export default async function runStudioTask(task: StudioTask): Promise<StudioTas
 async function run(task: StudioTask, clock: StepClock): Promise<StudioTaskResult> {
   const source = asBuffer(task.source);
   const o = task.options;
-  const deps = { removeBackground: removerOver(task.models), clock, pixelLimit: task.pixelLimit };
+  const deps = { removeBackground: backgroundRemover(modelOver(task.models)), clock, pixelLimit: task.pixelLimit };
   const done = (outcome: Omit<StudioTaskResult, 'steps'>): StudioTaskResult => ({ ...outcome, steps: clock.steps });
   switch (task.operation) {
     case 'process': {

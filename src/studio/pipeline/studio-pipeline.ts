@@ -47,7 +47,7 @@ export interface SubjectMask {
 
 /**
  * Cuts the subject out of a decoded, upright, sRGB image (3 channels). The pipelines take it as a
- * parameter so they can be tested with the backdrop cut alone; BackgroundRemoval provides it in the app.
+ * parameter so they can be tested with the backdrop cut alone; backgroundRemover (background-removal.ts) makes it in the app.
  */
 export type RemoveBackground = (image: RawImage, mode: RemovalMode, signal?: AbortSignal) => Promise<SubjectMask>;
 
