@@ -42,7 +42,7 @@ describe('ProviderRouter', () => {
     const available = ['painter/sketch', 'editor/fill', 'editor/both'];
     expect(failure(() => router().route('generate', 'dall-e-9'))).toMatchObject({ code: 'invalid_model', message: 'Unknown provider "dall-e-9"', details: { available } });
     expect(failure(() => router().route('generate', 'resting'))).toMatchObject({ code: 'invalid_model', message: 'The provider "resting" is disabled', details: { available } });
-    expect(failure(() => router().route('edit', 'painter')).message).toBe('Unknown provider "painter"');
+    expect(failure(() => router().route('edit', 'painter')).message).toBe('The provider "painter" cannot edit: no model of it has that capability');
     expect(failure(() => router().route('generate', 'editor', 'fill'))).toMatchObject({ code: 'invalid_model', message: 'Unknown model "fill" for editor' });
   });
 

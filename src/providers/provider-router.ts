@@ -29,8 +29,11 @@ export class ProviderRouter {
     const provider = providerId === undefined ? offering[0] : offering.find((p) => p.id === providerId);
     const available = () => this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
     if (!provider) {
-      const disabled = providerId !== undefined && this.registry.provider(providerId)?.enabled === false;
-      const why = providerId === undefined ? `No provider here can ${operation}` : disabled ? `The provider "${providerId}" is disabled` : `Unknown provider "${providerId}"`;
+      const known = providerId === undefined ? undefined : this.registry.provider(providerId);
+      const why = providerId === undefined ? `No provider here can ${operation}`
+        : known?.enabled === false ? `The provider "${providerId}" is disabled`
+          : known ? `The provider "${providerId}" cannot ${operation}: no model of it has that capability`
+            : `Unknown provider "${providerId}"`;
       throw new AppError('invalid_model', why, { available: available() });
     }
     const model = modelId === undefined ? provider.metadata.models.find((m) => m.operations.includes(operation)) : provider.metadata.models.find((m) => m.id === modelId && m.operations.includes(operation));

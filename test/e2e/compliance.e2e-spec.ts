@@ -65,7 +65,7 @@ describe('POST /api/v1/compliance', () => {
   });
 
   it.each([
-    ['SVG', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>'), /image is a SVG image/],
+    ['SVG', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>'), /image is in SVG format/],
     ['text', async () => Buffer.from('not an image at all'), /image is not an image we can read/],
   ])('answers 422 unprocessable_image for %s', async (_, make, message) => {
     const res = await check().send(json(await make(), ['amazon-main'])).expect(422);

@@ -149,7 +149,7 @@ describe('the studio refuses bad input before anything is stored, queued or char
   it.each([
     ['bytes over the plan', async () => b64(Buffer.alloc(300_000, 1)), 413, 'payload_too_large', /over 0\.2 MB/],
     ['pixels over the plan, read from the header', async () => b64(await sharp({ create: { width: 1200, height: 1000, channels: 3, background: '#fff' } }).png({ compressionLevel: 9 }).toBuffer()), 413, 'payload_too_large', /1200x1000, over the Free plan's 1 megapixels/],
-    ['SVG', async () => b64(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>')), 422, 'unprocessable_image', /is a SVG image/],
+    ['SVG', async () => b64(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>')), 422, 'unprocessable_image', /is in SVG format/],
     ['a truncated JPEG', async () => b64((await sharp({ create: { width: 400, height: 400, channels: 3, background: '#39f' } }).jpeg().toBuffer()).subarray(0, 600)), 422, 'unprocessable_image', /cut short or corrupt/],
     ['text', async () => b64(Buffer.from('not an image at all')), 422, 'unprocessable_image', /not an image we can read/],
     ['no source', async () => ({}), 400, 'validation_failed', /exactly one of data/],

@@ -39,11 +39,11 @@ export class BackgroundGenerateDto extends StudioSourceDto {
   @IsOptional() @IsString() @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'colour must be #rrggbb' })
   colour?: `#${string}`;
 
-  @ApiPropertyOptional({ example: 1024, maximum: MAX_SIDE, description: "Canvas width (default: the source's)" })
+  @ApiPropertyOptional({ example: 1024, maximum: MAX_SIDE, description: "Canvas width (default: the source's; given height alone, the source's proportions)" })
   @IsOptional() @IsInt() @Min(64) @Max(MAX_SIDE)
   width?: number;
 
-  @ApiPropertyOptional({ example: 1024, maximum: MAX_SIDE, description: "Canvas height (default: the source's)" })
+  @ApiPropertyOptional({ example: 1024, maximum: MAX_SIDE, description: "Canvas height (default: the source's; given width alone, the source's proportions)" })
   @IsOptional() @IsInt() @Min(64) @Max(MAX_SIDE)
   height?: number;
 

@@ -45,16 +45,14 @@ export class StudioRequestChecks {
     const format = dto.format ?? preset?.format ?? 'jpeg';
     const background = dto.background ?? preset?.background ?? 'white';
     if (background === 'transparent' && format === 'jpeg') throw invalid('background', 'A transparent background needs png, webp or avif: JPEG has no alpha');
-    const width = dto.width ?? preset?.width ?? source.width;
-    const height = dto.height ?? preset?.height ?? source.height;
+    const { width, height } = canvasOf(dto.width ?? preset?.width, dto.height ?? preset?.height, source);
     assertPixels(width, height, plan);
     return { width, height, format, background };
   }
 
   /** With a prompt, the provider and model that will draw the background, at a size the model takes. */
   generatedBackground(dto: BackgroundGenerateDto, plan: Plan, source: SourceFacts): Record<string, unknown> {
-    const width = dto.width ?? source.width;
-    const height = dto.height ?? source.height;
+    const { width, height } = canvasOf(dto.width, dto.height, source);
     assertPixels(width, height, plan);
     if (dto.prompt === undefined) {
       if (dto.provider !== undefined || dto.style !== undefined) throw invalid(dto.provider !== undefined ? 'provider' : 'style', 'provider and style go with a prompt');
@@ -77,6 +75,14 @@ export class StudioRequestChecks {
     this.router.check(route, { format: dto.format ?? 'png', ...size });
     return { factor, provider: route.provider.id, model: route.model.id, ...size };
   }
+}
+
+/** The canvas asked; a side not given keeps the source's proportions, and neither given is the source's size. */
+function canvasOf(width: number | undefined, height: number | undefined, source: SourceFacts): { width: number; height: number } {
+  if (width !== undefined && height !== undefined) return { width, height };
+  if (width !== undefined) return { width, height: Math.max(1, Math.round((width * source.height) / source.width)) };
+  if (height !== undefined) return { width: Math.max(1, Math.round((height * source.width) / source.height)), height };
+  return { width: source.width, height: source.height };
 }
 
 function assertPixels(width: number, height: number, plan: Plan): void {

@@ -62,7 +62,7 @@ export async function checkStudioSource(bytes: Buffer, plan: Pick<Plan, 'name' |
     throw refuse(`is not an image we can read: send ${TAKEN}`);
   });
   const isAvif = meta.format === 'heif' && meta.compression === 'av1';
-  if (!FORMATS.has(meta.format) && !isAvif) throw refuse(`is a ${meta.format === 'heif' ? 'HEIC' : meta.format.toUpperCase()} image; send ${TAKEN}`);
+  if (!FORMATS.has(meta.format) && !isAvif) throw refuse(`is in ${meta.format === 'heif' ? 'HEIC' : meta.format.toUpperCase()} format; send ${TAKEN}`);
   const pixels = meta.width * meta.height;
   if (pixels > plan.maxSourcePixels) {
     throw new AppError('payload_too_large', `${field} is ${meta.width}x${meta.height}, over the ${plan.name} plan's ${plan.maxSourcePixels / 1e6} megapixels`, { maxSourcePixels: plan.maxSourcePixels });

@@ -39,11 +39,11 @@ const IsMargin = () =>
   });
 
 export class ProcessDto extends StudioSourceDto {
-  @ApiPropertyOptional({ example: 2000, maximum: MAX_SIDE, description: "Canvas width; default: the preset's, else the source's" })
+  @ApiPropertyOptional({ example: 2000, maximum: MAX_SIDE, description: "Canvas width; default: the preset's, else the source's (given height alone, the source's proportions)" })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_SIDE)
   width?: number;
 
-  @ApiPropertyOptional({ example: 2000, maximum: MAX_SIDE, description: "Canvas height; default: the preset's, else the source's" })
+  @ApiPropertyOptional({ example: 2000, maximum: MAX_SIDE, description: "Canvas height; default: the preset's, else the source's (given width alone, the source's proportions)" })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_SIDE)
   height?: number;
 
@@ -68,7 +68,7 @@ export class ProcessDto extends StudioSourceDto {
   @IsOptional() @IsIn(OUTPUT_FORMATS)
   format?: OutputFormat;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'JPEG/WebP/AVIF quality to start from (default 90); lowered as needed to meet maxBytes' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'JPEG quality to start from (default 90); lowered as needed to meet maxBytes. WebP starts at 80 and AVIF at 50' })
   @IsOptional() @IsInt() @Min(1) @Max(100)
   jpegQuality?: number;
 
