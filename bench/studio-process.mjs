@@ -110,11 +110,13 @@ function productSide({ cutBackdrop, processImage, StepClock }, stepLog) {
 /** A server as `npm start` runs it, with plans that let it take every round's work (bench/generation-config). */
 function startDarkroom(name, port, dataDir, logLevel) {
   const config = join(ROOT, 'bench/generation-config');
-  return new Child(name, [join(DIST, 'main.js')], { ...baseEnv(), PORT: String(port), HOST, PUBLIC_URL: `http://${HOST}:${port}`, DATA_DIR: dataDir, CONFIG_DIR: config, LOG_LEVEL: logLevel, SMTP_URL: '' });
+  // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of the measured server there, to see where its time goes.
+  const profile = process.env.BENCH_CPU_PROF_DIR && name === 'darkroom' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  return new Child(name, [...profile, join(DIST, 'main.js')], { ...baseEnv(), PORT: String(port), HOST, PUBLIC_URL: `http://${HOST}:${port}`, DATA_DIR: dataDir, CONFIG_DIR: config, LOG_LEVEL: logLevel, SMTP_URL: '' });
 }
 
 /** POST /api/v1/process with the JPEG as base64 JSON, answered when its job is done; the output is fetched by its link, untimed. */
-async function httpSide(dataDir) {
+async function httpSide(dataDir, httpSteps) {
   const key = await setUpApiKey((port) => startDarkroom('setup', port, dataDir, 'info'), ['studio:process']);
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
@@ -122,6 +124,7 @@ async function httpSide(dataDir) {
   const run = async (jpeg) => {
     const body = { image: { data: jpeg.toString('base64') }, width: SIDE, height: SIDE, margin: MARGIN, format: 'jpeg', jpegQuality: QUALITY, removeBackground: 'backdrop' };
     const { json } = await call(base, 'POST', '/api/v1/process', 200, { token: key, body, timeoutMs: 60_000 });
+    httpSteps.push(json.steps);
     return json.url;
   };
   const fetchOutput = async (url) => Buffer.from(await (await fetch(url)).arrayBuffer());
@@ -146,7 +149,8 @@ async function main() {
   const jpeg = await productPhoto();
   const productSteps = [];
   const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-studio-'));
-  const http = await httpSide(dataDir);
+  const httpSteps = [];
+  const http = await httpSide(dataDir, httpSteps);
   // The baseline first; each further contender is one more entry (an HTTP side: POST /api/v1/process to a started app).
   const contenders = [
     { name: 'bare sharp + backdrop cut', run: bareSide({ cutBackdrop }) },
@@ -178,8 +182,11 @@ async function main() {
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${''.padEnd(width)}  median ms    min ms   ratio`);
   for (const [name, med, min, ratio] of rows) console.log(`${name.padEnd(width)}  ${med.toFixed(1).padStart(9)}  ${min.toFixed(1).padStart(8)}  ${ratio.toFixed(3).padStart(6)}`);
-  const stepNames = productSteps[0].map((step) => step.name);
-  console.log(`\nprocessImage steps (median ms): ${stepNames.map((name) => `${name} ${median(productSteps.map((steps) => steps.find((s) => s.name === name).ms)).toFixed(1)}`).join(', ')}`);
+  for (const [name, log] of [['processImage', productSteps], ['POST /api/v1/process', httpSteps.slice(WARMUP_ROUNDS)]]) {
+    const stepNames = log[0].map((step) => step.name);
+    console.log(`${name} steps (median ms): ${stepNames.map((step) => `${step} ${median(log.map((steps) => steps.find((s) => s.name === step).ms)).toFixed(1)}`).join(', ')}`);
+  }
+  console.log('');
   for (const row of rows.slice(1)) {
     const [name, med, , ratio] = row;
     console.log(`ratio: ${name} / bare = ${ratio.toFixed(3)}x (median ${med.toFixed(0)} ms vs ${bare.toFixed(0)} ms)   aim: <= ${TARGET_RATIO}x  (${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`);
