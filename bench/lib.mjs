@@ -204,3 +204,14 @@ export async function setUpApiKey(start, scopes) {
     if (code !== 0) console.error(`note: setup server exited with ${signal ?? `code ${code}`}`);
   }
 }
+
+/** A whole-number setting from the environment (BENCH_ROUNDS, ...), or `fallback`; exits 2 naming it when it is out of range. */
+export function wholeFromEnv(name, fallback, min, max) {
+  const raw = process.env[name] ?? String(fallback);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}

@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, Child, guardRun, ROOT, stopChildren } from './lib.mjs';
+import { Child, ROOT, baseEnv, guardRun, stopChildren, wholeFromEnv } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const CONFIG_DIR = join(BENCH_DIR, 'queue-config');
@@ -21,16 +21,6 @@ const WARMUP = 500; // jobs run first and thrown away (JIT, connections, SQLite 
 const EMBEDDED_AIM = 5000; // jobs/s
 const BULLMQ_AIM = 85; // % of bare BullMQ
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-
-function whole(name, fallback, min, max) {
-  const raw = process.env[name] ?? String(fallback);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
 
 /** A Redis or PostgreSQL URL on this machine, or the run stops: the benchmark never reaches elsewhere. */
 function loopbackUrl(name, fallback) {
@@ -49,8 +39,8 @@ function loopbackUrl(name, fallback) {
   return raw;
 }
 
-const COUNT = whole('BENCH_JOBS', 10_000, 1, 1_000_000);
-const CONCURRENCY = whole('BENCH_CONCURRENCY', 50, 1, 64); // 64: JOB_CONCURRENCY's maximum
+const COUNT = wholeFromEnv('BENCH_JOBS', 10_000, 1, 1_000_000);
+const CONCURRENCY = wholeFromEnv('BENCH_CONCURRENCY', 50, 1, 64); // 64: JOB_CONCURRENCY's maximum
 const REDIS_URL = loopbackUrl('BENCH_REDIS_URL', 'redis://127.0.0.1:6379');
 const POSTGRES_URL = loopbackUrl('BENCH_POSTGRES_URL', '');
 

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { guardRun, ROOT } from './lib.mjs';
+import { ROOT, guardRun, wholeFromEnv } from './lib.mjs';
 
 const MODEL_DIR = join(ROOT, 'dist/src/studio/background/model');
 const require = createRequire(import.meta.url);
@@ -20,17 +20,7 @@ const TARGET_RATIO = 1.1;
 const WIDTH = 1024;
 const HEIGHT = 768;
 
-function whole(name, fallback, min, max) {
-  const raw = process.env[name] ?? String(fallback);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
-const ROUNDS = whole('BENCH_ROUNDS', 7, 1, 100);
+const ROUNDS = wholeFromEnv('BENCH_ROUNDS', 7, 1, 100);
 // Ample for ROUNDS inferences a side on two busy cores, plus the model loaded twice.
 const DEADLINE_MS = 60_000 + ROUNDS * 2 * 15_000;
 

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { baseEnv, call, Child, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
+import { Child, HOST, ROOT, baseEnv, call, freePort, guardRun, setUpApiKey, stopChildren, waitReady, wholeFromEnv } from './lib.mjs';
 
 const DIST = join(ROOT, 'dist/src');
 const require = createRequire(import.meta.url);
@@ -26,20 +26,10 @@ const MARGIN = 0.05;
 const QUALITY = 90;
 const PIXEL_LIMIT = 50_000_000;
 const WARMUP_ROUNDS = 2;
-const ROUNDS = whole('BENCH_ROUNDS', 10, 3, 200);
+const ROUNDS = wholeFromEnv('BENCH_ROUNDS', 10, 3, 200);
 const TARGET_RATIO = 1.15;
 // Hard ceiling for the whole run: a round takes well under 10 s per contender.
 const DEADLINE_MS = 60_000 + (WARMUP_ROUNDS + ROUNDS) * 3 * 10_000;
-
-function whole(name, fallback, min, max) {
-  const raw = process.env[name] ?? String(fallback);
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
 
 /** A bottle on a grey sweep, as a studio shot would be: drawn as SVG, saved as a JPEG (quality 92). */
 async function productPhoto() {
