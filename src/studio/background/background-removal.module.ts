@@ -1,4 +1,4 @@
-import { Module, type OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { SegmentationModel } from './model/segmentation-model';
 
@@ -9,10 +9,11 @@ import { SegmentationModel } from './model/segmentation-model';
   ],
   exports: [SegmentationModel],
 })
-export class BackgroundRemovalModule implements OnModuleDestroy {
+export class BackgroundRemovalModule implements OnApplicationShutdown {
   constructor(private readonly model: SegmentationModel) {}
 
-  onModuleDestroy(): Promise<void> {
+  /** After every module's onModuleDestroy: the queue lets its running jobs finish there, with the model. */
+  onApplicationShutdown(): Promise<void> {
     return this.model.close();
   }
 }

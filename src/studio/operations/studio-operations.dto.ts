@@ -96,7 +96,7 @@ export class UpscaleDto extends StudioSourceDto {
   @IsOptional() @IsIn([2, 4])
   factor?: 2 | 4;
 
-  @ApiPropertyOptional({ enum: OUTPUT_FORMATS, description: "Default: the source's format when it is one of these, else png" })
+  @ApiPropertyOptional({ enum: OUTPUT_FORMATS, description: "Default: built in, the source's format when it is one of these, else png; through a provider, png" })
   @IsOptional() @IsIn(OUTPUT_FORMATS)
   format?: OutputFormat;
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { extname, join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -17,7 +17,7 @@ const IDLE_TIMEOUT_MS = 60_000;
  * same hook the inference processes use.
  */
 @Injectable()
-export class StudioWorkers implements OnModuleDestroy {
+export class StudioWorkers implements OnApplicationShutdown {
   private readonly pool: Piscina;
 
   constructor(private readonly model: SegmentationModel, @Inject(APP_CONFIG) config: AppConfig) {
@@ -53,7 +53,8 @@ export class StudioWorkers implements OnModuleDestroy {
     if (!signal.aborted) port.postMessage(reply);
   }
 
-  onModuleDestroy(): Promise<void> {
+  /** After every module's onModuleDestroy: the queue lets its running jobs finish there, on these threads. */
+  onApplicationShutdown(): Promise<void> {
     return this.pool.destroy();
   }
 }
