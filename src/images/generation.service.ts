@@ -6,6 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { JobOperation, type PreparedJob } from '../jobs/job-operation';
 import { JobSubmitter, type Submitted } from '../jobs/job-submitter';
 import type { Job } from '../jobs/job.entity';
+import { readableEndUser } from '../tenancy/end-user';
 import { OrgDirectory } from '../tenancy/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
 import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
@@ -64,7 +65,7 @@ export class GenerationService {
   @JobOperation({ name: 'images.edit', dto: EditCreateDto, scope: 'images:edit', units: imagesAsked, form: { numbers: ['n', 'seed'], json: ['metadata'] } })
   async prepareEdit(auth: RequestAuth, dto: EditCreateDto, job: Job): Promise<PreparedJob> {
     if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
-    const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(orgIdOf(auth), s, i)));
+    const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(auth, s, i)));
     return this.prepare(auth, dto, job, sources);
   }
 
@@ -90,12 +91,13 @@ export class GenerationService {
     };
   }
 
-  private async sourceBytes(orgId: string, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {
+  /** A gallery source is one the caller may read: a client token's end user takes only that end user's images. */
+  private async sourceBytes(auth: RequestAuth, source: SourceImageDto, index: number): Promise<{ data: Buffer; mimeType: string }> {
     let data: Buffer | null;
     if (source.url) {
       data = await this.downloads.fetch(source.url, `images[${index}].url`, MAX_SOURCE_BYTES);
     } else if (source.imageId) {
-      const image = await this.images.getInOrg(orgId, source.imageId);
+      const image = await this.images.getInOrg(orgIdOf(auth), source.imageId, readableEndUser(auth));
       data = image ? await this.files.get(image.storageKey) : null;
       if (!data) throw AppError.notFound(`Source image ${index}`);
     } else {

@@ -134,4 +134,14 @@ describe('publishable keys read the jobs of one end user (x-user-id)', () => {
     const res = await t.http().get('/api/v1/me').set(bearer(await clientToken('ada lovelace'))).expect(401);
     expect(res.body.error).toMatchObject({ code: 'invalid_client_token', reason: 'invalid_subject' });
   });
+
+  it("lets a client token edit only its own end user's gallery images", async () => {
+    const editing = await t.http().post(`/api/v1/orgs/${owner.orgId}/client-token-keys`).set(bearer(owner.accessToken))
+      .send({ name: 'editor', algorithm: 'HS256', secret: SECRET, scopes: ['images:edit'] }).expect(201);
+    const token = await new SignJWT({ scope: 'images:edit' }).setProtectedHeader({ alg: 'HS256', kid: editing.body.id }).setSubject('ada@shop')
+      .setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
+    const edit = (imageId: string) => t.http().post('/api/v1/images/edits').set(bearer(token)).send({ prompt: 'brighter', size: '256x256', images: [{ imageId }] });
+    expect((await edit(jobs.backendForBob.outputs[0].id).expect(404)).body.error.code).toBe('not_found');
+    await edit(jobs.backendForAda.outputs[0].id).expect(202);
+  });
 });
