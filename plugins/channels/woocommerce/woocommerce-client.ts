@@ -112,10 +112,15 @@ export class WooCommerceClient {
     throw wooError(res.status, data, headers, what);
   }
 
-  /** No answer: the call's own cancellation as it is, anything else worth another try. Never the request's URL: over http it carries the key. */
+  /**
+   * No answer: the call's own cancellation as it is, anything else worth another try. Neither the
+   * request's URL nor axios's error goes with it: they carry the key (in the OAuth query over http,
+   * as Basic auth in the error's config over https).
+   */
   private unanswered(err: unknown): unknown {
     if (this.ctx.signal.aborted) return this.ctx.signal.reason;
-    return new PluginError('transient', `the WooCommerce store did not answer (${(err as { code?: string }).code ?? (err as Error).name})`, { cause: err });
+    const reason = (err as { code?: string }).code ?? (err as Error).name;
+    return new PluginError('transient', `the WooCommerce store did not answer (${reason})`, { detail: reason });
   }
 }
 

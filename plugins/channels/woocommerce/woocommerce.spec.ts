@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginError, type PublishImageInput } from '../../../src/plugins';
@@ -128,6 +129,13 @@ describe('woocommerce channel', () => {
     store.failNext(502);
     await expect(woo.connect(connection, ctx)).rejects.toSatisfy(kind('transient'));
     await expect(woo.removeImage(connection, { productExternalId: '999999', imageExternalId: '1' }, ctx)).resolves.toBeUndefined();
+  });
+
+  it('answers transient when the store does not answer, with nothing in the error that carries the key', async () => {
+    const credentials = { ...store.install(), storeUrl: 'http://127.0.0.1:9' };
+    const err = await woo.connect(channelTestConnection(credentials), ctx).catch((e: unknown) => e);
+    expect(err).toSatisfy(kind('transient'));
+    expect(inspect(err, { depth: 8 })).not.toContain(credentials.consumerKey);
   });
 
   it('reads webhooks by their signed topic, takes the store’s ping, and refuses a delivery without the secret', () => {
