@@ -29,6 +29,8 @@ const LAYERS = [
   { name: 'images', path: '^src/images/' },
   // The studio: marketplace rule packs, and the image operations that check and fix against them.
   { name: 'studio', path: '^src/studio/' },
+  // Store connections, catalogue sync and publishing through the channel plugins.
+  { name: 'channels', path: '^src/channels/' },
   // database/ lists every entity and migration, so it sits above every domain.
   { name: 'database', path: '^src/database/' },
   { name: 'app', path: '^src/[^/]+\\.ts$' },

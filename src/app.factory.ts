@@ -28,10 +28,13 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
   return id;
 }
 
-/** Builds the whole app, migrated and initialised but not listening: used by main, tests and benchmarks. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the whole app, migrated and initialised but not listening: used by main, tests and
+ * benchmarks. `channelRoots`: folders of channel plugins that exist only for tests (test/fixtures).
+ */
+export async function createApp(config: AppConfig, options: { channelRoots?: string[] } = {}): Promise<NestFastifyApplication> {
   // Plugins check their options first: a configuration problem stops start-up before the database is touched.
-  const pluginModules = await loadPluginModules(config);
+  const pluginModules = await loadPluginModules(config, { channelRoots: options.channelRoots });
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);
   const routes = new RouteTable();

@@ -14,6 +14,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
 import { StudioModule } from './studio/operations/studio.module';
+import { ChannelsModule } from './channels/channels.module';
 import { MarketplacesModule } from './studio/marketplaces/marketplaces.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         WebhooksModule,
         MarketplacesModule.forRoot(config),
         StudioModule,
+        ChannelsModule,
       ],
     };
   }

@@ -12,6 +12,7 @@ import { Migration20261129211100 as PgClientTokenUsage } from './migrations/post
 import { Migration20261129220000 as PgJobBatchesCheckpoints } from './migrations/postgresql/Migration20261129220000';
 import { Migration20261129221000 as PgPlugins } from './migrations/postgresql/Migration20261129221000';
 import { Migration20261130000000 as PgStudioResults } from './migrations/postgresql/Migration20261130000000';
+import { Migration20261130010000 as PgChannelConnections } from './migrations/postgresql/Migration20261130010000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -25,6 +26,7 @@ import { Migration20261129211100 as SqliteClientTokenUsage } from './migrations/
 import { Migration20261129220000 as SqliteJobBatchesCheckpoints } from './migrations/sqlite/Migration20261129220000';
 import { Migration20261129221000 as SqlitePlugins } from './migrations/sqlite/Migration20261129221000';
 import { Migration20261130000000 as SqliteStudioResults } from './migrations/sqlite/Migration20261130000000';
+import { Migration20261130010000 as SqliteChannelConnections } from './migrations/sqlite/Migration20261130010000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -41,6 +43,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129220000', class: SqliteJobBatchesCheckpoints },
   { name: 'Migration20261129221000', class: SqlitePlugins },
   { name: 'Migration20261130000000', class: SqliteStudioResults },
+  { name: 'Migration20261130010000', class: SqliteChannelConnections },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -56,4 +59,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261129220000', class: PgJobBatchesCheckpoints },
   { name: 'Migration20261129221000', class: PgPlugins },
   { name: 'Migration20261130000000', class: PgStudioResults },
+  { name: 'Migration20261130010000', class: PgChannelConnections },
 ];

@@ -50,6 +50,8 @@ export interface TestAppOptions {
   plansYaml?: string;
   /** Share another test app's data folder and database, as a second node would. */
   sharedWith?: TestApp;
+  /** Folders of channel plugins that exist only for tests, e.g. test/fixtures/plugins/channels (toy). */
+  channelRoots?: string[];
 }
 
 function configDirWith(plansYaml: string, dataDir: string): string {
@@ -84,7 +86,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       RATE_LIMIT_KEY_PREFIX: shared?.throttle.redisKeyPrefix ?? `test-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
       ...env,
     });
-    app = await createApp(config);
+    app = await createApp(config, { channelRoots: options.channelRoots });
   } catch (err) {
     await cleanUp();
     throw err;

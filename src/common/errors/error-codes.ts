@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  channel_not_configured: 409,
   email_taken: 409,
   already_member: 409,
   last_owner: 409,
@@ -34,6 +35,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   uri_too_long: 414,
   unprocessable_image: 422,
+  channel_credentials_invalid: 422,
   content_rejected: 422,
   provider_invalid_input: 422,
   idempotency_key_reused: 422,
@@ -42,8 +44,10 @@ export const ERROR_CODES = {
   daily_limit_reached: 429,
   internal_error: 500,
   provider_unavailable: 502,
+  channel_unavailable: 502,
   provider_credentials_invalid: 502,
   provider_rate_limited: 503,
+  channel_rate_limited: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { SecretBox } from '../common/crypto/secret-box';
+import { OutboundHttp } from '../common/net/outbound-http';
+import { UrlNotAllowed } from '../common/net/url-guard';
+import type { ChannelCallContext, ChannelConnection } from '../plugins/channel-connection';
+import { MemoryTokenCache } from '../plugins/channel-connection';
+import { ProviderError } from '../plugins/provider-error';
+import { PluginRegistry, type RegisteredChannel } from '../plugins/plugin-registry';
+import { providerHttp } from '../providers/provider-http';
+import type { ChannelConnectionRecord } from './channel-connection.entity';
+import { ChannelConnectionsRepository } from './channel-connections.repository';
+
+/** A call to a store that has not ended in this long has failed (a sync page, a connect). */
+const CALL_TIMEOUT_MS = 60_000;
+
+/** What a store's refusal is to the caller: its catalogue code, and the store's own words. */
+export function channelErrorOf(err: unknown, channel: string): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof UrlNotAllowed) return err.toAppError('credentials');
+  if (!(err instanceof ProviderError)) return new AppError('channel_unavailable', `${channel} could not be reached: ${(err as Error).message}`, { channel });
+  const message = `${channel}: ${err.message}`;
+  switch (err.kind) {
+    case 'invalid_credentials':
+      return new AppError('channel_credentials_invalid', message, { channel });
+    case 'rate_limited':
+      return new AppError('channel_rate_limited', message, { channel, ...(err.retryAfterMs ? { retryAfterSeconds: Math.ceil(err.retryAfterMs / 1000) } : {}) });
+    case 'invalid_input':
+    case 'content_rejected':
+      return new AppError('validation_failed', message, { channel, fields: [] });
+    default:
+      return new AppError('channel_unavailable', message, { channel });
+  }
+}
+
+/**
+ * Calls a channel plugin for one of an organisation's connections: the plugin the connection names,
+ * its credentials opened for the call (a rotated one sealed back before the call returns), its
+ * short-lived tokens kept per connection in this process, and the core's outbound client, which
+ * refuses private addresses (store URLs are customer input).
+ */
+@Injectable()
+export class ChannelCalls {
+  private readonly tokens = new Map<string, MemoryTokenCache>();
+
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly http: OutboundHttp,
+    private readonly box: SecretBox,
+    private readonly connections: ChannelConnectionsRepository,
+  ) {}
+
+  /** The configured channel plugin, or 409 channel_not_configured naming those that are. */
+  plugin(channel: string): RegisteredChannel {
+    const found = this.registry.channel(channel);
+    if (!found) {
+      const configured = this.registry.listChannels().map((c) => c.metadata.id);
+      throw new AppError('channel_not_configured', `The channel "${channel}" is not configured here${configured.length ? `; configured: ${configured.join(', ')}` : ' (CHANNEL_PLUGINS is empty)'}`, { channel, configured });
+    }
+    return found;
+  }
+
+  /** Runs `call` for a connection's record, its plugin's errors turned into catalogue codes. */
+  async run<T>(record: ChannelConnectionRecord, call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>): Promise<T> {
+    const channel = this.plugin(record.channel);
+    const credentials = JSON.parse(this.box.open(record.sealedCredentials)) as object;
+    return this.runWith(channel, { id: record.id, orgId: record.orgId, credentials }, call, true);
+  }
+
+  /**
+   * As run(), for credentials in hand: `stored` says whether the connection's row holds them (a
+   * rotated credential is sealed back into it), or they are being checked before it is written (a
+   * rotated credential then stays in `target.credentials`, for the caller to store).
+   */
+  async runWith<T>(
+    channel: RegisteredChannel,
+    target: { id: string; orgId: string; credentials: object },
+    call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>,
+    stored: boolean,
+  ): Promise<T> {
+    let credentials = target.credentials;
+    const connection: ChannelConnection = {
+      id: target.id,
+      orgId: target.orgId,
+      get credentials() {
+        return credentials;
+      },
+      updateCredentials: async (next) => {
+        credentials = next;
+        target.credentials = next;
+        if (stored) await this.connections.update(target.orgId, target.id, { sealedCredentials: this.box.seal(JSON.stringify(next)) });
+      },
+      tokens: this.tokensOf(target.id),
+    };
+    const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);
+    try {
+      return await call(channel, connection, this.context(channel, signal));
+    } catch (err) {
+      throw channelErrorOf(err, channel.metadata.id);
+    }
+  }
+
+  /** Forgets a connection's tokens (it was deleted, or its credentials replaced). */
+  forget(connectionId: string): void {
+    this.tokens.delete(connectionId);
+  }
+
+  private tokensOf(connectionId: string): MemoryTokenCache {
+    let cache = this.tokens.get(connectionId);
+    if (!cache) this.tokens.set(connectionId, (cache = new MemoryTokenCache()));
+    return cache;
+  }
+
+  private context(channel: RegisteredChannel, signal: AbortSignal): ChannelCallContext {
+    const logger = new Logger(`channel:${channel.metadata.id}`);
+    const log = (level: 'debug' | 'log' | 'warn' | 'error') => (message: string, fields: Record<string, unknown> = {}) => logger[level](fields, message);
+    return {
+      http: providerHttp(this.http, null, signal),
+      signal,
+      logger: { debug: log('debug'), info: log('log'), warn: log('warn'), error: log('error') },
+    };
+  }
+}

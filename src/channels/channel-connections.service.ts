@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { getMetadataStorage, validate } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { AppError } from '../common/errors/app-error';
+import { SecretBox } from '../common/crypto/secret-box';
+import { OrgDirectory } from '../tenancy/org-directory';
+import { principalId, type RequestAuth } from '../tenancy/principal';
+import type { RegisteredChannel } from '../plugins/plugin-registry';
+import { PluginRegistry } from '../plugins/plugin-registry';
+import { ChannelCalls } from './channel-calls';
+import { ChannelConnectionRecord, type ConnectionStatus } from './channel-connection.entity';
+import { ChannelConnectionsRepository } from './channel-connections.repository';
+import type { ChannelDto, ConnectionCreateDto, ConnectionDto } from './channels.dto';
+
+/** The fields a credentials DTO class declares, in declaration order. */
+function credentialFields(dto: new () => object): string[] {
+  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))];
+}
+
+/** The last four characters of each string field: enough to tell two keys apart, never enough to use one. */
+function hintOf(credentials: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(credentials).filter(([, v]) => typeof v === 'string' && v.length > 0).map(([k, v]) => [k, `…${(v as string).slice(-4)}`]));
+}
+
+/**
+ * Connections to stores: created only once the store accepts the credentials, which are then kept
+ * sealed and never answered; tested again on demand (a store that refuses them marks the connection
+ * needs_attention with the store's words), disabled, enabled and deleted. A plan feature (`channels`).
+ */
+@Injectable()
+export class ChannelConnectionsService {
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly calls: ChannelCalls,
+    private readonly repo: ChannelConnectionsRepository,
+    private readonly orgs: OrgDirectory,
+    @Inject(SecretBox) private readonly box: SecretBox,
+  ) {}
+
+  channels(): ChannelDto[] {
+    return this.registry.listChannels().map(({ metadata }) => ({
+      id: metadata.id,
+      name: metadata.name,
+      description: metadata.description,
+      credentialFields: credentialFields(metadata.credentials),
+      imageSlots: metadata.imageSlots.map((slot) => ({ id: slot.id, name: slot.name, firstPosition: slot.firstPosition, ...(slot.maxImages !== undefined ? { maxImages: slot.maxImages } : {}) })),
+    }));
+  }
+
+  async create(auth: RequestAuth, orgId: string, dto: ConnectionCreateDto): Promise<ConnectionDto> {
+    await this.assertPlanHasChannels(orgId);
+    const channel = this.calls.plugin(dto.channel);
+    const credentials = await this.checkedCredentials(channel, dto.credentials);
+    const record = Object.assign(new ChannelConnectionRecord(), { orgId, channel: dto.channel, name: dto.name, createdBy: principalId(auth.principal) });
+    const target = { id: record.id, orgId, credentials };
+    const account = await this.calls.runWith(channel, target, (c, connection, ctx) => c.plugin.connect(connection, ctx), false);
+    Object.assign(record, {
+      sealedCredentials: this.box.seal(JSON.stringify(target.credentials)),
+      credentialHint: hintOf(target.credentials as Record<string, unknown>),
+      accountId: account.accountId.slice(0, 255),
+      accountName: account.accountName.slice(0, 255),
+    });
+    await this.repo.insert(record);
+    return this.describe(record);
+  }
+
+  async list(orgId: string): Promise<ConnectionDto[]> {
+    return (await this.repo.listInOrg(orgId)).map((record) => this.describe(record));
+  }
+
+  async get(orgId: string, id: string): Promise<ConnectionDto> {
+    return this.describe(await this.record(orgId, id));
+  }
+
+  /**
+   * Checks the credentials at the store again: active when it accepts them, needs_attention (with the
+   * store's message) when it refuses them. A store that cannot be reached changes nothing: 502.
+   */
+  async test(orgId: string, id: string): Promise<ConnectionDto> {
+    const record = await this.record(orgId, id);
+    if (record.status === 'disabled') throw new AppError('conflict', 'The connection is disabled: enable it first');
+    try {
+      const account = await this.calls.run(record, (c, connection, ctx) => c.plugin.connect(connection, ctx));
+      return this.describe(await this.save(record, { status: 'active', lastError: null, accountName: account.accountName.slice(0, 255), lastCheckedAt: new Date() }));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'channel_credentials_invalid') throw err;
+      return this.describe(await this.save(record, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() }));
+    }
+  }
+
+  async setEnabled(orgId: string, id: string, enabled: boolean): Promise<ConnectionDto> {
+    const record = await this.record(orgId, id);
+    if (enabled === (record.status !== 'disabled')) return this.describe(record);
+    // Enabling resumes where the last check left it: a refused connection still needs attention.
+    const status: ConnectionStatus = enabled ? (record.lastError ? 'needs_attention' : 'active') : 'disabled';
+    return this.describe(await this.save(record, { status }));
+  }
+
+  async delete(orgId: string, id: string): Promise<void> {
+    if (!(await this.repo.delete(orgId, id))) throw AppError.notFound('Connection');
+    this.calls.forget(id);
+  }
+
+  private async record(orgId: string, id: string): Promise<ChannelConnectionRecord> {
+    const record = await this.repo.getInOrg(orgId, id);
+    if (!record) throw AppError.notFound('Connection');
+    return record;
+  }
+
+  private async save(record: ChannelConnectionRecord, fields: Partial<ChannelConnectionRecord>): Promise<ChannelConnectionRecord> {
+    if (!(await this.repo.update(record.orgId, record.id, fields))) throw AppError.notFound('Connection');
+    return Object.assign(record, fields);
+  }
+
+  /** The credentials as the channel's DTO checks them: unknown fields refused, every problem named. */
+  private async checkedCredentials(channel: RegisteredChannel, credentials: Record<string, unknown>): Promise<object> {
+    const known = new Set(credentialFields(channel.metadata.credentials));
+    const problems = Object.keys(credentials).filter((k) => !known.has(k)).map((k) => ({ field: `credentials.${k}`, messages: [`${channel.metadata.id} takes no credential "${k}"; it takes ${[...known].join(', ')}`] }));
+    const instance = plainToInstance(channel.metadata.credentials, credentials);
+    for (const error of await validate(instance, { forbidUnknownValues: false })) {
+      problems.push({ field: `credentials.${error.property}`, messages: Object.values(error.constraints ?? {}) });
+    }
+    if (problems.length) throw new AppError('validation_failed', problems.flatMap((p) => p.messages.map((m) => `${p.field}: ${m}`)).join('; '), { fields: problems });
+    return { ...credentials };
+  }
+
+  private async assertPlanHasChannels(orgId: string): Promise<void> {
+    const plan = await this.orgs.planOf(orgId);
+    if (!plan.features.channels) throw new AppError('plan_limit', `The ${plan.name} plan does not include channels`, { feature: 'channels' });
+  }
+
+  private describe(record: ChannelConnectionRecord): ConnectionDto {
+    return {
+      id: record.id,
+      channel: record.channel,
+      name: record.name,
+      status: record.status,
+      accountName: record.accountName,
+      accountId: record.accountId,
+      credentialHint: record.credentialHint,
+      lastError: record.lastError,
+      lastCheckedAt: record.lastCheckedAt.toISOString(),
+      createdAt: record.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '../common/http/id-param';
+import { Auth, OrgId, RequireScope } from '../tenancy/access.decorators';
+import type { RequestAuth } from '../tenancy/principal';
+import { ChannelConnectionsService } from './channel-connections.service';
+import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto } from './channels.dto';
+
+/** The channels this installation offers and the organisation's connections to stores (docs/channels.md). */
+@ApiTags('Channels')
+@Controller('api/v1/channels')
+export class ChannelsController {
+  constructor(private readonly connections: ChannelConnectionsService) {}
+
+  @Get()
+  @RequireScope('channels:read')
+  @ApiOperation({ summary: 'List the channels (store integrations) this installation offers, with the credentials each takes' })
+  @ApiOkResponse({ type: ChannelListDto })
+  listChannels(): ChannelListDto {
+    return { data: this.connections.channels() };
+  }
+
+  @Post('connections')
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: 'Connect a store: its credentials are checked against it, then kept encrypted and never shown again' })
+  @ApiCreatedResponse({ type: ConnectionDto })
+  createConnection(@Auth() auth: RequestAuth, @OrgId() orgId: string, @Body() dto: ConnectionCreateDto): Promise<ConnectionDto> {
+    return this.connections.create(auth, orgId, dto);
+  }
+
+  @Get('connections')
+  @RequireScope('channels:read')
+  @ApiOperation({ summary: "List the organisation's store connections, newest first" })
+  @ApiOkResponse({ type: ConnectionListDto })
+  async listConnections(@OrgId() orgId: string): Promise<ConnectionListDto> {
+    return { data: await this.connections.list(orgId) };
+  }
+
+  @Get('connections/:connectionId')
+  @RequireScope('channels:read')
+  @ApiOperation({ summary: 'Get a store connection' })
+  @ApiOkResponse({ type: ConnectionDto })
+  getConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionDto> {
+    return this.connections.get(orgId, id);
+  }
+
+  @Post('connections/:connectionId/test')
+  @HttpCode(200)
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: "Check a connection's credentials at the store again: active, or needs_attention with the store's message" })
+  @ApiOkResponse({ type: ConnectionDto })
+  testConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionDto> {
+    return this.connections.test(orgId, id);
+  }
+
+  @Post('connections/:connectionId/disable')
+  @HttpCode(200)
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: 'Disable a connection: nothing is synced or published through it until it is enabled' })
+  @ApiOkResponse({ type: ConnectionDto })
+  disableConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionDto> {
+    return this.connections.setEnabled(orgId, id, false);
+  }
+
+  @Post('connections/:connectionId/enable')
+  @HttpCode(200)
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: 'Enable a disabled connection' })
+  @ApiOkResponse({ type: ConnectionDto })
+  enableConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionDto> {
+    return this.connections.setEnabled(orgId, id, true);
+  }
+
+  @Delete('connections/:connectionId')
+  @HttpCode(204)
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: 'Delete a connection and its stored credentials' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async deleteConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<void> {
+    await this.connections.delete(orgId, id);
+  }
+}

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { CONNECTION_STATUSES } from './channel-connection.entity';
+
+export class ChannelSlotDto {
+  @ApiProperty({ example: 'main' }) id!: string;
+  @ApiProperty({ example: 'Main image' }) name!: string;
+  @ApiProperty({ example: 1, description: 'The image position its first image takes' }) firstPosition!: number;
+  @ApiPropertyOptional({ example: 1, description: 'How many images it holds, when the store limits it' }) maxImages?: number;
+}
+
+export class ChannelDto {
+  @ApiProperty({ example: 'shopify', description: 'What a connection names as its channel' }) id!: string;
+  @ApiProperty({ example: 'Shopify' }) name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: [String], example: ['shopDomain', 'accessToken'], description: 'The fields a connection’s credentials take' }) credentialFields!: string[];
+  @ApiProperty({ type: [ChannelSlotDto], description: 'Where a product’s images go at this store' }) imageSlots!: ChannelSlotDto[];
+}
+
+export class ChannelListDto {
+  @ApiProperty({ type: [ChannelDto] }) data!: ChannelDto[];
+}
+
+export class ConnectionCreateDto {
+  @ApiProperty({ example: 'shopify', description: 'A channel id from GET /api/v1/channels' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9-]{0,31}$/, { message: 'channel must be a channel id from GET /api/v1/channels' })
+  channel!: string;
+
+  @ApiProperty({ example: 'EU store', maxLength: 100 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { shopDomain: 'example.myshopify.com', accessToken: 'shpat_…' }, description: "The store's credentials, in the fields the channel lists (credentialFields); checked against the store, then kept encrypted and never shown again" })
+  @IsObject()
+  credentials!: Record<string, unknown>;
+}
+
+export class ConnectionDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'shopify' }) channel!: string;
+  @ApiProperty({ example: 'EU store' }) name!: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES, description: 'active; disabled (by you); needs_attention (its credentials stopped working at the last check: see lastError)' }) status!: string;
+  @ApiProperty({ example: 'example.myshopify.com', description: 'The store, as it names itself' }) accountName!: string;
+  @ApiProperty({ description: 'The store’s stable id (shop domain, seller id)' }) accountId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { accessToken: '…9f2c' }, description: 'The last four characters of each credential field' }) credentialHint!: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true, description: "The store's message when the last check failed" }) lastError!: string | null;
+  @ApiProperty({ format: 'date-time' }) lastCheckedAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ConnectionListDto {
+  @ApiProperty({ type: [ConnectionDto] }) data!: ConnectionDto[];
+}
