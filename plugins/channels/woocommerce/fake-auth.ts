@@ -63,6 +63,21 @@ export class WooAuth {
     this.nonces.add(nonce);
   }
 
+  /**
+   * Over TLS, WooCommerce takes the key pair as Basic auth, or as `consumer_key` and
+   * `consumer_secret` in the query when the server drops the Authorization header.
+   */
+  checkBasic(authorization: string | string[] | undefined, query: URLSearchParams): void {
+    const basic = /^Basic (\S+)$/.exec(String(authorization ?? ''))?.[1];
+    const decoded = basic ? Buffer.from(basic, 'base64').toString('utf8') : null;
+    const key = decoded ? decoded.slice(0, decoded.indexOf(':')) : query.get('consumer_key');
+    const secret = decoded ? decoded.slice(decoded.indexOf(':') + 1) : query.get('consumer_secret');
+    if (!key) throw new WpError(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+    const held = this.keys.get(key);
+    if (held === undefined) throw authError('Consumer key is invalid.');
+    if (held !== secret) throw authError('Consumer secret is invalid.');
+  }
+
   /** Checks `Authorization: Basic user:application-password` for the WordPress REST API. */
   checkApplicationPassword(authorization: string | string[] | undefined): void {
     const basic = /^Basic (\S+)$/.exec(String(authorization ?? ''))?.[1];

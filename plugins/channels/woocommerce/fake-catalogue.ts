@@ -43,7 +43,11 @@ export class WooCatalogue {
     return this.products.map((p) => String(p.id));
   }
 
-  /** `GET products`: ordered, filtered by `modified_after` (strictly after, in GMT with `dates_are_gmt`), paged. */
+  get productCount(): number {
+    return this.products.length;
+  }
+
+  /** `GET products`: by id or date, filtered by `modified_after` (strictly after, in GMT with `dates_are_gmt`), paged. */
   list(query: URLSearchParams): { items: object[]; total: number; pages: number } {
     const perPage = Number(query.get('per_page') ?? 10);
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) throw new WpError(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
@@ -53,9 +57,10 @@ export class WooCatalogue {
     // The site's time zone is UTC, so local and GMT dates agree.
     const afterSeconds = after ? seconds(new Date(`${after.replace(/Z$/, '')}Z`)) : -Infinity;
     if (Number.isNaN(afterSeconds)) throw new WpError(400, 'rest_invalid_param', 'Invalid parameter(s): modified_after');
-    const key = query.get('orderby') === 'modified' ? (p: Product) => seconds(p.modified) * 1e9 + p.id : (p: Product) => p.id;
-    const sorted = this.products.filter((p) => seconds(p.modified) > afterSeconds).sort((a, b) => key(a) - key(b));
-    if (query.get('order') === 'desc') sorted.reverse();
+    if (!['id', 'date'].includes(query.get('orderby') ?? 'date')) throw new WpError(400, 'rest_invalid_param', 'Invalid parameter(s): orderby');
+    // Products are made in id order, so by date (the default, newest first) is by id too.
+    const sorted = this.products.filter((p) => seconds(p.modified) > afterSeconds).sort((a, b) => a.id - b.id);
+    if ((query.get('order') ?? 'desc') === 'desc') sorted.reverse();
     return { items: sorted.slice((page - 1) * perPage, page * perPage).map((p) => this.productJson(p)), total: sorted.length, pages: Math.ceil(sorted.length / perPage) };
   }
 

@@ -17,8 +17,8 @@ const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 /**
  * A WooCommerce store on 127.0.0.1, for the plugin's tests and `npm run fakes`, written from the
  * REST API v3 reference (woocommerce.github.io/woocommerce-rest-api-docs) and WordPress's REST
- * media endpoint, and driven by the official client unchanged: OAuth 1.0a-signed requests
- * (fake-auth.ts), products and variations paged with X-WP-Total and X-WP-TotalPages, images
+ * media endpoint, and driven by the official client unchanged: OAuth 1.0a-signed requests, or
+ * Basic auth when a proxy says the request came over https (fake-auth.ts), products and variations paged with X-WP-Total and X-WP-TotalPages, images
  * downloaded from `src` or uploaded to the media library (fake-catalogue.ts), webhooks signed with
  * X-WC-Webhook-Signature, and the refusals a store answers: unknown keys, a vanished product, an
  * image it cannot take, a limiter's 429 with Retry-After, a 5xx from the host.
@@ -58,7 +58,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
   /** Fixed credentials and, the first time, a small catalogue: what `npm run fakes` prints. */
   async demo(): Promise<WooCommerceCredentials> {
     this.auth.issueKeys(DEMO_KEYS);
-    if (!this.catalogue.list(new URLSearchParams()).total) {
+    if (!this.catalogue.productCount) {
       await this.resetCatalogue([
         { title: 'Linen shirt', skus: ['LS-S', 'LS-M', 'LS-L'], updatedAt: new Date() },
         { title: 'Ceramic mug', skus: ['MUG-01'], updatedAt: new Date() },
@@ -141,7 +141,9 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
       if (method === 'POST') return { status: 201, body: this.catalogue.upload(req.body, header(req, 'content-disposition'), url.searchParams) };
     }
     if (!path.startsWith(REST)) throw new WpError(404, 'rest_no_route', 'No route was found matching the URL and request method.');
-    this.auth.checkOAuth(method, url);
+    // Behind a TLS-terminating proxy the site sees https (is_ssl()), and WooCommerce takes Basic auth.
+    if (header(req, 'x-forwarded-proto') === 'https') this.auth.checkBasic(req.headers.authorization, url.searchParams);
+    else this.auth.checkOAuth(method, url);
     return this.rest(method, path.slice(REST.length), url.searchParams, req.body);
   }
 

@@ -49,6 +49,35 @@ describe('woocommerce channel', () => {
     expect(new URL(sent[0]).pathname).toBe('/wp-json/wc/v3/products');
   });
 
+  it('signs with Basic auth over https, as the official client does, and sends the query as given', async () => {
+    const credentials = { ...store.install(), storeUrl: 'https://shop.example' };
+    const base = channelTestContext();
+    // The store behind a TLS-terminating proxy: the request goes to the fake, saying it came over https.
+    const tls = {
+      ...base,
+      http: {
+        fetch: async (input: string | URL | Request, init?: RequestInit) => {
+          const request = new Request(input, init);
+          const headers = new Headers(request.headers);
+          headers.set('x-forwarded-proto', 'https');
+          const url = new URL(request.url);
+          return base.http.fetch(new URL(`${url.pathname}${url.search}`, store.baseUrl), { method: request.method, headers, body: request.body ? await request.arrayBuffer() : undefined });
+        },
+      },
+    };
+    const since = new Date();
+    const [, recent] = await store.resetCatalogue([
+      { title: 'Old', skus: ['OLD'], updatedAt: new Date(since.getTime() - 86_400_000) },
+      { title: 'New', skus: ['NEW'], updatedAt: since },
+    ]);
+    const page = await woo.listProducts(channelTestConnection(credentials), { cursor: null, updatedSince: since, pageSize: 10 }, tls);
+    expect(page.products.map((p) => p.externalId)).toEqual([recent]);
+    const sent = store.requests.at(-1)!;
+    expect(String(sent.headers.authorization)).toMatch(/^Basic /);
+    expect(sent.url).not.toContain('oauth_');
+    await expect(woo.connect(channelTestConnection({ ...credentials, consumerSecret: 'cs_wrong' }), tls)).rejects.toSatisfy(kind('invalid_credentials'));
+  });
+
   it('syncs a catalogue of several pages, with the variations of variable products, following X-WP-TotalPages', async () => {
     const credentials = store.install();
     const ids = await store.resetCatalogue(Array.from({ length: 23 }, (_, i) => ({ title: `Tee ${i}`, skus: i % 2 ? [`T${i}`] : [`T${i}-S`, `T${i}-M`], updatedAt: new Date() })));
