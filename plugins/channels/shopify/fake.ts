@@ -155,7 +155,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
     if (typeof token !== 'string' || !this.tokens.has(token)) return { status: 401, body: { errors: INVALID_TOKEN } };
     const { query, variables = {} } = JSON.parse(req.body.toString('utf8')) as { query: string; variables?: Record<string, unknown> };
     const field = /^\s*(?:query|mutation)\b[^{]*\{\s*(\w+)/.exec(query)?.[1] ?? '';
-    const requested = requestedCost(field, query, variables);
+    const requested = requestedCost(query, variables);
     const available = this.refill();
     if (requested > available) {
       return { body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: this.cost(requested, null, available) } } };
@@ -202,12 +202,35 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   }
 }
 
-/** Shopify's requested cost: 1 per object, 2 per connection plus its size times its nodes' cost; 10 per mutation. */
-function requestedCost(field: string, query: string, variables: Record<string, unknown>): number {
+/**
+ * Shopify's requested cost of a query: an object costs 1, a connection 2 plus its page size times
+ * the cost of one of its nodes, a scalar nothing; a mutation 10. Variables stand in for `$first`.
+ */
+function requestedCost(query: string, variables: Record<string, unknown>): number {
   if (query.trimStart().startsWith('mutation')) return 10;
-  const size = (name: string) => Number(new RegExp(`${name}\\(first: (\\d+)`).exec(query)?.[1] ?? 0);
-  const product = 1 + (2 + size('variants') * 4) + (2 + size('media') * 2);
-  if (field === 'products') return 2 + Number(variables.first ?? 0) * product;
-  if (field === 'product') return product;
-  return 1;
+  const body = query.slice(query.indexOf('{') + 1, query.lastIndexOf('}'));
+  return selectionCost(body.replace(/\$(\w+)/g, (_, name: string) => String(variables[name] ?? 0)));
+}
+
+/** The cost of the fields of one selection set, whose nested sets are found by matching braces. */
+function selectionCost(selection: string): number {
+  let cost = 0;
+  const field = /(\.\.\.\s*on\s+\w+|\w+)\s*(\([^)]*\))?\s*\{/g;
+  for (let match = field.exec(selection); match; match = field.exec(selection)) {
+    let depth = 1;
+    let end = field.lastIndex;
+    while (depth > 0 && end < selection.length) {
+      const char = selection[end++];
+      if (char === '{') depth++;
+      else if (char === '}') depth--;
+    }
+    const inner = selection.slice(field.lastIndex, end - 1);
+    const size = /\b(?:first|last):\s*(\d+)/.exec(match[2] ?? '')?.[1];
+    const nodes = /\bnodes\s*\{/.exec(inner);
+    if (size !== undefined && nodes) cost += 2 + Number(size) * (1 + selectionCost(inner.slice(nodes.index + nodes[0].length)));
+    else if (match[1] === 'pageInfo' || match[1] === 'nodes' || match[1].startsWith('...')) cost += selectionCost(inner);
+    else cost += 1 + selectionCost(inner);
+    field.lastIndex = end;
+  }
+  return cost;
 }
