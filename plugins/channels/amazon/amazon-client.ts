@@ -1,6 +1,6 @@
 import { SellingPartner } from 'amazon-sp-api';
 import { PluginError, pluginErrorFromStatus, type ChannelCallContext, type ChannelConnection } from '../../../src/plugins';
-import type { AmazonCredentials, AmazonOptions } from './amazon-credentials.dto';
+import type { AmazonCredentials, AmazonOptions, SpApiRegion } from './amazon-credentials.dto';
 import { AmazonAgent } from './amazon-transport';
 
 const ACCESS = 'access';
@@ -74,34 +74,46 @@ export class AmazonClient {
     return { token, expiresInSeconds: ACCESS_TOKEN_SECONDS };
   }
 
-  /** One amazon-sp-api call on a client made for it: its own agent bound to this call's signal, no retries of its own. */
-  private async send<R>(run: (sp: SellingPartner) => Promise<R>, accessToken?: string): Promise<R> {
-    this.ctx.signal.throwIfAborted();
-    const { credentials } = this.connection;
-    const sp = new SellingPartner({
-      region: credentials.region,
-      refresh_token: credentials.refreshToken,
-      access_token: accessToken,
-      endpoints_versions: { listingsItems: '2021-08-01' },
-      credentials: { SELLING_PARTNER_APP_CLIENT_ID: this.options.clientId, SELLING_PARTNER_APP_CLIENT_SECRET: this.options.clientSecret },
-      options: {
-        // The core retries throttled and failed calls with backoff and paces them by rateLimits; the client must not wait or retry on its own.
-        auto_request_tokens: false,
-        auto_request_throttled: false,
-        retry_remote_timeout: false,
-        timeouts: { deadline: DEADLINE_MS },
-        https_proxy_agent: new AmazonAgent(
-          { spApi: this.options.spApiBaseUrl ? new URL(this.options.spApiBaseUrl) : undefined, lwa: this.options.lwaBaseUrl ? new URL(this.options.lwaBaseUrl) : undefined },
-          this.ctx.signal,
-        ),
-      },
-    });
-    try {
-      return await run(sp);
-    } catch (err) {
-      if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
-      throw clientError(err);
-    }
+  /** One amazon-sp-api call, on a client signed in as this connection. */
+  private send<R>(run: (sp: SellingPartner) => Promise<R>, accessToken?: string): Promise<R> {
+    const { region, refreshToken } = this.connection.credentials;
+    return withSellingPartner(this.options, this.ctx, { region, refreshToken, accessToken }, run);
+  }
+}
+
+/**
+ * Runs `run` on an amazon-sp-api client made for this one call: its own agent bound to the call's
+ * signal, the app's credentials given (never read from the environment or a file), and no waiting
+ * or retrying of its own. Without a refresh token it can only exchange an authorisation code.
+ */
+export async function withSellingPartner<R>(
+  options: AmazonOptions,
+  ctx: ChannelCallContext,
+  seller: { region: SpApiRegion; refreshToken?: string; accessToken?: string },
+  run: (sp: SellingPartner) => Promise<R>,
+): Promise<R> {
+  ctx.signal.throwIfAborted();
+  const sp = new SellingPartner({
+    region: seller.region,
+    refresh_token: seller.refreshToken,
+    access_token: seller.accessToken,
+    endpoints_versions: { listingsItems: '2021-08-01' },
+    credentials: { SELLING_PARTNER_APP_CLIENT_ID: options.clientId, SELLING_PARTNER_APP_CLIENT_SECRET: options.clientSecret },
+    options: {
+      // The core retries throttled and failed calls with backoff and paces them by rateLimits; the client must not wait or retry on its own.
+      auto_request_tokens: false,
+      auto_request_throttled: false,
+      retry_remote_timeout: false,
+      only_grantless_operations: !seller.refreshToken,
+      timeouts: { deadline: DEADLINE_MS },
+      https_proxy_agent: new AmazonAgent({ spApi: options.spApiBaseUrl ? new URL(options.spApiBaseUrl) : undefined, lwa: options.lwaBaseUrl ? new URL(options.lwaBaseUrl) : undefined }, ctx.signal),
+    },
+  });
+  try {
+    return await run(sp);
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    throw clientError(err);
   }
 }
 

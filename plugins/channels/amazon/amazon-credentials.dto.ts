@@ -44,6 +44,17 @@ export class AmazonOptions {
   @IsNotEmpty()
   clientSecret!: string;
 
+  /** The app's id in the Solution Provider Portal (`amzn1.sp.solution.…`): with it, sellers connect through Seller Central's consent page. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  applicationId?: string;
+
+  /** Seller Central for the consent page; unset, the region's own (sellercentral.amazon.com, sellercentral-europe.amazon.com, sellercentral.amazon.co.jp). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  sellerCentralUrl?: string;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   spApiBaseUrl?: string;

@@ -6,6 +6,7 @@ import {
   type ChannelAccount,
   type ChannelCallContext,
   type ChannelConnection,
+  type ChannelOAuth,
   type ChannelProductPage,
   type ImageRequirements,
   type ListProductsQuery,
@@ -16,7 +17,8 @@ import {
 import { AmazonClient } from './amazon-client';
 import { AmazonCredentials, AmazonOptions } from './amazon-credentials.dto';
 import { AmazonListings } from './amazon-listings';
-import { ADDITIONAL_LOCATORS, imageId, linkDigest, locatorLink, MAIN_LOCATOR, parseImageId, productTypeOf, toProduct, type ListingsItemJson, type SubmissionJson } from './amazon-mapping';
+import { amazonOAuth } from './amazon-oauth';
+import { ADDITIONAL_LOCATORS, imageId, linkDigest, locatorLink, MAIN_LOCATOR, parseImageId, productTypeOf, toProduct, type ListingsItemJson } from './amazon-mapping';
 
 type Connection = ChannelConnection<AmazonCredentials>;
 
@@ -38,7 +40,8 @@ const MAIN: ImageRequirements = {
  * `other_product_image_locator_1..8` with `patchListingsItem`, checked first in
  * VALIDATION_PREVIEW mode against the listing's product type. Amazon downloads the image from its
  * public HTTPS link and processes the submission later, so a publish is pending until the listing
- * shows it. Notifications go to SQS, not HTTP, so there is no parseWebhook.
+ * shows it. Sellers connect through Seller Central's consent page when the app's `applicationId`
+ * is set (amazon-oauth.ts). Notifications go to SQS, not HTTP, so there is no parseWebhook.
  */
 @ChannelPlugin({
   id: 'amazon',
@@ -62,11 +65,15 @@ const MAIN: ImageRequirements = {
   webhookEvents: [],
 })
 export class AmazonChannel implements ChannelPlugin<AmazonCredentials> {
+  readonly oauth?: ChannelOAuth<AmazonCredentials>;
+
   static validateOptions(options: Record<string, unknown>): string[] {
     return optionProblems(AmazonOptions, options);
   }
 
-  constructor(private readonly options: AmazonOptions) {}
+  constructor(private readonly options: AmazonOptions) {
+    if (options.applicationId) this.oauth = amazonOAuth({ ...options, applicationId: options.applicationId });
+  }
 
   async connect(connection: Connection, ctx: ChannelCallContext): Promise<ChannelAccount> {
     const { sellerId, marketplaceIds } = connection.credentials;

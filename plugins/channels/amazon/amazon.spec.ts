@@ -172,8 +172,20 @@ describe('amazon channel', () => {
     await expect(amazon.listProducts(connection, { cursor: null, updatedSince: null, pageSize: 1 }, ctx)).rejects.toSatisfy(kind('transient'));
   });
 
+  it("connects through Seller Central's consent page, taking the callback's spapi_oauth_code once, and asks for the region first", async () => {
+    const redirectUri = 'https://darkroom.example/api/v1/channels/oauth/callback';
+    expect(() => amazon.oauth!.authorizeUrl({ state: 's', redirectUri, params: {} })).toThrow(PluginError);
+    const consent = await fetch(amazon.oauth!.authorizeUrl({ state: 's', redirectUri, params: { region: 'na' } }), { redirect: 'manual' });
+    const query = Object.fromEntries(new URL(consent.headers.get('location')!).searchParams);
+    expect(Object.keys(query).sort()).toEqual(['selling_partner_id', 'spapi_oauth_code', 'state']);
+    const credentials = await amazon.oauth!.exchange({ code: '', redirectUri, query }, ctx);
+    expect(credentials).toEqual({ sellerId: AMAZON_FAKE_SELLER_ID, marketplaceIds: ['ATVPDKIKX0DER'], region: 'na', refreshToken: expect.stringMatching(/^Atzr\|/) });
+    await expect(amazon.oauth!.exchange({ code: '', redirectUri, query }, ctx)).rejects.toSatisfy(kind('invalid_credentials'));
+  });
+
   it('names every problem with its options', () => {
     expect(AmazonChannel.validateOptions(store.pluginOptions() as unknown as Record<string, unknown>)).toEqual([]);
+    expect(new AmazonChannel({ clientId: 'a', clientSecret: 'b' }).oauth).toBeUndefined();
     expect(AmazonChannel.validateOptions({ clientId: 'a', spApiBaseUrl: 'not a url', region: 'na' }).sort()).toEqual([
       'clientSecret must be a string',
       'clientSecret should not be empty',

@@ -5,7 +5,10 @@ import { FakeListings, SpApiHttpError } from './fake-listings';
 
 export const AMAZON_FAKE_CLIENT_ID = 'amzn1.application-oa2-client.darkroomfake';
 export const AMAZON_FAKE_CLIENT_SECRET = 'amzn1.oa2-cs.v1.darkroom-fake-secret';
+export const AMAZON_FAKE_APPLICATION_ID = 'amzn1.sp.solution.darkroom-fake';
 export const AMAZON_FAKE_SELLER_ID = 'A3DARKROOMDEMO';
+/** LWA takes an authorisation code for five minutes, once. */
+const CODE_LIFE_MS = 5 * 60_000;
 const US = { id: 'ATVPDKIKX0DER', name: 'Amazon.com', countryCode: 'US', defaultCurrencyCode: 'USD', defaultLanguageCode: 'en_US', domainName: 'www.amazon.com' };
 
 /** The documented usage plans (requests per second and burst) of the operations the fake serves. */
@@ -39,6 +42,7 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
   private server!: FakeServer;
   private readonly listings = new FakeListings(US.id);
   private readonly refreshTokens = new Set<string>();
+  private readonly codes = new Map<string, number>();
   private readonly accessTokens = new Map<string, number>();
   private readonly buckets = new Map<string, { level: number; at: number }>();
   private readonly options: Required<AmazonFakeOptions>;
@@ -72,7 +76,7 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
 
   /** The plugin's options for this fake: the app's LWA client and both base URLs. */
   pluginOptions(): AmazonOptions {
-    return { clientId: AMAZON_FAKE_CLIENT_ID, clientSecret: AMAZON_FAKE_CLIENT_SECRET, spApiBaseUrl: this.baseUrl, lwaBaseUrl: this.baseUrl };
+    return { clientId: AMAZON_FAKE_CLIENT_ID, clientSecret: AMAZON_FAKE_CLIENT_SECRET, applicationId: AMAZON_FAKE_APPLICATION_ID, sellerCentralUrl: this.baseUrl, spApiBaseUrl: this.baseUrl, lwaBaseUrl: this.baseUrl };
   }
 
   /** A seller's authorisation of the app: its credentials, as the website authorisation workflow ends with. */
@@ -119,6 +123,7 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
 
   private async serve(req: FakeRequest): Promise<FakeResponse> {
     const url = new URL(req.url, this.baseUrl);
+    if (req.method === 'GET' && url.pathname === '/apps/authorize/consent') return this.consent(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/auth/o2/token') return this.lwa(req.body);
     const requestId = token('').slice(0, 12);
     try {
@@ -138,11 +143,29 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
     }
   }
 
-  /** LWA's token endpoint, as amazon-sp-api calls it (a JSON body). */
+  /** Seller Central's consent page, as the seller's "Confirm" leaves it: back to the app with a code. */
+  private consent(query: URLSearchParams): FakeResponse {
+    const redirect = query.get('redirect_uri');
+    if (query.get('application_id') !== AMAZON_FAKE_APPLICATION_ID || !redirect || !URL.canParse(redirect)) return { status: 400, body: 'This application is not available or the redirect URI does not match.' };
+    const code = token('AN');
+    this.codes.set(code, Date.now() + CODE_LIFE_MS);
+    const back = new URL(redirect);
+    back.search = new URLSearchParams({ state: query.get('state') ?? '', selling_partner_id: AMAZON_FAKE_SELLER_ID, spapi_oauth_code: code }).toString();
+    return { status: 302, headers: { location: back.toString() } };
+  }
+
+  /** LWA's token endpoint, as amazon-sp-api calls it (a JSON body): a refresh token, or an authorisation code for one. */
   private lwa(raw: Buffer): FakeResponse {
     const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, string>;
     if (body.client_id !== AMAZON_FAKE_CLIENT_ID || body.client_secret !== AMAZON_FAKE_CLIENT_SECRET) return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
-    if (body.grant_type !== 'refresh_token' || !this.refreshTokens.has(body.refresh_token)) return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
+    if (body.grant_type === 'authorization_code') {
+      const expires = this.codes.get(body.code);
+      this.codes.delete(body.code);
+      if (!expires || expires < Date.now()) return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : code' } };
+      body.refresh_token = this.install().refreshToken;
+    } else if (body.grant_type !== 'refresh_token' || !this.refreshTokens.has(body.refresh_token)) {
+      return { status: 400, body: { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : refresh_token' } };
+    }
     const access = token('Atza|');
     this.accessTokens.set(access, Date.now() + this.options.accessTokenSeconds * 1000);
     this.tokensIssued++;
