@@ -8,8 +8,13 @@ const ACCESS = 'access';
 const ACCESS_TOKEN_SECONDS = 3600;
 /** A request with no full answer by then is given up on (and is `transient`). */
 const DEADLINE_MS = 30_000;
-/** The documented default rate of the Listings Items and Sellers operations (requests per second), when the answer names none. */
-const DEFAULT_RATE = 5;
+/** The documented rate of each operation (requests per second), for a 429 that names none. */
+const DOCUMENTED_RATES: Record<SpApiOperation, number> = {
+  'listingsItems.searchListingsItems': 5,
+  'listingsItems.getListingsItem': 5,
+  'listingsItems.patchListingsItem': 5,
+  'sellers.getMarketplaceParticipations': 0.016,
+};
 
 export type SpApiOperation = 'listingsItems.searchListingsItems' | 'listingsItems.getListingsItem' | 'listingsItems.patchListingsItem' | 'sellers.getMarketplaceParticipations';
 
@@ -149,7 +154,7 @@ function spApiError(res: RawResult, json: SpApiErrorJson | null, operation: SpAp
   };
   if (res.statusCode === 429) {
     const rate = Number(header('x-amzn-ratelimit-limit'));
-    const retryAfterMs = Math.ceil(1000 / (rate > 0 ? rate : DEFAULT_RATE));
+    const retryAfterMs = Math.ceil(1000 / (rate > 0 ? rate : DOCUMENTED_RATES[operation]));
     return new PluginError('rate_limited', message, { retryAfterMs, detail: `HTTP 429 ${header('x-amzn-requestid') ?? ''}`.trim() });
   }
   if (res.statusCode === 404) return new PluginError('invalid_input', message, { detail: 'HTTP 404' });

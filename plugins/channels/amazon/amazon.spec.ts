@@ -59,6 +59,10 @@ describe('amazon channel', () => {
     await expect(amazon.connect(channelTestConnection({ ...store.install(), sellerId: 'A1OTHERSELLER' }), ctx)).rejects.toSatisfy(kind('invalid_credentials'));
   });
 
+  it('refuses, as invalid_input, a marketplace the seller does not sell in', async () => {
+    await expect(amazon.connect(channelTestConnection({ ...store.install(), marketplaceIds: ['A1PA6795UKMFR9'] }), ctx)).rejects.toSatisfy(kind('invalid_input'));
+  });
+
   it('signs in once for many calls, and once more when SP-API ends the access token early', async () => {
     const before = store.tokensIssued;
     await Promise.all([amazon.connect(connection, ctx), amazon.listProducts(connection, { cursor: null, updatedSince: null, pageSize: 5 }, ctx)]);
@@ -118,7 +122,7 @@ describe('amazon channel', () => {
     store.delayNextSubmission(1500);
     const submissions = () => store.requests.filter((r) => r.method === 'PATCH' && !r.url.includes('VALIDATION_PREVIEW')).length;
     const before = submissions();
-    await expect(amazon.publishImage(connection, { productExternalId: id, slot: 'additional', image: image('bag.jpg') }, channelTestContext(AbortSignal.timeout(300)))).rejects.toThrow();
+    await expect(amazon.publishImage(connection, { productExternalId: id, slot: 'additional', image: image('bag.jpg') }, channelTestContext(AbortSignal.timeout(300)))).rejects.toMatchObject({ name: 'TimeoutError' });
     // The core signs the link anew for the retry: the same file under another signature.
     const retried = await amazon.publishImage(connection, { productExternalId: id, slot: 'additional', image: image('bag.jpg', 'signature=second') }, ctx);
     expect(retried).toEqual({ status: 'done', externalImageId: expect.stringMatching(/^other_product_image_locator_1:/) });

@@ -42,6 +42,8 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/tiff'];
  * their children, image locator attributes, searches with filters, sorting and page tokens, and
  * patches validated against the product type and applied later, when Amazon has downloaded the
  * image from its link (an image it cannot download or read is an ERROR issue on its locator).
+ * Issues have Amazon's shape; their numeric codes are the fake's picks, as Amazon documents no
+ * fixed code for each of these refusals.
  */
 export class FakeListings {
   private readonly listings = new Map<string, FakeListing>();
