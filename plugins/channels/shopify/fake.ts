@@ -16,7 +16,8 @@ interface Bucket { available: number; at: number }
 /**
  * One Shopify shop on 127.0.0.1, reached by @shopify/shopify-api unchanged through the plugin's
  * baseUrl: the GraphQL Admin API (X-Shopify-Access-Token, cost-based throttling with
- * extensions.cost and THROTTLED), the client-credentials token endpoint, the staged-upload form
+ * extensions.cost and THROTTLED), OAuth (authorisation code with a signed callback, client
+ * credentials), the staged-upload form
  * POST, the CDN serving processed images, and webhooks signed with the app's secret.
  */
 export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials> {
@@ -27,6 +28,9 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   private bucket: Bucket;
   private failures: number[] = [];
   private stalled: { field: string; ms: number } | null = null;
+  private readonly codes = new Map<string, string>();
+  /** Requests to the token endpoint, whatever the grant. */
+  tokenRequests = 0;
   /** Root fields answered, in order: tests count uploads and attachments. */
   readonly calls: string[] = [];
 
@@ -140,6 +144,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   private async serve(req: FakeRequest): Promise<FakeResponse> {
     const url = new URL(req.url, this.baseUrl);
     if (req.method === 'POST' && /^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname)) return this.graphql(req);
+    if (req.method === 'GET' && url.pathname === '/admin/oauth/authorize') return this.authorize(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/admin/oauth/access_token') return this.grant(req.body);
     if (req.method === 'POST' && url.pathname === '/staged-uploads') return this.receiveUpload(req);
     const cdn = /^\/cdn\/shop\/files\/([^/]+)$/.exec(url.pathname);
@@ -182,13 +187,38 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
     return { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: { maximumAvailable: this.limits.maximumAvailable, currentlyAvailable: Math.floor(available), restoreRate: this.limits.restoreRate } };
   }
 
+  /** The merchant approves at once: back to the app with a code, the shop, a timestamp and the hmac over them. */
+  private authorize(params: URLSearchParams): FakeResponse {
+    const clientId = params.get('client_id') ?? '';
+    const redirect = params.get('redirect_uri');
+    if (!this.apps.has(clientId) || !redirect) return { status: 400, body: 'Oauth error invalid_request: The redirect_uri and application url must have matching hosts' };
+    const code = randomBytes(16).toString('hex');
+    this.codes.set(code, clientId);
+    const query: Record<string, string> = { code, host: Buffer.from(`admin.shopify.com/store/${SHOPIFY_FAKE_SHOP.split('.')[0]}`).toString('base64url'), shop: SHOPIFY_FAKE_SHOP, state: params.get('state') ?? '', timestamp: String(Math.trunc(Date.now() / 1000)) };
+    const signed = new URLSearchParams(Object.entries(query).sort(([a], [b]) => a.localeCompare(b))).toString();
+    const hmac = createHmac('sha256', this.apps.get(clientId)!).update(signed).digest('hex');
+    return { status: 302, headers: { location: `${redirect}?${new URLSearchParams({ ...query, hmac })}` } };
+  }
+
   private grant(body: Buffer): FakeResponse {
-    const form = JSON.parse(body.toString('utf8')) as { client_id?: string; client_secret?: string; grant_type?: string };
+    this.tokenRequests++;
+    const form = JSON.parse(body.toString('utf8')) as { client_id?: string; client_secret?: string; grant_type?: string; code?: string };
+    if (form.code !== undefined) return this.exchangeCode(form);
     if (form.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'The grant type is not supported.' } };
     if (!form.client_id || this.apps.get(form.client_id) !== form.client_secret) return { status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } };
     const accessToken = `shpat_${randomBytes(16).toString('hex')}`;
     this.tokens.add(accessToken);
     return { body: { access_token: accessToken, scope: 'read_products,write_products,write_files', expires_in: 86399 } };
+  }
+
+  private exchangeCode(form: { client_id?: string; client_secret?: string; code?: string }): FakeResponse {
+    const issuedTo = this.codes.get(form.code ?? '');
+    this.codes.delete(form.code ?? '');
+    if (!form.client_id || this.apps.get(form.client_id) !== form.client_secret) return { status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } };
+    if (issuedTo !== form.client_id) return { status: 400, body: { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' } };
+    const accessToken = `shpat_${randomBytes(16).toString('hex')}`;
+    this.tokens.add(accessToken);
+    return { body: { access_token: accessToken, scope: 'read_products,write_products,read_files,write_files' } };
   }
 
   /** Shopify's staged upload target is a signed form POST: the policy and key fields, then the file. */

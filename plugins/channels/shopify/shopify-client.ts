@@ -1,5 +1,5 @@
 import type { Shopify } from '@shopify/shopify-api';
-import { PluginError, pluginErrorFromStatus, type ChannelCallContext, type ChannelConnection } from '../../../src/plugins';
+import { PluginError, pluginErrorFromStatus, type ChannelCallContext, type ChannelConnection, type PluginLogger } from '../../../src/plugins';
 import type { ShopifyCredentials, ShopifyOptions } from './shopify-credentials.dto';
 import { shopifyLibrary, withShopifyFetch } from './shopify-transport';
 
@@ -89,20 +89,8 @@ export class ShopifyClient {
     return withShopifyFetch(this.ctx.http.fetch, this.options.baseUrl, work);
   }
 
-  /**
-   * The library wants an app's key and secret and the app's host even to send a query with a
-   * token; only the client-credentials grant reads them. It is made per call to log to this call.
-   */
-  private library(apiKey = this.options.clientId ?? 'darkroom', apiSecretKey = this.options.clientSecret ?? 'darkroom'): Shopify {
-    const { logger } = this.ctx;
-    return shopifyApi({
-      apiKey,
-      apiSecretKey,
-      hostName: 'darkroom.invalid',
-      apiVersion: SHOPIFY_API_VERSION,
-      isEmbeddedApp: false,
-      logger: { level: LogSeverity.Warning, log: (severity, message) => (severity === LogSeverity.Error ? logger.error(message) : logger.warn(message)) },
-    });
+  private library(apiKey?: string, apiSecretKey?: string): Shopify {
+    return shopifyLibraryFor(this.options, this.ctx.logger, apiKey, apiSecretKey);
   }
 
   private pluginError(err: unknown): unknown {
@@ -120,6 +108,22 @@ export class ShopifyClient {
     if (err instanceof HttpRequestError) return new PluginError('transient', `Shopify did not answer: ${err.message}`, { cause: err });
     return new PluginError('transient', `Shopify call failed: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * The library, made per call so it logs to the call. It wants an app's key and secret and the app's
+ * host even to send a query with a token; only the client-credentials grant and the OAuth callback's
+ * HMAC read them, and the host only its own OAuth flow, which Darkroom does not use.
+ */
+export function shopifyLibraryFor(options: ShopifyOptions, logger?: PluginLogger, apiKey = options.clientId ?? 'darkroom', apiSecretKey = options.clientSecret ?? 'darkroom'): Shopify {
+  return shopifyApi({
+    apiKey,
+    apiSecretKey,
+    hostName: 'darkroom.invalid',
+    apiVersion: SHOPIFY_API_VERSION,
+    isEmbeddedApp: false,
+    logger: { level: LogSeverity.Warning, log: (severity, message) => (severity === LogSeverity.Error ? logger?.error(message) : logger?.warn(message)) },
+  });
 }
 
 /**

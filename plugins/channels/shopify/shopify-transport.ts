@@ -36,7 +36,12 @@ export function withShopifyFetch<T>(fetch: PluginFetch, baseUrl: string | undefi
   return callFetch.run(routed, work);
 }
 
+/** Where a shop's admin is reached: https://<shop>, or the baseUrl standing in for every shop. */
+export function shopOrigin(shop: string, baseUrl: string | undefined): string {
+  return baseUrl ? baseUrl.replace(/\/$/, '') : `https://${shop}`;
+}
+
 function rebase(input: string | URL | Request, baseUrl: string): string {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-  return `${baseUrl.replace(/\/$/, '')}${url.pathname}${url.search}`;
+  return `${shopOrigin(url.host, baseUrl)}${url.pathname}${url.search}`;
 }

@@ -8,6 +8,7 @@ import {
   type ChannelAccount,
   type ChannelCallContext,
   type ChannelConnection,
+  type ChannelOAuth,
   type ChannelProductPage,
   type ChannelWebhookEvent,
   type ImageRequirements,
@@ -22,6 +23,7 @@ import { ShopifyClient } from './shopify-client';
 import { ShopifyCredentials, ShopifyOptions } from './shopify-credentials.dto';
 import { toProduct, toWebhookEvent, type ShopifyProductNode } from './shopify-mapping';
 import { ShopifyPublisher } from './shopify-publisher';
+import { shopifyOAuth } from './shopify-oauth';
 import { PRODUCTS, SHOP } from './shopify-queries';
 
 type Connection = ChannelConnection<ShopifyCredentials>;
@@ -66,13 +68,18 @@ const IMAGES: ImageRequirements = {
   webhookEvents: ['product.created', 'product.updated', 'product.deleted', 'app.uninstalled', 'gdpr.customer_data_request', 'gdpr.customer_redact', 'gdpr.shop_redact'],
 })
 export class ShopifyChannel implements ChannelPlugin<ShopifyCredentials> {
+  readonly oauth?: ChannelOAuth<ShopifyCredentials>;
+
   static validateOptions(options: Record<string, unknown>): string[] {
     const problems = optionProblems(ShopifyOptions, options);
     if (!problems.length && Boolean(options.clientId) !== Boolean(options.clientSecret)) problems.push('clientId and clientSecret go together');
     return problems;
   }
 
-  constructor(private readonly options: ShopifyOptions = {}) {}
+  constructor(private readonly options: ShopifyOptions = {}) {
+    const { clientId, clientSecret } = options;
+    if (clientId && clientSecret) this.oauth = shopifyOAuth({ ...options, clientId, clientSecret });
+  }
 
   async connect(connection: Connection, ctx: ChannelCallContext): Promise<ChannelAccount> {
     const { shop } = await this.client(connection, ctx).graphql<{ shop: { id: string; name: string; myshopifyDomain: string } }>(SHOP);

@@ -12,6 +12,7 @@ describeChannelContract('shopify', {
   startStore: () => new ShopifyStoreFake().start(),
   options: (store) => ({ ...SHOPIFY_FAKE_APP, baseUrl: store.baseUrl }),
   credentials: (store) => ({ good: store.install(), bad: { shop: SHOPIFY_FAKE_SHOP, accessToken: 'shpat_revoked_0000000000' } }),
+  oauthParams: () => ({ shop: SHOPIFY_FAKE_SHOP }),
 });
 
 const kind = (k: string) => (err: unknown) => err instanceof PluginError && err.kind === k;
@@ -150,6 +151,16 @@ describe('shopify channel', () => {
     const orders = Buffer.from('{"id":1}');
     const signed = { 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Hmac-Sha256': createHmac('sha256', SHOPIFY_FAKE_APP.clientSecret).update(orders).digest('base64') };
     expect(shopify.parseWebhook(signed, orders, channelTestConnection(darkroomApp))).toEqual({ deliveryId: null, event: 'other', data: { topic: 'orders/create' } });
+  });
+
+  it('sends the app secret to no shop the OAuth callback signature does not vouch for, and offers OAuth only with the app', async () => {
+    const query = { code: 'c', shop: 'evil-store.myshopify.com', state: 's', timestamp: String(Math.trunc(Date.now() / 1000)) };
+    const hmac = createHmac('sha256', 'not-the-app-secret').update(new URLSearchParams(query).toString()).digest('hex');
+    const before = store.tokenRequests;
+    await expect(shopify.oauth!.exchange({ code: 'c', redirectUri: 'https://darkroom.example/cb', query: { ...query, hmac } }, ctx)).rejects.toSatisfy(kind('invalid_credentials'));
+    expect(store.tokenRequests).toBe(before);
+    expect(() => shopify.oauth!.authorizeUrl({ state: 's', redirectUri: 'https://darkroom.example/cb', params: { shop: 'https://evil.example' } })).toThrow(PluginError);
+    expect(new ShopifyChannel({ baseUrl: store.baseUrl }).oauth).toBeUndefined();
   });
 
   it('names every problem with its options', () => {
