@@ -55,17 +55,20 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
     return { storeUrl: this.baseUrl, ...keys, webhookSecret: `whsec-${randomUUID()}`, ...media };
   }
 
-  /** Fixed credentials and, the first time, a small catalogue: what `npm run fakes` prints. */
-  async demo(): Promise<WooCommerceCredentials> {
+  /**
+   * What `npm run fakes` prints: the plugin's options (none) and a connection's credentials, the same
+   * on every start so a person can paste them once; the first time, a small catalogue to sync.
+   */
+  demo(): { options: Record<string, never>; credentials: WooCommerceCredentials } {
     this.auth.issueKeys(DEMO_KEYS);
     if (!this.catalogue.productCount) {
-      await this.resetCatalogue([
+      this.catalogue.reset([
         { title: 'Linen shirt', skus: ['LS-S', 'LS-M', 'LS-L'], updatedAt: new Date() },
         { title: 'Ceramic mug', skus: ['MUG-01'], updatedAt: new Date() },
         { title: 'Canvas tote', skus: ['TOTE-01'], updatedAt: new Date() },
       ]);
     }
-    return { storeUrl: this.baseUrl, ...DEMO_KEYS, webhookSecret: DEMO_WEBHOOK_SECRET };
+    return { options: {}, credentials: { storeUrl: this.baseUrl, ...DEMO_KEYS, webhookSecret: DEMO_WEBHOOK_SECRET } };
   }
 
   // --- ChannelContractStore ---

@@ -12,7 +12,6 @@ export interface WooImageJson {
 export interface WooProductJson {
   id: number;
   name: string;
-  type: string;
   sku: string;
   /** Site-independent, without a zone: "2026-11-29T10:00:00". */
   date_modified_gmt: string;
@@ -30,6 +29,17 @@ export interface WooVariationJson {
 /** An entry of a product's `images` on update: an attachment kept or uploaded (`id`), or one the store downloads (`src`). */
 export type WooImageEntry = { id: number; name?: string; alt?: string } | { src: string; name: string; alt?: string };
 
+/**
+ * A product's own images. Some versions list a placeholder (id 0) for a product without any; it is
+ * not the product's, and the store refuses it back as an image id.
+ */
+export function productImages(json: WooProductJson): WooImageJson[] {
+  return json.images.filter((image) => image.id > 0);
+}
+
+/** Variable products (and the types that extend them, such as subscriptions) list their variations' ids. */
+export const hasVariations = (json: WooProductJson) => json.variations.length > 0;
+
 const gmt = (value: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
 const imageId = (image: WooImageJson | null | undefined) => (image?.id ? String(image.id) : null);
 
@@ -38,22 +48,22 @@ const imageId = (image: WooImageJson | null | undefined) => (image?.id ? String(
  * showing the product's main image.
  */
 export function toProduct(json: WooProductJson, variations: WooVariationJson[]): ChannelProduct {
-  const variants: ChannelVariant[] =
-    json.type === 'variable'
-      ? variations.map((v) => ({
-          externalId: String(v.id),
-          sku: v.sku || null,
-          title: v.attributes.map((a) => a.option).join(' / ') || v.sku || String(v.id),
-          imageExternalId: imageId(v.image),
-        }))
-      : [{ externalId: String(json.id), sku: json.sku || null, title: json.name, imageExternalId: imageId(json.images[0]) }];
+  const images = productImages(json);
+  const variants: ChannelVariant[] = hasVariations(json)
+    ? variations.map((v) => ({
+        externalId: String(v.id),
+        sku: v.sku || null,
+        title: v.attributes.map((a) => a.option).join(' / ') || v.sku || String(v.id),
+        imageExternalId: imageId(v.image),
+      }))
+    : [{ externalId: String(json.id), sku: json.sku || null, title: json.name, imageExternalId: imageId(images[0]) }];
   return {
     externalId: String(json.id),
     title: json.name,
     updatedAt: gmt(json.date_modified_gmt),
     variants,
     // WooCommerce lists the featured image first, then the gallery in order.
-    images: json.images.map((image, index) => ({ externalId: String(image.id), url: image.src, position: index + 1, alt: image.alt || null })),
+    images: images.map((image, index) => ({ externalId: String(image.id), url: image.src, position: index + 1, alt: image.alt || null })),
   };
 }
 

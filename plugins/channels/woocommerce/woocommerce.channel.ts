@@ -18,7 +18,7 @@ import {
 } from '../../../src/plugins';
 import { WooCommerceClient } from './woocommerce-client';
 import { WooCommerceCredentials } from './woocommerce-credentials.dto';
-import { imageMarker, modifiedAfter, toProduct, toWebhookEvent, type WooImageEntry, type WooProductJson, type WooVariationJson } from './woocommerce-mapping';
+import { hasVariations, imageMarker, modifiedAfter, productImages, toProduct, toWebhookEvent, type WooImageEntry, type WooProductJson, type WooVariationJson } from './woocommerce-mapping';
 
 type Connection = ChannelConnection<WooCommerceCredentials>;
 
@@ -82,7 +82,7 @@ export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials>
     if (query.updatedSince) Object.assign(params, { modified_after: modifiedAfter(query.updatedSince), dates_are_gmt: true });
     const { data, headers } = await client.get<WooProductJson[]>('products', params);
     const products = [];
-    for (const product of data) products.push(toProduct(product, product.type === 'variable' ? await this.variations(client, product.id) : []));
+    for (const product of data) products.push(toProduct(product, hasVariations(product) ? await this.variations(client, product.id) : []));
     return { products, nextCursor: page < Number(headers.get('x-wp-totalpages') ?? 0) ? String(page + 1) : null };
   }
 
@@ -96,12 +96,12 @@ export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials>
     const client = new WooCommerceClient(connection.credentials, ctx);
     const marker = imageMarker(input.image.data);
     let product = (await client.get<WooProductJson>(`products/${productId(input.productExternalId)}`)).data;
-    let attached = product.images.find((image) => image.name === marker);
+    let attached = productImages(product).find((image) => image.name === marker);
     if (!attached) {
-      const images: WooImageEntry[] = product.images.map((image) => ({ id: image.id }));
+      const images: WooImageEntry[] = productImages(product).map((image) => ({ id: image.id }));
       const entry = await this.imageEntry(client, input, marker);
       if (input.replaceImageExternalId !== undefined) {
-        const replaced = product.images.findIndex((image) => String(image.id) === input.replaceImageExternalId);
+        const replaced = productImages(product).findIndex((image) => String(image.id) === input.replaceImageExternalId);
         if (replaced < 0) throw new PluginError('invalid_input', `image ${input.replaceImageExternalId} is not an image of product ${input.productExternalId}`);
         images.splice(replaced, 1, entry);
       } else {
@@ -126,8 +126,8 @@ export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials>
         if (err instanceof PluginError && err.detail === 'woocommerce_rest_product_invalid_id') return null;
         throw err;
       });
-    if (!product?.images.some((image) => String(image.id) === input.imageExternalId)) return;
-    await client.put(`products/${product.id}`, { images: product.images.filter((image) => String(image.id) !== input.imageExternalId).map((image) => ({ id: image.id })) });
+    if (!product || !productImages(product).some((image) => String(image.id) === input.imageExternalId)) return;
+    await client.put(`products/${product.id}`, { images: productImages(product).filter((image) => String(image.id) !== input.imageExternalId).map((image) => ({ id: image.id })) });
   }
 
   /**
@@ -173,7 +173,7 @@ export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials>
    * variation that showed the replaced image. Setting it again on a retry changes nothing.
    */
   private async pointVariations(client: WooCommerceClient, product: WooProductJson, input: PublishImageInput, imageId: number): Promise<void> {
-    if (product.type !== 'variable') return;
+    if (!hasVariations(product)) return;
     const ids = new Set<string>(input.variantExternalId ? [input.variantExternalId] : []);
     if (input.replaceImageExternalId !== undefined) {
       for (const variation of await this.variations(client, product.id)) if (String(variation.image?.id) === input.replaceImageExternalId) ids.add(String(variation.id));

@@ -186,8 +186,9 @@ describe('woocommerce channel', () => {
 
   it('takes no options, and hands out fixed demo credentials that work', async () => {
     expect(WooCommerceChannel.validateOptions({ baseUrl: 'http://x' })).toEqual(['baseUrl is not a field this plugin takes']);
-    const demo = await store.demo();
-    expect(await store.demo()).toEqual(demo);
-    await expect(woo.connect(channelTestConnection(demo), ctx)).resolves.toEqual({ accountId: new URL(store.baseUrl).host, accountName: new URL(store.baseUrl).host });
+    const demo = store.demo();
+    expect(store.demo()).toEqual(demo);
+    expect(WooCommerceChannel.validateOptions(demo.options)).toEqual([]);
+    await expect(woo.connect(channelTestConnection(demo.credentials), ctx)).resolves.toEqual({ accountId: new URL(store.baseUrl).host, accountName: new URL(store.baseUrl).host });
   });
 });
