@@ -58,11 +58,12 @@ const IMAGES: ImageRequirements = {
     { id: 'main', name: 'Featured image', firstPosition: 1, maxImages: 1, requirements: IMAGES },
     { id: 'gallery', name: 'Product media', firstPosition: 2, requirements: IMAGES },
   ],
-  // Cost-based: a bucket of 1,000 points refilled at 100 a second (standard plans). A page of
-  // products requests up to ~900 points; a publish step about 10.
+  // Cost-based: a bucket of 1,000 points refilled at 100 a second (standard plans). A page asks
+  // for up to ~900 points, so one at a time, but is charged what it returned (about 100 for ten
+  // plain products); a publish step costs about 10.
   rateLimits: [
-    { calls: ['listProducts'], perSecond: 0.1, burst: 1 },
-    { calls: ['connect', 'publishImage', 'checkPublish', 'removeImage'], perSecond: 2, burst: 20 },
+    { calls: ['listProducts'], perSecond: 1, burst: 1 },
+    { calls: ['connect', 'publishImage', 'checkPublish', 'removeImage', 'exchange'], perSecond: 2, burst: 20 },
   ],
   maxPageSize: 10,
   webhookEvents: ['product.created', 'product.updated', 'product.deleted', 'app.uninstalled', 'gdpr.customer_data_request', 'gdpr.customer_redact', 'gdpr.shop_redact'],
