@@ -48,7 +48,8 @@ export class WooCommerceClient {
       consumerKey: credentials.consumerKey,
       consumerSecret: credentials.consumerSecret,
       version: 'wc/v3',
-      axiosConfig: { adapter: 'fetch', env: { fetch: throughCoreHttp }, signal: ctx.signal, validateStatus: () => true },
+      // Redirects are not followed: a PUT that meets a 301 (http to https, a www prefix) comes back a GET.
+      axiosConfig: { adapter: 'fetch', env: { fetch: throughCoreHttp }, signal: ctx.signal, validateStatus: () => true, maxRedirects: 0 },
     });
   }
 
@@ -86,7 +87,7 @@ export class WooCommerceClient {
     const url = new URL(`wp-json/wp/v2/${path}`, this.credentials.storeUrl.endsWith('/') ? this.credentials.storeUrl : `${this.credentials.storeUrl}/`);
     const authorization = `Basic ${Buffer.from(`${wordpressUsername}:${applicationPassword}`).toString('base64')}`;
     try {
-      return await this.ctx.http.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization, accept: 'application/json' } });
+      return await this.ctx.http.fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), authorization, accept: 'application/json' } });
     } catch (err) {
       throw this.unanswered(err);
     }
@@ -125,13 +126,18 @@ export class WooCommerceClient {
 }
 
 /**
- * The store's refusals by their code first: an image WordPress could not fetch, type or store is
+ * A redirect is the store's address to fix. Then the store's refusals by their code: an image WordPress could not fetch, type or store is
  * the content's fault; a product that vanished is the request's; then by status (401 keys refused
  * or without the permission, 429 with Retry-After from a host's or the Store API's limiter, 5xx).
  */
 export function wooError(status: number, json: unknown, headers: WooHeaders, what: string): PluginError {
   const body = (json && typeof json === 'object' ? json : {}) as WpErrorJson;
   const code = body.code ?? `HTTP ${status}`;
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location');
+    const moved = location && URL.canParse(location) ? new URL(location).origin : 'another address';
+    return new PluginError('invalid_input', `WooCommerce ${what}: the store answers from ${moved}; connect it with that address`, { detail: `HTTP ${status}` });
+  }
   const message = `WooCommerce ${what}: ${body.message ?? `HTTP ${status}`} (${code})`;
   if (status === 404) return new PluginError('invalid_input', message, { detail: code });
   if (/image|upload/.test(code) && status < 500) return new PluginError('content_rejected', message, { detail: code });

@@ -167,6 +167,18 @@ describe('woocommerce channel', () => {
     expect(inspect(err, { depth: 8 })).not.toContain(credentials.consumerKey);
   });
 
+  it('follows no redirect, and names the address a moved store answers from', async () => {
+    const moved = await startFakeServer((req) => ({ status: 301, headers: { location: `https://shop.example${req.url}` } }));
+    try {
+      const err = await woo.connect(channelTestConnection({ ...store.install(), storeUrl: moved.url }), ctx).catch((e: unknown) => e);
+      expect(err).toSatisfy(kind('invalid_input'));
+      expect((err as Error).message).toContain('https://shop.example;');
+      expect(moved.requests).toHaveLength(1);
+    } finally {
+      await moved.close();
+    }
+  });
+
   it('reads webhooks by their signed topic, takes the store’s ping, and refuses a delivery without the secret', () => {
     const credentials = store.install();
     const connection = channelTestConnection(credentials);
