@@ -54,12 +54,12 @@ const MAIN: ImageRequirements = {
     { id: 'additional', name: 'Additional images', firstPosition: 2, maxImages: 8, requirements: ADDITIONAL },
   ],
   // The Listings Items usage plans (requests per second, burst): search 5/5, get 5/10, patch 5/5.
-  // A sync page is a search plus one for its variations; a publish is a get and two patches.
+  // A sync page is a search plus one for its variations; a publish or a removal is a get and two
+  // patches (the validation preview, then the submission), from one patch budget.
   rateLimits: [
     { calls: ['connect', 'listProducts'], perSecond: 2.5, burst: 2 },
-    { calls: ['publishImage'], perSecond: 2.5, burst: 2 },
+    { calls: ['publishImage', 'removeImage'], perSecond: 2.5, burst: 2 },
     { calls: ['checkPublish'], perSecond: 5, burst: 10 },
-    { calls: ['removeImage'], perSecond: 5, burst: 5 },
   ],
   maxPageSize: 20,
   webhookEvents: [],
