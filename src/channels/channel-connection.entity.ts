@@ -50,6 +50,10 @@ export class ChannelConnectionRecord {
   @Property({ type: 'datetime' })
   lastCheckedAt: Date = new Date();
 
+  /** When the last complete sync started: the next one asks the store only for products updated since. */
+  @Property({ type: 'datetime', nullable: true })
+  lastSyncedAt: Date | null = null;
+
   /** The credential that created it: principalId(). */
   @Property({ type: 'string', length: 80 })
   createdBy!: string;

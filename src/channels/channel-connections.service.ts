@@ -10,7 +10,9 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import { ChannelCalls } from './channel-calls';
 import { ChannelConnectionRecord, type ConnectionStatus } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
-import type { ChannelDto, ConnectionCreateDto, ConnectionDto } from './channels.dto';
+import type { ChannelDto, ConnectionCreateDto, ConnectionDto, ProductPageDto, ProductQueryDto } from './channels.dto';
+import { ChannelProductsRepository } from './channel-products.repository';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 
 /** The fields a credentials DTO class declares, in declaration order. */
 function credentialFields(dto: new () => object): string[] {
@@ -33,6 +35,7 @@ export class ChannelConnectionsService {
     private readonly registry: PluginRegistry,
     private readonly calls: ChannelCalls,
     private readonly repo: ChannelConnectionsRepository,
+    private readonly catalogue: ChannelProductsRepository,
     private readonly orgs: OrgDirectory,
     @Inject(SecretBox) private readonly box: SecretBox,
   ) {}
@@ -101,6 +104,17 @@ export class ChannelConnectionsService {
     this.calls.forget(id);
   }
 
+  /** A page of the connection's synced catalogue. */
+  async products(orgId: string, id: string, query: ProductQueryDto): Promise<ProductPageDto> {
+    await this.record(orgId, id);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.catalogue.page(orgId, id, { search: query.search?.trim() || undefined, after: decodeCursor(query.cursor), limit: limit + 1 });
+    return toPage(rows, limit, (row) => ({
+      id: row.id, externalId: row.externalId, title: row.title, variants: row.variants, images: row.images,
+      storeUpdatedAt: row.storeUpdatedAt.toISOString(), syncedAt: row.syncedAt.toISOString(),
+    }));
+  }
+
   private async record(orgId: string, id: string): Promise<ChannelConnectionRecord> {
     const record = await this.repo.getInOrg(orgId, id);
     if (!record) throw AppError.notFound('Connection');
@@ -140,6 +154,7 @@ export class ChannelConnectionsService {
       credentialHint: record.credentialHint,
       lastError: record.lastError,
       lastCheckedAt: record.lastCheckedAt.toISOString(),
+      lastSyncedAt: record.lastSyncedAt?.toISOString() ?? null,
       createdAt: record.createdAt.toISOString(),
     };
   }

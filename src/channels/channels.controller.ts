@@ -1,16 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/http/id-param';
 import { Auth, OrgId, RequireScope } from '../tenancy/access.decorators';
 import type { RequestAuth } from '../tenancy/principal';
 import { ChannelConnectionsService } from './channel-connections.service';
-import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto } from './channels.dto';
+import { HeldIdempotencyKey } from '../jobs/idempotency.interceptor';
+import { JobSubmitter } from '../jobs/job-submitter';
+import { answerJob, JobRoute, waitSeconds } from '../jobs/job-route';
+import type { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
+import { SYNC_JOB_TYPE } from './channel-sync';
+import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto, ProductPageDto, ProductQueryDto } from './channels.dto';
 
 /** The channels this installation offers and the organisation's connections to stores (docs/channels.md). */
 @ApiTags('Channels')
 @Controller('api/v1/channels')
 export class ChannelsController {
-  constructor(private readonly connections: ChannelConnectionsService) {}
+  constructor(private readonly connections: ChannelConnectionsService, private readonly submitter: JobSubmitter) {}
 
   @Get()
   @RequireScope('channels:read')
@@ -69,6 +75,29 @@ export class ChannelsController {
   @ApiOkResponse({ type: ConnectionDto })
   enableConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionDto> {
     return this.connections.setEnabled(orgId, id, true);
+  }
+
+  @Post('connections/:connectionId/sync')
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: "Sync a connection's catalogue from the store, as a job: every product the first time, then those updated since the last complete sync" })
+  @JobRoute(() => 0)
+  async syncConnection(
+    @Auth() auth: RequestAuth,
+    @IdParam('connectionId', 'Connection') id: string,
+    @Headers('prefer') prefer: string | undefined,
+    @HeldIdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobAcceptedDto | JobDto> {
+    const submitted = await this.submitter.submit(auth, { operation: SYNC_JOB_TYPE, dto: { connectionId: id } }, { waitSeconds: waitSeconds(prefer), idempotencyKey });
+    return answerJob(reply, prefer, submitted);
+  }
+
+  @Get('connections/:connectionId/products')
+  @RequireScope('channels:read')
+  @ApiOperation({ summary: "List a connection's synced products, newest first, searchable by title or SKU" })
+  @ApiOkResponse({ type: ProductPageDto })
+  listProducts(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string, @Query() query: ProductQueryDto): Promise<ProductPageDto> {
+    return this.connections.products(orgId, id, query);
   }
 
   @Delete('connections/:connectionId')

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { CursorQueryDto } from '../common/pagination';
 import { CONNECTION_STATUSES } from './channel-connection.entity';
 
 export class ChannelSlotDto {
@@ -48,9 +49,47 @@ export class ConnectionDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { accessToken: '…9f2c' }, description: 'The last four characters of each credential field' }) credentialHint!: Record<string, string>;
   @ApiProperty({ type: String, nullable: true, description: "The store's message when the last check failed" }) lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) lastCheckedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the last complete sync started; the next one asks the store only for products updated since' }) lastSyncedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
 export class ConnectionListDto {
   @ApiProperty({ type: [ConnectionDto] }) data!: ConnectionDto[];
+}
+
+export class ProductQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({ example: 'mug', maxLength: 100, description: 'Products whose title or a variant’s SKU contains it, whatever the case' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+}
+
+export class ProductImageDto {
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ description: 'Where the store serves it' }) url!: string;
+  @ApiProperty({ description: '1 is the main image' }) position!: number;
+  @ApiProperty({ type: String, nullable: true }) alt!: string | null;
+}
+
+export class ProductVariantDto {
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ type: String, nullable: true }) sku!: string | null;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The product image shown for this variant" }) imageExternalId!: string | null;
+}
+
+export class ProductDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: "The store's own id" }) externalId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [ProductVariantDto] }) variants!: ProductVariantDto[];
+  @ApiProperty({ type: [ProductImageDto], description: 'In position order' }) images!: ProductImageDto[];
+  @ApiProperty({ format: 'date-time', description: 'When the store last changed it' }) storeUpdatedAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When a sync last saw it' }) syncedAt!: string;
+}
+
+export class ProductPageDto {
+  @ApiProperty({ type: [ProductDto] }) data!: ProductDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }

@@ -4,12 +4,14 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { ChannelCalls } from './channel-calls';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
 import { ChannelConnectionsService } from './channel-connections.service';
+import { ChannelProductsRepository } from './channel-products.repository';
+import { ChannelSync } from './channel-sync';
 import { ChannelsController } from './channels.controller';
 
-/** Store connections through the configured channel plugins (the plugin registry is global). */
+/** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
   imports: [OrgsModule, NetModule],
   controllers: [ChannelsController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelCalls],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync],
 })
 export class ChannelsModule {}

@@ -20,7 +20,7 @@ describe('store connections (the toy channel against its fake store)', () => {
     store = await new ToyStoreFake().start();
     t = await startTestApp({ CHANNEL_PLUGINS: 'toy', ALLOW_PRIVATE_URLS: 'true' }, { plansYaml: plansWithChannels(), channelRoots: [TOY_PLUGINS] });
     user = await signUp(t);
-    writer = (await createKey(t, user.accessToken, user.orgId, { name: 'w', scopes: ['channels:read', 'channels:write'] })).secret;
+    writer = (await createKey(t, user.accessToken, user.orgId, { name: 'w', scopes: ['channels:read', 'channels:write', 'jobs:read'] })).secret;
     reader = (await createKey(t, user.accessToken, user.orgId, { name: 'r', scopes: ['channels:read'] })).secret;
   });
   afterAll(async () => {
@@ -81,6 +81,39 @@ describe('store connections (the toy channel against its fake store)', () => {
     await t.http().delete(path).set(bearer(writer)).expect(404);
   });
 
+  it('syncs a catalogue of several pages as a job, then only what changed since, and lists it searchable by title or SKU', async () => {
+    const old = new Date('2020-01-01T00:00:00Z');
+    await store.resetCatalogue(Array.from({ length: 120 }, (_, i) => ({ title: `Mug ${i}`, skus: [`MUG-${i}`, `MUG-${i}-XL`], updatedAt: old })));
+    const connection = (await connections().send({ channel: 'toy', name: 'Catalogue', credentials: store.install() }).expect(201)).body;
+    const path = `/api/v1/channels/connections/${connection.id}`;
+    const sync = async () => {
+      const res = await t.http().post(`${path}/sync`).set({ ...bearer(writer), prefer: 'wait=30' }).expect(200);
+      expect(res.body, JSON.stringify(res.body.error)).toMatchObject({ type: "channels.sync", status: "completed", cost: 0 });
+    };
+    await sync();
+    const all: { externalId: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: { externalId: string }[]; nextCursor: string | null } } = await t.http().get(`${path}/products`).query({ limit: 50, ...(cursor ? { cursor } : {}) }).set(bearer(reader)).expect(200);
+      all.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(120);
+    expect(new Set(all.map((p: { externalId: string }) => p.externalId)).size).toBe(120);
+    expect((await t.http().get(path).set(bearer(reader)).expect(200)).body.lastSyncedAt).not.toBeNull();
+    const bySku = await t.http().get(`${path}/products`).query({ search: 'mug-7-xl' }).set(bearer(reader)).expect(200);
+    expect(bySku.body.data.map((p: { title: string }) => p.title)).toEqual(['Mug 7']);
+    const byTitle = await t.http().get(`${path}/products`).query({ search: 'MUG 11' }).set(bearer(reader)).expect(200);
+    expect(byTitle.body.data.map((p: { title: string }) => p.title).sort()).toEqual(['Mug 11', 'Mug 110', 'Mug 111', 'Mug 112', 'Mug 113', 'Mug 114', 'Mug 115', 'Mug 116', 'Mug 117', 'Mug 118', 'Mug 119']);
+    // The store changes two products (new ones here): the next sync asks only for what changed since the last.
+    await store.resetCatalogue([{ title: 'Teapot', skus: ['POT-1'], updatedAt: new Date(Date.now() + 60_000) }, { title: 'Cup', skus: ['CUP-1'], updatedAt: new Date(Date.now() + 60_000) }]);
+    await sync();
+    expect((await t.http().get(`${path}/products`).query({ search: 'pot-1' }).set(bearer(reader)).expect(200)).body.data).toHaveLength(1);
+    expect((await t.http().get(`${path}/products`).query({ limit: 100 }).set(bearer(reader)).expect(200)).body.nextCursor).not.toBeNull();
+    await t.http().post(`${path}/disable`).set(bearer(writer)).expect(200);
+    expect((await t.http().post(`${path}/sync`).set(bearer(writer)).expect(409)).body.error.code).toBe('conflict');
+  });
+
   it("answers 404 for another organisation's connection", async () => {
     const other = await signUp(t);
     const theirs = (await createKey(t, other.accessToken, other.orgId, { name: 'o', scopes: ['channels:read', 'channels:write'] })).secret;
@@ -88,6 +121,8 @@ describe('store connections (the toy channel against its fake store)', () => {
     await t.http().get(`/api/v1/channels/connections/${mine.id}`).set(bearer(theirs)).expect(404);
     await t.http().post(`/api/v1/channels/connections/${mine.id}/test`).set(bearer(theirs)).expect(404);
     await t.http().delete(`/api/v1/channels/connections/${mine.id}`).set(bearer(theirs)).expect(404);
+    await t.http().get(`/api/v1/channels/connections/${mine.id}/products`).set(bearer(theirs)).expect(404);
+    await t.http().post(`/api/v1/channels/connections/${mine.id}/sync`).set(bearer(theirs)).expect(404);
     expect((await t.http().get('/api/v1/channels/connections').set(bearer(theirs)).expect(200)).body.data).toEqual([]);
   });
 });

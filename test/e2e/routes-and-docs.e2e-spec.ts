@@ -33,6 +33,8 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/channels/connections/:connectionId/test': 'channels:write',
   'POST /api/v1/channels/connections/:connectionId/disable': 'channels:write',
   'POST /api/v1/channels/connections/:connectionId/enable': 'channels:write',
+  'POST /api/v1/channels/connections/:connectionId/sync': 'channels:write',
+  'GET /api/v1/channels/connections/:connectionId/products': 'channels:read',
   'DELETE /api/v1/channels/connections/:connectionId': 'channels:write',
   'GET /api/v1/credits': 'credits:read',
   'GET /api/v1/credits/ledger': 'credits:read',

@@ -1,0 +1,46 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { newId } from '../common/ids';
+import type { ChannelImage, ChannelVariant } from '../plugins/channel-catalogue';
+import { Organization } from '../tenancy/organization.entity';
+import { ChannelConnectionRecord } from './channel-connection.entity';
+
+/** A product of a connected store as the last sync saw it: one row per store product, updated in place. */
+@Entity({ tableName: 'channel_products' })
+@Unique({ properties: ['connectionId', 'externalId'] })
+@Index({ properties: ['orgId', 'connectionId', 'id'] })
+export class ChannelProductRecord {
+  @PrimaryKey({ type: 'string', length: 36 })
+  id: string = newId();
+
+  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  orgId!: string;
+
+  /** Its connection: deleting the connection deletes its catalogue. */
+  @ManyToOne(() => ChannelConnectionRecord, { mapToPk: true, fieldName: 'connection_id', deleteRule: 'cascade' })
+  connectionId!: string;
+
+  /** The store's own id (a Shopify GID, a WooCommerce number, an Amazon SKU). */
+  @Property({ type: 'string', length: 255 })
+  externalId!: string;
+
+  @Property({ type: 'text' })
+  title!: string;
+
+  /** Its title and its variants' SKUs, lower-cased, for search (LIKE compares case as it is on PostgreSQL). */
+  @Property({ type: 'text' })
+  searchText!: string;
+
+  @Property({ type: 'json' })
+  variants!: ChannelVariant[];
+
+  /** In position order. */
+  @Property({ type: 'json' })
+  images!: ChannelImage[];
+
+  /** When the store last changed it. */
+  @Property({ type: 'datetime' })
+  storeUpdatedAt!: Date;
+
+  @Property({ type: 'datetime' })
+  syncedAt!: Date;
+}

@@ -1,0 +1,45 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { newId } from '../common/ids';
+import type { ChannelProduct } from '../plugins/channel-catalogue';
+import { ChannelProductRecord } from './channel-product.entity';
+
+/** What search reads of a product: its title and its variants' SKUs, lower-cased. */
+export const searchTextOf = (product: ChannelProduct) => [product.title, ...product.variants.map((v) => v.sku ?? '')].join(' ').toLowerCase();
+
+@Injectable()
+export class ChannelProductsRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Writes a page of the store's products over what the last sync saw, one row per store product. */
+  async upsertPage(orgId: string, connectionId: string, products: ChannelProduct[], syncedAt: Date): Promise<void> {
+    if (!products.length) return;
+    // A new row's id, which a row already there keeps (the merge leaves it out).
+    const rows = products.map((p) => ({
+      id: newId(),
+      orgId, connectionId, externalId: p.externalId, title: p.title, searchText: searchTextOf(p), variants: p.variants, images: p.images, storeUpdatedAt: p.updatedAt, syncedAt,
+    }));
+    await this.em.fork().upsertMany(ChannelProductRecord, rows, {
+      onConflictFields: ['connectionId', 'externalId'],
+      onConflictAction: 'merge',
+      onConflictMergeFields: ['title', 'searchText', 'variants', 'images', 'storeUpdatedAt', 'syncedAt'],
+    });
+  }
+
+  /** A page of a connection's products, newest row first; `search` is found in the title or a SKU, whatever the case. */
+  page(orgId: string, connectionId: string, opts: { search?: string; after?: string; limit: number }): Promise<ChannelProductRecord[]> {
+    // LIKE's wildcards are dropped from the term: SQLite has no default escape character.
+    const term = opts.search?.toLowerCase().replace(/[%_\\]/g, '');
+    const where = {
+      orgId,
+      connectionId,
+      ...(opts.after ? { id: { $lt: opts.after } } : {}),
+      ...(term ? { searchText: { $like: `%${term}%` } } : {}),
+    };
+    return this.em.fork().find(ChannelProductRecord, where, { orderBy: { id: 'desc' }, limit: opts.limit });
+  }
+
+  countOf(orgId: string, connectionId: string): Promise<number> {
+    return this.em.fork().count(ChannelProductRecord, { orgId, connectionId });
+  }
+}

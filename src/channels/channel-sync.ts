@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { AppError } from '../common/errors/app-error';
+import { FinalJobError, JobHandler, TransientJobError, type JobResult, type JobRun } from '../jobs/job-handler';
+import { JobOperation, type PreparedJob } from '../jobs/job-operation';
+import type { Job } from '../jobs/job.entity';
+import { orgIdOf, type RequestAuth } from '../tenancy/principal';
+import { ChannelCalls } from './channel-calls';
+import type { ChannelConnectionRecord } from './channel-connection.entity';
+import { ChannelConnectionsRepository } from './channel-connections.repository';
+import { ChannelProductsRepository } from './channel-products.repository';
+
+export const SYNC_JOB_TYPE = 'channels.sync';
+
+export class ChannelSyncDto {
+  @ApiProperty({ description: 'The connection whose catalogue to sync' })
+  @IsUUID()
+  connectionId!: string;
+}
+
+/** The store's refusal as the job's end: throttling and outages are tried again, the rest is final. */
+function jobErrorOf(err: unknown): Error {
+  if (!(err instanceof AppError)) return err as Error;
+  if (err.code === 'channel_rate_limited') return new TransientJobError(err.code, err.message, Number(err.details.retryAfterSeconds ?? 0) * 1000 || undefined);
+  if (err.code === 'channel_unavailable') return new TransientJobError(err.code, err.message);
+  return new FinalJobError(err.code, err.message);
+}
+
+/**
+ * Syncing a connection's catalogue, as a job (`channels.sync`, scope channels:write, no credits): the
+ * store is paged through (only products updated since the last complete sync, after the first), each
+ * page written over what was saved as it arrives, so a sync cut short keeps what it saw and the next
+ * one picks up from the last complete sync. Credentials the store refuses mark the connection
+ * needs_attention.
+ */
+@JobHandler(SYNC_JOB_TYPE)
+export class ChannelSync implements JobHandler {
+  constructor(private readonly calls: ChannelCalls, private readonly connections: ChannelConnectionsRepository, private readonly products: ChannelProductsRepository) {}
+
+  @JobOperation({ name: SYNC_JOB_TYPE, dto: ChannelSyncDto, scope: 'channels:write', units: () => 0 })
+  async prepare(auth: RequestAuth, dto: ChannelSyncDto, job: Job): Promise<PreparedJob> {
+    const record = await this.connections.getInOrg(orgIdOf(auth), dto.connectionId);
+    if (!record) throw AppError.notFound('Connection');
+    if (record.status === 'disabled') throw new AppError('conflict', 'The connection is disabled: enable it first');
+    this.calls.plugin(record.channel);
+    job.input = { connectionId: record.id };
+    return { price: 0, reason: `sync of ${record.channel} connection ${record.name}` };
+  }
+
+  async run({ job, signal }: JobRun): Promise<JobResult> {
+    const record = await this.connections.getInOrg(job.orgId, String(job.input.connectionId));
+    if (!record) throw new FinalJobError('not_found', 'The connection was deleted');
+    if (record.status === 'disabled') throw new FinalJobError('conflict', 'The connection was disabled');
+    const startedAt = new Date();
+    let cursor: string | null = null;
+    do {
+      const page = await this.page(record, cursor);
+      signal.throwIfAborted();
+      await this.products.upsertPage(record.orgId, record.id, page.products, new Date());
+      cursor = page.nextCursor;
+    } while (cursor);
+    await this.connections.update(record.orgId, record.id, { lastSyncedAt: startedAt });
+    return { persist: [], cost: 0 };
+  }
+
+  estimatedSeconds(): number {
+    return 5;
+  }
+
+  private async page(record: ChannelConnectionRecord, cursor: string | null) {
+    try {
+      return await this.calls.run(record, (channel, connection, ctx) =>
+        channel.plugin.listProducts(connection, { cursor, updatedSince: record.lastSyncedAt, pageSize: channel.metadata.maxPageSize }, ctx));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
+        await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
+      }
+      throw jobErrorOf(err);
+    }
+  }
+}
