@@ -69,6 +69,8 @@ export interface AppConfig {
     creditsLowThreshold: number;
   };
   mail: { smtpUrl: string; from: string };
+  /** Each channel plugin's options, by plugin id (an empty value is not given): app keys, and base URLs that point a client at a fake. */
+  channels: Record<string, Record<string, string>>;
   plans: PlanCatalog;
 }
 

@@ -9,11 +9,11 @@ import { PROVIDER_INSTANCES } from './provider-loader';
 
 /** Channel plugins that exist only for tests: never in plugins/, so only a test's extra root finds them. */
 const TEST_CHANNELS = join(__dirname, '..', '..', 'test', 'fixtures', 'plugins', 'channels');
-const config = (channels: string[]) => ({ plugins: { providers: [], channels } });
+const config = (channels: string[]) => ({ plugins: { providers: [], channels }, channels: {} });
 
-async function load(ids: string[], roots = [TEST_CHANNELS]) {
+async function load(ids: string[], roots = [TEST_CHANNELS], settings: Record<string, Record<string, string>> = {}) {
   const problems: string[] = [];
-  const module = await loadChannelPlugins(roots, ids, problems);
+  const module = await loadChannelPlugins(roots, ids, settings, problems);
   return { problems, loaded: (module.providers as { useValue: LoadedChannel[] }[])[0].useValue };
 }
 
@@ -26,6 +26,13 @@ async function registry(channels: LoadedChannel[]) {
 }
 
 describe('loadChannelPlugins', () => {
+  it("gives a plugin its settings as options, the empty ones left out, and names the ones it refuses", async () => {
+    const given = await load(['toy'], [TEST_CHANNELS], { toy: { clientId: 'app', clientSecret: 'secret', baseUrl: '' } });
+    expect(given.problems).toEqual([]);
+    expect(given.loaded[0].options).toEqual({ clientId: 'app', clientSecret: 'secret' });
+    expect((await load(['toy'], [TEST_CHANNELS], { toy: { colour: 'red' } })).problems).toEqual([expect.stringMatching(/^channel plugin "toy" options: /)]);
+  });
+
   it('finds a test-only plugin in a root a test adds, and nowhere else', async () => {
     expect((await load(['toy'])).loaded.map((l) => l.metadata.id)).toEqual(['toy']);
     expect((await load(['toy'], [join(__dirname, '..', '..', 'plugins', 'channels')])).problems).toEqual(['CHANNEL_PLUGINS names "toy", but there is no plugins/channels/toy']);

@@ -19,10 +19,11 @@ class ChannelClassesModule {}
 /**
  * Loads the class of each configured channel id from <root>/<id> of the first root that has that
  * folder (plugins/channels, then any root a test adds), by path, and checks what only the plugin
- * can: it is marked @ChannelPlugin, its id is its folder's name, its options pass validateOptions().
+ * can: it is marked @ChannelPlugin, its id is its folder's name, its options (its settings under
+ * `channels.<id>`, the empty ones left out) pass validateOptions().
  * Every problem goes into `problems`; the classes reach the registry through CHANNEL_CLASSES.
  */
-export async function loadChannelPlugins(roots: string[], ids: string[], problems: string[]): Promise<DynamicModule> {
+export async function loadChannelPlugins(roots: string[], ids: string[], settings: Record<string, Record<string, string>>, problems: string[]): Promise<DynamicModule> {
   const loaded: LoadedChannel[] = [];
   for (const id of ids) {
     const dir = PLUGIN_ID.test(id) ? roots.map((root) => join(root, id)).find((d) => existsSync(d)) : undefined;
@@ -40,8 +41,8 @@ export async function loadChannelPlugins(roots: string[], ids: string[], problem
       problems.push(`plugins/channels/${id} holds the plugin "${metadata.id}": a plugin's id must be its folder's name`);
       continue;
     }
-    // Channel ids take no options from configuration yet; a plugin that needs some says so here.
-    const options: Record<string, unknown> = {};
+    // The plugin's settings (channels.<id> in the configuration), those left empty not given.
+    const options: Record<string, unknown> = Object.fromEntries(Object.entries(settings[id] ?? {}).filter(([, value]) => value !== ''));
     const refused = (plugin as ChannelPluginClass).validateOptions?.(options) ?? [];
     problems.push(...refused.map((p) => `channel plugin "${id}" options: ${p}`));
     if (!refused.length) loaded.push({ plugin: plugin as ChannelPluginClass, metadata, options });

@@ -17,11 +17,11 @@ const PLUGINS_ROOT = join(__dirname, '..', '..', 'plugins');
  * searched after plugins/channels, for plugins that exist only for them (test/fixtures/plugins). Unknown
  * ids, and every option a plugin refuses, stop start-up with one ConfigError naming them all.
  */
-export async function loadPluginModules(config: Pick<AppConfig, 'plugins'>, roots: { channelRoots?: string[] } = {}): Promise<(Type | DynamicModule)[]> {
+export async function loadPluginModules(config: Pick<AppConfig, 'plugins' | 'channels'>, roots: { channelRoots?: string[] } = {}): Promise<(Type | DynamicModule)[]> {
   const problems: string[] = [];
   const modules: (Type | DynamicModule)[] = [
     await loadProviderPlugins(join(PLUGINS_ROOT, 'providers'), config.plugins.providers, problems),
-    await loadChannelPlugins([join(PLUGINS_ROOT, 'channels'), ...(roots.channelRoots ?? [])], config.plugins.channels, problems),
+    await loadChannelPlugins([join(PLUGINS_ROOT, 'channels'), ...(roots.channelRoots ?? [])], config.plugins.channels, config.channels, problems),
   ];
   if (problems.length) throw new ConfigError(problems);
   return modules;

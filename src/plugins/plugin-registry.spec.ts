@@ -69,13 +69,13 @@ describe('PluginRegistry', () => {
 
 describe('loadPluginModules', () => {
   it('loads the configured plugin folders by path', async () => {
-    const modules = await loadPluginModules({ plugins: { providers: [entry('aura')], channels: [] } });
+    const modules = await loadPluginModules({ plugins: { providers: [entry('aura')], channels: [] }, channels: {} });
     // One module hands the registry the provider instances, one the channel classes.
     expect(modules).toHaveLength(2);
   });
 
   it('names every configured id without a folder', async () => {
-    await expect(loadPluginModules({ plugins: { providers: [entry('aura'), entry('nope')], channels: ['../etc'] } })).rejects.toThrow(
+    await expect(loadPluginModules({ plugins: { providers: [entry('aura'), entry('nope')], channels: ['../etc'] }, channels: {} })).rejects.toThrow(
       /PROVIDER_PLUGINS names "nope"[\s\S]*CHANNEL_PLUGINS names "\.\.\/etc"/,
     );
   });

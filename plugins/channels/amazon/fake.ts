@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { startFakeServer, type ChannelContractStore, type ChannelProductSeed, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing';
+// The fake server alone, not the testing index, which loads vitest: `npm run fakes` runs this outside tests.
+import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing/fake-server';
+import type { ChannelContractStore, ChannelProductSeed } from '../../../src/plugins/testing';
 import type { AmazonCredentials, AmazonOptions } from './amazon-credentials.dto';
 import { FakeListings, SpApiHttpError } from './fake-listings';
 

@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelWebhookEventKind } from '../../../src/plugins';
-import { startFakeServer, type ChannelContractStore, type ChannelProductSeed, type ChannelWebhookRequest, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing';
+// The fake server alone, not the testing index, which loads vitest: `npm run fakes` runs this outside tests.
+import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing/fake-server';
+import type { ChannelContractStore, ChannelProductSeed, ChannelWebhookRequest } from '../../../src/plugins/testing';
 import { ShopifyFakeCatalogue } from './fake-catalogue';
 import type { ShopifyCredentials } from './shopify-credentials.dto';
 
