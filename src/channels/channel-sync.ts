@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { AppError } from '../common/errors/app-error';
@@ -11,6 +12,10 @@ import { ChannelConnectionsRepository } from './channel-connections.repository';
 import { ChannelProductsRepository } from './channel-products.repository';
 
 export const SYNC_JOB_TYPE = 'channels.sync';
+/** A throttled page is waited for and asked again this many times before the job gives up (and is retried whole, later). */
+const THROTTLED_PAGE_TRIES = 10;
+/** The longest a page waits on the store's say-so; a longer wait fails the run instead. */
+const MAX_PAGE_WAIT_MS = 60_000;
 
 export class ChannelSyncDto {
   @ApiProperty({ description: 'The connection whose catalogue to sync' })
@@ -54,7 +59,7 @@ export class ChannelSync implements JobHandler {
     const startedAt = new Date();
     let cursor: string | null = null;
     do {
-      const page = await this.page(record, cursor);
+      const page = await this.page(record, cursor, signal);
       signal.throwIfAborted();
       await this.products.upsertPage(record.orgId, record.id, page.products, new Date());
       cursor = page.nextCursor;
@@ -67,15 +72,26 @@ export class ChannelSync implements JobHandler {
     return 5;
   }
 
-  private async page(record: ChannelConnectionRecord, cursor: string | null) {
-    try {
-      return await this.calls.run(record, (channel, connection, ctx) =>
-        channel.plugin.listProducts(connection, { cursor, updatedSince: record.lastSyncedAt, pageSize: channel.metadata.maxPageSize }, ctx));
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
-        await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
+  /**
+   * One page, asked again after the wait the store names when it throttles (a store's limit is
+   * reached many times in a large sync: failing the run would start it over from the first page).
+   */
+  private async page(record: ChannelConnectionRecord, cursor: string | null, signal: AbortSignal) {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.calls.run(record, (channel, connection, ctx) =>
+          channel.plugin.listProducts(connection, { cursor, updatedSince: record.lastSyncedAt, pageSize: channel.metadata.maxPageSize }, ctx));
+      } catch (err) {
+        const waitMs = err instanceof AppError && err.code === 'channel_rate_limited' ? Number(err.details.retryAfterSeconds ?? 1) * 1000 : null;
+        if (waitMs !== null && waitMs <= MAX_PAGE_WAIT_MS && tries < THROTTLED_PAGE_TRIES) {
+          await delay(waitMs, undefined, { signal });
+          continue;
+        }
+        if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
+          await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
+        }
+        throw jobErrorOf(err);
       }
-      throw jobErrorOf(err);
     }
   }
 }

@@ -125,6 +125,17 @@ describe('store connections (the toy channel against its fake store)', () => {
     await t.http().post(`/api/v1/channels/connections/${mine.id}/sync`).set(bearer(theirs)).expect(404);
     expect((await t.http().get('/api/v1/channels/connections').set(bearer(theirs)).expect(200)).body.data).toEqual([]);
   });
+
+  // Last: the store's bucket stays full for a while after it.
+  it('waits out a store that throttles the sync and asks for the same page again, instead of failing', async () => {
+    await store.resetCatalogue(Array.from({ length: 60 }, (_, i) => ({ title: `Jug ${i}`, skus: [`JUG-${i}`], updatedAt: new Date('2021-01-01T00:00:00Z') })));
+    const connection = (await connections().send({ channel: 'toy', name: 'Throttled', credentials: store.install() }).expect(201)).body;
+    store.throttleNext();
+    const res = await t.http().post(`/api/v1/channels/connections/${connection.id}/sync`).set({ ...bearer(writer), prefer: 'wait=30' }).expect(200);
+    expect(res.body, JSON.stringify(res.body.error)).toMatchObject({ status: 'completed' });
+    const listed = await t.http().get(`/api/v1/channels/connections/${connection.id}/products`).query({ limit: 100 }).set(bearer(reader)).expect(200);
+    expect(listed.body.data).toHaveLength(60);
+  }, 40_000);
 });
 
 describe('store connections on a plan without channels', () => {
