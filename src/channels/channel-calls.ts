@@ -3,6 +3,7 @@ import { AppError } from '../common/errors/app-error';
 import { SecretBox } from '../common/crypto/secret-box';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { UrlNotAllowed } from '../common/net/url-guard';
+import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import type { ChannelCallContext, ChannelConnection } from '../plugins/channel-connection';
 import { MemoryTokenCache } from '../plugins/channel-connection';
 import { ProviderError } from '../plugins/provider-error';
@@ -31,6 +32,14 @@ export function channelErrorOf(err: unknown, channel: string): AppError {
     default:
       return new AppError('channel_unavailable', message, { channel });
   }
+}
+
+/** A store's refusal as a job's end: throttling and outages are tried again, the rest is final. */
+export function channelJobError(err: unknown): Error {
+  if (!(err instanceof AppError)) return err as Error;
+  if (err.code === 'channel_rate_limited') return new TransientJobError(err.code, err.message, Number(err.details.retryAfterSeconds ?? 0) * 1000 || undefined);
+  if (err.code === 'channel_unavailable') return new TransientJobError(err.code, err.message);
+  return new FinalJobError(err.code, err.message);
 }
 
 /**

@@ -42,4 +42,15 @@ export class ChannelProductsRepository {
   countOf(orgId: string, connectionId: string): Promise<number> {
     return this.em.fork().count(ChannelProductRecord, { orgId, connectionId });
   }
+
+  getInConnection(orgId: string, connectionId: string, id: string): Promise<ChannelProductRecord | null> {
+    return this.em.fork().findOne(ChannelProductRecord, { orgId, connectionId, id });
+  }
+
+  /** The products with a variant of exactly this SKU, whatever the case. */
+  async withSku(orgId: string, connectionId: string, sku: string): Promise<ChannelProductRecord[]> {
+    const wanted = sku.toLowerCase();
+    const candidates = await this.em.fork().find(ChannelProductRecord, { orgId, connectionId, searchText: { $like: `%${wanted.replace(/[%_\\]/g, '')}%` } }, { limit: 100 });
+    return candidates.filter((p) => p.variants.some((v) => v.sku?.toLowerCase() === wanted));
+  }
 }

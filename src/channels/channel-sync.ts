@@ -2,11 +2,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { AppError } from '../common/errors/app-error';
-import { FinalJobError, JobHandler, TransientJobError, type JobResult, type JobRun } from '../jobs/job-handler';
+import { FinalJobError, JobHandler, type JobResult, type JobRun } from '../jobs/job-handler';
 import { JobOperation, type PreparedJob } from '../jobs/job-operation';
 import type { Job } from '../jobs/job.entity';
 import { orgIdOf, type RequestAuth } from '../tenancy/principal';
-import { ChannelCalls } from './channel-calls';
+import { ChannelCalls, channelJobError } from './channel-calls';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
 import { ChannelProductsRepository } from './channel-products.repository';
@@ -21,14 +21,6 @@ export class ChannelSyncDto {
   @ApiProperty({ description: 'The connection whose catalogue to sync' })
   @IsUUID()
   connectionId!: string;
-}
-
-/** The store's refusal as the job's end: throttling and outages are tried again, the rest is final. */
-function jobErrorOf(err: unknown): Error {
-  if (!(err instanceof AppError)) return err as Error;
-  if (err.code === 'channel_rate_limited') return new TransientJobError(err.code, err.message, Number(err.details.retryAfterSeconds ?? 0) * 1000 || undefined);
-  if (err.code === 'channel_unavailable') return new TransientJobError(err.code, err.message);
-  return new FinalJobError(err.code, err.message);
 }
 
 /**
@@ -90,7 +82,7 @@ export class ChannelSync implements JobHandler {
         if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
           await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
         }
-        throw jobErrorOf(err);
+        throw channelJobError(err);
       }
     }
   }

@@ -1,14 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { IdParam } from '../common/http/id-param';
-import { Auth, OrgId, RequireScope } from '../tenancy/access.decorators';
+import { Auth, OrgId, RequireScope, WorkRequest } from '../tenancy/access.decorators';
 import type { RequestAuth } from '../tenancy/principal';
 import { ChannelConnectionsService } from './channel-connections.service';
-import { HeldIdempotencyKey } from '../jobs/idempotency.interceptor';
+import { HeldIdempotencyKey, IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 import { JobSubmitter } from '../jobs/job-submitter';
 import { answerJob, JobRoute, waitSeconds } from '../jobs/job-route';
-import type { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
+import { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
+import { ActivityPageDto, ActivityQueryDto, PublishDto, PublishPlanDto } from './channel-publish.dto';
+import { ChannelPublishing, PUBLISH_JOB_TYPE } from './channel-publishing';
 import { SYNC_JOB_TYPE } from './channel-sync';
 import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto, ProductPageDto, ProductQueryDto } from './channels.dto';
 
@@ -16,7 +19,7 @@ import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto, 
 @ApiTags('Channels')
 @Controller('api/v1/channels')
 export class ChannelsController {
-  constructor(private readonly connections: ChannelConnectionsService, private readonly submitter: JobSubmitter) {}
+  constructor(private readonly connections: ChannelConnectionsService, private readonly submitter: JobSubmitter, private readonly publishing: ChannelPublishing) {}
 
   @Get()
   @RequireScope('channels:read')
@@ -98,6 +101,39 @@ export class ChannelsController {
   @ApiOkResponse({ type: ProductPageDto })
   listProducts(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string, @Query() query: ProductQueryDto): Promise<ProductPageDto> {
     return this.connections.products(orgId, id, query);
+  }
+
+  @Post('publish')
+  @RequireScope('channels:publish')
+  @ApiOperation({ summary: "Publish a gallery image to a synced product's images at a store, as a job recorded in the activity log; dryRun answers what would be sent" })
+  @ApiExtraModels(PublishPlanDto, JobDto)
+  @WorkRequest({ units: () => 0 })
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished job if it completes in time' })
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(PublishPlanDto) }, { $ref: getSchemaPath(JobDto) }] }, description: 'With dryRun: what would be sent. With Prefer: wait=N: the finished job' })
+  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id (its report holds the publish entry)' })
+  async publish(
+    @Auth() auth: RequestAuth,
+    @Body() dto: PublishDto,
+    @Headers('prefer') prefer: string | undefined,
+    @HeldIdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PublishPlanDto | JobAcceptedDto | JobDto> {
+    if (dto.dryRun) {
+      void reply.status(200);
+      return this.publishing.plan(auth, dto);
+    }
+    return answerJob(reply, prefer, await this.submitter.submit(auth, { operation: PUBLISH_JOB_TYPE, dto }, { waitSeconds: waitSeconds(prefer), idempotencyKey }));
+  }
+
+  @Get('activity')
+  @RequireScope('channels:read')
+  @ApiOperation({ summary: 'List every publish to the stores, newest first: status, the store’s image id, attempts, the last error, who and when' })
+  @ApiOkResponse({ type: ActivityPageDto })
+  async activity(@OrgId() orgId: string, @Query() query: ActivityQueryDto): Promise<ActivityPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.publishing.activity(orgId, { connectionId: query.connectionId, after: decodeCursor(query.cursor), limit: limit + 1 });
+    return toPage(rows, limit, (row) => this.publishing.describe(row));
   }
 
   @Delete('connections/:connectionId')

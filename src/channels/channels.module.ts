@@ -6,12 +6,17 @@ import { ChannelConnectionsRepository } from './channel-connections.repository';
 import { ChannelConnectionsService } from './channel-connections.service';
 import { ChannelProductsRepository } from './channel-products.repository';
 import { ChannelSync } from './channel-sync';
+import { ChannelPublishing } from './channel-publishing';
+import { ChannelPublishesRepository } from './channel-publishes.repository';
+import { ImagesModule } from '../images/images.module';
+import { JobEventsModule } from '../jobs/job-events.module';
+import { StorageModule } from '../storage/storage.module';
 import { ChannelsController } from './channels.controller';
 
 /** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
-  imports: [OrgsModule, NetModule],
+  imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule],
   controllers: [ChannelsController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository],
 })
 export class ChannelsModule {}

@@ -35,6 +35,8 @@ export interface PreparedJob {
   within?: <T>(reserve: () => Promise<T>) => Promise<T>;
   /** Removes what preparing stored (uploaded sources) when the job is not created after all (e.g. 402). */
   discard?: () => Promise<void>;
+  /** Rows written in the transaction that creates the job (a channel publish's activity entry), so one exists only with the other. */
+  alsoWrite?: object[];
 }
 
 /**

@@ -119,7 +119,7 @@ export class JobSubmitter {
         if (webhook.newSecret) webhookSecret = { webhookSecret: webhook.newSecret };
       }
       const parts = drafted.map(({ job, prepared }) => ({ amount: prepared.price, referenceId: job.id, reason: prepared.reason, alongWith: [job] }));
-      const reserve = () => this.credits.reserveEach(orgId, parts, batch);
+      const reserve = () => this.credits.reserveEach(orgId, parts, [...batch, ...drafted.flatMap((d) => d.prepared.alsoWrite ?? [])]);
       // Each operation's own limit wraps the reservation, so all count or none does.
       const within = drafted.reduceRight((inner, { prepared }) => (prepared.within ? () => prepared.within!(inner) : inner), reserve);
       ({ creditsBalance } = await within());

@@ -12,6 +12,9 @@ export interface FileLink {
   expiresAt: Date;
 }
 
+/** The file type a link may end with (link()'s `extension`), which verifying ignores. */
+const FILE_EXTENSION = /\.(png|jpe?g|webp|avif)$/;
+
 /**
  * Stored files are encrypted with AES-256-GCM (a fresh IV per file, the key from ENCRYPTION_KEY) and
  * handed out through signed, expiring links: `<key>.<expiry>.<hmac>` in base64url, so a link can be
@@ -47,16 +50,20 @@ export class FileStore {
     return this.driver.delete(storageKey);
   }
 
-  link(fileId: string, ttlSeconds = this.config.files.linkTtlSeconds): FileLink {
+  /**
+   * `extension` ends the URL with the file's type (`.jpg`): some stores that fetch an image by its
+   * URL (WordPress) refuse one without; the link works with or without it.
+   */
+  link(fileId: string, ttlSeconds = this.config.files.linkTtlSeconds, extension?: string): FileLink {
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const payload = `${fileId}.${Math.floor(expiresAt.getTime() / 1000)}`;
     const token = `${Buffer.from(payload).toString('base64url')}.${this.sign(payload)}`;
-    return { token, url: new URL(`/api/v1/files/${token}`, this.config.publicUrl).toString(), expiresAt };
+    return { token, url: new URL(`/api/v1/files/${token}${extension ? `.${extension}` : ''}`, this.config.publicUrl).toString(), expiresAt };
   }
 
   /** The file id a link names: `null` for a forged or malformed token, `'expired'` past its expiry. */
   verifyLink(token: string): { fileId: string; expiresAt: Date } | 'expired' | null {
-    const [encoded, signature] = token.split('.');
+    const [encoded, signature] = token.replace(FILE_EXTENSION, '').split('.');
     if (!encoded || !signature) return null;
     const payload = Buffer.from(encoded, 'base64url').toString('utf8');
     const expected = Buffer.from(this.sign(payload));

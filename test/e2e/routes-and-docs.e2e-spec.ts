@@ -35,6 +35,8 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/v1/channels/connections/:connectionId/enable': 'channels:write',
   'POST /api/v1/channels/connections/:connectionId/sync': 'channels:write',
   'GET /api/v1/channels/connections/:connectionId/products': 'channels:read',
+  'POST /api/v1/channels/publish': 'channels:publish',
+  'GET /api/v1/channels/activity': 'channels:read',
   'DELETE /api/v1/channels/connections/:connectionId': 'channels:write',
   'GET /api/v1/credits': 'credits:read',
   'GET /api/v1/credits/ledger': 'credits:read',

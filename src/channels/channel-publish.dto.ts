@@ -1,0 +1,107 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CursorQueryDto } from '../common/pagination';
+import { PUBLISH_STATUSES } from './channel-publish.entity';
+
+export class PublishDto {
+  @ApiProperty({ description: 'The store connection' })
+  @IsUUID()
+  connectionId!: string;
+
+  @ApiPropertyOptional({ description: 'The synced product (GET .../products); give productId or sku' })
+  @IsOptional()
+  @IsUUID()
+  productId?: string;
+
+  @ApiPropertyOptional({ example: 'MUG-7', maxLength: 100, description: "Instead of productId: the synced product with a variant of this SKU (exactly, whatever the case); that variant shows the image" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  sku?: string;
+
+  @ApiProperty({ description: 'The gallery image to publish' })
+  @IsUUID()
+  imageId!: string;
+
+  @ApiPropertyOptional({ example: 'main', description: "One of the channel's image slots (GET /api/v1/channels); default main" })
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'slot must be a slot id of the channel' })
+  slot?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: "The 1-based position among the product's images; absent: after the slot's last image" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  position?: number;
+
+  @ApiPropertyOptional({ maxLength: 255, description: "The store's id of an image to replace (its position and variants go to the new one)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  replaceImageId?: string;
+
+  @ApiPropertyOptional({ maxLength: 500, description: 'Alt text, where the store keeps one' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  alt?: string;
+
+  @ApiPropertyOptional({ description: 'Answer what would be sent, without sending or recording anything' })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class PublishPlanDto {
+  @ApiProperty() connectionId!: string;
+  @ApiProperty({ example: 'shopify' }) channel!: string;
+  @ApiProperty({ description: "The store's product id" }) productExternalId!: string;
+  @ApiPropertyOptional({ description: "The variant that will show the image (with sku)" }) variantExternalId?: string;
+  @ApiProperty() productTitle!: string;
+  @ApiProperty() slot!: string;
+  @ApiPropertyOptional() position?: number;
+  @ApiPropertyOptional() replaceImageId?: string;
+  @ApiPropertyOptional() alt?: string;
+  @ApiProperty({ description: 'The gallery image' }) imageId!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() format!: string;
+  @ApiProperty() bytes!: number;
+}
+
+export class ActivityQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({ description: 'Only this connection’s publishes' })
+  @IsOptional()
+  @IsUUID()
+  connectionId?: string;
+}
+
+class PublishErrorDto {
+  @ApiProperty() code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class ActivityDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() connectionId!: string;
+  @ApiProperty() productExternalId!: string;
+  @ApiProperty() productTitle!: string;
+  @ApiProperty({ description: 'The gallery image published' }) imageId!: string;
+  @ApiProperty() slot!: string;
+  @ApiProperty({ type: Number, nullable: true }) position!: number | null;
+  @ApiProperty({ type: String, nullable: true }) replaceImageExternalId!: string | null;
+  @ApiProperty({ enum: PUBLISH_STATUSES, description: 'queued, sending, pending (the store is processing it), published or failed' }) status!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The store's id of the image, once published" }) externalImageId!: string | null;
+  @ApiProperty({ description: 'Times it was sent' }) attempts!: number;
+  @ApiProperty({ type: PublishErrorDto, nullable: true, description: 'The last error (a retry may follow while the status is not failed)' }) error!: PublishErrorDto | null;
+  @ApiProperty({ description: 'The job that sends it (GET /api/v1/jobs/:id)' }) jobId!: string;
+  @ApiProperty({ description: 'The credential that asked for it' }) createdBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ActivityPageDto {
+  @ApiProperty({ type: [ActivityDto] }) data!: ActivityDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,26 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { ChannelPublishRecord } from './channel-publish.entity';
+
+@Injectable()
+export class ChannelPublishesRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  getInOrg(orgId: string, id: string): Promise<ChannelPublishRecord | null> {
+    return this.em.fork().findOne(ChannelPublishRecord, { orgId, id });
+  }
+
+  getByJob(jobId: string): Promise<ChannelPublishRecord | null> {
+    return this.em.fork().findOne(ChannelPublishRecord, { jobId });
+  }
+
+  async update(orgId: string, id: string, fields: Partial<ChannelPublishRecord>): Promise<void> {
+    await this.em.fork().nativeUpdate(ChannelPublishRecord, { orgId, id }, { ...fields, updatedAt: new Date() });
+  }
+
+  /** The organisation's publishes, newest first; `connectionId` narrows them to one connection. */
+  page(orgId: string, opts: { connectionId?: string; after?: string; limit: number }): Promise<ChannelPublishRecord[]> {
+    const where = { orgId, ...(opts.connectionId ? { connectionId: opts.connectionId } : {}), ...(opts.after ? { id: { $lt: opts.after } } : {}) };
+    return this.em.fork().find(ChannelPublishRecord, where, { orderBy: { id: 'desc' }, limit: opts.limit });
+  }
+}
