@@ -69,11 +69,21 @@ export class ChannelCalls {
     return found;
   }
 
-  /** Runs `call` for a connection's record, its plugin's errors turned into catalogue codes. */
+  /**
+   * Runs `call` for a connection's record, its plugin's errors turned into catalogue codes. Credentials
+   * the store refuses mark the connection needs_attention, with the store's words, whatever the call.
+   */
   async run<T>(record: ChannelConnectionRecord, call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>): Promise<T> {
     const channel = this.plugin(record.channel);
     const credentials = JSON.parse(this.box.open(record.sealedCredentials)) as object;
-    return this.runWith(channel, { id: record.id, orgId: record.orgId, credentials }, call, true);
+    try {
+      return await this.runWith(channel, { id: record.id, orgId: record.orgId, credentials }, call, true);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
+        await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
+      }
+      throw err;
+    }
   }
 
   /**

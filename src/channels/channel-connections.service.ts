@@ -86,8 +86,9 @@ export class ChannelConnectionsService {
       const account = await this.calls.run(record, (c, connection, ctx) => c.plugin.connect(connection, ctx));
       return this.describe(await this.save(record, { status: 'active', lastError: null, accountName: account.accountName.slice(0, 255), lastCheckedAt: new Date() }));
     } catch (err) {
+      // A refusal has marked the connection (ChannelCalls.run): it is answered as it now stands.
       if (!(err instanceof AppError) || err.code !== 'channel_credentials_invalid') throw err;
-      return this.describe(await this.save(record, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() }));
+      return this.describe(await this.record(orgId, id));
     }
   }
 

@@ -7,6 +7,9 @@ import { ChannelProductRecord } from './channel-product.entity';
 /** What search reads of a product: its title and its variants' SKUs, lower-cased. */
 export const searchTextOf = (product: ChannelProduct) => [product.title, ...product.variants.map((v) => v.sku ?? '')].join(' ').toLowerCase();
 
+/** A search term as LIKE reads search_text: lower-cased, its wildcards dropped (SQLite has no default escape character). */
+const likeTerm = (term: string) => term.toLowerCase().replace(/[%_\\]/g, '');
+
 @Injectable()
 export class ChannelProductsRepository {
   constructor(private readonly em: EntityManager) {}
@@ -28,8 +31,7 @@ export class ChannelProductsRepository {
 
   /** A page of a connection's products, newest row first; `search` is found in the title or a SKU, whatever the case. */
   page(orgId: string, connectionId: string, opts: { search?: string; after?: string; limit: number }): Promise<ChannelProductRecord[]> {
-    // LIKE's wildcards are dropped from the term: SQLite has no default escape character.
-    const term = opts.search?.toLowerCase().replace(/[%_\\]/g, '');
+    const term = opts.search ? likeTerm(opts.search) : '';
     const where = {
       orgId,
       connectionId,
@@ -50,7 +52,7 @@ export class ChannelProductsRepository {
   /** The products with a variant of exactly this SKU, whatever the case. */
   async withSku(orgId: string, connectionId: string, sku: string): Promise<ChannelProductRecord[]> {
     const wanted = sku.toLowerCase();
-    const candidates = await this.em.fork().find(ChannelProductRecord, { orgId, connectionId, searchText: { $like: `%${wanted.replace(/[%_\\]/g, '')}%` } }, { limit: 100 });
+    const candidates = await this.em.fork().find(ChannelProductRecord, { orgId, connectionId, searchText: { $like: `%${likeTerm(sku)}%` } }, { limit: 100 });
     return candidates.filter((p) => p.variants.some((v) => v.sku?.toLowerCase() === wanted));
   }
 }

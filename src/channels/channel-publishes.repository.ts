@@ -14,6 +14,11 @@ export class ChannelPublishesRepository {
     return this.em.fork().findOne(ChannelPublishRecord, { jobId });
   }
 
+  /** The entries of these jobs, each read within its organisation. */
+  ofJobs(jobs: { id: string; orgId: string }[]): Promise<ChannelPublishRecord[]> {
+    return this.em.fork().find(ChannelPublishRecord, { $or: jobs.map((job) => ({ jobId: job.id, orgId: job.orgId })) });
+  }
+
   async update(orgId: string, id: string, fields: Partial<ChannelPublishRecord>): Promise<void> {
     await this.em.fork().nativeUpdate(ChannelPublishRecord, { orgId, id }, { ...fields, updatedAt: new Date() });
   }

@@ -1,7 +1,7 @@
 import type { OnModuleInit } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../common/errors/app-error';
-import type { Image } from '../images/image.entity';
+import { IMAGE_MIME_TYPES, type Image } from '../images/image.entity';
 import { ImagesRepository } from '../images/images.repository';
 import { JobEvents } from '../jobs/job-events';
 import { JobHandler, JobOutputReader, TransientJobError, type JobResult, type JobRun } from '../jobs/job-handler';
@@ -19,11 +19,11 @@ import { ChannelConnectionsRepository } from './channel-connections.repository';
 import type { ChannelProductRecord } from './channel-product.entity';
 import { ChannelProductsRepository } from './channel-products.repository';
 import { ChannelPublishRecord } from './channel-publish.entity';
-import { PublishDto, type ActivityDto, type PublishPlanDto } from './channel-publish.dto';
+import { PublishDto, type ActivityDto, type ActivityPageDto, type ActivityQueryDto, type PublishPlanDto } from './channel-publish.dto';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { ChannelPublishesRepository } from './channel-publishes.repository';
 
 export const PUBLISH_JOB_TYPE = 'channels.publish';
-const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' };
 const EXTENSION: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 /** How long a run follows a pending publish before leaving it to the next run (which resumes from the checkpoint). */
 const PENDING_FOLLOW_MS = 60_000;
@@ -114,9 +114,6 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       const failure = err instanceof TransientJobError ? err : channelJobError(err);
       const code = (failure as { code?: string }).code ?? 'channel_unavailable';
       await this.publishes.update(record.orgId, record.id, { error: { code, message: failure.message } });
-      if (code === 'channel_credentials_invalid') {
-        await this.connections.update(connection.orgId, connection.id, { status: 'needs_attention', lastError: failure.message, lastCheckedAt: new Date() });
-      }
       throw failure;
     }
   }
@@ -127,12 +124,8 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
 
   /** The publish entry of each job, as JobDto.report shows it. */
   async reportsOf(jobs: Job[]): Promise<Map<string, Record<string, unknown>>> {
-    const reports = new Map<string, Record<string, unknown>>();
-    for (const job of jobs) {
-      const record = await this.publishes.getByJob(job.id);
-      if (record && record.orgId === job.orgId) reports.set(job.id, { publishId: record.id, status: record.status, externalImageId: record.externalImageId });
-    }
-    return reports;
+    if (!jobs.length) return new Map();
+    return new Map((await this.publishes.ofJobs(jobs)).map((r) => [r.jobId, { publishId: r.id, status: r.status, externalImageId: r.externalImageId }]));
   }
 
   describe(record: ChannelPublishRecord): ActivityDto {
@@ -157,7 +150,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       ...(record.alt !== null ? { alt: record.alt } : {}),
       ...(record.replaceImageExternalId !== null ? { replaceImageExternalId: record.replaceImageExternalId } : {}),
       image: {
-        data, mimeType: MIME[image.format] ?? 'application/octet-stream', width: image.width, height: image.height,
+        data, mimeType: IMAGE_MIME_TYPES[image.format] ?? 'application/octet-stream', width: image.width, height: image.height,
         filename: `${image.id}.${EXTENSION[image.format] ?? image.format}`,
         url: this.files.link(image.id, LINK_TTL_SECONDS, EXTENSION[image.format]).url,
       },
@@ -216,8 +209,10 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     return { product: found[0], variantExternalId: variant?.externalId };
   }
 
-  /** The organisation's publishes, newest first. */
-  async activity(orgId: string, opts: { connectionId?: string; after?: string; limit: number }): Promise<ChannelPublishRecord[]> {
-    return this.publishes.page(orgId, opts);
+  /** A page of the organisation's publishes, newest first. */
+  async activity(orgId: string, query: ActivityQueryDto): Promise<ActivityPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.publishes.page(orgId, { connectionId: query.connectionId, after: decodeCursor(query.cursor), limit: limit + 1 });
+    return toPage(rows, limit, (row) => this.describe(row));
   }
 }

@@ -28,7 +28,7 @@ export class ChannelSyncDto {
  * store is paged through (only products updated since the last complete sync, after the first), each
  * page written over what was saved as it arrives, so a sync cut short keeps what it saw and the next
  * one picks up from the last complete sync. Credentials the store refuses mark the connection
- * needs_attention.
+ * needs_attention (ChannelCalls.run).
  */
 @JobHandler(SYNC_JOB_TYPE)
 export class ChannelSync implements JobHandler {
@@ -78,9 +78,6 @@ export class ChannelSync implements JobHandler {
         if (waitMs !== null && waitMs <= MAX_PAGE_WAIT_MS && tries < THROTTLED_PAGE_TRIES) {
           await delay(waitMs, undefined, { signal });
           continue;
-        }
-        if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
-          await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
         }
         throw channelJobError(err);
       }

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { IdParam } from '../common/http/id-param';
 import { Auth, OrgId, RequireScope, WorkRequest } from '../tenancy/access.decorators';
 import type { RequestAuth } from '../tenancy/principal';
@@ -130,10 +129,8 @@ export class ChannelsController {
   @RequireScope('channels:read')
   @ApiOperation({ summary: 'List every publish to the stores, newest first: status, the store’s image id, attempts, the last error, who and when' })
   @ApiOkResponse({ type: ActivityPageDto })
-  async activity(@OrgId() orgId: string, @Query() query: ActivityQueryDto): Promise<ActivityPageDto> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.publishing.activity(orgId, { connectionId: query.connectionId, after: decodeCursor(query.cursor), limit: limit + 1 });
-    return toPage(rows, limit, (row) => this.publishing.describe(row));
+  activity(@OrgId() orgId: string, @Query() query: ActivityQueryDto): Promise<ActivityPageDto> {
+    return this.publishing.activity(orgId, query);
   }
 
   @Delete('connections/:connectionId')

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { Public } from '../tenancy/access.decorators';
 import { ImagesService } from './images.service';
+import { IMAGE_MIME_TYPES } from './image.entity';
 
-const MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' };
 
 @ApiTags('Images')
 @Controller('api/v1/files')
@@ -23,6 +23,6 @@ export class FilesController {
     const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
     void reply.header('etag', etag).header('cache-control', `private, max-age=${maxAge}, immutable`);
     if (ifNoneMatch === etag) return void reply.status(304).send();
-    void reply.header('content-type', MIME[image.format] ?? 'application/octet-stream').header('content-length', data.length).send(data);
+    void reply.header('content-type', IMAGE_MIME_TYPES[image.format] ?? 'application/octet-stream').header('content-length', data.length).send(data);
   }
 }

@@ -2,6 +2,9 @@ import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mik
 import { newId } from '../common/ids';
 import { Organization } from '../tenancy/organization.entity';
 
+/** The MIME type of each format a gallery image is stored in. */
+export const IMAGE_MIME_TYPES: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', avif: 'image/avif' };
+
 /** An image a job produced; the bytes are encrypted in storage under storageKey. */
 @Entity({ tableName: 'images' })
 @Index({ properties: ['orgId', 'id'] })

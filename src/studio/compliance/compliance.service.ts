@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { readableEndUser } from '../../tenancy/end-user';
-import { OrgDirectory } from '../../tenancy/org-directory';
-import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
+import type { RequestAuth } from '../../tenancy/principal';
 import { StudioRequestChecks } from '../operations/studio-requests';
 import { StudioSources } from '../operations/studio-sources';
 import type { ComplianceCheckDto, ComplianceReportDto } from './compliance.dto';
@@ -11,14 +9,12 @@ import { measureImage } from './measure-image';
 /** A compliance check without fix: nothing is stored or charged, so it runs in the request. */
 @Injectable()
 export class ComplianceService {
-  constructor(private readonly checks: StudioRequestChecks, private readonly sources: StudioSources, private readonly orgs: OrgDirectory) {}
+  constructor(private readonly checks: StudioRequestChecks, private readonly sources: StudioSources) {}
 
   /** Measures the image once and holds it against each slot asked, each once, in the order asked. */
   async check(auth: RequestAuth, dto: ComplianceCheckDto): Promise<ComplianceReportDto> {
     const slots = [...new Set(dto.slots)].map((id) => this.checks.slot(id, 'slots'));
-    const orgId = orgIdOf(auth);
-    const plan = await this.orgs.planOf(orgId);
-    const source = await this.sources.read(orgId, dto.image, plan, dto.image.imageId === undefined ? undefined : readableEndUser(auth));
+    const { source, plan } = await this.sources.read(auth, dto.image);
     const measurements = await measureImage(source.bytes, plan.maxSourcePixels);
     return { reports: slots.map((slot) => evaluateSlot(slot, measurements)) };
   }

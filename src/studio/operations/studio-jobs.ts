@@ -5,8 +5,6 @@ import { JobOperation, type PreparedJob } from '../../jobs/job-operation';
 import { JobSubmitter, type Submitted } from '../../jobs/job-submitter';
 import type { Job } from '../../jobs/job.entity';
 import { FileStore } from '../../storage/file-store';
-import { readableEndUser } from '../../tenancy/end-user';
-import { OrgDirectory } from '../../tenancy/org-directory';
 import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
 import { ComplianceCheckDto } from '../compliance/compliance.dto';
 import { BackgroundGenerateDto, BackgroundRemoveDto, RelightShadowDto, UpscaleDto } from './studio-operations.dto';
@@ -27,7 +25,6 @@ const form = (operation: StudioOperation) => ({ source: 'image' as const, number
 export class StudioJobs {
   constructor(
     private readonly submitter: JobSubmitter,
-    private readonly orgs: OrgDirectory,
     private readonly sources: StudioSources,
     private readonly files: FileStore,
     private readonly checks: StudioRequestChecks,
@@ -80,8 +77,7 @@ export class StudioJobs {
     resolve: (plan: Plan, source: SourceFacts) => Record<string, unknown>, price = this.config.studio.prices[STUDIO_OPERATIONS[operation].price],
   ): Promise<PreparedJob> {
     const orgId = orgIdOf(auth);
-    const plan = await this.orgs.planOf(orgId);
-    const source = await this.sources.read(orgId, dto.image, plan, dto.image.imageId === undefined ? undefined : readableEndUser(auth));
+    const { source, plan } = await this.sources.read(auth, dto.image);
     const fields: Record<string, unknown> = { ...dto };
     delete fields.image;
     const options = { ...fields, ...resolve(plan, source) };

@@ -3,9 +3,12 @@ import sharp from 'sharp';
 import { AppError } from '../../common/errors/app-error';
 import type { Plan } from '../../config/plans';
 import { ImagesRepository } from '../../images/images.repository';
-import { base64Source } from '../../images/source-image';
+import { base64Source, decodesInFull } from '../../images/source-image';
 import { SourceDownloader } from '../../images/source-downloader';
 import { FileStore } from '../../storage/file-store';
+import { readableEndUser } from '../../tenancy/end-user';
+import { OrgDirectory } from '../../tenancy/org-directory';
+import { orgIdOf, type RequestAuth } from '../../tenancy/principal';
 import type { StudioImageDto } from './studio-image.dto';
 
 /** What the studio reads: the formats product photos come in. SVG and other vector or document formats are refused. */
@@ -31,17 +34,27 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB
  */
 @Injectable()
 export class StudioSources {
-  constructor(private readonly images: ImagesRepository, private readonly files: FileStore, private readonly downloads: SourceDownloader) {}
+  constructor(
+    private readonly images: ImagesRepository,
+    private readonly files: FileStore,
+    private readonly downloads: SourceDownloader,
+    private readonly orgs: OrgDirectory,
+  ) {}
 
-  /** `endUserId`: a credential that reads one end user's images takes only theirs from the gallery. */
-  async read(orgId: string, source: StudioImageDto, plan: Plan, endUserId?: string, field = 'image'): Promise<SourceFacts> {
+  /**
+   * The caller's source, held to its organisation's plan, which comes back with it. A credential that
+   * reads one end user's images takes only theirs from the gallery.
+   */
+  async read(auth: RequestAuth, source: StudioImageDto, field = 'image'): Promise<{ source: SourceFacts; plan: Plan }> {
+    const orgId = orgIdOf(auth);
+    const plan = await this.orgs.planOf(orgId);
     const given = [source.data !== undefined, source.imageId !== undefined, source.url !== undefined].filter(Boolean).length;
     if (given !== 1) throw invalid(field, `${field} takes exactly one of data (base64), imageId or url`);
     let bytes: Buffer;
     if (source.url !== undefined) {
       bytes = await this.downloads.fetch(source.url, `${field}.url`, plan.maxSourceBytes);
     } else if (source.imageId !== undefined) {
-      const image = await this.images.getInOrg(orgId, source.imageId, endUserId);
+      const image = await this.images.getInOrg(orgId, source.imageId, readableEndUser(auth));
       const stored = image ? await this.files.get(image.storageKey) : null;
       if (!stored) throw AppError.notFound('Source image');
       bytes = stored;
@@ -51,12 +64,12 @@ export class StudioSources {
     if (bytes.length > plan.maxSourceBytes) {
       throw new AppError('payload_too_large', `${field} is ${mb(bytes.length)}, over the ${plan.name} plan's ${mb(plan.maxSourceBytes)}`, { maxSourceBytes: plan.maxSourceBytes });
     }
-    return { bytes, ...(await checkStudioSource(bytes, plan, field)) };
+    return { source: { bytes, ...(await checkStudioSource(bytes, plan, field)) }, plan };
   }
 }
 
 /** The checks of read() on bytes already in hand. */
-export async function checkStudioSource(bytes: Buffer, plan: Pick<Plan, 'name' | 'maxSourcePixels'>, field = 'image'): Promise<Omit<SourceFacts, 'bytes'>> {
+async function checkStudioSource(bytes: Buffer, plan: Pick<Plan, 'name' | 'maxSourcePixels'>, field = 'image'): Promise<Omit<SourceFacts, 'bytes'>> {
   const refuse = (why: string) => new AppError('unprocessable_image', `${field} ${why}`, { field });
   const meta = await sharp(bytes).metadata().catch(() => {
     throw refuse(`is not an image we can read: send ${TAKEN}`);
@@ -67,14 +80,7 @@ export async function checkStudioSource(bytes: Buffer, plan: Pick<Plan, 'name' |
   if (pixels > plan.maxSourcePixels) {
     throw new AppError('payload_too_large', `${field} is ${meta.width}x${meta.height}, over the ${plan.name} plan's ${plan.maxSourcePixels / 1e6} megapixels`, { maxSourcePixels: plan.maxSourcePixels });
   }
-  // Decoding every pixel (one channel kept: a tenth of stats()' time) makes a truncated or corrupt file fail here.
-  await sharp(bytes, { limitInputPixels: plan.maxSourcePixels, sequentialRead: true })
-    .extractChannel(0)
-    .raw()
-    .toBuffer()
-    .catch(() => {
-      throw refuse(`could not be decoded: the ${isAvif ? 'AVIF' : meta.format.toUpperCase()} file is cut short or corrupt`);
-    });
+  if (!(await decodesInFull(bytes, plan.maxSourcePixels))) throw refuse(`could not be decoded: the ${isAvif ? 'AVIF' : meta.format.toUpperCase()} file is cut short or corrupt`);
   // EXIF orientations 5 to 8 turn the image a quarter: its upright size swaps width and height.
   const turned = (meta.orientation ?? 1) >= 5;
   return { width: turned ? meta.height : meta.width, height: turned ? meta.width : meta.height, format: isAvif ? 'avif' : meta.format };
