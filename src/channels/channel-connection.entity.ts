@@ -54,6 +54,17 @@ export class ChannelConnectionRecord {
   @Property({ type: 'datetime', nullable: true })
   lastSyncedAt: Date | null = null;
 
+  /**
+   * The marketplace rule pack (config/marketplaces) its product images are checked against; null:
+   * not checked. Set from the channel's default when the connection is made.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  rulePack: string | null = null;
+
+  /** The secret the store signs its webhooks to this connection with, sealed; shown once when made or rotated. */
+  @Property({ type: 'text', nullable: true })
+  sealedWebhookSecret: string | null = null;
+
   /** The credential that created it: principalId(). */
   @Property({ type: 'string', length: 80 })
   createdBy!: string;

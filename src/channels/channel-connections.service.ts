@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { getMetadataStorage, validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { AppError } from '../common/errors/app-error';
@@ -10,7 +12,8 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import { ChannelCalls } from './channel-calls';
 import { ChannelConnectionRecord, type ConnectionStatus } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
-import type { ChannelDto, ConnectionCreateDto, ConnectionDto, ProductPageDto, ProductQueryDto } from './channels.dto';
+import type { ChannelDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
+import { ChannelRulePacks } from './channel-rule-packs';
 import { ChannelProductsRepository } from './channel-products.repository';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 
@@ -23,6 +26,8 @@ function credentialFields(dto: new () => object): string[] {
 function hintOf(credentials: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(credentials).filter(([, v]) => typeof v === 'string' && v.length > 0).map(([k, v]) => [k, `…${(v as string).slice(-4)}`]));
 }
+
+const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 /**
  * Connections to stores: created only once the store accepts the credentials, which are then kept
@@ -37,7 +42,9 @@ export class ChannelConnectionsService {
     private readonly repo: ChannelConnectionsRepository,
     private readonly catalogue: ChannelProductsRepository,
     private readonly orgs: OrgDirectory,
+    private readonly rulePacks: ChannelRulePacks,
     @Inject(SecretBox) private readonly box: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   channels(): ChannelDto[] {
@@ -47,14 +54,21 @@ export class ChannelConnectionsService {
       description: metadata.description,
       credentialFields: credentialFields(metadata.credentials),
       imageSlots: metadata.imageSlots.map((slot) => ({ id: slot.id, name: slot.name, firstPosition: slot.firstPosition, ...(slot.maxImages !== undefined ? { maxImages: slot.maxImages } : {}) })),
+      defaultRulePack: this.rulePacks.forConnection({ metadata } as RegisteredChannel, undefined),
+      receivesWebhooks: metadata.webhookEvents.length > 0,
     }));
   }
 
-  async create(auth: RequestAuth, orgId: string, dto: ConnectionCreateDto): Promise<ConnectionDto> {
+  /** Connects a store; the answer alone carries the connection's webhook secret. */
+  async create(auth: RequestAuth, orgId: string, dto: ConnectionCreateDto): Promise<ConnectionCreatedDto> {
     await this.assertPlanHasChannels(orgId);
     const channel = this.calls.plugin(dto.channel);
+    const rulePack = this.rulePacks.forConnection(channel, dto.rulePack);
     const credentials = await this.checkedCredentials(channel, dto.credentials);
-    const record = Object.assign(new ChannelConnectionRecord(), { orgId, channel: dto.channel, name: dto.name, createdBy: principalId(auth.principal) });
+    const webhookSecret = newWebhookSecret();
+    const record = Object.assign(new ChannelConnectionRecord(), {
+      orgId, channel: dto.channel, name: dto.name, rulePack, sealedWebhookSecret: this.box.seal(webhookSecret), createdBy: principalId(auth.principal),
+    });
     const target = { id: record.id, orgId, credentials };
     const account = await this.calls.runWith(channel, target, (c, connection, ctx) => c.plugin.connect(connection, ctx), false);
     Object.assign(record, {
@@ -64,7 +78,38 @@ export class ChannelConnectionsService {
       accountName: account.accountName.slice(0, 255),
     });
     await this.repo.insert(record);
-    return this.describe(record);
+    return { ...this.describe(record), webhookSecret };
+  }
+
+  /**
+   * Renames a connection or changes its rule pack; a new pack (or none) forgets every image's
+   * compliance, for the scan after the next sync to check them all against it.
+   */
+  async update(orgId: string, id: string, dto: ConnectionUpdateDto): Promise<ConnectionDto> {
+    const record = await this.record(orgId, id);
+    const fields: Partial<ChannelConnectionRecord> = {};
+    if (typeof dto.name === 'string') fields.name = dto.name;
+    if (dto.rulePack !== undefined) {
+      const rulePack = this.rulePacks.forConnection(this.calls.plugin(record.channel), dto.rulePack);
+      if (rulePack !== record.rulePack) {
+        fields.rulePack = rulePack;
+        await this.catalogue.forgetCompliance(orgId, id);
+      }
+    }
+    return this.describe(Object.keys(fields).length ? await this.save(record, fields) : record);
+  }
+
+  /** A new webhook secret, answered this once: deliveries signed with the old one are refused from now on. */
+  async rotateWebhookSecret(orgId: string, id: string): Promise<WebhookSecretDto> {
+    const record = await this.record(orgId, id);
+    const webhookSecret = newWebhookSecret();
+    await this.save(record, { sealedWebhookSecret: this.box.seal(webhookSecret) });
+    return { webhookUrl: this.webhookUrl(record.id), webhookSecret };
+  }
+
+  /** Where the store sends this connection's webhooks. */
+  webhookUrl(connectionId: string): string {
+    return new URL(`/api/v1/channels/webhooks/${connectionId}`, this.config.publicUrl).toString();
   }
 
   async list(orgId: string): Promise<ConnectionDto[]> {
@@ -156,6 +201,8 @@ export class ChannelConnectionsService {
       lastError: record.lastError,
       lastCheckedAt: record.lastCheckedAt.toISOString(),
       lastSyncedAt: record.lastSyncedAt?.toISOString() ?? null,
+      rulePack: record.rulePack,
+      webhookUrl: this.webhookUrl(record.id),
       createdAt: record.createdAt.toISOString(),
     };
   }

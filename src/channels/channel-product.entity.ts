@@ -4,10 +4,30 @@ import type { ChannelImage, ChannelVariant } from '../plugins/channel-catalogue'
 import { Organization } from '../tenancy/organization.entity';
 import { ChannelConnectionRecord } from './channel-connection.entity';
 
+export const COMPLIANCE_STATES = ['unchecked', 'passing', 'failing', 'error'] as const;
+/** `error`: an image could not be read (the store did not serve it); `failing` wins over it. */
+export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
+
+/** One image's check against the pack slot its position falls in. */
+export interface ImageCompliance {
+  imageExternalId: string;
+  /** The URL checked: a new URL is a new image, checked again. */
+  url: string;
+  state: Exclude<ComplianceState, 'unchecked'>;
+  /** The pack slot it was held against (amazon-main). */
+  packSlot: string;
+  /** The rules it fails, with what was measured; empty when it passes. */
+  failures: { rule: string; message: string }[];
+  /** Why it could not be checked, for `error`. */
+  error?: string;
+  checkedAt: string;
+}
+
 /** A product of a connected store as the last sync saw it: one row per store product, updated in place. */
 @Entity({ tableName: 'channel_products' })
 @Unique({ properties: ['connectionId', 'externalId'] })
 @Index({ properties: ['orgId', 'connectionId', 'id'] })
+@Index({ properties: ['connectionId', 'complianceState'] })
 export class ChannelProductRecord {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
@@ -43,4 +63,12 @@ export class ChannelProductRecord {
 
   @Property({ type: 'datetime' })
   syncedAt!: Date;
+
+  /** Its images held against the connection's rule pack: `unchecked` until the scan after a sync has seen every image. */
+  @Property({ type: 'string', length: 16 })
+  complianceState: ComplianceState = 'unchecked';
+
+  /** One entry per image the scan checked, kept while the image's URL stays the same. */
+  @Property({ type: 'json' })
+  compliance: ImageCompliance[] = [];
 }

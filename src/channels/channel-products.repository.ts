@@ -55,4 +55,14 @@ export class ChannelProductsRepository {
     const candidates = await this.em.fork().find(ChannelProductRecord, { orgId, connectionId, searchText: { $like: `%${likeTerm(sku)}%` } }, { limit: 100 });
     return candidates.filter((p) => p.variants.some((v) => v.sku?.toLowerCase() === wanted));
   }
+
+  /** Every product of the connection back to unchecked, for the next scan (its rule pack changed). */
+  async forgetCompliance(orgId: string, connectionId: string): Promise<void> {
+    await this.em.fork().nativeUpdate(ChannelProductRecord, { orgId, connectionId }, { complianceState: 'unchecked', compliance: [] });
+  }
+
+  /** Removes a product the store deleted; false when it was not synced. */
+  async deleteByExternalId(orgId: string, connectionId: string, externalId: string): Promise<boolean> {
+    return (await this.em.fork().nativeDelete(ChannelProductRecord, { orgId, connectionId, externalId })) === 1;
+  }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IdParam } from '../common/http/id-param';
@@ -12,7 +12,7 @@ import { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
 import { ActivityPageDto, ActivityQueryDto, PublishDto, PublishPlanDto } from './channel-publish.dto';
 import { ChannelPublishing, PUBLISH_JOB_TYPE } from './channel-publishing';
 import { SYNC_JOB_TYPE } from './channel-sync';
-import { ChannelListDto, ConnectionCreateDto, ConnectionDto, ConnectionListDto, ProductPageDto, ProductQueryDto } from './channels.dto';
+import { ChannelListDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionListDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
 
 /** The channels this installation offers and the organisation's connections to stores (docs/channels.md). */
 @ApiTags('Channels')
@@ -31,9 +31,26 @@ export class ChannelsController {
   @Post('connections')
   @RequireScope('channels:write')
   @ApiOperation({ summary: 'Connect a store: its credentials are checked against it, then kept encrypted and never shown again' })
-  @ApiCreatedResponse({ type: ConnectionDto })
-  createConnection(@Auth() auth: RequestAuth, @OrgId() orgId: string, @Body() dto: ConnectionCreateDto): Promise<ConnectionDto> {
+  @ApiCreatedResponse({ type: ConnectionCreatedDto, description: 'The connection, with its webhook secret shown this once' })
+  createConnection(@Auth() auth: RequestAuth, @OrgId() orgId: string, @Body() dto: ConnectionCreateDto): Promise<ConnectionCreatedDto> {
     return this.connections.create(auth, orgId, dto);
+  }
+
+  @Patch('connections/:connectionId')
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: 'Rename a connection or change the rule pack its images are checked against' })
+  @ApiOkResponse({ type: ConnectionDto })
+  updateConnection(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string, @Body() dto: ConnectionUpdateDto): Promise<ConnectionDto> {
+    return this.connections.update(orgId, id, dto);
+  }
+
+  @Post('connections/:connectionId/webhook-secret')
+  @HttpCode(200)
+  @RequireScope('channels:write')
+  @ApiOperation({ summary: "Make a new secret for the connection's incoming webhooks, shown this once; the old one stops working" })
+  @ApiOkResponse({ type: WebhookSecretDto })
+  rotateWebhookSecret(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<WebhookSecretDto> {
+    return this.connections.rotateWebhookSecret(orgId, id);
   }
 
   @Get('connections')

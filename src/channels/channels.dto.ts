@@ -16,6 +16,8 @@ export class ChannelDto {
   @ApiProperty() description!: string;
   @ApiProperty({ type: [String], example: ['shopDomain', 'accessToken'], description: 'The fields a connection’s credentials take' }) credentialFields!: string[];
   @ApiProperty({ type: [ChannelSlotDto], description: 'Where a product’s images go at this store' }) imageSlots!: ChannelSlotDto[];
+  @ApiProperty({ type: String, nullable: true, example: 'shopify', description: 'The rule pack (GET /api/v1/marketplaces) a new connection is checked against unless it names another' }) defaultRulePack!: string | null;
+  @ApiProperty({ description: 'Whether the store sends webhooks Darkroom acts on (a connection’s webhookUrl)' }) receivesWebhooks!: boolean;
 }
 
 export class ChannelListDto {
@@ -37,6 +39,32 @@ export class ConnectionCreateDto {
   @ApiProperty({ type: 'object', additionalProperties: true, example: { shopDomain: 'example.myshopify.com', accessToken: 'shpat_…' }, description: "The store's credentials, in the fields the channel lists (credentialFields); checked against the store, then kept encrypted and never shown again" })
   @IsObject()
   credentials!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'amazon', description: "The rule pack (GET /api/v1/marketplaces) its product images are checked against; null: none. Default: the channel's defaultRulePack" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  rulePack?: string | null;
+}
+
+export class ConnectionUpdateDto {
+  @ApiPropertyOptional({ example: 'EU store', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'amazon', description: 'Another rule pack, or null for none: every image is checked again by the scan after the next sync' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  rulePack?: string | null;
+}
+
+export class WebhookSecretDto {
+  @ApiProperty({ example: 'https://darkroom.example/api/v1/channels/webhooks/…', description: "Where the store sends the connection's webhooks" }) webhookUrl!: string;
+  @ApiProperty({ example: 'whsec_…', description: 'What the store signs them with, shown this once: paste it into the store’s webhook settings (Shopify signs with its app secret instead)' }) webhookSecret!: string;
 }
 
 export class ConnectionDto {
@@ -50,7 +78,13 @@ export class ConnectionDto {
   @ApiProperty({ type: String, nullable: true, description: "The store's message when the last check failed" }) lastError!: string | null;
   @ApiProperty({ format: 'date-time' }) lastCheckedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the last complete sync started; the next one asks the store only for products updated since' }) lastSyncedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'shopify', description: 'The rule pack its product images are checked against; null: none' }) rulePack!: string | null;
+  @ApiProperty({ description: "Where the store sends this connection's webhooks (signed with the secret shown when it was made or rotated)" }) webhookUrl!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ConnectionCreatedDto extends ConnectionDto {
+  @ApiProperty({ example: 'whsec_…', description: 'The secret the store signs webhooks to webhookUrl with, shown this once (POST …/webhook-secret makes a new one)' }) webhookSecret!: string;
 }
 
 export class ConnectionListDto {

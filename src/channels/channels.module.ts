@@ -12,11 +12,12 @@ import { ImagesModule } from '../images/images.module';
 import { JobEventsModule } from '../jobs/job-events.module';
 import { StorageModule } from '../storage/storage.module';
 import { ChannelsController } from './channels.controller';
+import { ChannelRulePacks } from './channel-rule-packs';
 
 /** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
   imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule],
   controllers: [ChannelsController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks],
 })
 export class ChannelsModule {}

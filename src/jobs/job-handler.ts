@@ -20,6 +20,12 @@ export interface JobRun {
    * job row at once. Throws if this run no longer holds the job (another run took it over).
    */
   checkpoint(remoteId: string): Promise<void>;
+  /**
+   * Shows how far the run has got on the job (JobDto.progress): `total` null while it is not known
+   * (a store's catalogue before its last page). Written at most once a second, and always when
+   * `done` reaches `total`; never throws.
+   */
+  progress(done: number, total: number | null): Promise<void>;
 }
 
 export interface JobResult {

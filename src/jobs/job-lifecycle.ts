@@ -20,6 +20,8 @@ export interface Offer {
 
 /** How long a job whose organisation is at its limit waits in the queue, at most, before it is offered again. */
 const ORG_FULL_RETRY_MS = 1000;
+/** The least time between two progress writes of one run: a sync reports a page at a time, the row is written less often. */
+const PROGRESS_INTERVAL_MS = 1000;
 
 /**
  * The rules of a job's life, whichever queue driver brings it: claim it under a lease (renewed while
@@ -128,6 +130,7 @@ export class JobLifecycle {
 
   /** What the handler gets: the job, its signal, and its checkpoint (saved on the row only while this run holds the job). */
   private runOf(job: Job, signal: AbortSignal): JobRun {
+    let lastProgressAt = 0;
     return {
       job,
       signal,
@@ -135,6 +138,11 @@ export class JobLifecycle {
       checkpoint: async (remoteId) => {
         if (remoteId.length > 255) throw new Error('a checkpoint holds at most 255 characters');
         if (!(await this.jobs.saveCheckpoint(job, remoteId))) throw new Error(`job ${job.id} is no longer this run's: its checkpoint was not saved`);
+      },
+      progress: async (done, total) => {
+        if (Date.now() - lastProgressAt < PROGRESS_INTERVAL_MS && done !== total) return;
+        lastProgressAt = Date.now();
+        await this.jobs.saveProgress(job, { done, total }).catch((err: Error) => this.logger.warn({ jobId: job.id, err: err.message }, 'progress not saved'));
       },
     };
   }

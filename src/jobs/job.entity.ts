@@ -75,6 +75,10 @@ export class Job {
   @Property({ type: 'string', length: 255, nullable: true })
   checkpoint: string | null = null;
 
+  /** How far a long job has got (a sync's products, a scan's images), while it runs and after: set through JobRun.progress(). */
+  @Property({ type: 'json', nullable: true })
+  progress: { done: number; total: number | null } | null = null;
+
   @Property({ type: 'integer' })
   cost: number = 0;
 

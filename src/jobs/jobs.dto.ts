@@ -35,8 +35,8 @@ export class JobErrorDto {
 }
 
 export class JobProgressDto {
-  @ApiProperty({ description: 'Children that have ended (completed, failed or canceled)' }) done!: number;
-  @ApiProperty({ description: 'Children in all' }) total!: number;
+  @ApiProperty({ description: 'Batches: children that have ended (completed, failed or canceled). Other jobs: the units of work done (a sync: products; a scan: images)' }) done!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'The units in all; null while not yet known (a sync before the store\'s last page)' }) total!: number | null;
 }
 
 export class JobChildDto {
@@ -74,7 +74,7 @@ export class JobDto {
   @ApiPropertyOptional({ description: "The job's own webhook URL, if it has one" }) webhookUrl?: string;
   @ApiPropertyOptional({ description: WEBHOOK_SECRET_DESCRIPTION }) webhookSecret?: string;
   @ApiPropertyOptional({ description: 'Children of a batch: the batch' }) parentId?: string;
-  @ApiPropertyOptional({ type: JobProgressDto, description: 'Batches: how many children have ended' }) progress?: JobProgressDto;
+  @ApiPropertyOptional({ type: JobProgressDto, description: 'Batches: how many children have ended; long jobs (a sync): how far they have got' }) progress?: JobProgressDto;
   @ApiPropertyOptional({ type: [JobChildDto], description: "Batches: each child's id and status, in the order of the request's items" }) children?: JobChildDto[];
   @ApiPropertyOptional({ type: BatchSummaryDto, description: 'Batches, once ended: their children by final status' }) summary?: BatchSummaryDto;
 }

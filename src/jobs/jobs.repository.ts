@@ -60,6 +60,11 @@ export class JobsRepository {
     return (await this.em.fork().nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts }, { checkpoint })) === 1;
   }
 
+  /** Saves a running job's progress, if the job is still this run's. */
+  async saveProgress(job: Job, progress: { done: number; total: number | null }): Promise<void> {
+    await this.em.fork().nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts }, { progress });
+  }
+
   /** `attempts`, when given, finishes the job only if it is still that run's. */
   async finish(jobId: string, from: JobStatus[], status: 'failed' | 'canceled', error: JobError | null, attempts?: number): Promise<boolean> {
     const n = await this.em.fork().nativeUpdate(Job, { id: jobId, status: { $in: from }, ...(attempts === undefined ? {} : { attempts }) }, { status, error, finishedAt: new Date(), eventPending: true });

@@ -132,6 +132,7 @@ export class JobsService {
       finishedAt: job.finishedAt?.toISOString() ?? null,
       ...(job.webhookUrl ? { webhookUrl: job.webhookUrl } : {}),
       ...(job.parentId ? { parentId: job.parentId } : {}),
+      ...(job.progress ? { progress: job.progress } : {}),
       ...(children ? this.batches.describe(job, children) : {}),
     };
   }

@@ -43,6 +43,17 @@ export interface ChannelPluginMetadata {
   maxPageSize: number;
   /** The kinds `parseWebhook` can return (besides `other`); empty when it has no webhooks. */
   webhookEvents: ChannelWebhookEventKind[];
+  /**
+   * The marketplace rule pack (config/marketplaces/<id>.yaml) a new connection's images are checked
+   * against, unless the merchant names another. A pack slot named `<pack>-<slot id>` checks that
+   * slot's images; otherwise the pack's first slot checks them all.
+   */
+  rulePack?: string;
+  /**
+   * The store downloads published images from `image.url` itself, from the internet (Amazon): the
+   * core refuses to publish (409 public_url_required) unless its links are public HTTPS.
+   */
+  fetchesImageLinks?: boolean;
 }
 
 /**
@@ -70,8 +81,10 @@ export interface ChannelPlugin<C extends object = object> {
   /**
    * An incoming store webhook for this connection, verified against the raw body as received:
    * null when it is not authentic (answer 401), `other` for topics the core does not act on.
+   * `secret` is the one the core made for the connection (shown to the merchant once, to paste
+   * into the store); a store that signs with a secret of its own (Shopify: the app's) uses that.
    */
-  parseWebhook?(headers: WebhookHeaders, rawBody: Buffer, connection: ChannelConnection<C>): ChannelWebhookEvent | null;
+  parseWebhook?(headers: WebhookHeaders, rawBody: Buffer, connection: ChannelConnection<C>, secret: string): ChannelWebhookEvent | null;
 }
 
 /** The class a channel folder exports: made with its configured options. */

@@ -63,6 +63,8 @@ const MAIN: ImageRequirements = {
   ],
   maxPageSize: 20,
   webhookEvents: [],
+  rulePack: 'amazon',
+  fetchesImageLinks: true,
 })
 export class AmazonChannel implements ChannelPlugin<AmazonCredentials> {
   readonly oauth?: ChannelOAuth<AmazonCredentials>;

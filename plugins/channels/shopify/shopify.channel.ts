@@ -67,6 +67,7 @@ const IMAGES: ImageRequirements = {
   ],
   maxPageSize: 10,
   webhookEvents: ['product.created', 'product.updated', 'product.deleted', 'app.uninstalled', 'gdpr.customer_data_request', 'gdpr.customer_redact', 'gdpr.shop_redact'],
+  rulePack: 'shopify',
 })
 export class ShopifyChannel implements ChannelPlugin<ShopifyCredentials> {
   readonly oauth?: ChannelOAuth<ShopifyCredentials>;

@@ -59,6 +59,7 @@ const PRODUCT_IMAGE: ImageRequirements = {
   rateLimits: [{ perSecond: 4, burst: 8 }],
   maxPageSize: MAX_PAGE,
   webhookEvents: ['product.created', 'product.updated', 'product.deleted'],
+  rulePack: 'woocommerce',
 })
 export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials> {
   /** The plugin takes no options: a store's address and keys are the connection's. */

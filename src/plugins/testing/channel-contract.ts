@@ -27,8 +27,12 @@ export interface ChannelContractStore<C extends object> {
   throttleNext(): void;
   /** The next image publish is processed asynchronously, done after a few status checks. Absent: the store never does that. */
   publishAsynchronously?(): void;
-  /** A webhook delivery as the store signs it for these credentials; needed when the plugin declares webhook events. */
-  webhook?(credentials: C, event: ChannelWebhookEventKind, productExternalId: string): ChannelWebhookRequest;
+  /**
+   * A webhook delivery as the store signs it for these credentials, with `secret` (the one the core
+   * made for the connection) where the merchant gives the store its secret; needed when the plugin
+   * declares webhook events.
+   */
+  webhook?(credentials: C, event: ChannelWebhookEventKind, productExternalId: string, secret: string): ChannelWebhookRequest;
   close(): Promise<void>;
 }
 
@@ -172,13 +176,14 @@ export function describeChannelContract<C extends object, S extends ChannelContr
       if (!metadata.webhookEvents.length) return test.skip('the plugin declares no webhook events');
       expect(store.webhook, "the fake store must sign webhooks for the plugin's declared events").toBeDefined();
       const id = await oneProduct();
+      const secret = 'whsec_contract_connection_secret';
       for (const event of metadata.webhookEvents) {
-        const request = store.webhook!(connection.credentials as C, event, id);
-        const parsed = plugin.parseWebhook!(request.headers, request.rawBody, connection);
+        const request = store.webhook!(connection.credentials as C, event, id, secret);
+        const parsed = plugin.parseWebhook!(request.headers, request.rawBody, connection, secret);
         expect(parsed?.event, event).toBe(event);
         if (event.startsWith('product.')) expect(parsed?.data).toEqual({ productExternalId: id });
-        expect(plugin.parseWebhook!(request.headers, Buffer.concat([request.rawBody, Buffer.from(' ')]), connection), `${event}, tampered`).toBeNull();
-        expect(plugin.parseWebhook!({ 'content-type': 'application/json' }, request.rawBody, connection), `${event}, unsigned`).toBeNull();
+        expect(plugin.parseWebhook!(request.headers, Buffer.concat([request.rawBody, Buffer.from(' ')]), connection, secret), `${event}, tampered`).toBeNull();
+        expect(plugin.parseWebhook!({ 'content-type': 'application/json' }, request.rawBody, connection, secret), `${event}, unsigned`).toBeNull();
       }
     });
 
