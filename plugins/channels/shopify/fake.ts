@@ -103,6 +103,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
     this.catalogue.processNextAsynchronously(statusChecks);
   }
 
+  /** Signed as Shopify signs: with the installed app's secret (the connection's `secret` plays no part). */
   webhook(credentials: ShopifyCredentials, event: ChannelWebhookEventKind, productExternalId: string): ChannelWebhookRequest {
     const [topic, body] = this.webhookBody(event, productExternalId);
     const rawBody = Buffer.from(JSON.stringify(body));

@@ -113,7 +113,10 @@ export class ShopifyChannel implements ChannelPlugin<ShopifyCredentials> {
     return new ShopifyPublisher(this.client(connection, ctx)).remove(input);
   }
 
-  /** Signed with the secret of the app the shop installed: the merchant's own, else Darkroom's. */
+  /**
+   * Signed with the secret of the app the shop installed: the merchant's own, else Darkroom's. Shopify
+   * lets no one choose that key, so the connection's webhook secret is not used.
+   */
   parseWebhook(headers: WebhookHeaders, rawBody: Buffer, connection: Connection): ChannelWebhookEvent | null {
     const topic = webhookHeader(headers, 'x-shopify-topic');
     const secret = connection.credentials.clientSecret ?? this.options.clientSecret;

@@ -14,7 +14,6 @@ const WEBHOOK_ID = '17';
 
 /** What `demo()` hands out: the same on every start, so a person can paste them once. */
 const DEMO_KEYS = { consumerKey: 'ck_demo0000000000000000000000000000000000', consumerSecret: 'cs_demo0000000000000000000000000000000000' };
-const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 
 /**
  * A WooCommerce store on 127.0.0.1, for the plugin's tests and `npm run fakes`, written from the
@@ -54,7 +53,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
   install(options: { mediaLibrary?: boolean } = {}): WooCommerceCredentials {
     const keys = this.auth.issueKeys();
     const media = options.mediaLibrary ? { wordpressUsername: 'darkroom', applicationPassword: this.auth.issueApplicationPassword('darkroom') } : {};
-    return { storeUrl: this.baseUrl, ...keys, webhookSecret: `whsec-${randomUUID()}`, ...media };
+    return { storeUrl: this.baseUrl, ...keys, ...media };
   }
 
   /**
@@ -70,7 +69,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
         { title: 'Canvas tote', skus: ['TOTE-01'], updatedAt: new Date() },
       ]);
     }
-    return { options: {}, credentials: { storeUrl: this.baseUrl, ...DEMO_KEYS, webhookSecret: DEMO_WEBHOOK_SECRET } };
+    return { options: {}, credentials: { storeUrl: this.baseUrl, ...DEMO_KEYS } };
   }
 
   // --- ChannelContractStore ---
@@ -98,7 +97,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
     this.stallMs = ms;
   }
 
-  webhook(credentials: WooCommerceCredentials, event: ChannelWebhookEventKind, productExternalId: string): ChannelWebhookRequest {
+  webhook(_credentials: WooCommerceCredentials, event: ChannelWebhookEventKind, productExternalId: string, secret: string): ChannelWebhookRequest {
     const topic = { 'product.created': 'product.created', 'product.updated': 'product.updated', 'product.deleted': 'product.deleted' }[event as string];
     if (!topic) throw new Error(`WooCommerce has no webhook for ${event}`);
     const body = topic === 'product.deleted' ? { id: Number(productExternalId) } : this.catalogue.productJson(productExternalId);
@@ -111,7 +110,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
         'x-wc-webhook-topic': topic,
         'x-wc-webhook-resource': resource,
         'x-wc-webhook-event': action,
-        'x-wc-webhook-signature': createHmac('sha256', credentials.webhookSecret ?? '').update(rawBody).digest('base64'),
+        'x-wc-webhook-signature': createHmac('sha256', secret).update(rawBody).digest('base64'),
         'x-wc-webhook-id': WEBHOOK_ID,
         'x-wc-webhook-delivery-id': randomUUID(),
       },

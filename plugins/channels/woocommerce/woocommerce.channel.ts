@@ -132,12 +132,12 @@ export class WooCommerceChannel implements ChannelPlugin<WooCommerceCredentials>
   }
 
   /**
-   * A delivery signed with the webhook's secret (base64 HMAC-SHA256 of the body). The store's ping
+   * A delivery signed with the connection's webhook secret, which the merchant pasted into the
+   * store's webhook (base64 HMAC-SHA256 of the body). The store's ping
    * when a webhook is saved carries only `webhook_id=<id>` and no signature; it is read as `other`
    * so that saving the webhook in the store's admin is not answered 401.
    */
-  parseWebhook(headers: WebhookHeaders, rawBody: Buffer, connection: Connection): ChannelWebhookEvent | null {
-    const secret = connection.credentials.webhookSecret;
+  parseWebhook(headers: WebhookHeaders, rawBody: Buffer, _connection: Connection, secret: string): ChannelWebhookEvent | null {
     const signature = webhookHeader(headers, 'x-wc-webhook-signature');
     if (!signature && /^webhook_id=\d+$/.test(rawBody.toString('utf8'))) return { deliveryId: null, event: 'other', data: { topic: 'webhook.ping' } };
     const topic = webhookHeader(headers, 'x-wc-webhook-topic');
