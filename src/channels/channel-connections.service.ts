@@ -15,6 +15,7 @@ import { ChannelConnectionsRepository } from './channel-connections.repository';
 import type { ChannelDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
 import { ChannelRulePacks } from './channel-rule-packs';
 import { ChannelProductsRepository } from './channel-products.repository';
+import { complianceOf } from './product-compliance';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 
 /** The fields a credentials DTO class declares, in declaration order. */
@@ -150,13 +151,15 @@ export class ChannelConnectionsService {
     this.calls.forget(id);
   }
 
-  /** A page of the connection's synced catalogue. */
+  /** A page of the connection's synced catalogue, each image with its check (null until the scan checked it). */
   async products(orgId: string, id: string, query: ProductQueryDto): Promise<ProductPageDto> {
     await this.record(orgId, id);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.catalogue.page(orgId, id, { search: query.search?.trim() || undefined, after: decodeCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.catalogue.page(orgId, id, { search: query.search?.trim() || undefined, compliance: query.compliance, after: decodeCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit, (row) => ({
-      id: row.id, externalId: row.externalId, title: row.title, variants: row.variants, images: row.images,
+      id: row.id, externalId: row.externalId, title: row.title, variants: row.variants,
+      images: row.images.map((image) => ({ ...image, compliance: complianceOf(image, row.compliance) })),
+      complianceState: row.complianceState,
       storeUpdatedAt: row.storeUpdatedAt.toISOString(), syncedAt: row.syncedAt.toISOString(),
     }));
   }

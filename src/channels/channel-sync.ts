@@ -10,6 +10,7 @@ import { ChannelCalls, channelJobError } from './channel-calls';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
 import { ChannelProductsRepository } from './channel-products.repository';
+import { ChannelScan } from './channel-scan';
 
 export const SYNC_JOB_TYPE = 'channels.sync';
 /** A throttled page is waited for and asked again this many times before the job gives up (and is retried whole, later). */
@@ -28,11 +29,13 @@ export class ChannelSyncDto {
  * store is paged through (only products updated since the last complete sync, after the first), each
  * page written over what was saved as it arrives, so a sync cut short keeps what it saw and the next
  * one picks up from the last complete sync. Credentials the store refuses mark the connection
- * needs_attention (ChannelCalls.run).
+ * needs_attention (ChannelCalls.run). Then the same job scans the images not checked yet against the
+ * connection's rule pack (ChannelScan). Progress: products seen while paging (total unknown), then
+ * images checked out of those to check.
  */
 @JobHandler(SYNC_JOB_TYPE)
 export class ChannelSync implements JobHandler {
-  constructor(private readonly calls: ChannelCalls, private readonly connections: ChannelConnectionsRepository, private readonly products: ChannelProductsRepository) {}
+  constructor(private readonly calls: ChannelCalls, private readonly connections: ChannelConnectionsRepository, private readonly products: ChannelProductsRepository, private readonly scan: ChannelScan) {}
 
   @JobOperation({ name: SYNC_JOB_TYPE, dto: ChannelSyncDto, scope: 'channels:write', units: () => 0 })
   async prepare(auth: RequestAuth, dto: ChannelSyncDto, job: Job): Promise<PreparedJob> {
@@ -44,19 +47,23 @@ export class ChannelSync implements JobHandler {
     return { price: 0, reason: `sync of ${record.channel} connection ${record.name}` };
   }
 
-  async run({ job, signal }: JobRun): Promise<JobResult> {
+  async run({ job, signal, progress }: JobRun): Promise<JobResult> {
     const record = await this.connections.getInOrg(job.orgId, String(job.input.connectionId));
     if (!record) throw new FinalJobError('not_found', 'The connection was deleted');
     if (record.status === 'disabled') throw new FinalJobError('conflict', 'The connection was disabled');
     const startedAt = new Date();
     let cursor: string | null = null;
+    let seen = 0;
     do {
       const page = await this.page(record, cursor, signal);
       signal.throwIfAborted();
       await this.products.upsertPage(record.orgId, record.id, page.products, new Date());
+      seen += page.products.length;
+      await progress(seen, null);
       cursor = page.nextCursor;
     } while (cursor);
     await this.connections.update(record.orgId, record.id, { lastSyncedAt: startedAt });
+    await this.scan.run(record, this.calls.plugin(record.channel), { signal, progress });
     return { persist: [], cost: 0 };
   }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
 import { CONNECTION_STATUSES } from './channel-connection.entity';
+import { COMPLIANCE_STATES, type ComplianceState } from './channel-product.entity';
 
 export class ChannelSlotDto {
   @ApiProperty({ example: 'main' }) id!: string;
@@ -97,6 +98,24 @@ export class ProductQueryDto extends CursorQueryDto {
   @IsString()
   @MaxLength(100)
   search?: string;
+
+  @ApiPropertyOptional({ enum: COMPLIANCE_STATES, example: 'failing', description: 'Products in this compliance state only' })
+  @IsOptional()
+  @IsIn(COMPLIANCE_STATES)
+  compliance?: ComplianceState;
+}
+
+export class ComplianceFailureDto {
+  @ApiProperty({ example: 'subject-fill', description: 'The rule of the pack slot it fails' }) rule!: string;
+  @ApiProperty({ example: 'The product fills at least 85% of the frame: measured 0.42' }) message!: string;
+}
+
+export class ImageComplianceDto {
+  @ApiProperty({ enum: ['passing', 'failing', 'error'], description: 'error: the image could not be downloaded or read' }) state!: 'passing' | 'failing' | 'error';
+  @ApiProperty({ example: 'amazon-main', description: 'The rule pack slot it was held against' }) packSlot!: string;
+  @ApiProperty({ type: [ComplianceFailureDto], description: 'The rules (of severity error) it fails; empty when it passes' }) failures!: ComplianceFailureDto[];
+  @ApiPropertyOptional({ description: 'Why it could not be checked, for error' }) error?: string;
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
 }
 
 export class ProductImageDto {
@@ -104,6 +123,8 @@ export class ProductImageDto {
   @ApiProperty({ description: 'Where the store serves it' }) url!: string;
   @ApiProperty({ description: '1 is the main image' }) position!: number;
   @ApiProperty({ type: String, nullable: true }) alt!: string | null;
+  @ApiProperty({ type: ImageComplianceDto, nullable: true, description: "Its check against the connection's rule pack; null until the scan after a sync checks it" })
+  compliance!: ImageComplianceDto | null;
 }
 
 export class ProductVariantDto {
@@ -119,6 +140,8 @@ export class ProductDto {
   @ApiProperty() title!: string;
   @ApiProperty({ type: [ProductVariantDto] }) variants!: ProductVariantDto[];
   @ApiProperty({ type: [ProductImageDto], description: 'In position order' }) images!: ProductImageDto[];
+  @ApiProperty({ enum: COMPLIANCE_STATES, description: 'unchecked until the scan after a sync has checked every image; then failing when an image fails (or the product has no image), else error when one could not be read, else passing' })
+  complianceState!: ComplianceState;
   @ApiProperty({ format: 'date-time', description: 'When the store last changed it' }) storeUpdatedAt!: string;
   @ApiProperty({ format: 'date-time', description: 'When a sync last saw it' }) syncedAt!: string;
 }

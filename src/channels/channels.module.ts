@@ -13,11 +13,13 @@ import { JobEventsModule } from '../jobs/job-events.module';
 import { StorageModule } from '../storage/storage.module';
 import { ChannelsController } from './channels.controller';
 import { ChannelRulePacks } from './channel-rule-packs';
+import { ChannelScan } from './channel-scan';
+import { StudioModule } from '../studio/operations/studio.module';
 
 /** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
-  imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule],
+  imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule, StudioModule],
   controllers: [ChannelsController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks, ChannelScan],
 })
 export class ChannelsModule {}

@@ -1,4 +1,5 @@
 import type { ChannelProductSeed } from '../../../src/plugins/testing';
+import type { FakeImage, FakeImageKind, FakeImages } from '../../../src/plugins/testing/fake-images';
 import { invalidProduct, WpError } from './fake-errors';
 
 interface Attachment { id: number; file: string; title: string; alt: string; data: Buffer; mimeType: string }
@@ -27,20 +28,32 @@ const imageError = (message: string) => new WpError(400, 'woocommerce_product_im
 export class WooCatalogue {
   private products: Product[] = [];
   private readonly media = new Map<number, Attachment>();
+  private readonly byPath = new Map<string, Attachment>();
   private nextId = 100;
 
   constructor(private readonly siteUrl: () => string) {}
 
-  reset(seeds: ChannelProductSeed[]): string[] {
-    this.products = seeds.map((seed) => ({
-      id: this.id(),
-      name: seed.title,
-      sku: seed.skus.length === 1 ? seed.skus[0] : '',
-      modified: seed.updatedAt,
-      imageIds: [],
-      variations: seed.skus.length > 1 ? seed.skus.map((sku) => ({ id: this.id(), sku, imageId: null })) : [],
-    }));
+  /** A new catalogue; each seed's images are attachments in the media library, served from uploads/. */
+  reset(seeds: ChannelProductSeed[], images: FakeImages): string[] {
+    this.products = seeds.map((seed) => {
+      const id = this.id();
+      return {
+        id,
+        name: seed.title,
+        sku: seed.skus.length === 1 ? seed.skus[0] : '',
+        modified: seed.updatedAt,
+        imageIds: (seed.images ?? []).map((kind, i) => this.seedImage(`product-${id}-${i + 1}`, images[kind], seed.title)),
+        variations: seed.skus.length > 1 ? seed.skus.map((sku) => ({ id: this.id(), sku, imageId: null })) : [],
+      };
+    });
     return this.products.map((p) => String(p.id));
+  }
+
+  /** The product's images replaced by new attachments, as a merchant changing its photos in the admin. */
+  replaceImages(id: string, kinds: FakeImageKind[], images: FakeImages): void {
+    const product = this.product(id);
+    product.imageIds = kinds.map((kind, i) => this.seedImage(`product-${id}-${i + 1}`, images[kind], product.name));
+    product.modified = new Date();
   }
 
   get productCount(): number {
@@ -120,7 +133,7 @@ export class WooCatalogue {
 
   /** The uploaded file at its public address. */
   file(path: string): Attachment | undefined {
-    return [...this.media.values()].find((a) => `/wp-content/uploads/${a.file}` === path);
+    return this.byPath.get(path);
   }
 
   productJson(idOrProduct: string | Product): object {
@@ -178,7 +191,12 @@ export class WooCatalogue {
     for (let n = 1; this.file(`/wp-content/uploads/${unique}`); n++) unique = `2026/11/${stem}-${n}.${ext}`;
     const attachment: Attachment = { id: this.id(), file: unique, title, alt, data, mimeType };
     this.media.set(attachment.id, attachment);
+    this.byPath.set(`/wp-content/uploads/${unique}`, attachment);
     return attachment;
+  }
+
+  private seedImage(stem: string, image: FakeImage, title: string): number {
+    return this.store(`${stem}.${image.extension}`, image.data, image.mimeType, title, '').id;
   }
 
   private product(id: string): Product {

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { ChannelWebhookEventKind } from '../../../src/plugins';
 // The fake server alone, not the testing index, which loads vitest: `npm run fakes` runs this outside tests.
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing/fake-server';
+import { fakeImages, type FakeImageKind, type FakeImages } from '../../../src/plugins/testing/fake-images';
 import type { ChannelContractStore, ChannelProductSeed, ChannelWebhookRequest } from '../../../src/plugins/testing';
 import { WooAuth } from './fake-auth';
 import { WooCatalogue } from './fake-catalogue';
@@ -30,8 +31,10 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
   private readonly catalogue = new WooCatalogue(() => this.baseUrl);
   private readonly failures: (() => FakeResponse)[] = [];
   private stallMs = 0;
+  private images!: FakeImages;
 
   async start(): Promise<this> {
+    this.images = await fakeImages();
     this.server = await startFakeServer((req) => this.serve(req));
     return this;
   }
@@ -64,10 +67,10 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
     this.auth.issueKeys(DEMO_KEYS);
     if (!this.catalogue.productCount) {
       this.catalogue.reset([
-        { title: 'Linen shirt', skus: ['LS-S', 'LS-M', 'LS-L'], updatedAt: new Date() },
-        { title: 'Ceramic mug', skus: ['MUG-01'], updatedAt: new Date() },
-        { title: 'Canvas tote', skus: ['TOTE-01'], updatedAt: new Date() },
-      ]);
+        { title: 'Linen shirt', skus: ['LS-S', 'LS-M', 'LS-L'], updatedAt: new Date(), images: ['passing', 'failing'] },
+        { title: 'Ceramic mug', skus: ['MUG-01'], updatedAt: new Date(), images: ['failing'] },
+        { title: 'Canvas tote', skus: ['TOTE-01'], updatedAt: new Date(), images: ['passing'] },
+      ], this.images);
     }
     return { options: {}, credentials: { storeUrl: this.baseUrl, ...DEMO_KEYS } };
   }
@@ -75,7 +78,12 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
   // --- ChannelContractStore ---
 
   async resetCatalogue(products: ChannelProductSeed[]): Promise<string[]> {
-    return this.catalogue.reset(products);
+    return this.catalogue.reset(products, this.images);
+  }
+
+  /** The merchant replaces the product's photos (new files, new URLs); the product counts as modified. */
+  replaceImages(productExternalId: string, kinds: FakeImageKind[]): void {
+    this.catalogue.replaceImages(productExternalId, kinds, this.images);
   }
 
   /** The Store API's limiter answer (a host's limiter says the same with Retry-After). */

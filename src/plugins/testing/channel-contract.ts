@@ -5,6 +5,7 @@ import { channelMetadataOf, type ChannelPlugin, type ChannelPluginClass, type Ch
 import type { ChannelWebhookEventKind } from '../channel-webhooks';
 import { PluginError } from '../plugin-call';
 import { ImageHost, secretStrings, settle } from './channel-contract-fixtures';
+import type { FakeImageKind } from './fake-images';
 import { channelTestConnection, channelTestContext, type TestChannelConnection } from './channel-test-context';
 
 export interface ChannelProductSeed {
@@ -12,6 +13,8 @@ export interface ChannelProductSeed {
   /** One variant per SKU. */
   skus: string[];
   updatedAt: Date;
+  /** Images the store serves itself (fake-images.ts), in position order; none when absent. */
+  images?: FakeImageKind[];
 }
 
 export interface ChannelWebhookRequest {
@@ -21,7 +24,7 @@ export interface ChannelWebhookRequest {
 
 /** What the contract suite asks of a plugin's fake store (its fake.ts), besides serving the store's API. */
 export interface ChannelContractStore<C extends object> {
-  /** Replaces the whole catalogue with products without images; their external ids, in order. */
+  /** Replaces the whole catalogue with the products (without images unless a seed names some); their external ids, in order. */
   resetCatalogue(products: ChannelProductSeed[]): Promise<string[]>;
   /** The store answers the next API request with its real throttled answer. */
   throttleNext(): void;

@@ -22,5 +22,7 @@ import { StudioWorkers } from './studio-workers';
   imports: [OrgsModule, CreditsModule, ImagesModule, ProvidersModule, StorageModule, BackgroundRemovalModule],
   controllers: [StudioController, ComplianceController],
   providers: [StudioJobs, StudioHandler, StudioOutputs, StudioResultsRepository, StudioRunners, StudioWorkers, StudioRequestChecks, StudioSources, StudioAnswers, ComplianceService],
+  // The channels' compliance scan measures on the same worker threads; a publish with fix runs the compliance operation.
+  exports: [StudioWorkers, StudioRunners],
 })
 export class StudioModule {}
