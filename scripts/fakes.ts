@@ -7,11 +7,14 @@
 import { AmazonSpApiFake } from '../plugins/channels/amazon/fake';
 import { ShopifyStoreFake } from '../plugins/channels/shopify/fake';
 import { WooCommerceStoreFake } from '../plugins/channels/woocommerce/fake';
+import type { FakeImageKind } from '../src/plugins/testing/fake-images';
 
 const PRODUCTS = 12;
+/** Each product's photos as the fakes serve them: some pass the rule packs, some fail, one cannot be read. */
+const DEMO_IMAGES: FakeImageKind[][] = [['passing', 'passing'], ['failing'], ['passing', 'failing'], ['passing'], [], ['broken']];
 
 const catalogue = (name: string) =>
-  Array.from({ length: PRODUCTS }, (_, i) => ({ title: `${name} ${i + 1}`, skus: [`${name.toUpperCase()}-${i + 1}-S`, `${name.toUpperCase()}-${i + 1}-M`], updatedAt: new Date() }));
+  Array.from({ length: PRODUCTS }, (_, i) => ({ title: `${name} ${i + 1}`, skus: [`${name.toUpperCase()}-${i + 1}-S`, `${name.toUpperCase()}-${i + 1}-M`], updatedAt: new Date(), images: DEMO_IMAGES[i % DEMO_IMAGES.length] }));
 
 async function main(): Promise<void> {
   const [shopify, woocommerce, amazon] = await Promise.all([new ShopifyStoreFake().start(), new WooCommerceStoreFake().start(), new AmazonSpApiFake().start()]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelProductSeed } from '../../../src/plugins/testing';
+import type { FakeImage, FakeImages } from '../../../src/plugins/testing/fake-images';
 import { IMAGE_LOCATORS, type ImageLocatorValue, type ListingIssue, type ListingsItemJson, type SubmissionJson } from './amazon-mapping';
 
 /** An answer the fake refuses with, in SP-API's error shape. */
@@ -48,24 +49,38 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/tiff'];
 export class FakeListings {
   private readonly listings = new Map<string, FakeListing>();
   private readonly submissions: Submission[] = [];
+  /** The seeded images, by the path the fake serves them under. */
+  private readonly images = new Map<string, FakeImage>();
   private asyncChecks = 0;
 
   constructor(readonly marketplaceId: string) {}
 
-  reset(seeds: ChannelProductSeed[]): string[] {
+  /** A new catalogue; each seed's images are the locators of its listing (the parent's, for a family), served by the fake under `imageBase`. */
+  reset(seeds: ChannelProductSeed[], images: FakeImages, imageBase: string): string[] {
     this.listings.clear();
     this.submissions.length = 0;
+    this.images.clear();
+    const locators = (seed: ChannelProductSeed, sku: string): Record<string, ImageLocatorValue[]> =>
+      Object.fromEntries((seed.images ?? []).slice(0, IMAGE_LOCATORS.length).map((kind, i) => {
+        const path = `/images/I/${encodeURIComponent(sku)}-${i + 1}.${images[kind].extension}`;
+        this.images.set(path, images[kind]);
+        return [IMAGE_LOCATORS[i], [{ marketplace_id: this.marketplaceId, media_location: `${imageBase}${path}` }]];
+      }));
     return seeds.map((seed) => {
       const listing = (sku: string, itemName: string, parent: string | null): FakeListing => ({ sku, productType: 'SHIRT', itemName, created: seed.updatedAt, updated: seed.updatedAt, attributes: {}, parent, children: [], issues: [] });
       if (seed.skus.length === 1) {
-        this.listings.set(seed.skus[0], listing(seed.skus[0], seed.title, null));
+        this.listings.set(seed.skus[0], { ...listing(seed.skus[0], seed.title, null), attributes: locators(seed, seed.skus[0]) });
         return seed.skus[0];
       }
       const parentSku = `${seed.skus[0]}-PARENT`;
-      this.listings.set(parentSku, { ...listing(parentSku, seed.title, null), children: seed.skus });
+      this.listings.set(parentSku, { ...listing(parentSku, seed.title, null), children: seed.skus, attributes: locators(seed, parentSku) });
       for (const sku of seed.skus) this.listings.set(sku, listing(sku, `${seed.title} ${sku}`, parentSku));
       return parentSku;
     });
+  }
+
+  image(path: string): FakeImage | undefined {
+    return this.images.get(path);
   }
 
   /** The next patch is applied at the this-many-th getListingsItem call on its SKU, not at once. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 // The fake server alone, not the testing index, which loads vitest: `npm run fakes` runs this outside tests.
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing/fake-server';
 import type { ChannelContractStore, ChannelProductSeed } from '../../../src/plugins/testing';
+import { fakeImages, type FakeImages } from '../../../src/plugins/testing/fake-images';
 import type { AmazonCredentials, AmazonOptions } from './amazon-credentials.dto';
 import { FakeListings, SpApiHttpError } from './fake-listings';
 
@@ -43,6 +44,7 @@ const token = (prefix: string) => `${prefix}${randomBytes(24).toString('base64ur
 export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> {
   private server!: FakeServer;
   private readonly listings = new FakeListings(US.id);
+  private images!: FakeImages;
   private readonly refreshTokens = new Set<string>();
   private readonly codes = new Map<string, number>();
   private readonly accessTokens = new Map<string, number>();
@@ -59,6 +61,7 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
   }
 
   async start(): Promise<this> {
+    this.images = await fakeImages();
     this.server = await startFakeServer((req) => this.serve(req));
     return this;
   }
@@ -110,7 +113,7 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
   // --- ChannelContractStore ---
 
   async resetCatalogue(products: ChannelProductSeed[]): Promise<string[]> {
-    return this.listings.reset(products);
+    return this.listings.reset(products, this.images, this.baseUrl);
   }
 
   throttleNext(): void {
@@ -127,6 +130,8 @@ export class AmazonSpApiFake implements ChannelContractStore<AmazonCredentials> 
     const url = new URL(req.url, this.baseUrl);
     if (req.method === 'GET' && url.pathname === '/apps/authorize/consent') return this.consent(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/auth/o2/token') return this.lwa(req.body);
+    const image = req.method === 'GET' ? this.listings.image(url.pathname) : undefined;
+    if (image) return { headers: { 'content-type': image.mimeType }, body: image.data };
     const requestId = token('').slice(0, 12);
     try {
       const [operation, run] = this.route(req, url);

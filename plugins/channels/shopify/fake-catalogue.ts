@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelProductSeed } from '../../../src/plugins/testing';
+import type { FakeImages } from '../../../src/plugins/testing/fake-images';
 
 interface StoredMedia { id: string; alt: string; filename: string; data: Buffer; mimeType: string; status: 'UPLOADED' | 'PROCESSING' | 'READY' | 'FAILED'; checksLeft: number; error: string | null }
 interface StoredVariant { id: string; sku: string; title: string; mediaId: string | null }
@@ -24,14 +25,21 @@ export class ShopifyFakeCatalogue {
 
   constructor(private readonly baseUrl: () => string) {}
 
-  reset(seeds: ChannelProductSeed[]): string[] {
-    this.products = seeds.map((seed) => ({
-      id: gid('Product', this.id()),
-      title: seed.title,
-      updatedAt: seed.updatedAt,
-      variants: seed.skus.map((sku) => ({ id: gid('ProductVariant', this.id()), sku, title: sku, mediaId: null })),
-      media: [],
-    }));
+  /** A new catalogue; each seed's images are processed media the CDN serves. */
+  reset(seeds: ChannelProductSeed[], images: FakeImages): string[] {
+    this.products = seeds.map((seed) => {
+      const id = this.id();
+      return {
+        id: gid('Product', id),
+        title: seed.title,
+        updatedAt: seed.updatedAt,
+        variants: seed.skus.map((sku) => ({ id: gid('ProductVariant', this.id()), sku, title: sku, mediaId: null })),
+        media: (seed.images ?? []).map((kind, i): StoredMedia => {
+          const image = images[kind];
+          return { id: gid('MediaImage', this.id()), alt: '', filename: `product-${id}-${i + 1}.${image.extension}`, data: image.data, mimeType: image.mimeType, status: 'READY', checksLeft: 0, error: null };
+        }),
+      };
+    });
     return this.products.map((p) => p.id);
   }
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ChannelWebhookEventKind } from '../../../src/plugins';
 // The fake server alone, not the testing index, which loads vitest: `npm run fakes` runs this outside tests.
 import { startFakeServer, type FakeRequest, type FakeResponse, type FakeServer } from '../../../src/plugins/testing/fake-server';
+import { fakeImages, type FakeImages } from '../../../src/plugins/testing/fake-images';
 import type { ChannelContractStore, ChannelProductSeed, ChannelWebhookRequest } from '../../../src/plugins/testing';
 import { ShopifyFakeCatalogue } from './fake-catalogue';
 import type { ShopifyCredentials } from './shopify-credentials.dto';
@@ -28,6 +29,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   private readonly tokens = new Set<string>();
   private readonly apps = new Map<string, string>([[SHOPIFY_FAKE_APP.clientId, SHOPIFY_FAKE_APP.clientSecret]]);
   private bucket: Bucket;
+  private images!: FakeImages;
   private failures: number[] = [];
   private stalled: { field: string; ms: number } | null = null;
   private readonly codes = new Map<string, string>();
@@ -42,6 +44,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   }
 
   async start(): Promise<this> {
+    this.images = await fakeImages();
     this.server = await startFakeServer((req) => this.serve(req));
     return this;
   }
@@ -92,7 +95,7 @@ export class ShopifyStoreFake implements ChannelContractStore<ShopifyCredentials
   // --- ChannelContractStore ---
 
   async resetCatalogue(products: ChannelProductSeed[]): Promise<string[]> {
-    return this.catalogue.reset(products);
+    return this.catalogue.reset(products, this.images);
   }
 
   throttleNext(): void {
