@@ -16,6 +16,7 @@ import { ApiDocs } from './docs/api-docs';
 import { registerApiReference } from './docs/api-reference';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { registerMultipart } from './common/http/multipart-form';
+import { registerRawBodies } from './common/http/raw-body';
 import { Metrics } from './ops/metrics';
 import { loadPluginModules } from './plugins/plugin-loader';
 
@@ -59,6 +60,7 @@ export async function createApp(config: AppConfig, options: { channelRoots?: str
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   registerJsonBodies(fastify);
+  registerRawBodies(fastify);
   await registerMultipart(fastify, Math.max(...Object.values(config.plans.plans).map((plan) => plan.maxSourceBytes)));
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, pluginModules), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });

@@ -9,6 +9,7 @@ import { MemoryTokenCache } from '../plugins/channel-connection';
 import { ProviderError } from '../plugins/provider-error';
 import { PluginRegistry, type RegisteredChannel } from '../plugins/plugin-registry';
 import { providerHttp } from '../providers/provider-http';
+import { ChannelAttention } from './channel-attention';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
 
@@ -57,6 +58,7 @@ export class ChannelCalls {
     private readonly http: OutboundHttp,
     private readonly box: SecretBox,
     private readonly connections: ChannelConnectionsRepository,
+    private readonly attention: ChannelAttention,
   ) {}
 
   /** The configured channel plugin, or 409 channel_not_configured naming those that are. */
@@ -71,7 +73,8 @@ export class ChannelCalls {
 
   /**
    * Runs `call` for a connection's record, its plugin's errors turned into catalogue codes. Credentials
-   * the store refuses mark the connection needs_attention, with the store's words, whatever the call.
+   * the store refuses mark the connection needs_attention, with the store's words, whatever the call
+   * (ChannelAttention: the organisation hears of it once).
    */
   async run<T>(record: ChannelConnectionRecord, call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>): Promise<T> {
     const channel = this.plugin(record.channel);
@@ -79,9 +82,7 @@ export class ChannelCalls {
     try {
       return await this.runWith(channel, { id: record.id, orgId: record.orgId, credentials }, call, true);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'channel_credentials_invalid') {
-        await this.connections.update(record.orgId, record.id, { status: 'needs_attention', lastError: err.message, lastCheckedAt: new Date() });
-      }
+      if (err instanceof AppError && err.code === 'channel_credentials_invalid') await this.attention.mark(record, err.message);
       throw err;
     }
   }

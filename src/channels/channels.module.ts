@@ -13,13 +13,16 @@ import { JobEventsModule } from '../jobs/job-events.module';
 import { StorageModule } from '../storage/storage.module';
 import { ChannelsController } from './channels.controller';
 import { ChannelRulePacks } from './channel-rule-packs';
+import { ChannelAttention } from './channel-attention';
+import { ChannelWebhooksController } from './channel-webhooks.controller';
+import { ChannelWebhooksService } from './channel-webhooks.service';
 import { ChannelScan } from './channel-scan';
 import { StudioModule } from '../studio/operations/studio.module';
 
 /** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
   imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule, StudioModule],
-  controllers: [ChannelsController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks, ChannelScan],
+  controllers: [ChannelsController, ChannelWebhooksController],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks, ChannelScan, ChannelAttention, ChannelWebhooksService],
 })
 export class ChannelsModule {}

@@ -81,6 +81,19 @@ export class JobSubmitter {
     return this.create(auth, batch, children, options);
   }
 
+  /**
+   * A free job the installation starts for an organisation without a request (a store's webhook asking
+   * for a sync), written and queued as any other: `createdBy` says what started it, e.g.
+   * `webhook:shopify`. The caller has checked what the operation's prepare() would.
+   */
+  async submitUnattended(orgId: string, createdBy: string, type: string, input: Record<string, unknown>, reason: string): Promise<Job> {
+    this.registry.handler(type);
+    const job = Object.assign(new Job(), { orgId, type, createdBy, input });
+    await this.credits.reserveEach(orgId, [{ amount: 0, referenceId: job.id, reason, alongWith: [job] }]);
+    await this.queue.enqueue([job]);
+    return job;
+  }
+
   /** A job of the operation, made and priced by it. */
   private async draft(auth: RequestAuth, request: JobRequest, fields: Partial<Job>): Promise<Drafted> {
     const operation = this.registry.operation(request.operation);

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   invalid_access_token: 401,
   invalid_refresh_token: 401,
+  webhook_signature_invalid: 401,
   insufficient_credits: 402,
   email_not_verified: 403,
   insufficient_scope: 403,

@@ -1,5 +1,6 @@
 import type { FastifyBodyParser, FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { takesRawBody } from './raw-body';
 
 /**
  * The most a JSON body may be unless a route sets its own (edits: base64 images). The bodies routes
@@ -25,10 +26,13 @@ export const MAX_PARAM_LENGTH = 300;
  */
 export function registerJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
 }
 
-const parseJsonBody: FastifyBodyParser<string> = (_req, text, done) => {
+/** A @TakesRawBody route (raw-body.ts) gets the bytes as received. */
+const parseJsonBody: FastifyBodyParser<Buffer> = (req, bytes, done) => {
+  if (takesRawBody(req)) return done(null, bytes);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') return done(new AppError('invalid_json', 'The request body is empty but Content-Type says JSON'), undefined);
   let value: unknown;
   try {
