@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
-import { PUBLISH_STATUSES } from './channel-publish.entity';
+import { SlotReportDto } from '../studio/compliance/compliance.dto';
+import { PUBLISH_COMPLIANCE_MODES, PUBLISH_STATUSES, type PublishComplianceMode } from './channel-publish.entity';
 
 export class PublishDto {
   @ApiProperty({ description: 'The store connection' })
@@ -19,9 +20,28 @@ export class PublishDto {
   @MaxLength(100)
   sku?: string;
 
-  @ApiProperty({ description: 'The gallery image to publish' })
+  @ApiPropertyOptional({ description: 'The gallery image to publish; give imageId or sourceImageExternalId' })
+  @IsOptional()
   @IsUUID()
-  imageId!: string;
+  imageId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 255,
+    description: "Instead of imageId: the store's id of one of the product's own images (GET .../products), downloaded as the source; unless replaceImageId says otherwise, what is published replaces it in its place",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  sourceImageExternalId?: string;
+
+  @ApiPropertyOptional({
+    enum: PUBLISH_COMPLIANCE_MODES,
+    default: 'refuse',
+    description: "Held against the connection's rule pack (its slot for the target slot): refuse answers 422 compliance_failed for an image that fails it; fix makes it pass first (STUDIO_PRICE_COMPLIANCE_FIX credits, only when it needed fixing) and publishes the fixed image; skip checks nothing. A connection without a rule pack checks nothing",
+  })
+  @IsOptional()
+  @IsIn(PUBLISH_COMPLIANCE_MODES)
+  compliance?: PublishComplianceMode;
 
   @ApiPropertyOptional({ example: 'main', description: "One of the channel's image slots (GET /api/v1/channels); default main" })
   @IsOptional()
@@ -53,6 +73,14 @@ export class PublishDto {
   dryRun?: boolean;
 }
 
+export class PlanComplianceDto {
+  @ApiProperty({ enum: PUBLISH_COMPLIANCE_MODES }) mode!: PublishComplianceMode;
+  @ApiProperty({ type: SlotReportDto, nullable: true, description: "The source held against the rule pack's slot for the target slot; null with skip or a connection without a rule pack" })
+  report!: SlotReportDto | null;
+  @ApiProperty({ enum: ['publish', 'refuse', 'fix'], description: 'What a real publish would do: publish the source as it is, refuse it (422 compliance_failed), or fix it first (and charge the fix)' })
+  outcome!: 'publish' | 'refuse' | 'fix';
+}
+
 export class PublishPlanDto {
   @ApiProperty() connectionId!: string;
   @ApiProperty({ example: 'shopify' }) channel!: string;
@@ -63,11 +91,13 @@ export class PublishPlanDto {
   @ApiPropertyOptional() position?: number;
   @ApiPropertyOptional() replaceImageId?: string;
   @ApiPropertyOptional() alt?: string;
-  @ApiProperty({ description: 'The gallery image' }) imageId!: string;
-  @ApiProperty() width!: number;
+  @ApiPropertyOptional({ description: 'The gallery image' }) imageId?: string;
+  @ApiPropertyOptional({ description: "The product's store image used as the source" }) sourceImageExternalId?: string;
+  @ApiProperty({ description: "The source's width" }) width!: number;
   @ApiProperty() height!: number;
   @ApiProperty() format!: string;
   @ApiProperty() bytes!: number;
+  @ApiProperty({ type: PlanComplianceDto }) compliance!: PlanComplianceDto;
 }
 
 export class ActivityQueryDto extends CursorQueryDto {
@@ -82,12 +112,22 @@ class PublishErrorDto {
   @ApiProperty() message!: string;
 }
 
+export class PublishReportsDto {
+  @ApiProperty({ type: SlotReportDto }) before!: SlotReportDto;
+  @ApiPropertyOptional({ type: SlotReportDto }) after?: SlotReportDto;
+}
+
 export class ActivityDto {
   @ApiProperty() id!: string;
   @ApiProperty() connectionId!: string;
   @ApiProperty() productExternalId!: string;
   @ApiProperty() productTitle!: string;
-  @ApiProperty({ description: 'The gallery image published' }) imageId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The gallery image published (null when the source was a store image)' }) imageId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The product's store image used as the source" }) sourceImageExternalId!: string | null;
+  @ApiProperty({ enum: PUBLISH_COMPLIANCE_MODES, description: 'The compliance mode asked' }) compliance!: PublishComplianceMode;
+  @ApiProperty({ type: PublishReportsDto, nullable: true, description: 'The source against the rule pack (before), and the fixed image (after, with fix); null when nothing was checked' })
+  report!: PublishReportsDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The gallery image the fix made, which was published' }) fixedImageId!: string | null;
   @ApiProperty() slot!: string;
   @ApiProperty({ type: Number, nullable: true }) position!: number | null;
   @ApiProperty({ type: String, nullable: true }) replaceImageExternalId!: string | null;

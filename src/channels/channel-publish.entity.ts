@@ -1,10 +1,21 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../common/ids';
+import type { SlotReport } from '../studio/compliance/evaluate-slot';
 import { Organization } from '../tenancy/organization.entity';
 import { ChannelConnectionRecord } from './channel-connection.entity';
 
 export const PUBLISH_STATUSES = ['queued', 'sending', 'pending', 'published', 'failed'] as const;
 export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
+
+/** What a publish does with an image its connection's rule pack fails: refuse it, fix it first, or not check at all. */
+export const PUBLISH_COMPLIANCE_MODES = ['refuse', 'fix', 'skip'] as const;
+export type PublishComplianceMode = (typeof PUBLISH_COMPLIANCE_MODES)[number];
+
+/** The source held against the pack slot, and after a fix the fixed image. */
+export interface PublishReports {
+  before: SlotReport;
+  after?: SlotReport;
+}
 
 /**
  * One publish of a gallery image to a store's product: the activity log. Written before anything is
@@ -29,9 +40,24 @@ export class ChannelPublishRecord {
   @Property({ type: 'text' })
   productTitle!: string;
 
-  /** The gallery image published. */
-  @Property({ type: 'string', length: 36 })
-  imageId!: string;
+  /** The gallery image published; null when the source is one of the product's store images. */
+  @Property({ type: 'string', length: 36, nullable: true })
+  imageId: string | null = null;
+
+  /** The product's store image used as the source, instead of a gallery image. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  sourceImageExternalId: string | null = null;
+
+  @Property({ type: 'string', length: 8 })
+  compliance: PublishComplianceMode = 'skip';
+
+  /** The compliance reports, once the source was checked; null when nothing was checked. */
+  @Property({ type: 'json', nullable: true })
+  report: PublishReports | null = null;
+
+  /** The gallery image a fix made and published: a retried job publishes it rather than fixing again. */
+  @Property({ type: 'string', length: 36, nullable: true })
+  fixedImageId: string | null = null;
 
   @Property({ type: 'string', length: 32 })
   slot!: string;

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { ChannelPublishRecord } from './channel-publish.entity';
+import type { Image } from '../images/image.entity';
+import { ChannelPublishRecord, type PublishReports } from './channel-publish.entity';
 
 @Injectable()
 export class ChannelPublishesRepository {
@@ -21,6 +22,15 @@ export class ChannelPublishesRepository {
 
   async update(orgId: string, id: string, fields: Partial<ChannelPublishRecord>): Promise<void> {
     await this.em.fork().nativeUpdate(ChannelPublishRecord, { orgId, id }, { ...fields, updatedAt: new Date() });
+  }
+
+  /** A fix's image stored in the gallery and named on its entry, with the reports, in one transaction: a retry finds both or neither. */
+  async recordFix(record: ChannelPublishRecord, image: Image, report: PublishReports): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      em.persist(image);
+      await em.flush();
+      await em.nativeUpdate(ChannelPublishRecord, { orgId: record.orgId, id: record.id }, { fixedImageId: image.id, report, updatedAt: new Date() });
+    });
   }
 
   /** The organisation's publishes, newest first; `connectionId` narrows them to one connection. */

@@ -1,35 +1,40 @@
-import type { OnModuleInit } from '@nestjs/common';
+import { Inject, type OnModuleInit } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
+import sharp from 'sharp';
 import { AppError } from '../common/errors/app-error';
-import { IMAGE_MIME_TYPES, type Image } from '../images/image.entity';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { Plan } from '../config/plans';
+import type { Image } from '../images/image.entity';
+import { ImageOutputs } from '../images/image-outputs';
 import { ImagesRepository } from '../images/images.repository';
 import { JobEvents } from '../jobs/job-events';
 import { JobHandler, JobOutputReader, TransientJobError, type JobResult, type JobRun } from '../jobs/job-handler';
 import { JobOperation, type PreparedJob } from '../jobs/job-operation';
 import type { Job } from '../jobs/job.entity';
 import type { ChannelCallContext, ChannelConnection } from '../plugins/channel-connection';
-import type { PublishImageInput, PublishResult } from '../plugins/channel-catalogue';
+import type { ChannelImage, PublishableImage, PublishImageInput, PublishResult } from '../plugins/channel-catalogue';
 import type { RegisteredChannel } from '../plugins/plugin-registry';
-import { FileStore } from '../storage/file-store';
+import type { SlotReport } from '../studio/compliance/evaluate-slot';
+import type { MarketplaceSlotDto } from '../studio/marketplaces/marketplace-pack.dto';
 import { readableEndUser } from '../tenancy/end-user';
+import { OrgDirectory } from '../tenancy/org-directory';
 import { orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
 import { ChannelCalls, channelJobError } from './channel-calls';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
 import type { ChannelProductRecord } from './channel-product.entity';
 import { ChannelProductsRepository } from './channel-products.repository';
-import { ChannelPublishRecord } from './channel-publish.entity';
-import { PublishDto, type ActivityDto, type ActivityPageDto, type ActivityQueryDto, type PublishPlanDto } from './channel-publish.dto';
+import { ChannelPublishGate, complianceFailed, type PublishJobInput } from './channel-publish-gate';
+import { ChannelPublishRecord, type PublishComplianceMode } from './channel-publish.entity';
+import { PublishDto, type ActivityDto, type ActivityPageDto, type ActivityQueryDto, type PlanComplianceDto, type PublishPlanDto } from './channel-publish.dto';
+import { ChannelRulePacks } from './channel-rule-packs';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { ChannelPublishesRepository } from './channel-publishes.repository';
 
 export const PUBLISH_JOB_TYPE = 'channels.publish';
-const EXTENSION: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
 /** How long a run follows a pending publish before leaving it to the next run (which resumes from the checkpoint). */
 const PENDING_FOLLOW_MS = 60_000;
 const PENDING_POLL_MS = 1_000;
-/** A store fetching the image by its link gets this long to do it (Amazon may take a while). */
-const LINK_TTL_SECONDS = 24 * 3600;
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -38,16 +43,24 @@ interface Resolved {
   channel: RegisteredChannel;
   product: ChannelProductRecord;
   variantExternalId?: string;
-  image: Image;
+  /** The source: a gallery image, or one of the product's store images. */
+  image?: Image;
+  storeImage?: ChannelImage;
   slot: string;
+  mode: PublishComplianceMode;
+  /** The pack slot checking the target slot; null when nothing is checked (skip, or a connection without a pack). */
+  packSlot: MarketplaceSlotDto | null;
+  plan: Plan;
 }
 
 /**
- * Publishing a gallery image to a store's product, as a job (`channels.publish`, scope
- * channels:publish, no credits). The activity entry is written with the job, marked as the job
- * sends, and always given its final state; a publish the store processes later is followed through
- * checkPublish, also by a run after a restart (its reference is the job's checkpoint), so a retry
- * never sends the image twice.
+ * Publishing an image to a store's product, as a job (`channels.publish`, scope channels:publish).
+ * The source, a gallery image or one of the product's store images, is held against the
+ * connection's rule pack first: refused in the request, fixed in the job (the fix's price reserved,
+ * charged only when a fix was made), or not checked. The activity entry is written with the job,
+ * marked as the job sends, and always given its final state; a publish the store processes later is
+ * followed through checkPublish, also by a run after a restart (its reference is the job's
+ * checkpoint), and a fix already made is reused, so a retry never sends or fixes twice.
  */
 @JobHandler(PUBLISH_JOB_TYPE)
 @JobOutputReader(PUBLISH_JOB_TYPE)
@@ -58,8 +71,12 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     private readonly products: ChannelProductsRepository,
     private readonly publishes: ChannelPublishesRepository,
     private readonly images: ImagesRepository,
-    private readonly files: FileStore,
+    private readonly gate: ChannelPublishGate,
+    private readonly rulePacks: ChannelRulePacks,
+    private readonly outputs: ImageOutputs,
+    private readonly orgs: OrgDirectory,
     private readonly events: JobEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -71,15 +88,20 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     });
   }
 
-  /** What a publish would send, checked as a real one is, with nothing sent or recorded. */
+  /** What a publish would send and what the gate would do, checked as a real one is, with nothing sent or recorded. */
   async plan(auth: RequestAuth, dto: PublishDto): Promise<PublishPlanDto> {
     const r = await this.resolve(auth, dto);
+    const source = await this.gate.read(r.connection.orgId, this.sourceOf(auth, r), r.plan.maxSourceBytes);
+    const report = await this.reportOf(r, source.data);
+    const facts = source.image ?? { ...(await sharp(source.data).metadata()), bytes: source.data.length };
+    const compliance: PlanComplianceDto = { mode: r.mode, report, outcome: !report || report.pass ? 'publish' : r.mode === 'fix' ? 'fix' : 'refuse' };
     return {
       connectionId: r.connection.id, channel: r.connection.channel, productExternalId: r.product.externalId, productTitle: r.product.title,
       ...(r.variantExternalId ? { variantExternalId: r.variantExternalId } : {}), slot: r.slot,
-      ...(dto.position !== undefined ? { position: dto.position } : {}), ...(dto.replaceImageId !== undefined ? { replaceImageId: dto.replaceImageId } : {}),
+      ...(dto.position !== undefined ? { position: dto.position } : {}), ...(this.replaced(dto) !== null ? { replaceImageId: this.replaced(dto)! } : {}),
       ...(dto.alt !== undefined ? { alt: dto.alt } : {}),
-      imageId: r.image.id, width: r.image.width, height: r.image.height, format: r.image.format, bytes: r.image.bytes,
+      ...(r.image ? { imageId: r.image.id } : { sourceImageExternalId: r.storeImage!.externalId }),
+      width: facts.width!, height: facts.height!, format: facts.format!, bytes: facts.bytes!, compliance,
     };
   }
 
@@ -87,29 +109,46 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
   async prepare(auth: RequestAuth, dto: PublishDto, job: Job): Promise<PreparedJob> {
     if (dto.dryRun) throw invalid('dryRun', 'dryRun is answered by POST /api/v1/channels/publish, not as a job');
     const r = await this.resolve(auth, dto);
+    // Checked in the request, as POST /compliance checks: refuse answers at once, and fix reserves its price only for a source that fails.
+    const report = r.packSlot ? await this.reportOf(r, (await this.gate.read(r.connection.orgId, this.sourceOf(auth, r), r.plan.maxSourceBytes)).data) : null;
+    if (report && !report.pass && r.mode === 'refuse') throw complianceFailed(r.image ? 'The image' : `The store image ${r.storeImage!.externalId}`, report);
+    const fixes = r.mode === 'fix' && report !== null && !report.pass;
+    const price = fixes ? this.config.studio.prices.complianceFix : 0;
     const record = Object.assign(new ChannelPublishRecord(), {
-      orgId: r.connection.orgId, connectionId: r.connection.id, productExternalId: r.product.externalId, productTitle: r.product.title, imageId: r.image.id,
-      slot: r.slot, position: dto.position ?? null, replaceImageExternalId: dto.replaceImageId ?? null, alt: dto.alt ?? null, jobId: job.id, createdBy: principalId(auth.principal),
+      orgId: r.connection.orgId, connectionId: r.connection.id, productExternalId: r.product.externalId, productTitle: r.product.title,
+      imageId: r.image?.id ?? null, sourceImageExternalId: r.storeImage?.externalId ?? null, compliance: r.mode, report: report && { before: report },
+      slot: r.slot, position: dto.position ?? null, replaceImageExternalId: this.replaced(dto), alt: dto.alt ?? null, jobId: job.id, createdBy: principalId(auth.principal),
     });
-    job.input = { publishId: record.id, ...(r.variantExternalId ? { variantExternalId: r.variantExternalId } : {}) };
-    return { price: 0, reason: `publish to ${r.connection.channel} connection ${r.connection.name}`, alsoWrite: [record] };
+    const input: PublishJobInput = {
+      publishId: record.id, ...(r.variantExternalId ? { variantExternalId: r.variantExternalId } : {}), ...(fixes ? { packSlot: r.packSlot!.id } : {}),
+      ...(r.storeImage ? { sourceUrl: r.storeImage.url } : {}), pixelLimit: r.plan.maxSourcePixels, maxSourceBytes: r.plan.maxSourceBytes, price,
+    };
+    job.input = input as unknown as Record<string, unknown>;
+    return { price, reason: `publish to ${r.connection.channel} connection ${r.connection.name}${fixes ? ', fixed first' : ''}`, alsoWrite: [record] };
   }
 
   async run({ job, signal, previousCheckpoint, checkpoint }: JobRun): Promise<JobResult> {
     const record = await this.publishes.getByJob(job.id);
     if (!record) throw new Error(`job ${job.id} has no publish entry`);
+    const input = job.input as unknown as PublishJobInput;
     const connection = await this.connections.getInOrg(record.orgId, record.connectionId);
     if (!connection || connection.status === 'disabled') {
       await this.publishes.update(record.orgId, record.id, { error: { code: 'conflict', message: 'The connection was disabled or deleted' } });
       throw channelJobError(new AppError('conflict', 'The connection was disabled or deleted'));
     }
     try {
-      const result = previousCheckpoint
-        ? ({ status: 'pending', externalRef: previousCheckpoint } as PublishResult)
-        : await this.send(record, connection, String(job.input.variantExternalId ?? '') || undefined, checkpoint);
+      let result: PublishResult;
+      if (previousCheckpoint) {
+        result = { status: 'pending', externalRef: previousCheckpoint };
+      } else {
+        const image = await this.gate.imageFor(record, input, job, signal);
+        // A store image that already passes its pack slot is left where it is: nothing to send or charge.
+        if (!image) result = { status: 'done', externalImageId: record.sourceImageExternalId! };
+        else result = await this.send(record, connection, input.variantExternalId, image, checkpoint);
+      }
       const externalImageId = await this.follow(record, connection, result, signal);
       await this.publishes.update(record.orgId, record.id, { status: 'published', externalImageId, error: null });
-      return { persist: [], cost: 0 };
+      return { persist: [], cost: input.price };
     } catch (err) {
       const failure = err instanceof TransientJobError ? err : channelJobError(err);
       const code = (failure as { code?: string }).code ?? 'channel_unavailable';
@@ -118,30 +157,32 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     }
   }
 
-  async outputsOf(): Promise<Map<string, object[]>> {
-    return new Map();
+  /** The image a fix made, as the job's output. */
+  outputsOf(jobs: Job[]): Promise<Map<string, object[]>> {
+    return this.outputs.outputsOf(jobs);
   }
 
   /** The publish entry of each job, as JobDto.report shows it. */
   async reportsOf(jobs: Job[]): Promise<Map<string, Record<string, unknown>>> {
     if (!jobs.length) return new Map();
-    return new Map((await this.publishes.ofJobs(jobs)).map((r) => [r.jobId, { publishId: r.id, status: r.status, externalImageId: r.externalImageId }]));
+    return new Map((await this.publishes.ofJobs(jobs)).map((r) => [r.jobId, {
+      publishId: r.id, status: r.status, externalImageId: r.externalImageId,
+      ...(r.report ? { compliance: r.report } : {}), ...(r.fixedImageId ? { fixedImageId: r.fixedImageId } : {}),
+    }]));
   }
 
   describe(record: ChannelPublishRecord): ActivityDto {
     return {
       id: record.id, connectionId: record.connectionId, productExternalId: record.productExternalId, productTitle: record.productTitle, imageId: record.imageId,
+      sourceImageExternalId: record.sourceImageExternalId, compliance: record.compliance, report: record.report, fixedImageId: record.fixedImageId,
       slot: record.slot, position: record.position, replaceImageExternalId: record.replaceImageExternalId, status: record.status, externalImageId: record.externalImageId,
       attempts: record.attempts, error: record.error, jobId: record.jobId, createdBy: record.createdBy, createdAt: record.createdAt.toISOString(), updatedAt: record.updatedAt.toISOString(),
     };
   }
 
   /** Sends the image once: the entry is marked sending first, and a pending answer is checkpointed before anything else. */
-  private async send(record: ChannelPublishRecord, connection: ChannelConnectionRecord, variantExternalId: string | undefined, checkpoint: (ref: string) => Promise<void>): Promise<PublishResult> {
+  private async send(record: ChannelPublishRecord, connection: ChannelConnectionRecord, variantExternalId: string | undefined, image: PublishableImage, checkpoint: (ref: string) => Promise<void>): Promise<PublishResult> {
     await this.publishes.update(record.orgId, record.id, { status: 'sending', attempts: record.attempts + 1 });
-    const image = await this.images.getInOrg(record.orgId, record.imageId);
-    const data = image ? await this.files.get(image.storageKey) : null;
-    if (!image || !data) throw new AppError('not_found', 'The gallery image was deleted before it was published');
     const input: PublishImageInput = {
       productExternalId: record.productExternalId,
       slot: record.slot,
@@ -149,11 +190,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       ...(record.position !== null ? { position: record.position } : {}),
       ...(record.alt !== null ? { alt: record.alt } : {}),
       ...(record.replaceImageExternalId !== null ? { replaceImageExternalId: record.replaceImageExternalId } : {}),
-      image: {
-        data, mimeType: IMAGE_MIME_TYPES[image.format] ?? 'application/octet-stream', width: image.width, height: image.height,
-        filename: `${image.id}.${EXTENSION[image.format] ?? image.format}`,
-        url: this.files.link(image.id, LINK_TTL_SECONDS, EXTENSION[image.format]).url,
-      },
+      image,
     };
     const result = await this.calls.run(connection, (channel, conn, ctx) => channel.plugin.publishImage(conn, input, ctx));
     if (result.status === 'pending') {
@@ -187,12 +224,37 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     if (!connection) throw AppError.notFound('Connection');
     if (connection.status !== 'active') throw new AppError('conflict', connection.status === 'disabled' ? 'The connection is disabled: enable it first' : `The connection needs attention: ${connection.lastError ?? 'test it again'}`);
     const channel = this.calls.plugin(connection.channel);
-    const slot = dto.slot ?? 'main';
-    if (!channel.metadata.imageSlots.some((s) => s.id === slot)) throw invalid('slot', `slot must be one of: ${channel.metadata.imageSlots.map((s) => s.id).join(', ')}`);
+    this.gate.requirePublicLinks(channel);
+    if ((dto.imageId === undefined) === (dto.sourceImageExternalId === undefined)) throw invalid('imageId', 'give imageId or sourceImageExternalId, one of them');
     const { product, variantExternalId } = await this.product(orgId, connection.id, dto);
-    const image = await this.images.getInOrg(orgId, dto.imageId, readableEndUser(auth));
-    if (!image) throw AppError.notFound('Image');
-    return { connection, channel, product, variantExternalId, image, slot };
+    let image: Image | undefined;
+    let storeImage: ChannelImage | undefined;
+    if (dto.imageId !== undefined) {
+      image = (await this.images.getInOrg(orgId, dto.imageId, readableEndUser(auth))) ?? undefined;
+      if (!image) throw AppError.notFound('Image');
+    } else {
+      storeImage = product.images.find((i) => i.externalId === dto.sourceImageExternalId);
+      if (!storeImage) throw AppError.notFound(`Image ${dto.sourceImageExternalId} on the product (sync the connection first)`);
+    }
+    const slot = dto.slot ?? (storeImage ? slotHolding(channel, storeImage.position) : 'main');
+    if (!channel.metadata.imageSlots.some((s) => s.id === slot)) throw invalid('slot', `slot must be one of: ${channel.metadata.imageSlots.map((s) => s.id).join(', ')}`);
+    const mode = dto.compliance ?? 'refuse';
+    const packSlot = mode === 'skip' ? null : this.rulePacks.slotFor(connection.rulePack, slot);
+    return { connection, channel, product, variantExternalId, image, storeImage, slot, mode, packSlot, plan: await this.orgs.planOf(orgId) };
+  }
+
+  /** The source held against the pack slot checking the target slot; null when nothing is checked. */
+  private reportOf(r: Resolved, source: Buffer): Promise<SlotReport | null> {
+    return r.packSlot ? this.gate.check(source, r.packSlot, r.plan.maxSourcePixels) : Promise.resolve(null);
+  }
+
+  private sourceOf(auth: RequestAuth, r: Resolved): { imageId: string; endUserId?: string } | { url: string } {
+    return r.image ? { imageId: r.image.id, endUserId: readableEndUser(auth) } : { url: r.storeImage!.url };
+  }
+
+  /** The store image published in place of: the one asked, else the store image that is the source. */
+  private replaced(dto: PublishDto): string | null {
+    return dto.replaceImageId ?? dto.sourceImageExternalId ?? null;
   }
 
   private async product(orgId: string, connectionId: string, dto: PublishDto): Promise<{ product: ChannelProductRecord; variantExternalId?: string }> {
@@ -215,4 +277,11 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     const rows = await this.publishes.page(orgId, { connectionId: query.connectionId, after: decodeCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit, (row) => this.describe(row));
   }
+}
+
+/** The channel slot a product image's position falls in (the last one holding it). */
+function slotHolding(channel: RegisteredChannel, position: number): string {
+  const slots = channel.metadata.imageSlots;
+  const holding = slots.filter((s) => position >= s.firstPosition && (s.maxImages === undefined || position < s.firstPosition + s.maxImages));
+  return (holding.at(-1) ?? slots.at(-1)!).id;
 }

@@ -8,6 +8,7 @@ import { ChannelProductsRepository } from './channel-products.repository';
 import { ChannelSync } from './channel-sync';
 import { ChannelPublishing } from './channel-publishing';
 import { ChannelPublishesRepository } from './channel-publishes.repository';
+import { ChannelPublishGate } from './channel-publish-gate';
 import { ImagesModule } from '../images/images.module';
 import { JobEventsModule } from '../jobs/job-events.module';
 import { StorageModule } from '../storage/storage.module';
@@ -23,6 +24,6 @@ import { StudioModule } from '../studio/operations/studio.module';
 @Module({
   imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule, StudioModule],
   controllers: [ChannelsController, ChannelWebhooksController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishesRepository, ChannelRulePacks, ChannelScan, ChannelAttention, ChannelWebhooksService],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishGate, ChannelPublishesRepository, ChannelRulePacks, ChannelScan, ChannelAttention, ChannelWebhooksService],
 })
 export class ChannelsModule {}

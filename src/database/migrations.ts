@@ -14,6 +14,7 @@ import { Migration20261129221000 as PgPlugins } from './migrations/postgresql/Mi
 import { Migration20261130000000 as PgStudioResults } from './migrations/postgresql/Migration20261130000000';
 import { Migration20261130010000 as PgChannelConnections } from './migrations/postgresql/Migration20261130010000';
 import { Migration20261130020000 as PgChannelCompliance } from './migrations/postgresql/Migration20261130020000';
+import { Migration20261130030000 as PgPublishGate } from './migrations/postgresql/Migration20261130030000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -29,6 +30,7 @@ import { Migration20261129221000 as SqlitePlugins } from './migrations/sqlite/Mi
 import { Migration20261130000000 as SqliteStudioResults } from './migrations/sqlite/Migration20261130000000';
 import { Migration20261130010000 as SqliteChannelConnections } from './migrations/sqlite/Migration20261130010000';
 import { Migration20261130020000 as SqliteChannelCompliance } from './migrations/sqlite/Migration20261130020000';
+import { Migration20261130030000 as SqlitePublishGate } from './migrations/sqlite/Migration20261130030000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -47,6 +49,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130000000', class: SqliteStudioResults },
   { name: 'Migration20261130010000', class: SqliteChannelConnections },
   { name: 'Migration20261130020000', class: SqliteChannelCompliance },
+  { name: 'Migration20261130030000', class: SqlitePublishGate },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -64,4 +67,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130000000', class: PgStudioResults },
   { name: 'Migration20261130010000', class: PgChannelConnections },
   { name: 'Migration20261130020000', class: PgChannelCompliance },
+  { name: 'Migration20261130030000', class: PgPublishGate },
 ];
