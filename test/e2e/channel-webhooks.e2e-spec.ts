@@ -188,9 +188,9 @@ describe('incoming store webhooks', () => {
     const credentials = shopify.install();
     const connection = await connect(org, 'shopify', credentials);
     await sync(org, connection);
-    await deliver(connection.id, shopify.webhook(credentials, 'product.deleted', ids[0], connection.webhookSecret)).expect(200);
+    await deliver(connection.id, shopify.webhook(credentials, 'product.deleted', ids[0])).expect(200);
     expect((await products(org, connection)).map((p) => p.externalId)).not.toContain(ids[0]);
-    const signedWithConnectionSecret = shopify.webhook(credentials, 'product.deleted', ids[1], connection.webhookSecret);
+    const signedWithConnectionSecret = shopify.webhook(credentials, 'product.deleted', ids[1]);
     signedWithConnectionSecret.headers['x-shopify-hmac-sha256'] = sign(signedWithConnectionSecret.rawBody, connection.webhookSecret);
     await deliver(connection.id, signedWithConnectionSecret).expect(401);
     expect((await products(org, connection)).map((p) => p.externalId)).toContain(ids[1]);
