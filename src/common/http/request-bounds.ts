@@ -20,8 +20,9 @@ export const MAX_JSON_VALUES = 10_000;
 export const MAX_PARAM_LENGTH = 300;
 
 /**
- * JSON is the only body content type (multipart/form-data is added by the routes that take it):
- * Fastify's text/plain parser and Nest's urlencoded one are not registered, so other bodies answer 415.
+ * JSON is the only body content type (multipart/form-data is added by the routes that take it, and
+ * @TakesRawBody routes take any as bytes): Fastify's text/plain parser and Nest's urlencoded one are
+ * not registered, so other bodies answer 415.
  * Call before the app is created, which must be with `bodyParser: false`.
  */
 export function registerJsonBodies(fastify: FastifyInstance): void {
