@@ -95,4 +95,18 @@ export class ChannelProductsRepository {
   async deleteByExternalId(orgId: string, connectionId: string, externalId: string): Promise<boolean> {
     return (await this.em.fork().nativeDelete(ChannelProductRecord, { orgId, connectionId, externalId })) === 1;
   }
+
+  /** A connection's failing products in id order, after `after`: what a bulk fix goes through. */
+  failing(orgId: string, connectionId: string, opts: { search?: string; productIds?: string[]; after?: string; limit: number }): Promise<ChannelProductRecord[]> {
+    const term = opts.search ? likeTerm(opts.search) : '';
+    const where = {
+      orgId,
+      connectionId,
+      complianceState: 'failing' as const,
+      ...(opts.after ? { id: { $gt: opts.after } } : {}),
+      ...(opts.productIds ? { id: { $in: opts.productIds, ...(opts.after ? { $gt: opts.after } : {}) } } : {}),
+      ...(term ? { searchText: { $like: `%${term}%` } } : {}),
+    };
+    return this.em.fork().find(ChannelProductRecord, where, { orderBy: { id: 'asc' }, limit: opts.limit });
+  }
 }

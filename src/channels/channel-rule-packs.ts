@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import type { ChannelImageSlot } from '../plugins/channel-images';
 import type { RegisteredChannel } from '../plugins/plugin-registry';
 import type { MarketplacePackDto, MarketplaceSlotDto } from '../studio/marketplaces/marketplace-pack.dto';
 import { MarketplacePacks } from '../studio/marketplaces/marketplace-packs';
@@ -42,9 +43,14 @@ export class ChannelRulePacks {
 
   /** The pack slot checking the image at `position` (1-based) of a product: through the channel slot that position falls in. */
   slotAt(rulePack: string | null, channel: RegisteredChannel, position: number): MarketplaceSlotDto | null {
-    const slots = channel.metadata.imageSlots;
-    const holding = slots.filter((s) => position >= s.firstPosition && (s.maxImages === undefined || position < s.firstPosition + s.maxImages));
-    const slot = holding.at(-1) ?? slots.at(-1);
+    const slot = channelSlotAt(channel, position);
     return slot ? this.slotFor(rulePack, slot.id) : null;
   }
+}
+
+/** The channel slot holding `position` (1-based); past every slot's range, the last slot. */
+export function channelSlotAt(channel: RegisteredChannel, position: number): ChannelImageSlot | undefined {
+  const slots = channel.metadata.imageSlots;
+  const holding = slots.filter((s) => position >= s.firstPosition && (s.maxImages === undefined || position < s.firstPosition + s.maxImages));
+  return holding.at(-1) ?? slots.at(-1);
 }

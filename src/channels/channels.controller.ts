@@ -12,13 +12,20 @@ import { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
 import { ActivityPageDto, ActivityQueryDto, PublishDto, PublishPlanDto } from './channel-publish.dto';
 import { ChannelPublishing, PUBLISH_JOB_TYPE } from './channel-publishing';
 import { SYNC_JOB_TYPE } from './channel-sync';
+import { ChannelBulkFix } from './channel-bulk-fix';
+import { BulkFixDto, BulkFixPlanDto } from './channel-bulk-fix.dto';
 import { ChannelListDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionListDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
 
 /** The channels this installation offers and the organisation's connections to stores (docs/channels.md). */
 @ApiTags('Channels')
 @Controller('api/v1/channels')
 export class ChannelsController {
-  constructor(private readonly connections: ChannelConnectionsService, private readonly submitter: JobSubmitter, private readonly publishing: ChannelPublishing) {}
+  constructor(
+    private readonly connections: ChannelConnectionsService,
+    private readonly submitter: JobSubmitter,
+    private readonly publishing: ChannelPublishing,
+    private readonly bulkFix: ChannelBulkFix,
+  ) {}
 
   @Get()
   @RequireScope('channels:read')
@@ -140,6 +147,30 @@ export class ChannelsController {
       return this.publishing.plan(auth, dto);
     }
     return answerJob(reply, prefer, await this.submitter.submit(auth, { operation: PUBLISH_JOB_TYPE, dto }, { waitSeconds: waitSeconds(prefer), idempotencyKey }));
+  }
+
+  @Post('connections/:connectionId/fix')
+  @RequireScope('channels:publish')
+  @ApiOperation({ summary: "Fix every failing image of a connection's synced catalogue (or of a filter) and publish each in the failing one's place, as one batch job; dryRun lists them" })
+  @ApiExtraModels(BulkFixPlanDto, JobDto)
+  @WorkRequest({ units: () => 0 })
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (N up to 60): answer 200 with the finished batch if it completes in time' })
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(BulkFixPlanDto) }, { $ref: getSchemaPath(JobDto) }] }, description: 'With dryRun: the images it would fix. With Prefer: wait=N: the finished batch' })
+  @ApiAcceptedResponse({ type: JobAcceptedDto, description: 'Queued; poll GET /api/v1/jobs/:id (progress, children, summary)' })
+  async fixConnection(
+    @Auth() auth: RequestAuth,
+    @IdParam('connectionId', 'Connection') id: string,
+    @Body() dto: BulkFixDto,
+    @Headers('prefer') prefer: string | undefined,
+    @HeldIdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BulkFixPlanDto | JobAcceptedDto | JobDto> {
+    if (dto.dryRun) {
+      void reply.status(200);
+      return this.bulkFix.plan(auth, id, dto);
+    }
+    return answerJob(reply, prefer, await this.bulkFix.submit(auth, id, dto, { waitSeconds: waitSeconds(prefer), idempotencyKey }));
   }
 
   @Get('activity')

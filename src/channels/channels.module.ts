@@ -19,11 +19,14 @@ import { ChannelWebhooksController } from './channel-webhooks.controller';
 import { ChannelWebhooksService } from './channel-webhooks.service';
 import { ChannelScan } from './channel-scan';
 import { StudioModule } from '../studio/operations/studio.module';
+import { ChannelBulkFix } from './channel-bulk-fix';
+import { ListingsController } from './listings.controller';
+import { ListingsService } from './listings.service';
 
 /** Store connections and their synced catalogues, through the configured channel plugins (the plugin registry and the job engine are global). */
 @Module({
   imports: [OrgsModule, NetModule, ImagesModule, StorageModule, JobEventsModule, StudioModule],
-  controllers: [ChannelsController, ChannelWebhooksController],
-  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishGate, ChannelPublishesRepository, ChannelRulePacks, ChannelScan, ChannelAttention, ChannelWebhooksService],
+  controllers: [ChannelsController, ListingsController, ChannelWebhooksController],
+  providers: [ChannelConnectionsService, ChannelConnectionsRepository, ChannelProductsRepository, ChannelCalls, ChannelSync, ChannelPublishing, ChannelPublishGate, ChannelPublishesRepository, ChannelRulePacks, ChannelScan, ChannelBulkFix, ListingsService, ChannelAttention, ChannelWebhooksService],
 })
 export class ChannelsModule {}
