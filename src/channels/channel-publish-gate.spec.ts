@@ -53,9 +53,9 @@ describe('ChannelPublishGate.imageFor', () => {
     expect(studioRuns).toEqual([]);
   });
 
-  it('sends nothing for a store image the request found passing', async () => {
+  it('sends nothing for a store image that would go unchanged into its own place', async () => {
     const { gate: g, studioRuns } = gate();
-    const passing = entry({ sourceImageExternalId: '77', report: { before: { ...failing, pass: true } } });
+    const passing = entry({ sourceImageExternalId: '77', replaceImageExternalId: '77', report: { before: { ...failing, pass: true } } });
     expect(await g.imageFor(passing, { ...input, sourceUrl: 'https://store.example.com/77.jpg' }, job, new AbortController().signal)).toBeNull();
     expect(studioRuns).toEqual([]);
   });

@@ -108,15 +108,16 @@ export class ChannelPublishGate {
    * In the job: what to send for a publish. A fix already made (a retry) is sent again as it is.
    * With fix, a source the request found failing is fixed to the pack slot on the studio's worker
    * threads and stored as a gallery image of the job (its id and reports recorded on the entry in the
-   * same transaction); a fixed image that still fails ends the job. null: the source is a store image
-   * that already passes, so there is nothing to send.
+   * same transaction); a fixed image that still fails ends the job. null: a store image would go
+   * unchanged into its own place, so there is nothing to send.
    */
   async imageFor(record: ChannelPublishRecord, input: PublishJobInput, job: Job, signal: AbortSignal): Promise<PublishableImage | null> {
     if (record.fixedImageId) return this.galleryImage(await this.read(record.orgId, { imageId: record.fixedImageId }, input.maxSourceBytes));
-    const before = record.compliance === 'fix' ? record.report?.before : undefined;
-    if (before?.pass && record.sourceImageExternalId) return null;
+    const before = record.report?.before;
+    const fixing = record.compliance === 'fix' && before !== undefined && !before.pass && input.packSlot !== undefined;
+    if (!fixing && record.sourceImageExternalId !== null && record.replaceImageExternalId === record.sourceImageExternalId) return null;
     const source = await this.read(record.orgId, record.imageId ? { imageId: record.imageId } : { url: input.sourceUrl! }, input.maxSourceBytes);
-    if (before && !before.pass && input.packSlot) {
+    if (fixing) {
       const fixed = await this.fix(job, source.data, input, signal);
       if (!fixed.report.pass || !fixed.image) {
         await this.publishes.update(record.orgId, record.id, { report: { before, after: fixed.report } });

@@ -142,7 +142,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
         result = { status: 'pending', externalRef: previousCheckpoint };
       } else {
         const image = await this.gate.imageFor(record, input, job, signal);
-        // A store image that already passes its pack slot is left where it is: nothing to send or charge.
+        // A store image that would go unchanged into its own place stays there: nothing to send.
         if (!image) result = { status: 'done', externalImageId: record.sourceImageExternalId! };
         else result = await this.send(record, connection, input.variantExternalId, image, checkpoint);
       }

@@ -149,6 +149,15 @@ describe('publishing through the compliance gate', () => {
     expect(after[0].externalId).not.toBe(original.externalId);
   }, 90_000);
 
+  it('leaves a store image that would go unchanged into its own place as it is', async () => {
+    const [current] = (await productOf('SKIPPED')).images;
+    const res = await publish({ sku: 'SKIPPED', sourceImageExternalId: current.externalId, compliance: 'skip' }, { prefer: 'wait=30' }).expect(200);
+    expect(res.body, JSON.stringify(res.body.error)).toMatchObject({ status: 'completed', cost: 0, report: { status: 'published', externalImageId: current.externalId } });
+    expect((await activity())[0]).toMatchObject({ attempts: 0, sourceImageExternalId: current.externalId });
+    await sync();
+    expect((await productOf('SKIPPED')).images).toEqual([expect.objectContaining({ externalId: current.externalId, position: 1 })]);
+  });
+
   it("answers 409 public_url_required for Amazon while Darkroom's links are not public HTTPS, before any store call", async () => {
     const created = await t.http().post('/api/v1/channels/connections').set(bearer(key)).send({ channel: 'amazon', name: 'Amazon', credentials: amazon.demo().credentials }).expect(201);
     const body = { connectionId: created.body.id, sku: 'ANY-SKU', imageId: passing };
