@@ -1,9 +1,14 @@
 // Is a catalogue sync bounded by the store or by Darkroom? A WooCommerce fake on 127.0.0.1 holds
-// 10,000 products (100 a page, no rate limit), and each round syncs all of them twice: once through
-// Darkroom (a new connection, POST .../sync with Prefer: wait, on a server started from dist/) and
-// once bare (the same plugin's listProducts paged through in this process, the products dropped).
-// Rounds interleave the two sides; it prints products per second per side, the ratio, the rate the
-// store's declared limit allows (the plugin's rateLimits), and the server's peak memory (VmHWM). Loopback only; a hard deadline ends a run that hangs.
+// 10,000 products (100 a page, no rate limit), each with one image the fake serves (every third one
+// small and grey, the others compliant), and each round syncs all of them twice: once through
+// Darkroom (a new connection held to the amazon rule pack, POST .../sync on a server started from
+// dist/, the compliance scan of every image included) and once bare (the same plugin's listProducts
+// paged through in this process, the products dropped). Then the Darkroom connection's rule pack is
+// changed and it syncs again: nothing changed at the store, so that run is the scan of every image
+// alone. Rounds interleave the two sides; it prints products per second per side (Darkroom's with
+// the scan), images scanned per second, the ratio, the rate the store's declared limit allows (the
+// plugin's rateLimits), and the server's peak memory (VmHWM). Loopback only; a hard deadline ends a
+// run that hangs.
 //
 //   npm run bench:sync                   # builds first
 //   BENCH_PRODUCTS=2000 BENCH_ROUNDS=2 node bench/channel-sync.mjs
@@ -24,7 +29,7 @@ const require = createRequire(import.meta.url);
 const PRODUCTS = wholeFromEnv('BENCH_PRODUCTS', 10_000, 100, 100_000);
 const ROUNDS = wholeFromEnv('BENCH_ROUNDS', 3, 1, 20);
 const PAGE_SIZE = 100;
-const DEADLINE_MS = 120_000 + ROUNDS * 2 * 120_000;
+const DEADLINE_MS = 120_000 + ROUNDS * 3 * 240_000;
 
 function start(name, port, dataDir, logLevel) {
   return new Child(name, [MAIN], { ...baseEnv(), PORT: String(port), HOST, PUBLIC_URL: `http://${HOST}:${port}`, DATA_DIR: dataDir, CONFIG_DIR, LOG_LEVEL: logLevel, SMTP_URL: '' });
@@ -46,11 +51,10 @@ async function bareSync(plugin, credentials) {
   return count;
 }
 
-/** Darkroom: a new connection (so the sync is a full one) and its sync job, waited for. */
-async function darkroomSync(base, key, credentials, round) {
-  const connection = (await call(base, 'POST', '/api/v1/channels/connections', 201, { token: key, body: { channel: 'woocommerce', name: `bench ${round}`, credentials } })).json;
+/** A sync job of the connection, waited for; its milliseconds. */
+async function syncJob(base, key, connectionId) {
   const started = performance.now();
-  const { json } = await call(base, 'POST', `/api/v1/channels/connections/${connection.id}/sync`, [200, 202], { token: key, headers: { prefer: 'wait=60' }, timeoutMs: 70_000 });
+  const { json } = await call(base, 'POST', `/api/v1/channels/connections/${connectionId}/sync`, [200, 202], { token: key, headers: { prefer: 'wait=60' }, timeoutMs: 70_000 });
   let job = json;
   while (job.status !== 'completed' && job.status !== 'failed') {
     await new Promise((r) => setTimeout(r, 100));
@@ -58,9 +62,20 @@ async function darkroomSync(base, key, credentials, round) {
   }
   const ms = performance.now() - started;
   if (job.status !== 'completed') throw new Error(`the sync failed: ${JSON.stringify(job.error)}`);
-  const page = (await call(base, 'GET', `/api/v1/channels/connections/${connection.id}/products?limit=1`, 200, { token: key })).json;
-  if (!page.data.length) throw new Error('the sync wrote no product');
   return ms;
+}
+
+/** Darkroom: a new connection (so the sync is a full one), its sync job with the scan, then the scan alone after a rule pack change. */
+async function darkroomSync(base, key, credentials, round) {
+  const connection = (await call(base, 'POST', '/api/v1/channels/connections', 201, { token: key, body: { channel: 'woocommerce', name: `bench ${round}`, credentials, rulePack: 'amazon' } })).json;
+  const syncMs = await syncJob(base, key, connection.id);
+  const products = `/api/v1/channels/connections/${connection.id}/products?limit=1`;
+  const failing = (await call(base, 'GET', `${products}&compliance=failing`, 200, { token: key })).json;
+  const passing = (await call(base, 'GET', `${products}&compliance=passing`, 200, { token: key })).json;
+  if (!failing.data.length || !passing.data.length) throw new Error('the scan found no failing or no passing product');
+  await call(base, 'PATCH', `/api/v1/channels/connections/${connection.id}`, 200, { token: key, body: { rulePack: 'shopify' } });
+  const scanMs = await syncJob(base, key, connection.id);
+  return { syncMs, scanMs };
 }
 
 const peakMemoryMb = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -71,7 +86,7 @@ async function main() {
   const { WooCommerceStoreFake } = require(join(DIST, 'plugins/channels/woocommerce/fake.js'));
   const { WooCommerceChannel } = require(join(DIST, 'plugins/channels/woocommerce/woocommerce.channel.js'));
   const store = await new WooCommerceStoreFake().start();
-  await store.resetCatalogue(Array.from({ length: PRODUCTS }, (_, i) => ({ title: `Product ${i}`, skus: [`SKU-${i}`], updatedAt: new Date('2024-01-01T00:00:00Z') })));
+  await store.resetCatalogue(Array.from({ length: PRODUCTS }, (_, i) => ({ title: `Product ${i}`, skus: [`SKU-${i}`], updatedAt: new Date('2024-01-01T00:00:00Z'), images: [i % 3 ? 'passing' : 'failing'] })));
   const credentials = store.demo().credentials;
   const dataDir = await mkdtemp(join(tmpdir(), 'darkroom-bench-sync-'));
   try {
@@ -83,6 +98,7 @@ async function main() {
     const plugin = new WooCommerceChannel({});
     const bare = [];
     const product = [];
+    const scan = [];
     console.log(`${PRODUCTS} products, ${PAGE_SIZE} a page, ${ROUNDS} rounds, sides interleaved`);
     for (let round = 0; round < ROUNDS; round++) {
       const sides = [
@@ -92,14 +108,19 @@ async function main() {
           if (count !== PRODUCTS) throw new Error(`the bare side listed ${count} products`);
           bare.push(performance.now() - started);
         },
-        async () => product.push(await darkroomSync(base, key, credentials, round)),
+        async () => {
+          const { syncMs, scanMs } = await darkroomSync(base, key, credentials, round);
+          product.push(syncMs);
+          scan.push(scanMs);
+        },
       ];
       for (const side of round % 2 ? sides.reverse() : sides) await side();
-      console.log(`round ${round + 1}/${ROUNDS}: bare ${bare.at(-1).toFixed(0)} ms, darkroom ${product.at(-1).toFixed(0)} ms`);
+      console.log(`round ${round + 1}/${ROUNDS}: bare ${bare.at(-1).toFixed(0)} ms, darkroom sync with scan ${product.at(-1).toFixed(0)} ms, scan alone ${scan.at(-1).toFixed(0)} ms`);
     }
     const rate = (ms) => (PRODUCTS / ms) * 1000;
     console.log(`\nbare listProducts      ${rate(median(bare)).toFixed(0)} products/s (median ${median(bare).toFixed(0)} ms)`);
-    console.log(`darkroom sync job      ${rate(median(product)).toFixed(0)} products/s (median ${median(product).toFixed(0)} ms)`);
+    console.log(`darkroom sync job      ${rate(median(product)).toFixed(0)} products/s with the scan (median ${median(product).toFixed(0)} ms)`);
+    console.log(`darkroom scan alone    ${rate(median(scan)).toFixed(0)} images scanned/s (median ${median(scan).toFixed(0)} ms, one image a product)`);
     // What the store allows: the plugin's declared budget for listProducts, a page a call.
     const { channelMetadataOf } = require(join(DIST, 'src/plugins/channel-plugin.js'));
     const limit = channelMetadataOf(WooCommerceChannel).rateLimits.find((l) => !l.calls || l.calls.includes('listProducts'));
