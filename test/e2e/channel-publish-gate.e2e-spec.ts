@@ -1,26 +1,16 @@
-import { EntityManager } from '@mikro-orm/core';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmazonSpApiFake } from '../../plugins/channels/amazon/fake';
-import { newId } from '../../src/common/ids';
 import { settlePublicUrl } from '../../src/config/public-url';
-import { Image } from '../../src/images/image.entity';
-import { FileStore } from '../../src/storage/file-store';
-import { renderProductFixture } from '../../src/studio/testing/fixtures';
 import { ToyStoreFake } from '../fixtures/plugins/channels/toy/fake';
 import { bearer, createKey, settledCredits, signUp } from '../support/accounts';
+import { galleryImage, greyPhoto, whitePhoto } from '../support/gallery-images';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
 
 const TOY_PLUGINS = join(__dirname, '../fixtures/plugins/channels');
 const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 const FIX_PRICE = 3;
-
-/** A product photo on a white backdrop, filling 85% of the frame: it passes amazon-main. */
-const whitePhoto = () => sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="1200"><ellipse cx="600" cy="600" rx="510" ry="306" fill="#2a6f8a"/></svg>')).flatten({ background: '#ffffff' }).jpeg().toBuffer();
-/** A bottle on a grey studio backdrop: it fails amazon-main's white background and fill, both fixable. */
-const greyPhoto = async () => (await renderProductFixture({ object: 'bottle', backdrop: 'grey', width: 480, height: 360, shadow: true })).image;
 
 /**
  * The compliance gate of POST /api/v1/channels/publish, on the toy store connected with Amazon's rule
@@ -42,18 +32,6 @@ describe('publishing through the compliance gate', () => {
   const sync = () => t.http().post(`/api/v1/channels/connections/${connectionId}/sync`).set({ ...bearer(key), prefer: 'wait=30' }).expect(200);
   const balance = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body.creditsBalance as number;
 
-  /** A gallery image of the organisation holding exactly these bytes (the studio's outputs are already fixed). */
-  async function galleryImage(bytes: Buffer): Promise<string> {
-    const meta = await sharp(bytes).metadata();
-    const image = Object.assign(new Image(), {
-      orgId, jobId: newId(), storageKey: `images/${orgId}/seeded-${newId()}`, format: meta.format, width: meta.width, height: meta.height, bytes: bytes.length,
-      prompt: '', provider: 'test', model: 'seeded', seed: 0, createdBy: 'test',
-    });
-    await t.app.get(FileStore).put(image.storageKey, bytes);
-    await t.app.get(EntityManager).fork().persistAndFlush(image);
-    return image.id;
-  }
-
   beforeAll(async () => {
     [store, amazon] = await Promise.all([new ToyStoreFake().start(), new AmazonSpApiFake().start()]);
     const lwa = amazon.pluginOptions();
@@ -72,7 +50,7 @@ describe('publishing through the compliance gate', () => {
     const created = await t.http().post('/api/v1/channels/connections').set(bearer(key)).send({ channel: 'toy', name: 'Toy', rulePack: 'amazon', credentials: store.install() }).expect(201);
     connectionId = created.body.id;
     await sync();
-    [passing, failing] = await Promise.all([whitePhoto().then(galleryImage), greyPhoto().then(galleryImage)]);
+    [passing, failing] = await Promise.all([whitePhoto().then((b) => galleryImage(t, orgId, b)), greyPhoto().then((b) => galleryImage(t, orgId, b))]);
   }, 60_000);
   afterAll(async () => {
     await t.close();

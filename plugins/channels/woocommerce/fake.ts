@@ -31,6 +31,7 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
   private readonly catalogue = new WooCatalogue(() => this.baseUrl);
   private readonly failures: (() => FakeResponse)[] = [];
   private stallMs = 0;
+  private failAfterSaving = 0;
   private images!: FakeImages;
 
   async start(): Promise<this> {
@@ -105,6 +106,11 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
     this.stallMs = ms;
   }
 
+  /** The next product update is saved, then answered with the host's gateway timeout: its proxy gave up on PHP, which went on. */
+  failNextUpdateAfterSaving(status = 504): void {
+    this.failAfterSaving = status;
+  }
+
   webhook(_credentials: WooCommerceCredentials, event: ChannelWebhookEventKind, productExternalId: string, secret: string): ChannelWebhookRequest {
     const topic = { 'product.created': 'product.created', 'product.updated': 'product.updated', 'product.deleted': 'product.deleted' }[event as string];
     if (!topic) throw new Error(`WooCommerce has no webhook for ${event}`);
@@ -167,6 +173,9 @@ export class WooCommerceStoreFake implements ChannelContractStore<WooCommerceCre
       const updated = await this.catalogue.update(m[1], json(body));
       if (this.stallMs) await new Promise((resolve) => setTimeout(resolve, this.stallMs));
       this.stallMs = 0;
+      const failed = this.failAfterSaving;
+      this.failAfterSaving = 0;
+      if (failed) return { status: failed, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>${failed} Gateway Time-out</h1></body></html>` };
       return { body: updated };
     }
     m = /^products\/(\d+)\/variations$/.exec(route);
