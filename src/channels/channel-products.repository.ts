@@ -51,11 +51,17 @@ export class ChannelProductsRepository {
   }
 
   /**
-   * Saves what the scan found for a product, unless a sync or a webhook rewrote it meanwhile (its
-   * syncedAt moved on): that version is checked by the next scan instead. False when it was not saved.
+   * Saves what the scan found for a batch of products, in one transaction (one commit for the batch,
+   * not one per product), each unless a sync or a webhook rewrote it meanwhile (its syncedAt moved
+   * on): that version is checked by the next scan instead. How many were saved.
    */
-  async saveCompliance(product: Pick<ChannelProductRecord, 'id' | 'syncedAt'>, compliance: ImageCompliance[], complianceState: ComplianceState): Promise<boolean> {
-    return (await this.em.fork().nativeUpdate(ChannelProductRecord, { id: product.id, syncedAt: product.syncedAt }, { compliance, complianceState })) === 1;
+  async saveCompliance(found: { product: Pick<ChannelProductRecord, 'id' | 'syncedAt'>; compliance: ImageCompliance[]; complianceState: ComplianceState }[]): Promise<number> {
+    if (!found.length) return 0;
+    return this.em.fork().transactional(async (em) => {
+      let saved = 0;
+      for (const { product, compliance, complianceState } of found) saved += await em.nativeUpdate(ChannelProductRecord, { id: product.id, syncedAt: product.syncedAt }, { compliance, complianceState });
+      return saved;
+    });
   }
 
   /** A page of a connection's products, newest row first; `search` is found in the title or a SKU, whatever the case; `compliance`: in that state only. */

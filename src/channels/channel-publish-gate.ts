@@ -12,7 +12,7 @@ import type { PublishableImage } from '../plugins/channel-catalogue';
 import type { RegisteredChannel } from '../plugins/plugin-registry';
 import { FileStore } from '../storage/file-store';
 import { evaluateSlot, type SlotReport } from '../studio/compliance/evaluate-slot';
-import { measureImage } from '../studio/compliance/measure-image';
+import { measureImage, metricsOf } from '../studio/compliance/measure-image';
 import type { MarketplaceSlotDto } from '../studio/marketplaces/marketplace-pack.dto';
 import { StepClock, StudioInputError, type EncodedImage } from '../studio/pipeline/studio-pipeline';
 import { StudioRunners } from '../studio/operations/studio-runners';
@@ -101,7 +101,7 @@ export class ChannelPublishGate {
 
   /** The source held against the pack slot, in the request (as POST /compliance does). */
   async check(source: Buffer, slot: MarketplaceSlotDto, pixelLimit: number): Promise<SlotReport> {
-    return evaluateSlot(slot, await measureImage(source, pixelLimit));
+    return evaluateSlot(slot, await measureImage(source, pixelLimit, metricsOf([slot])));
   }
 
   /**

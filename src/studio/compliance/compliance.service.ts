@@ -4,7 +4,7 @@ import { StudioRequestChecks } from '../operations/studio-requests';
 import { StudioSources } from '../operations/studio-sources';
 import type { ComplianceCheckDto, ComplianceReportDto } from './compliance.dto';
 import { evaluateSlot } from './evaluate-slot';
-import { measureImage } from './measure-image';
+import { measureImage, metricsOf } from './measure-image';
 
 /** A compliance check without fix: nothing is stored or charged, so it runs in the request. */
 @Injectable()
@@ -15,7 +15,7 @@ export class ComplianceService {
   async check(auth: RequestAuth, dto: ComplianceCheckDto): Promise<ComplianceReportDto> {
     const slots = [...new Set(dto.slots)].map((id) => this.checks.slot(id, 'slots'));
     const { source, plan } = await this.sources.read(auth, dto.image);
-    const measurements = await measureImage(source.bytes, plan.maxSourcePixels);
+    const measurements = await measureImage(source.bytes, plan.maxSourcePixels, metricsOf(slots));
     return { reports: slots.map((slot) => evaluateSlot(slot, measurements)) };
   }
 }

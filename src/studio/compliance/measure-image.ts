@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { Metric } from '../marketplaces/marketplace-metrics';
+import type { MarketplaceSlotDto } from '../marketplaces/marketplace-pack.dto';
+import { METRIC_NAMES, type Metric } from '../marketplaces/marketplace-metrics';
 import { addedBorderWidth, backgroundUniformity, borderWhitePurity } from '../measure/border';
 import { readFileFacts, type FileFacts } from '../measure/file-facts';
 import { decodeRaw, DEFAULT_PIXEL_LIMIT, type RawImage } from '../measure/raw-image';
@@ -15,6 +16,21 @@ export type ImageMeasurements = { [M in Metric]: M extends 'aspectRatio' | 'form
 
 /** The pixel measures read a copy shrunk to this side: they are shares, which do not need every pixel. */
 export const MEASURE_SIDE = 2048;
+
+const ALL_METRICS: ReadonlySet<Metric> = new Set(METRIC_NAMES);
+
+/** The metrics read from the decoded pixels; the rest come from the file's header, without decoding it. */
+const PIXEL_METRICS: ReadonlySet<Metric> = new Set(['borderWhitePurity', 'backgroundUniformity', 'subjectFill', 'addedBorder', 'sharpness']);
+
+/** Whether measuring these decodes the pixels; without, it reads the header only (a fraction of a millisecond, off the event loop). */
+export function needsPixels(metrics: ReadonlySet<Metric>): boolean {
+  return [...metrics].some((metric) => PIXEL_METRICS.has(metric));
+}
+
+/** The metrics the slots' rules name: all that holding an image against them needs measured. */
+export function metricsOf(slots: MarketplaceSlotDto[]): Set<Metric> {
+  return new Set(slots.flatMap((slot) => slot.rules.map((rule) => rule.metric)));
+}
 
 const share = (value: number) => Math.round(value * 10_000) / 10_000;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -36,17 +52,15 @@ async function sharpnessOf(image: RawImage): Promise<number> {
 
 /**
  * Measures an image for the rule packs. The header is read first (the pixel limit refuses a
- * decompression bomb before any pixel is decoded), then the pixels are decoded once, upright, in sRGB,
- * shrunk to MEASURE_SIDE, and every pixel measure reads that copy.
+ * decompression bomb before any pixel is decoded); only when a metric asked for needs the pixels are
+ * they decoded, once, upright, in sRGB, shrunk to MEASURE_SIDE, and every pixel measure reads that
+ * copy. `metrics` (default: all) leaves out what no rule at hand names: a scan of thousands of store
+ * images held against a header-only pack decodes none of them. The metrics not asked for are absent.
  */
-export async function measureImage(bytes: Buffer, pixelLimit = DEFAULT_PIXEL_LIMIT): Promise<ImageMeasurements> {
+export async function measureImage(bytes: Buffer, pixelLimit = DEFAULT_PIXEL_LIMIT, metrics: ReadonlySet<Metric> = ALL_METRICS): Promise<ImageMeasurements> {
   const facts = await readFileFacts(bytes, pixelLimit);
-  const image = await decodeRaw(bytes, { maxSide: MEASURE_SIDE, pixelLimit });
   const divisor = gcd(facts.width, facts.height);
-  return {
-    borderWhitePurity: share(borderWhitePurity(image)),
-    backgroundUniformity: share(backgroundUniformity(image)),
-    subjectFill: share(subjectFill(subjectBox(image), image)),
+  const measured: Partial<ImageMeasurements> = {
     aspectRatio: `${facts.width / divisor}:${facts.height / divisor}`,
     width: facts.width,
     height: facts.height,
@@ -55,7 +69,14 @@ export async function measureImage(bytes: Buffer, pixelLimit = DEFAULT_PIXEL_LIM
     format: formatName(facts),
     colourSpace: facts.colourSpace,
     alpha: facts.alpha,
-    addedBorder: addedBorderWidth(image) > 0,
-    sharpness: Math.round(await sharpnessOf(image)),
   };
+  if (needsPixels(metrics)) {
+    const image = await decodeRaw(bytes, { maxSide: MEASURE_SIDE, pixelLimit });
+    if (metrics.has('borderWhitePurity')) measured.borderWhitePurity = share(borderWhitePurity(image));
+    if (metrics.has('backgroundUniformity')) measured.backgroundUniformity = share(backgroundUniformity(image));
+    if (metrics.has('subjectFill')) measured.subjectFill = share(subjectFill(subjectBox(image), image));
+    if (metrics.has('addedBorder')) measured.addedBorder = addedBorderWidth(image) > 0;
+    if (metrics.has('sharpness')) measured.sharpness = Math.round(await sharpnessOf(image));
+  }
+  return measured as ImageMeasurements;
 }

@@ -31,12 +31,14 @@ export function subjectBox(image: RawImage, options: { tolerance?: number; backg
   let top = height;
   let right = -1;
   let bottom = -1;
+  // Plain loops over the channels: this runs for every pixel of every image a scan checks.
+  const colours = background.length;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const offset = (y * width + x) * channels;
-      const isSubject = useAlpha
-        ? data[offset + channels - 1] > 0
-        : background.some((value, c) => Math.abs(data[offset + c] - value) > tolerance);
+    let offset = y * width * channels;
+    for (let x = 0; x < width; x++, offset += channels) {
+      let isSubject = false;
+      if (useAlpha) isSubject = data[offset + channels - 1] > 0;
+      else for (let c = 0; c < colours && !isSubject; c++) isSubject = Math.abs(data[offset + c] - background[c]) > tolerance;
       if (!isSubject) continue;
       if (x < left) left = x;
       if (x > right) right = x;

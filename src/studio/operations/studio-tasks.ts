@@ -4,7 +4,7 @@ import type { ErrorCode } from '../../common/errors/error-codes';
 import { backgroundRemover, removeBackgroundImage, type ModelMask } from '../background/background-removal';
 import { evaluateSlot } from '../compliance/evaluate-slot';
 import { fixToSlot } from '../compliance/fix-to-slot';
-import { measureImage } from '../compliance/measure-image';
+import { measureImage, metricsOf } from '../compliance/measure-image';
 import { placeOnBackground, renderBackdrop, type BackdropPreset } from '../effects/backdrops';
 import { shadowAndRelight } from '../effects/relight';
 import { upscaleImage } from '../effects/upscale';
@@ -97,11 +97,11 @@ async function run(task: StudioTask, clock: StepClock): Promise<StudioTaskResult
       for (const key of PROCESS_FIELDS) if (o[key] !== undefined) Object.assign(request, { [key]: o[key] });
       const image = await processImage(source, resolveProcessOptions(request, slot ? presetOptions(slot) : {}), deps);
       if (!slot) return done({ image, report: {} });
-      const compliance = [evaluateSlot(slot, await clock.time('compliance', () => measureImage(image.data, task.pixelLimit)))];
+      const compliance = [evaluateSlot(slot, await clock.time('compliance', () => measureImage(image.data, task.pixelLimit, metricsOf([slot]))))];
       return done({ image, report: { compliance, ...(o.presetLabel !== undefined ? { presetLabel: o.presetLabel } : {}) } });
     }
     case 'compliance': {
-      const before = await clock.time('measure', () => measureImage(source, task.pixelLimit));
+      const before = await clock.time('measure', () => measureImage(source, task.pixelLimit, metricsOf(task.slots)));
       const sourceReports = task.slots.map((slot) => evaluateSlot(slot, before));
       if (!o.fix) return done({ report: { compliance: sourceReports } });
       const { image, report, measurements } = await fixToSlot(source, task.slots[0], deps);
