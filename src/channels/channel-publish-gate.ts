@@ -36,6 +36,8 @@ export interface PublishJobInput {
   maxSourceBytes: number;
   /** Credits reserved: the fix's price when the source needs one, captured when the job completes. */
   price: number;
+  /** A store image's verdict from the scan after the last sync, taken instead of a check in the request. */
+  scanned?: 'passing' | 'failing';
 }
 
 /** A source read: its bytes, and the gallery image they are when it is one. */
@@ -114,22 +116,25 @@ export class ChannelPublishGate {
   async imageFor(record: ChannelPublishRecord, input: PublishJobInput, job: Job, signal: AbortSignal): Promise<PublishableImage | null> {
     if (record.fixedImageId) return this.galleryImage(await this.read(record.orgId, { imageId: record.fixedImageId }, input.maxSourceBytes));
     const before = record.report?.before;
-    const fixing = record.compliance === 'fix' && before !== undefined && !before.pass && input.packSlot !== undefined;
+    const fails = before ? !before.pass : input.scanned === 'failing';
+    const fixing = record.compliance === 'fix' && fails && input.packSlot !== undefined;
     if (!fixing && record.sourceImageExternalId !== null && record.replaceImageExternalId === record.sourceImageExternalId) return null;
     const source = await this.read(record.orgId, record.imageId ? { imageId: record.imageId } : { url: input.sourceUrl! }, input.maxSourceBytes);
     if (fixing) {
       const fixed = await this.fix(job, source.data, input, signal);
+      // Taken on the scan's word, the source is reported as the fix found it.
+      const reports = { before: before ?? fixed.before, after: fixed.report };
       if (!fixed.report.pass || !fixed.image) {
-        await this.publishes.update(record.orgId, record.id, { report: { before, after: fixed.report } });
+        await this.publishes.update(record.orgId, record.id, { report: reports });
         throw complianceFailed('The fixed image', fixed.report);
       }
-      return this.galleryImage(await this.storeFix(record, job, fixed.image, { before, after: fixed.report }));
+      return this.galleryImage(await this.storeFix(record, job, fixed.image, reports));
     }
     return source.image ? this.galleryImage(source) : this.storeImage(source.data, input.sourceUrl!, record.sourceImageExternalId!);
   }
 
   /** The studio's compliance operation with fix, on its worker threads: the fixed image and its report. */
-  private async fix(job: Job, source: Buffer, input: PublishJobInput, signal: AbortSignal): Promise<{ report: SlotReport; image?: EncodedImage }> {
+  private async fix(job: Job, source: Buffer, input: PublishJobInput, signal: AbortSignal): Promise<{ before: SlotReport; report: SlotReport; image?: EncodedImage }> {
     const options = { slots: [input.packSlot], fix: true };
     try {
       const outcome = await this.runners.run('compliance', {
@@ -137,7 +142,7 @@ export class ChannelPublishGate {
         input: { options, sources: [], pixelLimit: input.pixelLimit, price: input.price },
         checkpoint: () => Promise.reject(new Error('a compliance fix has no remote work to checkpoint')),
       });
-      return { report: outcome.report.compliance![0], image: outcome.image };
+      return { before: outcome.report.sourceCompliance![0], report: outcome.report.compliance![0], image: outcome.image };
     } catch (err) {
       throw err instanceof StudioInputError ? new AppError('unprocessable_image', err.message) : err;
     }

@@ -27,7 +27,7 @@ import { ChannelProductsRepository } from './channel-products.repository';
 import { ChannelPublishGate, complianceFailed, type PublishJobInput } from './channel-publish-gate';
 import { ChannelPublishRecord, type PublishComplianceMode } from './channel-publish.entity';
 import { PublishDto, type ActivityDto, type ActivityPageDto, type ActivityQueryDto, type PlanComplianceDto, type PublishPlanDto } from './channel-publish.dto';
-import { ChannelRulePacks } from './channel-rule-packs';
+import { ChannelRulePacks, channelSlotAt } from './channel-rule-packs';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { ChannelPublishesRepository } from './channel-publishes.repository';
 
@@ -109,10 +109,14 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
   async prepare(auth: RequestAuth, dto: PublishDto, job: Job): Promise<PreparedJob> {
     if (dto.dryRun) throw invalid('dryRun', 'dryRun is answered by POST /api/v1/channels/publish, not as a job');
     const r = await this.resolve(auth, dto);
-    // Checked in the request, as POST /compliance checks: refuse answers at once, and fix reserves its price only for a source that fails.
-    const report = r.packSlot ? await this.reportOf(r, (await this.gate.read(r.connection.orgId, this.sourceOf(auth, r), r.plan.maxSourceBytes)).data) : null;
+    // A store image the scan checked against this pack slot is fixed or not by the scan's verdict (a bulk fix
+    // queues hundreds: none is downloaded in the request; the job's fix reports the source as it finds it).
+    // Otherwise the source is checked in the request, as POST /compliance checks: refuse answers at once,
+    // and fix reserves its price only for a source that fails.
+    const scanned = r.mode === 'fix' && r.storeImage && r.packSlot ? scanVerdict(r.product, r.storeImage, r.packSlot.id) : null;
+    const report = r.packSlot && !scanned ? await this.reportOf(r, (await this.gate.read(r.connection.orgId, this.sourceOf(auth, r), r.plan.maxSourceBytes)).data) : null;
     if (report && !report.pass && r.mode === 'refuse') throw complianceFailed(r.image ? 'The image' : `The store image ${r.storeImage!.externalId}`, report);
-    const fixes = r.mode === 'fix' && report !== null && !report.pass;
+    const fixes = r.mode === 'fix' && (scanned ? scanned === 'failing' : report !== null && !report.pass);
     const price = fixes ? this.config.studio.prices.complianceFix : 0;
     const record = Object.assign(new ChannelPublishRecord(), {
       orgId: r.connection.orgId, connectionId: r.connection.id, productExternalId: r.product.externalId, productTitle: r.product.title,
@@ -121,7 +125,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
     });
     const input: PublishJobInput = {
       publishId: record.id, ...(r.variantExternalId ? { variantExternalId: r.variantExternalId } : {}), ...(fixes ? { packSlot: r.packSlot!.id } : {}),
-      ...(r.storeImage ? { sourceUrl: r.storeImage.url } : {}), pixelLimit: r.plan.maxSourcePixels, maxSourceBytes: r.plan.maxSourceBytes, price,
+      ...(r.storeImage ? { sourceUrl: r.storeImage.url } : {}), ...(scanned ? { scanned } : {}), pixelLimit: r.plan.maxSourcePixels, maxSourceBytes: r.plan.maxSourceBytes, price,
     };
     job.input = input as unknown as Record<string, unknown>;
     return { price, reason: `publish to ${r.connection.channel} connection ${r.connection.name}${fixes ? ', fixed first' : ''}`, alsoWrite: [record] };
@@ -236,7 +240,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       storeImage = product.images.find((i) => i.externalId === dto.sourceImageExternalId);
       if (!storeImage) throw AppError.notFound(`Image ${dto.sourceImageExternalId} on the product (sync the connection first)`);
     }
-    const slot = dto.slot ?? (storeImage ? slotHolding(channel, storeImage.position) : 'main');
+    const slot = dto.slot ?? (storeImage ? channelSlotAt(channel, storeImage.position)!.id : 'main');
     if (!channel.metadata.imageSlots.some((s) => s.id === slot)) throw invalid('slot', `slot must be one of: ${channel.metadata.imageSlots.map((s) => s.id).join(', ')}`);
     const mode = dto.compliance ?? 'refuse';
     const packSlot = mode === 'skip' ? null : this.rulePacks.slotFor(connection.rulePack, slot);
@@ -279,9 +283,8 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
   }
 }
 
-/** The channel slot a product image's position falls in (the last one holding it). */
-function slotHolding(channel: RegisteredChannel, position: number): string {
-  const slots = channel.metadata.imageSlots;
-  const holding = slots.filter((s) => position >= s.firstPosition && (s.maxImages === undefined || position < s.firstPosition + s.maxImages));
-  return (holding.at(-1) ?? slots.at(-1)!).id;
+/** The scan's verdict on a product's store image against a pack slot, when it checked this very image (same URL) against it. */
+function scanVerdict(product: ChannelProductRecord, image: ChannelImage, packSlot: string): 'passing' | 'failing' | null {
+  const entry = product.compliance.find((e) => e.imageExternalId === image.externalId && e.url === image.url && e.packSlot === packSlot);
+  return entry?.state === 'passing' || entry?.state === 'failing' ? entry.state : null;
 }
