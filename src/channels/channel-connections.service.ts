@@ -12,7 +12,7 @@ import { PluginRegistry } from '../plugins/plugin-registry';
 import { ChannelCalls } from './channel-calls';
 import { ChannelConnectionRecord, type ConnectionStatus } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
-import type { ChannelDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
+import type { ChannelDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, ConnectionWebhookSecretDto } from './channels.dto';
 import { ChannelRulePacks } from './channel-rule-packs';
 import { ChannelProductsRepository } from './channel-products.repository';
 import { complianceOf } from './product-compliance';
@@ -101,7 +101,7 @@ export class ChannelConnectionsService {
   }
 
   /** A new webhook secret, answered this once: deliveries signed with the old one are refused from now on. */
-  async rotateWebhookSecret(orgId: string, id: string): Promise<WebhookSecretDto> {
+  async rotateWebhookSecret(orgId: string, id: string): Promise<ConnectionWebhookSecretDto> {
     const record = await this.record(orgId, id);
     const webhookSecret = newWebhookSecret();
     await this.save(record, { sealedWebhookSecret: this.box.seal(webhookSecret) });

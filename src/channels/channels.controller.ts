@@ -14,7 +14,7 @@ import { ChannelPublishing, PUBLISH_JOB_TYPE } from './channel-publishing';
 import { SYNC_JOB_TYPE } from './channel-sync';
 import { ChannelBulkFix } from './channel-bulk-fix';
 import { BulkFixDto, BulkFixPlanDto } from './channel-bulk-fix.dto';
-import { ChannelListDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionListDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, WebhookSecretDto } from './channels.dto';
+import { ChannelListDto, ConnectionCreateDto, ConnectionCreatedDto, ConnectionDto, ConnectionListDto, ConnectionUpdateDto, ProductPageDto, ProductQueryDto, ConnectionWebhookSecretDto } from './channels.dto';
 
 /** The channels this installation offers and the organisation's connections to stores (docs/channels.md). */
 @ApiTags('Channels')
@@ -55,8 +55,8 @@ export class ChannelsController {
   @HttpCode(200)
   @RequireScope('channels:write')
   @ApiOperation({ summary: "Make a new secret for the connection's incoming webhooks, shown this once; the old one stops working" })
-  @ApiOkResponse({ type: WebhookSecretDto })
-  rotateWebhookSecret(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<WebhookSecretDto> {
+  @ApiOkResponse({ type: ConnectionWebhookSecretDto })
+  rotateWebhookSecret(@OrgId() orgId: string, @IdParam('connectionId', 'Connection') id: string): Promise<ConnectionWebhookSecretDto> {
     return this.connections.rotateWebhookSecret(orgId, id);
   }
 

@@ -63,7 +63,7 @@ export class ConnectionUpdateDto {
   rulePack?: string | null;
 }
 
-export class WebhookSecretDto {
+export class ConnectionWebhookSecretDto {
   @ApiProperty({ example: 'https://darkroom.example/api/v1/channels/webhooks/…', description: "Where the store sends the connection's webhooks" }) webhookUrl!: string;
   @ApiProperty({ example: 'whsec_…', description: 'What the store signs them with, shown this once: paste it into the store’s webhook settings (Shopify signs with its app secret instead)' }) webhookSecret!: string;
 }
