@@ -23,7 +23,7 @@ export class ListingsController {
   @ApiHeader({ name: 'Prefer', required: false, description: "wait=N (N up to 60): answer 200 once every store's publish ended, if in time" })
   @ApiOkResponse({ type: ListingResultDto, description: "With Prefer: wait=N, when every store's publish ended in time" })
   @ApiAcceptedResponse({ type: ListingResultDto, description: 'Queued: each result as it stands; GET /api/v1/listings/images/:jobId follows them' })
-  async publish(
+  async publishListing(
     @Auth() auth: RequestAuth,
     @Body() dto: ListingImagesDto,
     @Headers('prefer') prefer: string | undefined,
@@ -40,7 +40,7 @@ export class ListingsController {
   @RequireScope('channels:read')
   @ApiOperation({ summary: 'A listing call’s results as they stand: each store’s publish, its compliance reports, fixed image and outcome' })
   @ApiOkResponse({ type: ListingResultDto })
-  get(@Auth() auth: RequestAuth, @IdParam('jobId', 'Listing') jobId: string): Promise<ListingResultDto> {
+  getListing(@Auth() auth: RequestAuth, @IdParam('jobId', 'Listing') jobId: string): Promise<ListingResultDto> {
     return this.listings.result(auth, jobId);
   }
 }
