@@ -6,10 +6,10 @@
 // listProducts paged through in this process, the products dropped). Then the Darkroom connection's
 // rule pack is changed to amazon and it syncs again: nothing changed at the store, so that run is the
 // scan of every image against pixel rules (background, fill, border) alone. Rounds interleave the two
-// sides; it prints products per second per side (Darkroom's with the scan), images scanned per second
-// against the amazon pack, the ratio, the rate the store's declared limit allows (the plugin's
-// rateLimits), and the server's peak memory (VmHWM). Loopback only; a hard deadline ends a run that
-// hangs.
+// sides; it prints products per second per side (Darkroom's with the scan, its calls paced by the
+// plugin's declared rateLimits as in production), images scanned per second against the amazon pack,
+// the ratio, the rate the store's declared limit allows, and the server's peak memory (VmHWM).
+// Loopback only; a hard deadline ends a run that hangs.
 //
 //   npm run bench:sync                   # builds first
 //   BENCH_PRODUCTS=2000 BENCH_ROUNDS=2 node bench/channel-sync.mjs
@@ -131,7 +131,9 @@ async function main() {
     const limit = channelMetadataOf(WooCommerceChannel).rateLimits.find((l) => !l.calls || l.calls.includes('listProducts'));
     const storeBound = limit.perSecond * PAGE_SIZE;
     console.log(`ratio: darkroom / bare = ${(rate(median(product)) / rate(median(bare))).toFixed(2)} against this fake, which sets no limit`);
-    console.log(`the store's own limit: ${limit.perSecond} calls/s x ${PAGE_SIZE} = ${storeBound} products/s; darkroom syncs ${(rate(median(product)) / storeBound).toFixed(1)}x that (aim: bound by the store, not by Darkroom: ${rate(median(product)) > storeBound ? 'met' : 'NOT met'})`);
+    // Darkroom paces a connection's calls by the plugin's declared budget (burst, then perSecond), so
+    // its sync can only come close to the store's limit from below, plus the burst's head start.
+    console.log(`the store's own limit: ${limit.perSecond} calls/s (burst ${limit.burst}) x ${PAGE_SIZE} = ${storeBound} products/s; darkroom syncs at ${(rate(median(product)) / storeBound).toFixed(2)}x that, paced by it (aim: bound by the store, not by Darkroom: ${rate(median(product)) >= 0.9 * storeBound ? 'met' : 'NOT met'})`);
     console.log(`with amazon's pixel rules the scan runs at ${(rate(median(scan)) / storeBound).toFixed(1)}x the store's limit (bound by measuring on this machine's cores: ${rate(median(scan)) > storeBound ? 'still faster than the store' : 'slower than the store'})`);
     console.log(`server peak memory (VmHWM) ${peakMemoryMb(server.proc.pid).toFixed(0)} MB`);
     await server.stop();

@@ -5,6 +5,7 @@ import { OutboundHttp } from '../common/net/outbound-http';
 import { UrlNotAllowed } from '../common/net/url-guard';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import type { ChannelCallContext, ChannelConnection } from '../plugins/channel-connection';
+import type { ChannelCall } from '../plugins/channel-plugin';
 import { MemoryTokenCache } from '../plugins/channel-connection';
 import { ProviderError } from '../plugins/provider-error';
 import { PluginRegistry, type RegisteredChannel } from '../plugins/plugin-registry';
@@ -12,6 +13,7 @@ import { providerHttp } from '../providers/provider-http';
 import { ChannelAttention } from './channel-attention';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
+import { ChannelPacer } from './channel-pacer';
 
 /** A call to a store that has not ended in this long has failed (a sync page, a connect). */
 const CALL_TIMEOUT_MS = 60_000;
@@ -52,6 +54,7 @@ export function channelJobError(err: unknown): Error {
 @Injectable()
 export class ChannelCalls {
   private readonly tokens = new Map<string, MemoryTokenCache>();
+  private readonly pacer = new ChannelPacer();
 
   constructor(
     private readonly registry: PluginRegistry,
@@ -72,12 +75,14 @@ export class ChannelCalls {
   }
 
   /**
-   * Runs `call` for a connection's record, its plugin's errors turned into catalogue codes. Credentials
-   * the store refuses mark the connection needs_attention, with the store's words, whatever the call
-   * (ChannelAttention: the organisation hears of it once).
+   * Runs `call` for a connection's record, its plugin's errors turned into catalogue codes, once the
+   * channel's budget for `name` allows (ChannelPacer). Credentials the store refuses mark the
+   * connection needs_attention, with the store's words, whatever the call (ChannelAttention: the
+   * organisation hears of it once).
    */
-  async run<T>(record: ChannelConnectionRecord, call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>): Promise<T> {
+  async run<T>(record: ChannelConnectionRecord, name: ChannelCall, call: (channel: RegisteredChannel, connection: ChannelConnection, ctx: ChannelCallContext) => Promise<T>): Promise<T> {
     const channel = this.plugin(record.channel);
+    await this.pacer.take(record.id, channel.metadata.rateLimits, name);
     const credentials = JSON.parse(this.box.open(record.sealedCredentials)) as object;
     try {
       return await this.runWith(channel, { id: record.id, orgId: record.orgId, credentials }, call, true);
@@ -120,9 +125,10 @@ export class ChannelCalls {
     }
   }
 
-  /** Forgets a connection's tokens (it was deleted, or its credentials replaced). */
+  /** Forgets a connection's tokens and budgets (it was deleted). */
   forget(connectionId: string): void {
     this.tokens.delete(connectionId);
+    this.pacer.forget(connectionId);
   }
 
   private tokensOf(connectionId: string): MemoryTokenCache {

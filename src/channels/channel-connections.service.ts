@@ -129,7 +129,7 @@ export class ChannelConnectionsService {
     const record = await this.record(orgId, id);
     if (record.status === 'disabled') throw new AppError('conflict', 'The connection is disabled: enable it first');
     try {
-      const account = await this.calls.run(record, (c, connection, ctx) => c.plugin.connect(connection, ctx));
+      const account = await this.calls.run(record, 'connect', (c, connection, ctx) => c.plugin.connect(connection, ctx));
       return this.describe(await this.save(record, { status: 'active', lastError: null, accountName: account.accountName.slice(0, 255), lastCheckedAt: new Date() }));
     } catch (err) {
       // A refusal has marked the connection (ChannelCalls.run): it is answered as it now stands.

@@ -196,7 +196,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       ...(record.replaceImageExternalId !== null ? { replaceImageExternalId: record.replaceImageExternalId } : {}),
       image,
     };
-    const result = await this.calls.run(connection, (channel, conn, ctx) => channel.plugin.publishImage(conn, input, ctx));
+    const result = await this.calls.run(connection, 'publishImage', (channel, conn, ctx) => channel.plugin.publishImage(conn, input, ctx));
     if (result.status === 'pending') {
       await this.publishes.update(record.orgId, record.id, { status: 'pending' });
       if (result.externalRef.length <= 255) await checkpoint(result.externalRef);
@@ -212,7 +212,7 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       if (Date.now() > until) throw new TransientJobError('channel_unavailable', 'The store is still processing the image; it is checked again later');
       await delay(PENDING_POLL_MS, undefined, { signal });
       const ref = current.externalRef;
-      current = await this.calls.run(connection, (channel, conn, ctx) => this.check(channel, conn, ref, ctx));
+      current = await this.calls.run(connection, 'checkPublish', (channel, conn, ctx) => this.check(channel, conn, ref, ctx));
     }
     return current.externalImageId;
   }

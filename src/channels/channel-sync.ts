@@ -85,7 +85,7 @@ export class ChannelSync implements JobHandler {
   private async page(record: ChannelConnectionRecord, cursor: string | null, signal: AbortSignal) {
     for (let tries = 1; ; tries++) {
       try {
-        return await this.calls.run(record, (channel, connection, ctx) =>
+        return await this.calls.run(record, 'listProducts', (channel, connection, ctx) =>
           channel.plugin.listProducts(connection, { cursor, updatedSince: record.lastSyncedAt, pageSize: channel.metadata.maxPageSize }, ctx));
       } catch (err) {
         const waitMs = err instanceof AppError && err.code === 'channel_rate_limited' ? Number(err.details.retryAfterSeconds ?? 1) * 1000 : null;

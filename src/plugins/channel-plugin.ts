@@ -18,9 +18,10 @@ export const CHANNEL_SDK_VERSION = 1;
 export type ChannelCall = 'connect' | 'listProducts' | 'publishImage' | 'checkPublish' | 'removeImage' | 'exchange';
 
 /**
- * A budget of requests per connection the store allows (a leaky bucket: `burst` at once, then
+ * A budget of calls per connection the store allows (a leaky bucket: `burst` at once, then
  * `perSecond`), for the calls named, or for all of them. The core paces each connection's calls by
- * these; a plugin still maps the store's throttled answer to `rate_limited` with `retryAfterMs`.
+ * these, in each process; a plugin still maps the store's throttled answer to `rate_limited` with
+ * `retryAfterMs`.
  */
 export interface ChannelRateLimit {
   calls?: ChannelCall[];
