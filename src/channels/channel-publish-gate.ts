@@ -81,10 +81,11 @@ export class ChannelPublishGate {
   /**
    * 409 public_url_required for a store that fetches images by their link (Amazon) while the links
    * Darkroom hands out could not be fetched from the internet: every file link, whatever the storage,
-   * is served under PUBLIC_URL.
+   * is served under PUBLIC_URL. An installation that allows private addresses (ALLOW_PRIVATE_URLS)
+   * talks to stores on its own network, which can reach its private links: the fakes, a staging store.
    */
   requirePublicLinks(channel: RegisteredChannel): void {
-    if (!channel.metadata.fetchesImageLinks || isPublicHttpsUrl(this.config.publicUrl)) return;
+    if (!channel.metadata.fetchesImageLinks || this.config.allowPrivateUrls || isPublicHttpsUrl(this.config.publicUrl)) return;
     throw new AppError(
       'public_url_required',
       `${channel.metadata.name} downloads each image from its link, which must be public HTTPS; links here start ${this.config.publicUrl}: set PUBLIC_URL to this server's public https origin`,

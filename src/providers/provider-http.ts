@@ -15,11 +15,18 @@ export function providerHttp(outbound: OutboundHttp, trustedOrigin: string | nul
       const request = input instanceof Request ? input : null;
       const url = request ? request.url : String(input);
       const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
-      const body = init.body ?? (request?.body ? await request.arrayBuffer() : undefined);
+      const headers = Object.fromEntries(new Headers(init.headers ?? request?.headers).entries());
+      let body = init.body ?? (request?.body ? await request.arrayBuffer() : undefined);
+      if (body instanceof FormData || body instanceof URLSearchParams || body instanceof Blob) {
+        // Node's FormData is not the undici package's: encoded here, as Node's fetch would (boundary and all).
+        const encoded = new Response(body);
+        headers['content-type'] ??= encoded.headers.get('content-type') ?? '';
+        body = await encoded.arrayBuffer();
+      }
       const signals = [signal, init.signal ?? request?.signal].filter((s): s is AbortSignal => !!s);
       const response = await outbound.send(url, {
         method,
-        headers: Object.fromEntries(new Headers(init.headers ?? request?.headers).entries()),
+        headers,
         body: (body ?? undefined) as OutboundRequest['body'],
         timeoutMs: PROVIDER_TIMEOUT_MS,
         followRedirects: method === 'GET' || method === 'HEAD',

@@ -136,20 +136,25 @@ describe('publishing through the compliance gate', () => {
     expect((await productOf('SKIPPED')).images).toEqual([expect.objectContaining({ externalId: current.externalId, position: 1 })]);
   });
 
-  it("answers 409 public_url_required for Amazon while Darkroom's links are not public HTTPS, before any store call", async () => {
+  it("answers 409 public_url_required for Amazon while Darkroom's links are not public HTTPS (unless private addresses are allowed), before any store call", async () => {
     const created = await t.http().post('/api/v1/channels/connections').set(bearer(key)).send({ channel: 'amazon', name: 'Amazon', credentials: amazon.demo().credentials }).expect(201);
     const body = { connectionId: created.body.id, sku: 'ANY-SKU', imageId: passing };
-    for (const dryRun of [false, true]) {
-      const res = await t.http().post('/api/v1/channels/publish').set(bearer(key)).send({ ...body, dryRun }).expect(409);
-      expect(res.body.error).toMatchObject({ code: 'public_url_required', channel: 'amazon', publicUrl: t.config.publicUrl });
-    }
+    // Past the gate, the next check is the product, which this connection never synced.
+    const pastTheGate = async () => expect((await t.http().post('/api/v1/channels/publish').set(bearer(key)).send({ ...body, dryRun: true }).expect(404)).body.error.code).toBe('not_found');
+    // This installation allows private addresses (the fakes live on 127.0.0.1): a store on its network reaches its links.
+    await pastTheGate();
     const local = t.config.publicUrl;
+    t.config.allowPrivateUrls = false;
     try {
+      for (const dryRun of [false, true]) {
+        const res = await t.http().post('/api/v1/channels/publish').set(bearer(key)).send({ ...body, dryRun }).expect(409);
+        expect(res.body.error).toMatchObject({ code: 'public_url_required', channel: 'amazon', publicUrl: t.config.publicUrl });
+      }
       t.config.publicUrl = 'https://images.example.com';
-      // Past the gate, the next check is the product, which this connection never synced.
-      expect((await t.http().post('/api/v1/channels/publish').set(bearer(key)).send({ ...body, dryRun: true }).expect(404)).body.error.code).toBe('not_found');
+      await pastTheGate();
     } finally {
       t.config.publicUrl = local;
+      t.config.allowPrivateUrls = true;
     }
     expect((await t.http().get('/api/v1/channels/activity').query({ connectionId: created.body.id }).set(bearer(key)).expect(200)).body.data).toEqual([]);
   });

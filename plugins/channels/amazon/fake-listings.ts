@@ -144,9 +144,9 @@ export class FakeListings {
       return p.value.flatMap((v) => {
         if (v.marketplace_id !== this.marketplaceId) return [issue(attribute, `'marketplace_id' must be ${this.marketplaceId}.`)];
         if (p.op === 'delete') return [];
-        // Amazon requires https; the fake also takes http on 127.0.0.1, where tests serve their images.
+        // Amazon requires https; the fake also takes http on this machine, where tests and `npm run fakes` serve images.
         const url = URL.canParse(v.media_location) ? new URL(v.media_location) : null;
-        if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === '127.0.0.1'))) return [issue(attribute, `'media_location' must be a public HTTPS URL.`)];
+        if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)))) return [issue(attribute, `'media_location' must be a public HTTPS URL.`)];
         return [];
       });
     });
