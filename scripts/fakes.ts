@@ -29,9 +29,11 @@ async function main(): Promise<void> {
     AMAZON_SP_API_BASE_URL: amazon.baseUrl,
     AMAZON_LWA_BASE_URL: amazon.baseUrl,
   };
+  // Shopify's and WooCommerce's own packs hold little a store has not already taken: these demo
+  // connections name Amazon's stricter one, so the scan shows failing images to fix.
   const connections = [
-    { channel: 'shopify', name: 'Demo Shopify', credentials: shopify.demo().credentials },
-    { channel: 'woocommerce', name: 'Demo WooCommerce', credentials: woocommerce.demo().credentials },
+    { channel: 'shopify', name: 'Demo Shopify', rulePack: 'amazon', credentials: shopify.demo().credentials },
+    { channel: 'woocommerce', name: 'Demo WooCommerce', rulePack: 'amazon', credentials: woocommerce.demo().credentials },
     { channel: 'amazon', name: 'Demo Amazon', credentials: amazon.demo().credentials },
   ];
   const lines = [
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
     'Start Darkroom against them, in another terminal:',
     `  ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} npm start`,
     '',
-    'Connect them (an organisation whose plan has channels; an API key with channels:write), one body each:',
+    'Connect them (an organisation whose plan has channels; an API key with channels:write), one body each',
+    '(Shopify and WooCommerce held to Amazon\'s rule pack, stricter than their own, so the scan finds images to fix):',
     ...connections.map((c) => `  curl -s $BASE/api/v1/channels/connections -H "x-api-key: $KEY" -H 'content-type: application/json' -d '${JSON.stringify(c)}'`),
   ];
   console.log(lines.join('\n'));

@@ -156,9 +156,15 @@ export class ChannelScan {
    */
   private async report(source: Buffer, slot: MarketplaceSlotDto, ctx: ScanContext): Promise<SlotReport | { refused: string }> {
     const metrics = metricsOf([slot]);
-    if (!needsPixels(metrics)) return evaluateSlot(slot, await measureImage(source, ctx.pixelLimit, metrics));
-    const result = await this.workers.run({ operation: 'compliance', source, options: {}, pixelLimit: ctx.pixelLimit, slots: [slot] }, ctx.signal);
-    return result.refused ? { refused: result.refused.message } : result.report.compliance![0];
+    if (needsPixels(metrics)) {
+      const result = await this.workers.run({ operation: 'compliance', source, options: {}, pixelLimit: ctx.pixelLimit, slots: [slot] }, ctx.signal);
+      return result.refused ? { refused: result.refused.message } : result.report.compliance![0];
+    }
+    try {
+      return evaluateSlot(slot, await measureImage(source, ctx.pixelLimit, metrics));
+    } catch (err) {
+      return { refused: (err as Error).message };
+    }
   }
 
   /** One image held against its slot; a download or decode failure is an `error` entry. */
@@ -171,7 +177,7 @@ export class ChannelScan {
       ctx.signal.throwIfAborted();
       const source = await this.downloads.fetch(image.url, 'image', ctx.maxBytes);
       const report = await this.report(source, slot, ctx);
-      if ('refused' in report) return failed(report.refused);
+      if ('refused' in report) return failed(`The image could not be read: ${report.refused}`);
       const failures = report.rules.filter((rule) => !rule.pass && rule.severity === 'error').map((rule) => ({ rule: rule.id, message: `${rule.description}: measured ${String(rule.measured)}` }));
       return { ...entry, state: report.pass ? 'passing' : 'failing', failures, checkedAt: new Date().toISOString() };
     } catch (err) {
