@@ -156,13 +156,12 @@ export class ChannelScan {
    */
   private async report(source: Buffer, slot: MarketplaceSlotDto, ctx: ScanContext): Promise<SlotReport | { refused: string }> {
     const metrics = metricsOf([slot]);
-    if (needsPixels(metrics)) {
+    try {
+      if (!needsPixels(metrics)) return evaluateSlot(slot, await measureImage(source, ctx.pixelLimit, metrics));
       const result = await this.workers.run({ operation: 'compliance', source, options: {}, pixelLimit: ctx.pixelLimit, slots: [slot] }, ctx.signal);
       return result.refused ? { refused: result.refused.message } : result.report.compliance![0];
-    }
-    try {
-      return evaluateSlot(slot, await measureImage(source, ctx.pixelLimit, metrics));
     } catch (err) {
+      ctx.signal.throwIfAborted();
       return { refused: (err as Error).message };
     }
   }
