@@ -1,0 +1,130 @@
+import sharp from 'sharp';
+import {
+  ProviderError,
+  providerErrorFromStatus,
+  retryAfterMs,
+  type EditInput,
+  type GenerateInput,
+  type ImageBytes,
+  type ImageFormat,
+  type SourceImage,
+} from '../../../src/plugins';
+import type { StabilityField, StabilityImage } from './stability-client';
+
+/**
+ * Stability's text-to-image services take an aspect ratio, not a size: the sizes Darkroom declares
+ * are the ones each ratio renders at (about one megapixel).
+ */
+export const ASPECT_RATIOS: Readonly<Record<string, string>> = {
+  '1024x1024': '1:1',
+  '1344x768': '16:9',
+  '1536x640': '21:9',
+  '1216x832': '3:2',
+  '1088x896': '5:4',
+  '896x1088': '4:5',
+  '832x1216': '2:3',
+  '768x1344': '9:16',
+  '640x1536': '9:21',
+};
+
+/** Every non-2xx answer: `{id, name, errors: [..]}`. */
+export interface StabilityErrorBody {
+  id?: string;
+  name?: string;
+  errors?: string[];
+}
+
+/** Stability's "timed out for 60 seconds" when a 429 says no more. */
+const RATE_LIMIT_PENALTY_MS = 60_000;
+
+/** A failed answer as the kind the core acts on. */
+export function stabilityError(status: number, body: StabilityErrorBody, headers: { get(name: string): string | null }): ProviderError {
+  const message = `stability: ${body.errors?.join('; ') || body.name || `HTTP ${status}`}`;
+  const detail = [body.name, body.id].filter(Boolean).join(' ') || `HTTP ${status}`;
+  // 403 content_moderation and 422 public_figure: the request was refused for what it shows, not who sent it.
+  if (body.name === 'content_moderation' || body.name === 'public_figure') return new ProviderError('content_rejected', message, { detail });
+  if (status === 402) return new ProviderError('invalid_credentials', `${message} (the account has no credits left)`, { detail });
+  if (status === 429) return new ProviderError('rate_limited', message, { retryAfterMs: retryAfterMs(headers) ?? RATE_LIMIT_PENALTY_MS, detail });
+  // An asynchronous result kept past its day: the work must be started again.
+  if (status === 404 && body.name === 'generation_not_found') return new ProviderError('transient', message, { detail });
+  return providerErrorFromStatus(status, message, headers);
+}
+
+/** The text-to-image fields shared by core, ultra and sd3. */
+export function generateFields(input: GenerateInput, extra: Record<string, StabilityField> = {}): Record<string, StabilityField | undefined> {
+  const aspectRatio = ASPECT_RATIOS[`${input.width}x${input.height}`];
+  if (!aspectRatio) throw new ProviderError('invalid_input', `stability: ${input.width}x${input.height} is not a size Stability renders`);
+  return {
+    prompt: input.prompt,
+    negative_prompt: input.negativePrompt,
+    aspect_ratio: aspectRatio,
+    seed: input.seed,
+    style_preset: input.style,
+    output_format: input.format,
+    ...extra,
+  };
+}
+
+/** Inpaint: the source and an optional mask (white repaints) at the asked size; without a mask the source's transparent pixels are repainted. */
+export async function inpaintFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
+  const [image, mask] = await sourceAndMask(input, 'inpaint');
+  return { image, mask, prompt: input.prompt, negative_prompt: input.negativePrompt, seed: input.seed, style_preset: input.style, output_format: input.format };
+}
+
+/** Erase: the source and an optional mask of what to remove; the prompt has no part in it. */
+export async function eraseFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
+  const [image, mask] = await sourceAndMask(input, 'erase');
+  return { image, mask, seed: input.seed, output_format: input.format };
+}
+
+/**
+ * Outpaint: the source, shrunk to fit inside the asked size if it is larger, extended on every side
+ * by what the asked size adds (centred), the prompt saying what to paint there.
+ */
+export async function outpaintFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
+  const source = onlySource(input, 'outpaint');
+  const fitted = await sharp(source.data).resize(input.width, input.height, { fit: 'inside', withoutEnlargement: true }).png().toBuffer({ resolveWithObject: true });
+  const { width, height } = fitted.info;
+  const left = Math.floor((input.width - width) / 2);
+  const up = Math.floor((input.height - height) / 2);
+  if (width === input.width && height === input.height) {
+    throw new ProviderError('invalid_input', `stability: outpaint extends its source, so the size asked (${input.width}x${input.height}) must be larger than the source`);
+  }
+  return {
+    image: { data: fitted.data, mimeType: 'image/png', name: 'image.png' },
+    left, right: input.width - width - left, up, down: input.height - height - up,
+    prompt: input.prompt, seed: input.seed, style_preset: input.style, output_format: input.format,
+  };
+}
+
+/** A source image as a file part. */
+export function imageField(image: SourceImage): StabilityField {
+  return { data: image.data, mimeType: image.mimeType, name: `image.${image.mimeType.split('/')[1] ?? 'png'}` };
+}
+
+/**
+ * An answer as Darkroom's output: refused when moderation blurred it, resized when the service's
+ * own size (an upscaler's fixed factor) is not the one asked, its real size read from the bytes.
+ */
+export async function outputOf(image: StabilityImage, format: ImageFormat, size?: { width: number; height: number }): Promise<ImageBytes> {
+  if (image.finishReason === 'CONTENT_FILTERED') throw new ProviderError('content_rejected', 'stability: the result was filtered by moderation', { detail: 'CONTENT_FILTERED' });
+  const meta = await sharp(image.data).metadata();
+  const resize = size && (meta.width !== size.width || meta.height !== size.height);
+  const asked = meta.format === format;
+  const data = resize || !asked
+    ? await sharp(image.data).resize(size?.width, size?.height, { fit: 'fill' }).toFormat(format).toBuffer()
+    : image.data;
+  return { data, format, width: size?.width ?? meta.width!, height: size?.height ?? meta.height!, seed: image.seed };
+}
+
+async function sourceAndMask(input: EditInput, service: string): Promise<[StabilityField, StabilityField | undefined]> {
+  if (!input.images.length) throw new ProviderError('invalid_input', `stability: ${service} needs a source image`);
+  if (input.images.length > 2) throw new ProviderError('invalid_input', `stability: ${service} takes a source image and at most a mask, not ${input.images.length} images`);
+  const [image, mask] = await Promise.all(input.images.map((i) => sharp(i.data).resize(input.width, input.height, { fit: 'cover' }).png().toBuffer()));
+  return [{ data: image, mimeType: 'image/png', name: 'image.png' }, mask && { data: mask, mimeType: 'image/png', name: 'mask.png' }];
+}
+
+function onlySource(input: EditInput, service: string): SourceImage {
+  if (input.images.length !== 1) throw new ProviderError('invalid_input', `stability: ${service} takes one source image, not ${input.images.length}`);
+  return input.images[0];
+}

@@ -1,0 +1,223 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { optionProblems, ProviderError, type EditInput, type GenerateInput, type ProviderCallContext } from '../../../src/plugins';
+import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
+import { STABILITY_KEY, startStabilityFake, type StabilityFailure, type StabilityFake } from './fake';
+import { StabilityCredentials } from './stability-options.dto';
+import { StabilityProvider } from './stability.provider';
+
+describeProviderContract('stability', {
+  plugin: StabilityProvider,
+  options: { pollIntervalMs: 10 },
+  credentials: { apiKey: STABILITY_KEY },
+  fake: startStabilityFake,
+});
+
+describe('stability plugin', () => {
+  let fake: StabilityFake;
+  let plugin: StabilityProvider;
+  const ctx = (signal?: AbortSignal): ProviderCallContext => providerTestContext({ signal, credentials: { owner: 'platform', values: { apiKey: STABILITY_KEY } } });
+  const square = (side: number) => sharp({ create: { width: side, height: side, channels: 3, background: '#aa3355' } }).png().toBuffer();
+  const generation = (over: Partial<GenerateInput> = {}): GenerateInput =>
+    ({ model: 'core', prompt: 'a lighthouse at dusk', width: 1344, height: 768, format: 'webp', n: 1, seed: 42, ...over });
+  const edit = async (over: Partial<EditInput> = {}): Promise<EditInput> =>
+    ({ ...generation({ model: 'inpaint', width: 128, height: 96, format: 'png' }), images: [{ data: await square(64), mimeType: 'image/png' }], ...over });
+  const lastForm = async () => {
+    const req = fake.requests.at(-1)!;
+    return new Response(req.body, { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+  };
+  const kindOf = (call: Promise<unknown>) => call.then(() => 'resolved', (e: unknown) => (e instanceof ProviderError ? e : String(e)));
+
+  beforeAll(async () => {
+    fake = await startStabilityFake();
+  });
+  beforeEach(() => {
+    fake.delayMs = 0;
+    fake.pollsBeforeDone = 1;
+    plugin = new StabilityProvider({ baseUrl: fake.url, pollIntervalMs: 10, sd3Model: 'sd3.5-medium', upscalePrompt: 'crisp product photo' });
+  });
+  afterAll(() => fake.close());
+
+  describe('generate', () => {
+    it('posts a multipart form with the aspect ratio of the asked size, and answers the image with its seed', async () => {
+      const [out] = await plugin.generate(generation({ style: 'cinematic', negativePrompt: 'fog' }), ctx());
+      const req = fake.requests.at(-1)!;
+      expect(req.url).toBe('/v2beta/stable-image/generate/core');
+      expect(req.headers).toMatchObject({ authorization: `Bearer ${STABILITY_KEY}`, accept: 'image/*' });
+      expect(Object.fromEntries(await lastForm())).toEqual({
+        prompt: 'a lighthouse at dusk', negative_prompt: 'fog', aspect_ratio: '16:9', seed: '42', style_preset: 'cinematic', output_format: 'webp',
+      });
+      expect(out).toMatchObject({ format: 'webp', width: 1344, height: 768, seed: 42 });
+      expect((await sharp((out as { data: Buffer }).data).metadata()).format).toBe('webp');
+    });
+
+    it('sends the configured SD 3.5 model to generate/sd3, and none to ultra', async () => {
+      await plugin.generate(generation({ model: 'sd3', format: 'png' }), ctx());
+      expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/generate/sd3');
+      expect((await lastForm()).get('model')).toBe('sd3.5-medium');
+      await plugin.generate(generation({ model: 'ultra' }), ctx());
+      expect((await lastForm()).has('model')).toBe(false);
+    });
+
+    it('refuses a size no aspect ratio renders before calling Stability', async () => {
+      const sent = fake.requests.length;
+      const failure = await kindOf(plugin.generate(generation({ width: 1000, height: 1000 }), ctx()));
+      expect(failure).toMatchObject({ kind: 'invalid_input' });
+      expect(fake.requests).toHaveLength(sent);
+    });
+
+    it('stops a slow answer when the call is cancelled', async () => {
+      fake.delayMs = 5_000;
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(new Error('cancelled')), 50);
+      await expect(plugin.generate(generation(), ctx(controller.signal))).rejects.toBeDefined();
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+  });
+
+  describe("Stability's errors", () => {
+    const cases: [StabilityFailure, string][] = [
+      ['unauthorized', 'invalid_credentials'],
+      ['payment_required', 'invalid_credentials'],
+      ['content_moderation', 'content_rejected'],
+      ['public_figure', 'content_rejected'],
+      ['content_filtered', 'content_rejected'],
+      ['invalid_language', 'invalid_input'],
+      ['payload_too_large', 'invalid_input'],
+      ['bad_request', 'invalid_input'],
+      ['internal_error', 'transient'],
+      ['rate_limit_exceeded', 'rate_limited'],
+    ];
+    it.each(cases)('%s is %s', async (failure, kind) => {
+      fake.failNextWith(failure);
+      expect(await kindOf(plugin.generate(generation(), ctx()))).toMatchObject({ kind });
+    });
+
+    it('waits out the 60-second penalty a 429 announces, or the Retry-After a proxy adds', async () => {
+      fake.failNextWith('rate_limit_exceeded');
+      expect(await kindOf(plugin.generate(generation(), ctx()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 60_000 });
+      fake.failNextWith({ status: 429, headers: { 'retry-after': '7' }, body: { id: 'x', name: 'rate_limit_exceeded', errors: ['slow down'] } });
+      expect(await kindOf(plugin.generate(generation(), ctx()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000 });
+    });
+
+    it("says what Stability said, the error's name included", async () => {
+      fake.failNextWith('content_moderation');
+      const failure = (await kindOf(plugin.generate(generation(), ctx()))) as ProviderError;
+      expect(failure.message).toMatch(/^stability: Your request was flagged/);
+      expect(failure.detail).toMatch(/^content_moderation /);
+    });
+  });
+
+  describe('edit', () => {
+    it('inpaints the source with the mask, both at the asked size', async () => {
+      const input = await edit({ images: [{ data: await square(64), mimeType: 'image/png' }, { data: await square(32), mimeType: 'image/png' }] });
+      const [out] = await plugin.edit(input, ctx());
+      expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/inpaint');
+      const form = await lastForm();
+      for (const part of ['image', 'mask']) {
+        const meta = await sharp(Buffer.from(await (form.get(part) as Blob).arrayBuffer())).metadata();
+        expect({ width: meta.width, height: meta.height }).toEqual({ width: 128, height: 96 });
+      }
+      expect(form.get('prompt')).toBe('a lighthouse at dusk');
+      expect(out).toMatchObject({ format: 'png', width: 128, height: 96 });
+    });
+
+    it('refuses more images than a source and a mask', async () => {
+      const image = { data: await square(64), mimeType: 'image/png' };
+      expect(await kindOf(plugin.edit(await edit({ images: [image, image, image] }), ctx()))).toMatchObject({ kind: 'invalid_input' });
+    });
+
+    it('erases without a prompt', async () => {
+      await plugin.edit(await edit({ model: 'erase' }), ctx());
+      expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/erase');
+      expect((await lastForm()).has('prompt')).toBe(false);
+    });
+
+    it('outpaints the source, centred, out to the asked size', async () => {
+      const [out] = await plugin.edit(await edit({ model: 'outpaint', width: 200, height: 100 }), ctx());
+      const form = await lastForm();
+      expect(['left', 'right', 'up', 'down'].map((d) => form.get(d))).toEqual(['68', '68', '18', '18']);
+      expect(out).toMatchObject({ width: 200, height: 100 });
+    });
+
+    it('refuses an outpaint to a size no larger than its source', async () => {
+      expect(await kindOf(plugin.edit(await edit({ model: 'outpaint', width: 64, height: 64 }), ctx()))).toMatchObject({ kind: 'invalid_input' });
+    });
+  });
+
+  it('removes the background, keeping the transparency', async () => {
+    const [out] = await plugin.removeBackground({ model: 'remove-background', image: { data: await square(80), mimeType: 'image/png' }, format: 'png' }, ctx());
+    expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/remove-background');
+    expect((await sharp((out as { data: Buffer }).data).metadata()).hasAlpha).toBe(true);
+  });
+
+  describe('upscale', () => {
+    const upscale = async (model: string, side: number) =>
+      plugin.upscale({ model, image: { data: await square(64), mimeType: 'image/png' }, width: side, height: side, format: 'jpeg' }, ctx());
+
+    it('fast: 4x in one call, resized to the asked size', async () => {
+      expect(await upscale('upscale-fast', 256)).toMatchObject([{ format: 'jpeg', width: 256, height: 256 }]);
+      expect(await upscale('upscale-fast', 200)).toMatchObject([{ format: 'jpeg', width: 200, height: 200 }]);
+    });
+
+    it('creative: starts the work, then polls its result until done, with the configured prompt', async () => {
+      fake.pollsBeforeDone = 3;
+      const sent = fake.requests.length;
+      const [out] = await upscale('upscale-creative', 300);
+      const calls = fake.requests.slice(sent);
+      expect(calls[0].url).toBe('/v2beta/stable-image/upscale/creative');
+      expect(calls[0].headers.accept).toBe('application/json');
+      const id = [...fake.results.keys()].at(-1)!;
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      expect(calls.slice(1).map((c) => c.url)).toEqual(Array(4).fill(`/v2beta/results/${id}`));
+      const form = await new Response(calls[0].body, { headers: { 'content-type': String(calls[0].headers['content-type']) } }).formData();
+      expect(form.get('prompt')).toBe('crisp product photo');
+      expect(out).toMatchObject({ format: 'jpeg', width: 300, height: 300 });
+    });
+
+    it('creative: a result that expired is worth starting again (transient)', async () => {
+      fake.pollsBeforeDone = 1_000;
+      const running = kindOf(upscale('upscale-creative', 256));
+      await new Promise((r) => setTimeout(r, 30));
+      for (const result of fake.results.values()) result.expired = true;
+      expect(await running).toMatchObject({ kind: 'transient', detail: expect.stringMatching(/^generation_not_found/) });
+    });
+
+    it('creative: a cancelled call stops polling', async () => {
+      fake.pollsBeforeDone = 1_000;
+      const controller = new AbortController();
+      const running = plugin.upscale({ model: 'upscale-creative', image: { data: await square(64), mimeType: 'image/png' }, width: 256, height: 256, format: 'png' }, ctx(controller.signal));
+      await new Promise((r) => setTimeout(r, 30));
+      controller.abort(new Error('cancelled'));
+      await expect(running).rejects.toBeDefined();
+      const polls = fake.requests.length;
+      await new Promise((r) => setTimeout(r, 40));
+      expect(fake.requests).toHaveLength(polls);
+    });
+  });
+
+  it("reports the account's balance as its health", async () => {
+    expect(await plugin.health(ctx())).toEqual({ ok: true, detail: '42.5 credits left' });
+  });
+
+  describe('options and credentials', () => {
+    it('takes none at all (the defaults) or valid ones', () => {
+      expect(StabilityProvider.validateOptions({})).toEqual([]);
+      expect(StabilityProvider.validateOptions({ baseUrl: 'https://api.stability.ai', sd3Model: 'sd3.5-flash', pollIntervalMs: 10_000, upscalePrompt: 'x' })).toEqual([]);
+    });
+
+    it('refuses bad ones at start, each named', () => {
+      const problems = StabilityProvider.validateOptions({ baseUrl: 'api.stability', sd3Model: 'SD3 Large', pollIntervalMs: 0, upscalePrompt: ' ', model: 'core' });
+      expect(problems).toHaveLength(5);
+      for (const field of ['baseUrl', 'sd3Model', 'pollIntervalMs', 'upscalePrompt', 'model']) expect(problems.join('\n')).toContain(field);
+    });
+
+    it('needs an API key', () => {
+      const problems = optionProblems(StabilityCredentials, {});
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.every((p) => p.startsWith('apiKey'))).toBe(true);
+      expect(optionProblems(StabilityCredentials, { apiKey: STABILITY_KEY })).toEqual([]);
+    });
+  });
+});
