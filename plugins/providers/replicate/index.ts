@@ -1,0 +1,4 @@
+import { ReplicateProvider } from './replicate.provider';
+
+/** The plugin loader takes a provider folder's plugin class from its default export. */
+export default ReplicateProvider;

@@ -1,0 +1,116 @@
+import {
+  optionProblems, PROVIDER_SDK_VERSION, ProviderError, ProviderPlugin, providerMetadataOf,
+  type PollResult, type ProviderCallContext, type ProviderHealth, type ProviderModel, type ProviderRequest, type RemoteWork,
+} from '../../../src/plugins';
+import { ReplicateClient, type Prediction } from './replicate-client';
+import { pollResult, predictionInput } from './replicate-mapping';
+import {
+  DEFAULT_MODELS, modelOptionProblems, REPLICATE_API, ReplicateCredentials, ReplicateOptions, type ReplicateModelOptions,
+} from './replicate-options.dto';
+
+/** Predictions answered within a create's wait, kept for the first poll; bounded in case a job never polls. */
+const ANSWERED_KEPT = 1000;
+
+/**
+ * Replicate: any model, official ("owner/name") or pinned to a version ("owner/name:version"),
+ * configured in the `models` option with the inputs it takes. A generation or edit is a
+ * prediction: created with `Prefer: wait` so a fast model answers at once, else polled; a cancelled
+ * job cancels it. Outputs are Replicate's file links, downloaded by the core.
+ */
+@ProviderPlugin({
+  id: 'replicate',
+  sdkVersion: PROVIDER_SDK_VERSION,
+  name: 'Replicate',
+  description: 'Image models hosted on Replicate (FLUX by default), any model or version by name from configuration.',
+  models: DEFAULT_MODELS.map(providerModel),
+  byok: true,
+  credentials: ReplicateCredentials,
+})
+export class ReplicateProvider implements RemoteWork {
+  static validateOptions(options: Record<string, unknown>): string[] {
+    const problems = optionProblems(ReplicateOptions, options);
+    return problems.length ? problems : modelOptionProblems((options as ReplicateOptions).models ?? DEFAULT_MODELS);
+  }
+
+  private readonly baseUrl: string;
+  private readonly models: ReplicateModelOptions[];
+  private readonly waitSeconds: number;
+  private readonly answered = new Map<string, Prediction>();
+
+  constructor(options: Record<string, unknown>) {
+    const { baseUrl, models, waitSeconds } = options as ReplicateOptions;
+    this.baseUrl = (baseUrl ?? REPLICATE_API).replace(/\/$/, '');
+    this.models = models ?? DEFAULT_MODELS;
+    this.waitSeconds = waitSeconds ?? 60;
+    listModels(this.models);
+  }
+
+  async submit(request: ProviderRequest, ctx: ProviderCallContext): Promise<{ remoteId: string }> {
+    const model = this.models.find((m) => m.id === request.input.model);
+    if (!model) throw new ProviderError('invalid_input', `replicate: no model "${request.input.model}" is configured`);
+    const input = predictionInput(request, model);
+    const prediction = await new ReplicateClient(this.baseUrl, ctx).createPrediction(model.model, input, this.waitSeconds);
+    ctx.logger.debug('replicate prediction created', { prediction: prediction.id, status: prediction.status });
+    if (pollResult(prediction).status !== 'pending') this.keep(prediction);
+    return { remoteId: prediction.id };
+  }
+
+  async poll(remoteId: string, ctx: ProviderCallContext): Promise<PollResult> {
+    const answered = this.answered.get(remoteId);
+    this.answered.delete(remoteId);
+    return pollResult(answered ?? (await new ReplicateClient(this.baseUrl, ctx).getPrediction(remoteId)));
+  }
+
+  async cancel(remoteId: string, ctx: ProviderCallContext): Promise<void> {
+    this.answered.delete(remoteId);
+    await new ReplicateClient(this.baseUrl, ctx).cancelPrediction(remoteId);
+  }
+
+  /** The token's account: the cheap authenticated read Replicate offers. */
+  async health(ctx: ProviderCallContext): Promise<ProviderHealth> {
+    if (!ctx.credentials) return { ok: false, detail: 'no API token' };
+    try {
+      await new ReplicateClient(this.baseUrl, ctx).account();
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof ProviderError) return { ok: false, detail: err.message };
+      throw err;
+    }
+  }
+
+  private keep(prediction: Prediction): void {
+    if (this.answered.size >= ANSWERED_KEPT) this.answered.delete(this.answered.keys().next().value!);
+    this.answered.set(prediction.id, prediction);
+  }
+}
+
+function providerModel(m: ReplicateModelOptions): ProviderModel {
+  return {
+    id: m.id,
+    name: m.name ?? m.id,
+    description: m.description ?? `${m.model}, on Replicate`,
+    operations: m.operations,
+    sizes: Object.keys(m.sizes),
+    formats: Object.keys(m.formats) as ProviderModel['formats'],
+    maxImagesPerCall: m.maxImagesPerCall ?? 1,
+    seed: Boolean(m.seedInput),
+    price: (quote) => quote.n * m.credits,
+  };
+}
+
+/** The model list the first instance claimed, as JSON; see listModels. */
+let claimed: string | undefined;
+
+/**
+ * The SDK reads a plugin's models from its class, not from each instance, so the configured models
+ * replace the class's list here. Every id using this plugin must then configure the same models:
+ * another list stops start-up rather than being listed under the wrong id.
+ */
+function listModels(models: ReplicateModelOptions[]): void {
+  const json = JSON.stringify(models);
+  if (claimed !== undefined && claimed !== json) {
+    throw new Error('every provider id using the replicate plugin must configure the same models (the plugin SDK lists models per plugin, not per id)');
+  }
+  claimed = json;
+  providerMetadataOf(ReplicateProvider)!.models = models.map(providerModel);
+}
