@@ -1,6 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ProviderCallContext } from '../../../src/plugins';
+import { ProviderError, type ProviderCallContext } from '../../../src/plugins';
 import { stabilityError, type StabilityErrorBody } from './stability-mapping';
+
+/** How long an asynchronous result is waited for: the core's limit for remote work. */
+const RESULT_TIMEOUT_MS = 30 * 60_000;
 
 /** One finished image as Stability answers it with `accept: image/*`: the bytes, and what its headers say. */
 export interface StabilityImage {
@@ -34,13 +37,18 @@ export class StabilityClient {
     return ((await res.json()) as { id: string }).id;
   }
 
-  /** Polls an asynchronous result every `intervalMs` until it is done (202 means in progress); stops when the call's signal aborts. */
+  /**
+   * Polls an asynchronous result every `intervalMs` until it is done (202 means in progress), as
+   * the core polls remote work: stopped by the call's signal, given up as transient after 30 minutes.
+   */
   async result(id: string, intervalMs: number, ctx: ProviderCallContext): Promise<StabilityImage> {
+    const deadline = Date.now() + RESULT_TIMEOUT_MS;
     for (;;) {
+      await delay(intervalMs, undefined, { signal: ctx.signal });
       const res = await this.send(ctx, `/v2beta/results/${encodeURIComponent(id)}`, { method: 'GET', accept: 'image/*' });
       if (res.status !== 202) return imageOf(res);
       await res.body?.cancel();
-      await delay(intervalMs, undefined, { signal: ctx.signal });
+      if (Date.now() > deadline) throw new ProviderError('transient', `stability: the result ${id} was not ready in ${RESULT_TIMEOUT_MS / 60_000} minutes`);
     }
   }
 
