@@ -1,0 +1,59 @@
+import OpenAI from 'openai';
+import { ProviderError, type GenerateInput, type ImageOutput, type ProviderCallContext, type ProviderHealth } from '../../../src/plugins';
+import { editParams, generateParams, outputsOf, providerErrorOf, type MaskedEditInput } from './openai-mapping';
+import type { OpenAICredentials, OpenAISettings } from './openai-options';
+
+/**
+ * The official client for one call: made per call, because the key is the call's (the platform's or
+ * an organisation's own), with the core's fetch (address guard, timeouts, the job's signal) and no
+ * retries of its own, so the core's retry policy alone decides.
+ */
+function clientFor(settings: OpenAISettings, ctx: ProviderCallContext): OpenAI {
+  const credentials = ctx.credentials?.values as Partial<OpenAICredentials> | undefined;
+  if (!credentials?.apiKey) throw new ProviderError('invalid_credentials', 'openai: no API key for this call');
+  return new OpenAI({
+    apiKey: credentials.apiKey,
+    organization: credentials.organization ?? null,
+    project: credentials.project ?? null,
+    baseURL: settings.baseUrl,
+    fetch: ctx.http.fetch,
+    maxRetries: 0,
+  });
+}
+
+/** Runs one SDK call, turning its failures into ProviderErrors (or the job's abort reason). */
+async function run<T>(ctx: ProviderCallContext, call: () => Promise<T>): Promise<T> {
+  ctx.signal.throwIfAborted();
+  try {
+    return await call();
+  } catch (err) {
+    throw providerErrorOf(err, ctx.signal);
+  }
+}
+
+export async function generateImages(settings: OpenAISettings, input: GenerateInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+  return run(ctx, async () => {
+    const response = await clientFor(settings, ctx).images.generate(generateParams(input, settings), { signal: ctx.signal });
+    return outputsOf(response);
+  });
+}
+
+export async function editImages(settings: OpenAISettings, input: MaskedEditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+  return run(ctx, async () => {
+    const params = await editParams(input, settings);
+    const response = await clientFor(settings, ctx).images.edit(params, { signal: ctx.signal });
+    return outputsOf(response);
+  });
+}
+
+/** Whether the key works and the configured model is still offered (OpenAI retires models). */
+export async function checkModel(settings: OpenAISettings, ctx: ProviderCallContext): Promise<ProviderHealth> {
+  if (!ctx.credentials) return { ok: true, detail: 'no platform key to check with' };
+  try {
+    await run(ctx, () => clientFor(settings, ctx).models.retrieve(settings.model, { signal: ctx.signal }));
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof ProviderError && err.kind === 'unavailable') return { ok: false, detail: `openai does not offer the model ${settings.model}` };
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+}

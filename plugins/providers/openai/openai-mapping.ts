@@ -1,0 +1,135 @@
+import OpenAI, { toFile } from 'openai';
+import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
+import sharp from 'sharp';
+import {
+  ProviderError,
+  providerErrorFromStatus,
+  retryAfterMs,
+  type EditInput,
+  type GenerateInput,
+  type ImageFormat,
+  type ImageOutput,
+  type SourceImage,
+} from '../../../src/plugins';
+import { qualityOf } from './openai-models';
+import type { OpenAISettings } from './openai-options';
+
+/**
+ * An edit's input with the mask OpenAI takes: a PNG the size of the first source whose fully
+ * transparent pixels are the area to change. The SDK's EditInput has no mask yet, so only a caller
+ * that passes one gets a masked edit; without it the whole image is edited.
+ */
+export interface MaskedEditInput extends EditInput {
+  mask?: SourceImage;
+}
+
+/** OpenAI takes up to 16 sources per edit. */
+export const MAX_EDIT_SOURCES = 16;
+
+/** GPT image models have no negative prompt: what to leave out is said in the prompt. */
+function promptOf(input: GenerateInput): string {
+  return input.negativePrompt?.trim() ? `${input.prompt}\n\nAvoid: ${input.negativePrompt.trim()}` : input.prompt;
+}
+
+function outputFormatOf(format: ImageFormat): 'png' | 'jpeg' | 'webp' {
+  if (format === 'avif') throw new ProviderError('invalid_input', 'openai: avif is not an output format OpenAI renders');
+  return format;
+}
+
+function common(input: GenerateInput, settings: OpenAISettings) {
+  const output_format = outputFormatOf(input.format);
+  if (settings.background === 'transparent' && output_format === 'jpeg') {
+    throw new ProviderError('invalid_input', 'openai: a transparent background needs png or webp, not jpeg');
+  }
+  return {
+    model: settings.model,
+    prompt: promptOf(input),
+    n: input.n,
+    size: `${input.width}x${input.height}`,
+    quality: qualityOf(input.model),
+    background: settings.background,
+    output_format,
+  };
+}
+
+export function generateParams(input: GenerateInput, settings: OpenAISettings): ImageGenerateParamsNonStreaming {
+  return { ...common(input, settings), moderation: settings.moderation };
+}
+
+export async function editParams(input: MaskedEditInput, settings: OpenAISettings): Promise<ImageEditParamsNonStreaming> {
+  if (!input.images.length) throw new ProviderError('invalid_input', 'openai: an edit needs at least one source image');
+  if (input.images.length > MAX_EDIT_SOURCES) throw new ProviderError('invalid_input', `openai: an edit takes at most ${MAX_EDIT_SOURCES} source images`);
+  const image = await Promise.all(input.images.map((source, i) => fileOf(source, `source-${i + 1}`)));
+  const mask = input.mask ? await fileOf(input.mask, 'mask') : undefined;
+  return { ...common(input, settings), image, ...(mask ? { mask } : {}) };
+}
+
+function fileOf(source: SourceImage, name: string) {
+  const extension = source.mimeType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+  return toFile(source.data, `${name}.${extension}`, { type: source.mimeType });
+}
+
+/** The images of an answer: GPT models send base64; an OpenAI-compatible server may send links. */
+export async function outputsOf(response: ImagesResponse): Promise<ImageOutput[]> {
+  return Promise.all((response.data ?? []).map(async (image): Promise<ImageOutput> => {
+    if (image.b64_json) {
+      const data = Buffer.from(image.b64_json, 'base64');
+      const meta = await sharp(data).metadata().catch(() => undefined);
+      const format = meta?.format;
+      if (!meta?.width || !meta.height || !(format === 'png' || format === 'jpeg' || format === 'webp')) {
+        throw new ProviderError('transient', `openai answered an image it cannot read (${meta?.format ?? 'not an image'})`);
+      }
+      return { data, format, width: meta.width, height: meta.height };
+    }
+    if (image.url) return { url: image.url };
+    throw new ProviderError('transient', 'openai answered an image with neither data nor a link');
+  }));
+}
+
+/** OpenAI's 429 for an empty balance or spent quota, as against a rate limit. */
+const QUOTA_CODES = new Set(['insufficient_quota', 'credit_balance_exhausted', 'billing_hard_limit_reached']);
+
+/**
+ * What an SDK failure means to the core. A 429 is a rate limit unless it says the quota or balance
+ * is spent (the key is then no use until someone pays); a 400 is moderation when OpenAI says
+ * moderation_blocked or its safety system refused; a 403 for an unsupported region will not pass on
+ * retry; the rest go by status.
+ */
+export function providerErrorOf(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (err instanceof ProviderError) return err;
+  if (err instanceof OpenAI.APIUserAbortError) return err;
+  if (err instanceof OpenAI.APIConnectionError) return new ProviderError('transient', `openai could not be reached: ${err.message}`, { cause: err });
+  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return err;
+  const message = `openai: ${err.message}`;
+  const options = { detail: [err.code ?? err.type, err.requestID].filter(Boolean).join(' ') || undefined, cause: err };
+  const code = err.code ?? '';
+  if (err.status === 429 && (QUOTA_CODES.has(code) || err.type === 'insufficient_quota')) return new ProviderError('invalid_credentials', message, options);
+  if (err.status === 429) return new ProviderError('rate_limited', message, { ...options, retryAfterMs: waitOf(err.headers) });
+  if (err.status === 400 && (code === 'moderation_blocked' || code === 'content_policy_violation' || /safety system/i.test(err.message))) {
+    return new ProviderError('content_rejected', message, options);
+  }
+  if (err.status === 403 && code === 'unsupported_country_region_territory') return new ProviderError('unavailable', message, options);
+  const mapped = providerErrorFromStatus(err.status, message, err.headers);
+  return new ProviderError(mapped.kind, message, { ...options, retryAfterMs: mapped.retryAfterMs });
+}
+
+/** Retry-After (ms or seconds), else the sooner of OpenAI's x-ratelimit-reset-* durations ("12ms", "1.5s", "6m0s"). */
+export function waitOf(headers: Headers | undefined): number | undefined {
+  if (!headers) return undefined;
+  const said = retryAfterMs(headers);
+  if (said !== undefined) return said;
+  const resets = ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']
+    .map((name) => durationMs(headers.get(name)))
+    .filter((ms): ms is number => ms !== undefined);
+  return resets.length ? Math.min(...resets) : undefined;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function durationMs(value: string | null): number | undefined {
+  if (!value || !/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return undefined;
+  let total = 0;
+  for (const [, amount, , unit] of value.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit];
+  return Math.ceil(total);
+}

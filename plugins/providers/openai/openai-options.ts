@@ -1,0 +1,78 @@
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { optionProblems } from '../../../src/plugins';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const OPENAI_DEFAULT_MODEL = 'gpt-image-1.5';
+
+export type OpenAIBackground = 'auto' | 'opaque' | 'transparent';
+export type OpenAIModeration = 'auto' | 'low';
+
+/** An id's options (plugins.providers[].options); every field may be left out. */
+export class OpenAIOptions {
+  /** The API's root, `/v1` included: a proxy, an OpenAI-compatible server, or the fake in tests. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  baseUrl?: string;
+
+  /** The OpenAI model every Darkroom model of this id runs: configuration, because OpenAI retires them. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'model must be an OpenAI model id such as gpt-image-1.5' })
+  model?: string;
+
+  /** `transparent` needs png or webp outputs; the gpt-image-2 models refuse it. */
+  @IsOptional()
+  @IsIn(['auto', 'opaque', 'transparent'])
+  background?: OpenAIBackground;
+
+  @IsOptional()
+  @IsIn(['auto', 'low'])
+  moderation?: OpenAIModeration;
+}
+
+/** The key a call runs with: the platform's, or an organisation's own (BYOK). */
+export class OpenAICredentials {
+  @IsString()
+  @IsNotEmpty()
+  apiKey!: string;
+
+  /** Sent as OpenAI-Organization, for keys that belong to several organisations. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  organization?: string;
+
+  /** Sent as OpenAI-Project. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  project?: string;
+}
+
+/** The options with their defaults filled in. */
+export interface OpenAISettings {
+  baseUrl: string;
+  model: string;
+  background: OpenAIBackground;
+  moderation: OpenAIModeration;
+}
+
+export function openaiSettings(options: Record<string, unknown>): OpenAISettings {
+  const o = options as OpenAIOptions;
+  return {
+    baseUrl: (o.baseUrl ?? OPENAI_BASE_URL).replace(/\/+$/, ''),
+    model: o.model ?? OPENAI_DEFAULT_MODEL,
+    background: o.background ?? 'auto',
+    moderation: o.moderation ?? 'auto',
+  };
+}
+
+/** Every problem with an id's options, the DTO's and the ones between fields. */
+export function openaiOptionProblems(options: Record<string, unknown>): string[] {
+  const problems = optionProblems(OpenAIOptions, options);
+  if (problems.length) return problems;
+  const settings = openaiSettings(options);
+  if (settings.background === 'transparent' && /^gpt-image-2/.test(settings.model)) {
+    problems.push(`background transparent is refused by ${settings.model}: use auto or opaque`);
+  }
+  return problems;
+}
