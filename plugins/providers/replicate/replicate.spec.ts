@@ -31,7 +31,8 @@ describe('replicate plugin', () => {
   let fake: ReplicateFake;
   let plugin: ReplicateProvider;
   const ctx = (apiToken = REPLICATE_TOKEN, signal?: AbortSignal) => providerTestContext({ signal, credentials: { owner: 'platform', values: { apiToken } } });
-  const generate = (model = 'flux-schnell', more: Partial<Extract<ProviderRequest, { operation: 'generate' }>['input']> = {}): ProviderRequest =>
+  type GenerateRequest = Extract<ProviderRequest, { operation: 'generate' }>;
+  const generate = (model = 'flux-schnell', more: Partial<GenerateRequest['input']> = {}): GenerateRequest =>
     ({ operation: 'generate', input: { model, prompt: 'a teal teapot', width: 1344, height: 768, format: 'jpeg', n: 2, seed: 42, ...more } });
   const since = (from: number) => fake.requests.slice(from).map((r) => `${r.method} ${r.url}`);
   const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (err: unknown) => err as ProviderError);
