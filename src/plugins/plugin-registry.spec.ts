@@ -22,6 +22,16 @@ class Fake {
   edit = async () => [];
 }
 
+/** Its models are configuration: each id lists the ones its options name. */
+@ProviderPlugin({ id: 'configured', sdkVersion: PROVIDER_SDK_VERSION, name: 'Configured', description: 'fake', models: [model(['generate'])], byok: false })
+class Configured {
+  static modelsFor(options: Record<string, unknown>): ProviderModel[] {
+    return ((options.models as string[] | undefined) ?? ['m']).map((id) => ({ ...model(['generate']), id }));
+  }
+
+  generate = async () => [];
+}
+
 /** Declares edit and upscale but implements generate and edit. */
 @ProviderPlugin({ id: 'lopsided', sdkVersion: 2, name: 'Lopsided', description: 'fake', models: [model(['edit', 'upscale'])], byok: false })
 class Lopsided {
@@ -60,6 +70,13 @@ describe('PluginRegistry', () => {
     await expect(failure).rejects.toThrow(/built for SDK version 2; this core speaks version 1/);
     await expect(failure).rejects.toThrow(/declares the operation "upscale" but has no upscale\(\) method/);
     await expect(failure).rejects.toThrow(/has a generate\(\) method, but no model declares the operation "generate"/);
+  });
+
+  it("lists each id's own models when the plugin takes them from its options", async () => {
+    const r = await registry([instance('configured', Configured, { models: ['a', 'b'] }), instance('configured-eu', Configured), instance('fake', Fake)]);
+    expect(r.provider('configured')?.metadata.models.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(r.provider('configured-eu')?.metadata.models.map((m) => m.id)).toEqual(['m']);
+    expect(r.provider('fake')?.metadata.models.map((m) => m.id)).toEqual(['m']);
   });
 
   it('refuses two ids that are the same', async () => {

@@ -5,7 +5,7 @@ import { CHANNEL_CLASSES, type LoadedChannel } from './channel-loader';
 import type { ChannelPlugin, ChannelPluginMetadata } from './channel-plugin';
 import { providerPluginProblems } from './provider-checks';
 import { PROVIDER_INSTANCES, type LoadedProvider } from './provider-loader';
-import type { ProviderPlugin, ProviderPluginMetadata } from './provider-plugin';
+import { instanceMetadata, type ProviderPlugin, type ProviderPluginMetadata } from './provider-plugin';
 
 /** A configured provider id and the plugin instance made for it from its options. */
 export interface RegisteredProvider {
@@ -86,9 +86,10 @@ export class PluginRegistry implements OnModuleInit {
         problems.add(`provider "${config.id}" (${config.use}) could not be made from its options: ${(err as Error).message}`);
         continue;
       }
-      for (const problem of providerPluginProblems(metadata, plugin)) problems.add(problem);
+      const ofInstance = instanceMetadata(Plugin, metadata, config.options);
+      for (const problem of providerPluginProblems(ofInstance, plugin)) problems.add(problem);
       const baseUrl = typeof config.options.baseUrl === 'string' && URL.canParse(config.options.baseUrl) ? new URL(config.options.baseUrl).origin : null;
-      this.add(providers, config.id, { id: config.id, use: config.use, enabled: config.enabled, metadata, plugin, platformCredentials: config.credentials, trustedOrigin: baseUrl }, problems);
+      this.add(providers, config.id, { id: config.id, use: config.use, enabled: config.enabled, metadata: ofInstance, plugin, platformCredentials: config.credentials, trustedOrigin: baseUrl }, problems);
     }
     return providers;
   }

@@ -47,6 +47,12 @@ export interface ProviderPluginClass {
   new (options: Record<string, unknown>): ProviderPlugin;
   /** Every problem with an instance's options, as sentences (empty when they are fine); see `optionProblems`. */
   validateOptions?(options: Record<string, unknown>): string[];
+  /**
+   * The models of one configured id, from its (valid) options, where they are configuration rather
+   * than code (providers retire model ids): they replace the metadata's `models`, which stay the
+   * models of an id configured without options. Absent: every id has the metadata's models.
+   */
+  modelsFor?(options: Record<string, unknown>): ProviderModel[];
 }
 
 export const PROVIDER_PLUGIN = 'darkroom:provider-plugin';
@@ -57,4 +63,9 @@ export const ProviderPlugin = (metadata: ProviderPluginMetadata): ClassDecorator
 /** The metadata of a decorated class, or undefined. */
 export function providerMetadataOf(target: unknown): ProviderPluginMetadata | undefined {
   return typeof target === 'function' ? (Reflect.getMetadata(PROVIDER_PLUGIN, target) as ProviderPluginMetadata | undefined) : undefined;
+}
+
+/** A configured id's metadata: the class's, with the models its options name (`modelsFor`). */
+export function instanceMetadata(plugin: ProviderPluginClass, metadata: ProviderPluginMetadata, options: Record<string, unknown>): ProviderPluginMetadata {
+  return plugin.modelsFor ? { ...metadata, models: plugin.modelsFor(options) } : metadata;
 }

@@ -1,5 +1,5 @@
 import {
-  optionProblems, PROVIDER_SDK_VERSION, ProviderError, ProviderPlugin, providerMetadataOf,
+  optionProblems, PROVIDER_SDK_VERSION, ProviderError, ProviderPlugin,
   type PollResult, type ProviderCallContext, type ProviderHealth, type ProviderModel, type ProviderRequest, type RemoteWork,
 } from '../../../src/plugins';
 import { ReplicateClient, type Prediction } from './replicate-client';
@@ -27,6 +27,11 @@ const ANSWERED_KEPT = 1000;
   credentials: ReplicateCredentials,
 })
 export class ReplicateProvider implements RemoteWork {
+  /** Each id's models are the ones its options configure (FLUX by default). */
+  static modelsFor(options: Record<string, unknown>): ProviderModel[] {
+    return ((options as ReplicateOptions).models ?? DEFAULT_MODELS).map(providerModel);
+  }
+
   static validateOptions(options: Record<string, unknown>): string[] {
     const problems = optionProblems(ReplicateOptions, options);
     return problems.length ? problems : modelOptionProblems((options as ReplicateOptions).models ?? DEFAULT_MODELS);
@@ -42,7 +47,6 @@ export class ReplicateProvider implements RemoteWork {
     this.baseUrl = (baseUrl ?? REPLICATE_API).replace(/\/$/, '');
     this.models = models ?? DEFAULT_MODELS;
     this.waitSeconds = waitSeconds ?? 60;
-    listModels(this.models);
   }
 
   async submit(request: ProviderRequest, ctx: ProviderCallContext): Promise<{ remoteId: string }> {
@@ -98,19 +102,3 @@ function providerModel(m: ReplicateModelOptions): ProviderModel {
   };
 }
 
-/** The model list the first instance claimed, as JSON; see listModels. */
-let claimed: string | undefined;
-
-/**
- * The SDK reads a plugin's models from its class, not from each instance, so the configured models
- * replace the class's list here. Every id using this plugin must then configure the same models:
- * another list stops start-up rather than being listed under the wrong id.
- */
-function listModels(models: ReplicateModelOptions[]): void {
-  const json = JSON.stringify(models);
-  if (claimed !== undefined && claimed !== json) {
-    throw new Error('every provider id using the replicate plugin must configure the same models (the plugin SDK lists models per plugin, not per id)');
-  }
-  claimed = json;
-  providerMetadataOf(ReplicateProvider)!.models = models.map(providerModel);
-}

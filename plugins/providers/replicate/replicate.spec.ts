@@ -21,10 +21,6 @@ const MODELS: ReplicateModelOptions[] = [...DEFAULT_MODELS, {
   credits: 2,
 }];
 
-// The class lists the models of its first instance (see listModels): made here, before the suites
-// collect their cases, so the contract suite covers the pinned model too.
-new ReplicateProvider({ models: MODELS });
-
 describeProviderContract('replicate', { plugin: ReplicateProvider, options: { models: MODELS }, credentials: { apiToken: REPLICATE_TOKEN }, fake: startReplicateFake });
 
 describe('replicate plugin', () => {
@@ -54,12 +50,13 @@ describe('replicate plugin', () => {
     fake.holdMs = 0;
   });
 
-  it('lists the models its options configure, and refuses another list for a second id', () => {
-    expect(providerMetadataOf(ReplicateProvider)!.models.map((m) => [m.id, m.seed, m.maxImagesPerCall])).toEqual([['flux-schnell', true, 4], ['flux-kontext-pro', true, 1], ['sdxl', true, 4]]);
-    const sdxl = providerMetadataOf(ReplicateProvider)!.models[2];
-    expect(sdxl.sizes).toEqual(['768x768', '1024x1024']);
-    expect(sdxl.price({ operation: 'generate', model: 'sdxl', n: 3, width: 768, height: 768, format: 'png' })).toBe(6);
-    expect(() => new ReplicateProvider({ baseUrl: fake.url })).toThrow(/same models/);
+  it('lists, for each configured id, the models its options configure', () => {
+    const models = ReplicateProvider.modelsFor({ models: MODELS });
+    expect(models.map((m) => [m.id, m.seed, m.maxImagesPerCall])).toEqual([['flux-schnell', true, 4], ['flux-kontext-pro', true, 1], ['sdxl', true, 4]]);
+    expect(models[2].sizes).toEqual(['768x768', '1024x1024']);
+    expect(models[2].price({ operation: 'generate', model: 'sdxl', n: 3, width: 768, height: 768, format: 'png' })).toBe(6);
+    // Another id without the option has the defaults, which the class's metadata declares.
+    expect(ReplicateProvider.modelsFor({}).map((m) => m.id)).toEqual(providerMetadataOf(ReplicateProvider)!.models.map((m) => m.id));
   });
 
   it('creates a prediction on an official model with Prefer: wait, its inputs mapped, and answers the first poll without another request', async () => {

@@ -5,7 +5,7 @@ import type { ProviderCallContext } from '../provider-context';
 import { PROVIDER_ERROR_KINDS, ProviderError, type ProviderErrorKind } from '../provider-error';
 import { smallestSize, type ProviderModel, type ProviderOperation } from '../provider-models';
 import { OPERATION_METHODS, type ImageOutput, type ProviderOutput, type ProviderRequest } from '../provider-operations';
-import { providerMetadataOf, type ProviderPlugin, type ProviderPluginClass } from '../provider-plugin';
+import { instanceMetadata, providerMetadataOf, type ProviderPlugin, type ProviderPluginClass } from '../provider-plugin';
 import { providerTestContext } from './test-context';
 
 /** A plugin's fake of its remote API (its fake.ts), usually built on startFakeServer. */
@@ -40,7 +40,9 @@ export interface ProviderContractOptions {
  * size, a cancelled call rejects, and failures are ProviderErrors of the right kind.
  */
 export function describeProviderContract(name: string, contract: ProviderContractOptions): void {
-  const metadata = providerMetadataOf(contract.plugin);
+  const declared = providerMetadataOf(contract.plugin);
+  // The models of the id the suite configures (modelsFor), as the registry lists them.
+  const metadata = declared && instanceMetadata(contract.plugin, declared, contract.options ?? {});
   const timeout = contract.timeoutMs ?? 30_000;
   let fake: ProviderFake | undefined;
   let plugin: ProviderPlugin;
