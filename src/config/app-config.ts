@@ -45,6 +45,8 @@ export interface AppConfig {
   };
   /** The OpenAI-compatible endpoints: how long a call waits for its job before answering without it. */
   openai: { waitSeconds: number };
+  /** Organisations' own provider keys: the credits a request run on one costs (the provider bills the organisation). */
+  byok: { platformFee: number };
   studio: {
     /** How long a studio route waits for its job before answering 202 with where to poll. */
     waitSeconds: number;
@@ -71,6 +73,12 @@ export interface AppConfig {
   mail: { smtpUrl: string; from: string };
   /** Each channel plugin's options, by plugin id (an empty value is not given): app keys, and base URLs that point a client at a fake. */
   channels: Record<string, Record<string, string>>;
+  /**
+   * The platform's key and base URL of each provider plugin, by plugin id (OPENAI_API_KEY,
+   * OPENAI_BASE_URL, ...; an empty value is not given), for the provider id named after the plugin:
+   * already merged into `plugins.providers` (withPlatformSettings).
+   */
+  providers: Record<string, Record<string, string>>;
   plans: PlanCatalog;
 }
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { AppConfig } from './app-config';
 import { parsePlans } from './plans';
-import { parseProviderInstances } from './provider-instances';
+import { parseProviderInstances, withPlatformSettings } from './provider-instances';
 import { localPublicUrl } from './public-url';
 import { SETTINGS, type Setting } from './settings';
 
@@ -161,5 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   out.publicUrlFollowsPort = !out.publicUrl;
   if (!out.publicUrl) out.publicUrl = localPublicUrl(out.port as number);
   out.plans = plans;
+  const plugins = out.plugins as AppConfig['plugins'];
+  plugins.providers = withPlatformSettings(plugins.providers, out.providers as AppConfig['providers']);
   return out as unknown as AppConfig;
 }

@@ -70,3 +70,30 @@ plugins:
     ]);
   });
 });
+
+describe("a provider plugin's platform settings (OPENAI_API_KEY, OPENAI_BASE_URL, ...)", () => {
+  it('give the id named after the plugin its key and base URL, unless its entry gives its own, and no other id', () => {
+    const env = { CONFIG_DIR: 'config', PROVIDER_PLUGINS: 'aura,openai,replicate', OPENAI_API_KEY: 'sk-platform', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REPLICATE_API_TOKEN: 'r8_token' };
+    const byId = Object.fromEntries(loadConfig(env).plugins.providers.map((p) => [p.id, p]));
+    expect(byId.openai).toMatchObject({ credentials: { apiKey: 'sk-platform' }, options: { baseUrl: 'http://127.0.0.1:9/v1' } });
+    expect(byId.replicate).toMatchObject({ credentials: { apiToken: 'r8_token' }, options: {} });
+    expect(byId.aura).toMatchObject({ credentials: null, options: {} });
+
+    const dir = configWith(`
+plugins:
+  providers:
+    - id: openai
+      options: { baseUrl: "http://10.0.0.5:8000/v1" }
+      credentials: { apiKey: own-key }
+    - { id: openai-eu, use: openai }
+`);
+    const own = Object.fromEntries(loadConfig({ ...env, CONFIG_DIR: dir, PROVIDER_PLUGINS: undefined }).plugins.providers.map((p) => [p.id, p]));
+    expect(own.openai).toMatchObject({ credentials: { apiKey: 'own-key' }, options: { baseUrl: 'http://10.0.0.5:8000/v1' } });
+    expect(own['openai-eu']).toMatchObject({ credentials: null, options: {} });
+  });
+
+  it('leaves an id without a key when the setting is empty, and refuses a base URL that is not one', () => {
+    expect(loadConfig({ CONFIG_DIR: 'config', PROVIDER_PLUGINS: 'openai', OPENAI_API_KEY: '' }).plugins.providers[0]).toMatchObject({ credentials: null, options: {} });
+    expect(problemsOf({ CONFIG_DIR: 'config', PROVIDER_PLUGINS: 'openai', OPENAI_BASE_URL: 'not a url' }).join('\n')).toMatch(/OPENAI_BASE_URL/);
+  });
+});

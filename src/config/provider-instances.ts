@@ -69,3 +69,22 @@ function readCredentials(raw: Record<string, unknown>, where: string, env: NodeJ
   }
   return out;
 }
+
+/**
+ * The provider id named after a plugin (`openai`, the short form's only kind) takes that plugin's
+ * platform settings (OPENAI_API_KEY as its credentials, OPENAI_BASE_URL as its `baseUrl` option),
+ * unless its entry gives its own. `baseUrl` is the option; every other setting is a credential field.
+ * Other ids backed by the same plugin (a second region, a self-hosted server) are configured alone.
+ */
+export function withPlatformSettings(instances: ProviderInstanceConfig[], settings: Record<string, Record<string, string>>): ProviderInstanceConfig[] {
+  return instances.map((instance) => {
+    const given = Object.entries(settings[instance.use] ?? {}).filter(([, value]) => value !== '');
+    if (instance.id !== instance.use || !given.length) return instance;
+    const { baseUrl, ...credentials } = Object.fromEntries(given);
+    return {
+      ...instance,
+      credentials: instance.credentials ?? (Object.keys(credentials).length ? credentials : null),
+      options: baseUrl !== undefined && instance.options.baseUrl === undefined ? { ...instance.options, baseUrl } : instance.options,
+    };
+  });
+}

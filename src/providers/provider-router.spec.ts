@@ -3,6 +3,7 @@ import { AppError } from '../common/errors/app-error';
 import type { PluginRegistry, RegisteredProvider } from '../plugins/plugin-registry';
 import type { ProviderModel } from '../plugins/provider-models';
 import { PROVIDER_SDK_VERSION } from '../plugins/provider-plugin';
+import type { OrgProviderKeys } from './provider-credentials.keys';
 import { ProviderRouter } from './provider-router';
 
 const model = (id: string, more: Partial<ProviderModel> = {}): ProviderModel => ({
@@ -12,6 +13,9 @@ const provider = (id: string, models: ProviderModel[], enabled = true): Register
   id, use: id, enabled, metadata: { id, sdkVersion: PROVIDER_SDK_VERSION, name: id, description: id, models, byok: false }, plugin: {}, platformCredentials: null, trustedOrigin: null,
 });
 
+/** No organisation has a key of its own here. */
+const noOrgKeys = { valuesFor: () => Promise.resolve(undefined), platformFee: 1 } as unknown as OrgProviderKeys;
+
 /** In configured order: painter first (the default), an editor, a disabled one. */
 const router = () => {
   const providers = [
@@ -19,7 +23,7 @@ const router = () => {
     provider('editor', [model('fill', { operations: ['edit'] }), model('both', { operations: ['generate', 'edit'] })]),
     provider('resting', [model('nap')], false),
   ];
-  return new ProviderRouter({ listProviders: () => providers, provider: (id: string) => providers.find((p) => p.id === id) } as unknown as PluginRegistry);
+  return new ProviderRouter({ listProviders: () => providers, provider: (id: string) => providers.find((p) => p.id === id) } as unknown as PluginRegistry, noOrgKeys);
 };
 const failure = (run: () => unknown) => {
   try {
@@ -67,5 +71,31 @@ describe('ProviderRouter', () => {
     const route = r.route('generate');
     expect(r.quote(route, { operation: 'generate', n: 1, width: 512, height: 512, format: 'png' })).toBe(1);
     expect(r.quote(route, { operation: 'generate', n: 4, width: 2048, height: 2048, format: 'png' })).toBe(17);
+  });
+});
+
+describe('ProviderRouter and the platform key', () => {
+  class Credentials {}
+  const keyed = (id: string, platformCredentials: Record<string, string> | null): RegisteredProvider => ({
+    ...provider(id, [model(`${id}-model`), model('shared')]),
+    metadata: { ...provider(id, []).metadata, models: [model(`${id}-model`), model('shared')], credentials: Credentials, byok: true },
+    platformCredentials,
+  });
+  const providers = [keyed('mine-only', null), keyed('platform', { apiKey: 'sk-platform' })];
+  const r = new ProviderRouter({ listProviders: () => providers, provider: (id: string) => providers.find((p) => p.id === id) } as unknown as PluginRegistry, noOrgKeys);
+
+  it('makes no provider without a platform key the default, but routes to it when named', () => {
+    expect(r.route('generate').provider.id).toBe('platform');
+    expect(r.route('generate', 'mine-only').provider.id).toBe('mine-only');
+    expect(r.routeByModel('generate').provider.id).toBe('platform');
+    // A model both offer goes to the one with a platform key; one only the other offers, to it.
+    expect(r.routeByModel('generate', 'shared').provider.id).toBe('platform');
+    expect(r.routeByModel('generate', 'mine-only-model').provider.id).toBe('mine-only');
+  });
+
+  it('says why there is no default when no provider has a platform key', () => {
+    const lone = [keyed('mine-only', null)];
+    const bare = new ProviderRouter({ listProviders: () => lone, provider: (id: string) => lone.find((p) => p.id === id) } as unknown as PluginRegistry, noOrgKeys);
+    expect(failure(() => bare.route('generate')).message).toMatch(/with a key of the platform: name one your organisation has its own key for/);
   });
 });

@@ -5,12 +5,16 @@ import { declaredOperations } from '../plugins/provider-checks';
 import type { ProviderCredentials } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { describeSizes, modelTakesSize, type ImageFormat, type PriceQuote, type ProviderModel, type ProviderOperation } from '../plugins/provider-models';
+import { OrgProviderKeys } from './provider-credentials.keys';
 
 /** A provider id and one of its models: where a request goes. */
 export interface ProviderRoute {
   provider: RegisteredProvider;
   model: ProviderModel;
 }
+
+/** Whether the platform has a key for the provider (or it needs none); without one it serves only organisations' own keys (BYOK). */
+export const hasPlatformKey = (provider: RegisteredProvider) => !provider.metadata.credentials || provider.platformCredentials !== null;
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -21,16 +25,17 @@ const invalid = (field: string, message: string) => new AppError('validation_fai
  */
 @Injectable()
 export class ProviderRouter {
-  constructor(private readonly registry: PluginRegistry) {}
+  constructor(private readonly registry: PluginRegistry, private readonly orgKeys: OrgProviderKeys) {}
 
   /** The provider and model a Darkroom request names, each defaulting; 400 invalid_model listing `provider/model` otherwise. */
   route(operation: ProviderOperation, providerId?: string, modelId?: string): ProviderRoute {
     const offering = this.offering(operation);
-    const provider = providerId === undefined ? offering[0] : offering.find((p) => p.id === providerId);
+    // The default is the first with a platform key: one without is only for organisations with their own.
+    const provider = providerId === undefined ? offering.find(hasPlatformKey) : offering.find((p) => p.id === providerId);
     const available = () => this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
     if (!provider) {
       const known = providerId === undefined ? undefined : this.registry.provider(providerId);
-      const why = providerId === undefined ? `No provider here can ${operation}`
+      const why = providerId === undefined ? `No provider here can ${operation}${offering.length ? ' with a key of the platform: name one your organisation has its own key for' : ''}`
         : known?.enabled === false ? `The provider "${providerId}" is disabled`
           : known ? `The provider "${providerId}" cannot ${operation}: no model of it has that capability`
             : `Unknown provider "${providerId}"`;
@@ -47,8 +52,10 @@ export class ProviderRouter {
    */
   routeByModel(operation: ProviderOperation, modelId?: string): ProviderRoute {
     const offering = this.offering(operation);
-    const wanted = modelId ?? offering[0]?.metadata.models.find((m) => m.operations.includes(operation))?.id;
-    for (const provider of offering) {
+    const keyed = offering.filter(hasPlatformKey);
+    const wanted = modelId ?? keyed[0]?.metadata.models.find((m) => m.operations.includes(operation))?.id;
+    // A model two providers offer goes to the first with a platform key.
+    for (const provider of [...keyed, ...offering.filter((p) => !hasPlatformKey(p))]) {
       const model = provider.metadata.models.find((m) => m.id === wanted && m.operations.includes(operation));
       if (model) return { provider, model };
     }
@@ -87,13 +94,15 @@ export class ProviderRouter {
     return { provider, model };
   }
 
-  /**
-   * The key a call for this organisation runs with. Today the platform's, from the provider's
-   * configured credentials; organisations' own keys (BYOK) plug in here, looked up by organisation
-   * and provider id, when their storage exists.
-   */
-  credentialsFor(_orgId: string, provider: RegisteredProvider): ProviderCredentials | undefined {
-    return this.platformCredentials(provider);
+  /** The key a call for this organisation runs with: its own for that provider id (BYOK) when it saved one, else the platform's. */
+  async credentialsFor(orgId: string, provider: RegisteredProvider): Promise<ProviderCredentials | undefined> {
+    const own = await this.orgKeys.valuesFor(orgId, provider.id);
+    return own ? { owner: 'organization', values: own } : this.platformCredentials(provider);
+  }
+
+  /** What a request costs the organisation: only the platform fee (BYOK_PLATFORM_FEE) when it runs on its own key, else the model's quote. */
+  charge(route: ProviderRoute, quote: Omit<PriceQuote, 'model'>, key: ProviderCredentials | undefined): number {
+    return key?.owner === 'organization' ? this.orgKeys.platformFee : this.quote(route, quote);
   }
 
   /** The platform's own key for a provider, from its configured credentials (health checks run with it). */

@@ -35,7 +35,7 @@ export class ProviderDto {
   @ApiProperty({ type: [String], example: ['png', 'jpeg', 'webp', 'avif'] }) formats!: string[];
   @ApiProperty({ description: 'Credits per output image, by operation (the default model, its smallest size)', type: 'object', additionalProperties: { type: 'number' } }) pricing!: Record<string, number>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
-  @ApiProperty({ enum: ['available', 'unavailable'] }) status!: 'available' | 'unavailable';
+  @ApiProperty({ enum: ['available', 'unavailable', 'unconfigured'], description: "available: its health check passed (or it has none); unavailable: it failed; unconfigured: the platform has no key for it, so it serves only organisations that bring their own (BYOK) and is no one's default" }) status!: 'available' | 'unavailable' | 'unconfigured';
 }
 
 export class ProviderListDto {

@@ -5,7 +5,7 @@ import type { RegisteredProvider } from '../plugins/plugin-registry';
 import { declaredOperations } from '../plugins/provider-checks';
 import { smallestSize, type ProviderModel } from '../plugins/provider-models';
 import { callContext } from './call-context';
-import { ProviderRouter } from './provider-router';
+import { hasPlatformKey, ProviderRouter } from './provider-router';
 import type { ProviderDto, ProviderListDto, ProviderModelDto } from './providers.dto';
 
 /** A remote backend's health check may be slow; its answer is reused for this long. */
@@ -44,7 +44,7 @@ export class ProvidersService {
       formats: unique(m.models.flatMap((x) => x.formats)),
       pricing,
       byok: m.byok,
-      status: (await this.healthy(provider)) ? 'available' : 'unavailable',
+      status: !hasPlatformKey(provider) ? 'unconfigured' : (await this.healthy(provider)) ? 'available' : 'unavailable',
     };
   }
 
