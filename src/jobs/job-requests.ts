@@ -28,6 +28,20 @@ interface Parsed {
   fields: Record<string, unknown>;
 }
 
+/** A body once read: its items (a single operation is one), whose scopes the caller holds. */
+interface ReadBody {
+  items: Parsed[];
+  /** Sent as `items`: each item's errors name it (items[i]). */
+  batch: boolean;
+  webhookUrl?: string;
+}
+
+/** A body checked as POST /api/v1/jobs checks it: each item's request, its fields validated. */
+export interface CheckedBody {
+  requests: JobRequest[];
+  batch: boolean;
+}
+
 /**
  * POST /api/v1/jobs: `operation` and that operation's fields, or `items` (a batch), and `webhookUrl`.
  * Each operation is checked as its own route checks it, in the same order: the caller's scope for
@@ -44,16 +58,26 @@ export class JobRequests {
   ) {}
 
   async create(auth: RequestAuth, body: unknown, options: JobRequestOptions): Promise<Submitted> {
+    const read = this.read(auth, body, options.form);
+    await this.consume(auth, read.items.reduce((sum, p) => sum + p.operation.units(p.fields), 0));
+    const requests = await this.validate(read);
+    const submit = { waitSeconds: options.waitSeconds, idempotencyKey: options.idempotencyKey, webhookUrl: read.webhookUrl };
+    return read.batch ? this.submitter.submitBatch(auth, requests, submit) : this.submitter.submit(auth, requests[0], submit);
+  }
+
+  /** Checks a body as create() does, with the same errors, but counts nothing against the daily quota (a quote). */
+  async check(auth: RequestAuth, body: unknown, form: boolean): Promise<CheckedBody> {
+    const read = this.read(auth, body, form);
+    return { requests: await this.validate(read), batch: read.batch };
+  }
+
+  /** The body's shape, then each item's operation and the caller's scope for it. */
+  private read(auth: RequestAuth, body: unknown, form: boolean): ReadBody {
     if (body !== undefined && !isObject(body)) throw new AppError('validation_failed', `The request body must be a JSON object, not ${Array.isArray(body) ? 'an array' : body === null ? 'null' : `a ${typeof body}`}`, { fields: [] });
     const { items, webhookUrl, ...rest } = body ?? {};
     if (webhookUrl !== undefined && (typeof webhookUrl !== 'string' || webhookUrl.length > MAX_WEBHOOK_URL)) throw invalid('webhookUrl', `webhookUrl must be a string of at most ${MAX_WEBHOOK_URL} characters`);
-    const submit = { waitSeconds: options.waitSeconds, idempotencyKey: options.idempotencyKey, webhookUrl };
-    if (items === undefined) {
-      const parsed = this.parse(auth, rest, options.form);
-      await this.consume(auth, parsed.operation.units(parsed.fields));
-      return this.submitter.submit(auth, await this.validate(parsed), submit);
-    }
-    if (options.form) throw new AppError('unsupported_media_type', 'Send a batch (items) as application/json');
+    if (items === undefined) return { items: [this.parse(auth, rest, form)], batch: false, webhookUrl };
+    if (form) throw new AppError('unsupported_media_type', 'Send a batch (items) as application/json');
     if (Object.keys(rest).length) throw invalid(Object.keys(rest)[0], 'A batch takes items and webhookUrl only: each item names its operation and holds its fields');
     if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) throw invalid('items', `items must be an array of 1 to ${MAX_BATCH_ITEMS} operations`);
     const parsed = items.map((item, i) => {
@@ -65,10 +89,7 @@ export class JobRequests {
         throw atItem(err, i);
       }
     });
-    await this.consume(auth, parsed.reduce((sum, p) => sum + p.operation.units(p.fields), 0));
-    const requests: JobRequest[] = [];
-    for (const [i, p] of parsed.entries()) requests.push(await this.validate(p).catch((err: unknown) => Promise.reject(atItem(err, i))));
-    return this.submitter.submitBatch(auth, requests, submit);
+    return { items: parsed, batch: true, webhookUrl };
   }
 
   /** The operation a body names, which the caller must hold the scope of, and its fields. */
@@ -94,8 +115,13 @@ export class JobRequests {
     return { operation, fields: converted };
   }
 
-  private async validate({ operation, fields }: Parsed): Promise<JobRequest> {
-    return { operation: operation.name, dto: await validateBody(operation.dto, fields) };
+  private async validate({ items, batch }: ReadBody): Promise<JobRequest[]> {
+    const requests: JobRequest[] = [];
+    for (const [i, { operation, fields }] of items.entries()) {
+      const dto = await validateBody(operation.dto, fields).catch((err: unknown) => Promise.reject(batch ? atItem(err, i) : err));
+      requests.push({ operation: operation.name, dto });
+    }
+    return requests;
   }
 
   private async consume(auth: RequestAuth, units: number): Promise<void> {

@@ -36,6 +36,13 @@ interface Drafted {
   prepared: PreparedJob;
 }
 
+/** A request drafted for a quote: the job it would be (its input says where it would go), its price and why. */
+export interface Quoted {
+  job: Job;
+  price: number;
+  reason: string;
+}
+
 /** An item's error, naming the item: `items[2]: ...`, its fields under `items[2].`. */
 export function atItem(err: unknown, index: number): unknown {
   if (!(err instanceof AppError)) return err;
@@ -92,6 +99,21 @@ export class JobSubmitter {
     await this.credits.reserveEach(orgId, [{ amount: 0, referenceId: job.id, reason, alongWith: [job] }]);
     await this.queue.enqueue([job]);
     return job;
+  }
+
+  /**
+   * What submitting the requests would reserve: each drafted and priced by its operation as submit()
+   * drafts it, then dropped. No job, reservation or row the operation would write with it exists
+   * after, its own limit (`within`) is not counted, and what preparing stored is removed.
+   */
+  async quote(auth: RequestAuth, requests: JobRequest[], batch: boolean): Promise<Quoted[]> {
+    const quoted: Quoted[] = [];
+    for (const [i, request] of requests.entries()) {
+      const drafted = await this.draft(auth, request, {}).catch((err: unknown) => Promise.reject(batch ? atItem(err, i) : err));
+      await discard([drafted]);
+      quoted.push({ job: drafted.job, price: drafted.prepared.price, reason: drafted.prepared.reason });
+    }
+    return quoted;
   }
 
   /** A job of the operation, made and priced by it. */

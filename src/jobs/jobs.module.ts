@@ -22,6 +22,8 @@ import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { QueueDriver } from './queue-driver';
+import { QuotesController } from './quotes.controller';
+import { QuotesService } from './quotes.service';
 
 /**
  * The job engine: creating jobs of any registered operation (and batches of them), reading and
@@ -52,7 +54,7 @@ export class JobsModule {
             ]
           : []),
       ],
-      controllers: [JobsController],
+      controllers: [JobsController, QuotesController],
       providers: [
         JobsRepository,
         JobQueueRepository,
@@ -65,6 +67,7 @@ export class JobsModule {
         JobCatchUp,
         BatchJobs,
         JobWaiter,
+        QuotesService,
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],
       // With IdempotencyModule, a module's @JobRoute (IdempotencyInterceptor) finds all it needs here.

@@ -1,0 +1,21 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class QuoteRouteDto {
+  @ApiProperty({ example: 'aura', description: 'The provider id the job would go to' }) provider!: string;
+  @ApiProperty({ example: 'aura', description: "That provider's model" }) model!: string;
+}
+
+export class QuoteItemDto {
+  @ApiProperty({ example: 'images.generate' }) operation!: string;
+  @ApiProperty({ description: 'Credits submitting it would reserve' }) credits!: number;
+  @ApiProperty({ example: '1 image(s) with aura/aura', description: 'What the reservation would say in the ledger' }) reason!: string;
+  @ApiPropertyOptional({ type: QuoteRouteDto, description: 'Operations that call a provider (images.generate, images.edit): where the job would go' })
+  route?: QuoteRouteDto;
+}
+
+export class QuoteDto {
+  @ApiProperty({ description: 'Credits submitting the body would reserve: the sum of its items' }) credits!: number;
+  @ApiProperty({ description: "The organisation's balance now" }) creditsBalance!: number;
+  @ApiProperty({ description: 'Whether the balance covers credits (else POST /api/v1/jobs would answer 402 insufficient_credits)' }) enough!: boolean;
+  @ApiProperty({ type: [QuoteItemDto], description: "Each operation: the body's, or each of its items in order" }) items!: QuoteItemDto[];
+}
