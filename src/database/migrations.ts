@@ -15,6 +15,7 @@ import { Migration20261130000000 as PgStudioResults } from './migrations/postgre
 import { Migration20261130010000 as PgChannelConnections } from './migrations/postgresql/Migration20261130010000';
 import { Migration20261130020000 as PgChannelCompliance } from './migrations/postgresql/Migration20261130020000';
 import { Migration20261130030000 as PgPublishGate } from './migrations/postgresql/Migration20261130030000';
+import { Migration20261130040000 as PgProviderCredentials } from './migrations/postgresql/Migration20261130040000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -31,6 +32,7 @@ import { Migration20261130000000 as SqliteStudioResults } from './migrations/sql
 import { Migration20261130010000 as SqliteChannelConnections } from './migrations/sqlite/Migration20261130010000';
 import { Migration20261130020000 as SqliteChannelCompliance } from './migrations/sqlite/Migration20261130020000';
 import { Migration20261130030000 as SqlitePublishGate } from './migrations/sqlite/Migration20261130030000';
+import { Migration20261130040000 as SqliteProviderCredentials } from './migrations/sqlite/Migration20261130040000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -50,6 +52,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130010000', class: SqliteChannelConnections },
   { name: 'Migration20261130020000', class: SqliteChannelCompliance },
   { name: 'Migration20261130030000', class: SqlitePublishGate },
+  { name: 'Migration20261130040000', class: SqliteProviderCredentials },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -68,4 +71,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130010000', class: PgChannelConnections },
   { name: 'Migration20261130020000', class: PgChannelCompliance },
   { name: 'Migration20261130030000', class: PgPublishGate },
+  { name: 'Migration20261130040000', class: PgProviderCredentials },
 ];

@@ -73,7 +73,9 @@ export class GenerationService {
   private async prepare(auth: RequestAuth, dto: GenerationCreateDto, job: Job, sources?: { data: Buffer; mimeType: string }[]): Promise<PreparedJob> {
     const operation = sources ? 'edit' : 'generate';
     const { input, route } = await this.resolve(auth, dto, operation);
-    const price = this.router.quote(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format });
+    // On the organisation's own key (BYOK) it pays the platform fee only.
+    const key = await this.router.credentialsFor(job.orgId, route.provider);
+    const price = this.router.charge(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format }, key);
     Object.assign(job, { input, metadata: dto.metadata ?? null });
     if (sources) {
       input.sources = [];

@@ -13,6 +13,7 @@ import type { GenerateInput, ImageOutput } from '../plugins/provider-operations'
 import { PROVIDER_SDK_VERSION, providerMetadataOf, type ProviderPlugin, type ProviderPluginMetadata } from '../plugins/provider-plugin';
 import { jobErrorOf, ProviderCalls, split, type ProviderJobCall } from './provider-calls';
 import { ProviderOutputs } from './provider-outputs';
+import type { OrgProviderKeys } from './provider-credentials.keys';
 import { ProviderRouter } from './provider-router';
 
 const input: GenerateInput = { model: 'echo-1', prompt: 'a square', width: 64, height: 96, format: 'webp', n: 3, seed: 10 };
@@ -50,7 +51,7 @@ describe('ProviderCalls', () => {
     providers = new Map([['echo', echo('echo')], ['echo-off', echo('echo-off', false)]]);
     const registry = { provider: (id: string) => providers.get(id), listProviders: () => [...providers.values()] } as unknown as PluginRegistry;
     metrics = new Metrics();
-    calls = new ProviderCalls(new ProviderRouter(registry), http, new ProviderOutputs(http), metrics);
+    calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), metrics);
   });
   afterAll(async () => {
     await fake.close();

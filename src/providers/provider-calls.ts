@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
-import type { ProviderCallContext } from '../plugins/provider-context';
+import type { ProviderCallContext, ProviderCredentials } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { OPERATION_METHODS, type PollResult, type ProviderOutput, type ProviderRequest } from '../plugins/provider-operations';
 import { callContext } from './call-context';
@@ -43,17 +43,19 @@ const CANCEL_TIMEOUT_MS = 10_000;
 export class ProviderCalls {
   constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp, private readonly outputs: ProviderOutputs, private readonly metrics: Metrics) {}
 
-  /** The images, and the credits the request costs as its model prices it. */
+  /** The images, and the credits the request costs: as its model prices it, or the platform fee on the organisation's own key. */
   async images(call: ProviderJobCall): Promise<{ images: RenderedImage[]; cost: number }> {
     const { request, signal } = call;
     const started = performance.now();
     const observe = (outcome: string) => this.metrics.observeProviderCall(call.provider, request.operation, outcome, (performance.now() - started) / 1000);
     try {
       const route = this.router.forJob(call.provider, request.input.model, request.operation);
+      // Looked up once: every part of the job runs on the same key, and its cost follows whose it is.
+      const credentials = await this.router.credentialsFor(call.orgId, route.provider);
       const remoteIds = parseCheckpoint(call.previousCheckpoint);
       const images: RenderedImage[] = [];
       for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
-        const contextWith = (signal: AbortSignal) => this.context(call, route, index, signal);
+        const contextWith = (signal: AbortSignal) => this.context(call, route, credentials, index, signal);
         const outputs = await this.once(route, part, contextWith, index, remoteIds, call);
         const seed = 'seed' in part.input ? part.input.seed : 0;
         for (const [i, output] of outputs.entries()) images.push(await this.outputs.image(output, { format: part.input.format, seed: seed + i }, route.provider.trustedOrigin, signal));
@@ -61,7 +63,7 @@ export class ProviderCalls {
       const { input } = request;
       const size = 'width' in input ? { width: input.width, height: input.height } : { width: images[0]?.width ?? 0, height: images[0]?.height ?? 0 };
       observe('ok');
-      return { images, cost: this.router.quote(route, { operation: request.operation, n: 'n' in input ? input.n : 1, ...size, format: input.format }) };
+      return { images, cost: this.router.charge(route, { operation: request.operation, n: 'n' in input ? input.n : 1, ...size, format: input.format }, credentials) };
     } catch (err) {
       observe(signal.aborted ? 'canceled' : err instanceof ProviderError ? err.kind : 'transient');
       // Cancelled: not the provider's failure, so not worth a retry.
@@ -70,8 +72,8 @@ export class ProviderCalls {
     }
   }
 
-  private context(call: ProviderJobCall, route: ProviderRoute, index: number, signal: AbortSignal): ProviderCallContext {
-    return callContext(this.http, route.provider, { credentials: this.router.credentialsFor(call.orgId, route.provider), signal, callId: `${call.jobId}-${index}`, jobId: call.jobId });
+  private context(call: ProviderJobCall, route: ProviderRoute, credentials: ProviderCredentials | undefined, index: number, signal: AbortSignal): ProviderCallContext {
+    return callContext(this.http, route.provider, { credentials, signal, callId: `${call.jobId}-${index}`, jobId: call.jobId });
   }
 
   /** One call: the operation's method, or for slow backends submit (unless an earlier run did) and poll. */

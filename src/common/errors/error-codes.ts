@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   uri_too_long: 414,
   unprocessable_image: 422,
   channel_credentials_invalid: 422,
+  provider_credentials_rejected: 422,
   compliance_failed: 422,
   content_rejected: 422,
   provider_invalid_input: 422,
