@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
+import { ERROR_CODES, type ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ProviderRouter } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
 import { ImagesRepository } from './images.repository';
+import type { JobDto } from '../jobs/jobs.dto';
 import type { Submitted } from '../jobs/job-submitter';
 import type { GenerationCreateDto } from './generation.dto';
 import type { OpenAiEditDto, OpenAiGenerationDto, OpenAiImagesResponseDto } from './openai-compat.dto';
@@ -19,6 +21,18 @@ const STYLES = { vivid: 'digital-art', natural: 'realistic' } as const;
  */
 export const unfinishedInTime = (jobId: string) =>
   new AppError('provider_unavailable', 'The image could not be generated in time; the job goes on: poll GET /api/v1/jobs/:id', { jobId }, { 'x-should-retry': 'false' });
+
+/**
+ * The answer for a job that failed or was cancelled. A failed job answers its own code, so a refusal
+ * the request caused (content_rejected, provider_invalid_input: 422) is not sent again by the SDKs,
+ * as OpenAI answers its moderation refusals with a 4xx. Otherwise 502: nothing was charged, and a
+ * retry may well succeed.
+ */
+function notGenerated(job: JobDto): AppError {
+  const code = job.error?.code;
+  if (job.status === 'failed' && code && code in ERROR_CODES) return new AppError(code as ErrorCode, `The image could not be generated: ${job.error!.message}`, { jobId: job.id });
+  return new AppError('provider_unavailable', `The image could not be generated: the job ${job.status === 'failed' ? 'failed' : 'was cancelled'}`, { jobId: job.id });
+}
 
 /** Maps OpenAI's requests onto Darkroom generations and edits, waits for them, and answers in OpenAI's shape. */
 @Injectable()
@@ -50,10 +64,7 @@ export class OpenAiCompatService {
   /** OpenAI's answer: the finished job's images as links or base64, or 502 when it failed or did not finish in time. */
   private async respond(result: Submitted, responseFormat?: 'url' | 'b64_json'): Promise<OpenAiImagesResponseDto> {
     if (!('finished' in result)) throw unfinishedInTime(result.accepted.id);
-    if (result.finished.status !== 'completed') {
-      // Nothing was charged: a retry may well succeed.
-      throw new AppError('provider_unavailable', `The image could not be generated: the job ${result.finished.status === 'failed' ? 'failed' : 'was cancelled'}`, { jobId: result.finished.id });
-    }
+    if (result.finished.status !== 'completed') throw notGenerated(result.finished);
     const outputs = result.finished.outputs;
     if (responseFormat !== 'b64_json') return { created: Math.floor(Date.now() / 1000), data: outputs.map((o) => ({ url: o.url })) };
     const data = [];

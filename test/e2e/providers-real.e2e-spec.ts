@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderErrorKind } from '../../src/plugins';
+import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from '../../plugins/providers/openai/fake';
+import { REPLICATE_ERRORS, REPLICATE_TOKEN, startReplicateFake, type ReplicateFake } from '../../plugins/providers/replicate/fake';
+import { STABILITY_FAILURES, STABILITY_KEY, startStabilityFake, type StabilityFake } from '../../plugins/providers/stability/fake';
+import { bearer, createKey, settledCredits, signUp, uniqueEmail } from '../support/accounts';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Fakes {
+  openai: OpenAIFake;
+  stability: StabilityFake;
+  replicate: ReplicateFake;
+}
+
+/** A CONFIG_DIR listing aura and the three shipped plugins, each pointed at its fake with the platform's key, and a pro plan that allows plenty of work a minute. */
+function configDir(fakes: Fakes): string {
+  const dir = mkdtempSync(join(tmpdir(), 'darkroom-real-providers-'));
+  writeFileSync(join(dir, 'default.yaml'), `plugins:
+  providers:
+    - aura
+    - { id: openai, options: { baseUrl: "${fakes.openai.url}" }, credentials: { apiKey: "${FAKE_OPENAI_KEY}" } }
+    - { id: stability, options: { baseUrl: "${fakes.stability.url}" }, credentials: { apiKey: "${STABILITY_KEY}" } }
+    - { id: replicate, options: { baseUrl: "${fakes.replicate.url}" }, credentials: { apiToken: "${REPLICATE_TOKEN}" } }
+`);
+  writeFileSync(join(dir, 'plans.yaml'), readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 20', 'workPerMinute: 1000'));
+  return dir;
+}
+
+const STARTING_CREDITS = 1000;
+
+/** What each provider generates and edits with here, and what one image of it costs. */
+const CASES = [
+  { provider: 'openai', generate: { model: 'gpt-image-medium', size: '1536x1024', format: 'webp', price: 5 }, edit: { model: 'gpt-image-low', size: '1024x1024', format: 'png', price: 2 } },
+  { provider: 'stability', generate: { model: 'core', size: '1344x768', format: 'jpeg', price: 3 }, edit: { model: 'outpaint', size: '1024x1024', format: 'png', price: 4 } },
+  { provider: 'replicate', generate: { model: 'flux-schnell', size: '1216x832', format: 'webp', price: 1 }, edit: { model: 'flux-kontext-pro', size: '1024x1024', format: 'jpeg', price: 10 } },
+] as const;
+
+describe('the shipped provider plugins through the REST API and the OpenAI-compatible endpoint, against their fakes', () => {
+  let fakes: Fakes;
+  let t: TestApp;
+  let key: string;
+  let client: OpenAI;
+  let source: Buffer;
+
+  beforeAll(async () => {
+    const [openai, stability, replicate] = await Promise.all([startOpenAIFake(), startStabilityFake(), startReplicateFake()]);
+    fakes = { openai, stability, replicate };
+    const operatorEmail = uniqueEmail('operator');
+    t = await startTestApp({ CONFIG_DIR: configDir(fakes), ADMIN_EMAILS: operatorEmail });
+    await t.app.listen(0, '127.0.0.1');
+    const operator = await signUp(t, { email: operatorEmail });
+    const owner = await signUp(t);
+    await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
+    await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: STARTING_CREDITS - 100, reason: 'provider tests' }).expect(201);
+    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read'] })).secret;
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    client = new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    source = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#ff0000' } }).png().toBuffer();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(Object.values(fakes ?? {}).map((fake) => fake.close()));
+  });
+
+  const post = (path: string, body: Record<string, unknown>) => t.http().post(path).set(bearer(key)).send(body);
+  const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
+  const download = async (url: string): Promise<Buffer> => {
+    const res = await t.http().get(new URL(url).pathname + new URL(url).search).buffer(true).parse((stream, done) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    return res.body as Buffer;
+  };
+  async function finished(jobId: string, timeoutMs = 30_000) {
+    for (const started = Date.now(); Date.now() - started < timeoutMs;) {
+      const job = (await t.http().get(`/api/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body;
+      if (!['queued', 'processing'].includes(job.status)) return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
+  }
+  const sizeOf = async (image: Buffer) => {
+    const { width, height, format } = await sharp(image).metadata();
+    return { width, height, format };
+  };
+  /** The image calls (POSTs) a fake has received: health checks and polls are GETs. */
+  const imageCalls = (provider: keyof Fakes) => fakes[provider].requests.filter((r) => r.method === 'POST').length;
+  /**
+   * Makes the provider's next call a 429 with its retry headers; answers the wait they ask for. OpenAI's
+   * fake sends its own (Retry-After: 12); the others' own answers ask for 30 to 60 s, too long for a
+   * test, so they answer as a proxy in front of them would, with a short Retry-After (above the core's
+   * 2 s first back-off, so the wait shows it was honoured).
+   */
+  const rateLimit: Record<keyof Fakes, () => number> = {
+    openai: () => (fakes.openai.failNextWith('rate_limit'), 12_000),
+    stability: () => (fakes.stability.failNextWith({ ...STABILITY_FAILURES.rate_limit_exceeded, headers: { 'retry-after': '3' } }), 3_000),
+    replicate: () => (fakes.replicate.answerNext({ ...REPLICATE_ERRORS.throttled, headers: { ...REPLICATE_ERRORS.throttled.headers, 'retry-after': '3' } }), 3_000),
+  };
+  const asked = (size: string, format: string) => ({ width: Number(size.split('x')[0]), height: Number(size.split('x')[1]), format });
+
+  describe.each(CASES)('$provider', ({ provider, generate, edit }) => {
+    it('generates through POST /api/v1/images/generations: real images of the asked size and format, charged the model price', async () => {
+      const before = await credits();
+      const res = await post('/api/v1/images/generations', { prompt: 'a teal teapot on oak', provider, model: generate.model, size: generate.size, format: generate.format, n: 2 }).expect(202);
+      const job = await finished(res.body.id);
+      expect(job).toMatchObject({ status: 'completed', error: null, cost: 2 * generate.price });
+      expect(job.outputs).toHaveLength(2);
+      for (const output of job.outputs) {
+        expect(await sizeOf(await download(output.url))).toEqual(asked(generate.size, generate.format));
+      }
+      const image = (await t.http().get(`/api/v1/images/${job.outputs[0].id}`).set(bearer(key)).expect(200)).body;
+      expect(image).toMatchObject({ provider, model: generate.model });
+      await settledCredits(t, key, { creditsBalance: before.creditsBalance - 2 * generate.price, reserved: 0 });
+    }, 30_000);
+
+    it('edits a source image through POST /api/v1/images/edits', async () => {
+      const before = await credits();
+      const res = await post('/api/v1/images/edits', { prompt: 'make it blue', provider, model: edit.model, size: edit.size, format: edit.format, images: [{ data: source.toString('base64'), mimeType: 'image/png' }] }).expect(202);
+      const job = await finished(res.body.id);
+      expect(job).toMatchObject({ status: 'completed', error: null, cost: edit.price });
+      expect(await sizeOf(await download(job.outputs[0].url))).toEqual(asked(edit.size, edit.format));
+      await settledCredits(t, key, { creditsBalance: before.creditsBalance - edit.price, reserved: 0 });
+    }, 30_000);
+
+    it('answers POST /v1/images/generations for the model named, as OpenAI does, to the official SDK', async () => {
+      const b64 = (await client.images.generate({ model: generate.model, prompt: 'a lighthouse', size: '1024x1024', response_format: 'b64_json' })) as OpenAI.ImagesResponse;
+      expect(await sizeOf(Buffer.from(b64.data![0].b64_json!, 'base64'))).toEqual({ width: 1024, height: 1024, format: 'png' });
+      const linked = (await client.images.generate({ model: generate.model, prompt: 'a lighthouse', size: '1024x1024', output_format: 'jpeg' })) as OpenAI.ImagesResponse;
+      expect(await sizeOf(await download(linked.data![0].url!))).toEqual({ width: 1024, height: 1024, format: 'jpeg' });
+      const edited = (await client.images.edit({ model: edit.model, image: await toFile(source, 'source.png', { type: 'image/png' }), prompt: 'make it blue', size: '1024x1024', response_format: 'b64_json' })) as OpenAI.ImagesResponse;
+      expect(await sizeOf(Buffer.from(edited.data![0].b64_json!, 'base64'))).toEqual({ width: 1024, height: 1024, format: 'png' });
+    }, 30_000);
+
+    it.each<[ProviderErrorKind, string]>([
+      ['invalid_credentials', 'provider_credentials_invalid'],
+      ['content_rejected', 'content_rejected'],
+    ])('fails the job when the provider answers %s, with %s, and charges nothing', async (kind, code) => {
+      const before = await credits();
+      expect(fakes[provider].failNext(kind)).toBe(true);
+      const res = await post('/api/v1/images/generations', { prompt: 'a failing request', provider, model: generate.model, size: generate.size }).expect(202);
+      const job = await finished(res.body.id);
+      expect(job).toMatchObject({ status: 'failed', error: { code }, cost: 0 });
+      await settledCredits(t, key, before);
+    }, 30_000);
+
+    it('retries a 5xx and completes', async () => {
+      const calls = imageCalls(provider);
+      expect(fakes[provider].failNext('transient')).toBe(true);
+      const res = await post('/api/v1/images/generations', { prompt: 'after an outage', provider, model: generate.model, size: generate.size }).expect(202);
+      const job = await finished(res.body.id);
+      expect(job).toMatchObject({ status: 'completed', error: null, cost: generate.price });
+      expect(imageCalls(provider) - calls).toBe(2);
+    }, 30_000);
+
+    it('waits out a 429 as its retry headers say, then completes', async () => {
+      const calls = imageCalls(provider);
+      const waitMs = rateLimit[provider]();
+      const started = Date.now();
+      const res = await post('/api/v1/images/generations', { prompt: 'after a rate limit', provider, model: generate.model, size: generate.size }).expect(202);
+      const job = await finished(res.body.id);
+      expect(job).toMatchObject({ status: 'completed', error: null, cost: generate.price });
+      expect(imageCalls(provider) - calls).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(waitMs);
+    }, 30_000);
+
+    it('refuses an unknown model with 400 invalid_model listing the choices', async () => {
+      const res = await post('/api/v1/images/generations', { prompt: 'x', provider, model: 'no-such-model' }).expect(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_model', available: expect.arrayContaining([`${provider}/${generate.model}`]) });
+    });
+  });
+
+  it('lists the providers with their models and status in GET /api/v1/providers', async () => {
+    const res = await t.http().get('/api/v1/providers').set(bearer(key)).expect(200);
+    const listed = res.body.data.map(({ id, status, byok, pricing, models }: { id: string; status: string; byok: boolean; pricing: object; models: { id: string }[] }) => ({ id, status, byok, pricing, models: models.map((m) => m.id) }));
+    expect(listed).toEqual([
+      { id: 'aura', status: 'available', byok: false, pricing: { generate: 1, edit: 1 }, models: ['aura'] },
+      { id: 'openai', status: 'available', byok: true, pricing: { generate: 4, edit: 5 }, models: ['gpt-image-medium', 'gpt-image-low', 'gpt-image-high'] },
+      {
+        id: 'stability', status: 'available', byok: true, pricing: { generate: 3, edit: 5, upscale: 2, removeBackground: 5 },
+        models: ['core', 'ultra', 'sd3', 'inpaint', 'erase', 'outpaint', 'remove-background', 'upscale-fast', 'upscale-creative'],
+      },
+      { id: 'replicate', status: 'available', byok: true, pricing: { generate: 1, edit: 10 }, models: ['flux-schnell', 'flux-kontext-pro'] },
+    ]);
+    // The status is each backend's own health check, with the platform's key.
+    const healthChecks = (fake: { requests: { method: string; url: string }[] }) => new Set(fake.requests.filter((r) => r.method === 'GET').map((r) => r.url));
+    expect(healthChecks(fakes.openai)).toContain('/v1/models/gpt-image-1.5');
+    expect(healthChecks(fakes.stability)).toContain('/v1/user/balance');
+    expect(healthChecks(fakes.replicate)).toContain('/v1/account');
+  });
+
+  describe('errors through the OpenAI-compatible endpoint', () => {
+    it("answers a moderation refusal as OpenAI does, a 4xx the SDK does not retry, with the job's code", async () => {
+      const calls = imageCalls('openai');
+      fakes.openai.failNextWith('moderation');
+      const err = await new OpenAI({ apiKey: key, baseURL: client.baseURL, maxRetries: 2 }).images.generate({ model: 'gpt-image-medium', prompt: 'something refused' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+      expect((err as InstanceType<typeof OpenAI.UnprocessableEntityError>).error).toMatchObject({ code: 'content_rejected', jobId: expect.any(String) });
+      expect(imageCalls('openai') - calls).toBe(1);
+    });
+
+    it("answers a key the provider refuses with 502 and the job's code", async () => {
+      expect(fakes.stability.failNext('invalid_credentials')).toBe(true);
+      const err = await client.images.generate({ model: 'core', prompt: 'a refused key' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(err).toMatchObject({ status: 502, error: { code: 'provider_credentials_invalid', message: expect.stringContaining('invalid or missing API key'), jobId: expect.any(String) } });
+    });
+
+    it('answers an unknown model with 400 invalid_model listing every provider\'s models', async () => {
+      const err = await client.images.generate({ model: 'dall-e-3', prompt: 'x' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({
+        code: 'invalid_model', available: expect.arrayContaining(['aura', 'gpt-image-medium', 'core', 'flux-schnell']),
+      });
+    });
+  });
+});
