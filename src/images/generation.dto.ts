@@ -35,7 +35,7 @@ export class GenerationCreateDto {
   @MaxLength(32)
   style?: string;
 
-  @ApiPropertyOptional({ enum: ASPECT_RATIOS, description: 'Instead of size; 1:1 is 1024x1024 (capped by the plan)' })
+  @ApiPropertyOptional({ enum: ASPECT_RATIOS, description: "Instead of size; 1:1 is 1024x1024, 16:9 1024x576, or the model's own size nearest the ratio (Stability's and FLUX's 16:9 is 1344x768)" })
   @IsOptional()
   @IsIn(ASPECT_RATIOS)
   aspectRatio?: (typeof ASPECT_RATIOS)[number];

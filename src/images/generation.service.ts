@@ -11,12 +11,12 @@ import { OrgDirectory } from '../tenancy/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
 import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
+import { sizeForAspectRatio } from './aspect-sizes';
 import { EditCreateDto, GenerationCreateDto, imagesAsked, type SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
 import { base64Source, decodeSource } from './source-image';
 import { SourceDownloader } from './source-downloader';
 
-const RATIO_SIZES: Record<string, string> = { '1:1': '1024x1024', '16:9': '1024x576', '9:16': '576x1024', '4:3': '1024x768', '3:4': '768x1024' };
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
 /** A job's input: what the provider is asked (the SDK's GenerateInput), which provider, and any sources. */
@@ -119,7 +119,7 @@ export class GenerationService {
       throw invalid('metadata', 'metadata holds at most 16 string values of up to 500 characters');
     }
     const n = dto.n ?? 1;
-    const size = dto.size ?? RATIO_SIZES[dto.aspectRatio ?? '1:1'];
+    const size = dto.size ?? sizeForAspectRatio(route.model, dto.aspectRatio ?? '1:1');
     const [width, height] = size.split('x').map(Number);
     await this.assertWithinPlan(orgIdOf(auth), width, height);
     this.router.check(route, { width, height });

@@ -194,6 +194,15 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     expect(healthChecks(fakes.replicate)).toContain('/v1/account');
   });
 
+  it("renders an aspect ratio at the model's own size for it", async () => {
+    for (const [provider, model, aspectRatio, size] of [['stability', 'core', '16:9', '1344x768'], ['replicate', 'flux-schnell', '3:4', '896x1152']]) {
+      const res = await t.http().post('/api/v1/images/generations').set({ ...bearer(key), prefer: 'wait=20' }).send({ prompt: 'a wide view', provider, model, aspectRatio }).expect(200);
+      expect(await sizeOf(await download(res.body.outputs[0].url))).toEqual(asked(size, 'png'));
+    }
+    const openai = await post('/api/v1/images/generations', { prompt: 'a wide view', provider: 'openai', aspectRatio: '16:9' }).expect(400);
+    expect(openai.body.error).toMatchObject({ code: 'validation_failed', message: 'size must be one of: 1024x1024, 1536x1024, 1024x1536' });
+  }, 30_000);
+
   describe('errors through the OpenAI-compatible endpoint', () => {
     it("answers a moderation refusal as OpenAI does, a 4xx the SDK does not retry, with the job's code", async () => {
       const calls = imageCalls('openai');
