@@ -57,7 +57,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     const owner = await signUp(t);
     await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
     await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: STARTING_CREDITS - 100, reason: 'provider tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read'] })).secret;
+    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'studio:process'] })).secret;
     const { port } = t.app.getHttpServer().address() as { port: number };
     client = new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
     source = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#ff0000' } }).png().toBuffer();
@@ -119,13 +119,19 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
       await settledCredits(t, key, { creditsBalance: before.creditsBalance - 2 * generate.price, reserved: 0 });
     }, 30_000);
 
-    it('edits a source image through POST /api/v1/images/edits', async () => {
+    it('edits a source image through POST /api/v1/images/edits, sent as JSON or as a multipart form', async () => {
       const before = await credits();
-      const res = await post('/api/v1/images/edits', { prompt: 'make it blue', provider, model: edit.model, size: edit.size, format: edit.format, images: [{ data: source.toString('base64'), mimeType: 'image/png' }] }).expect(202);
-      const job = await finished(res.body.id);
-      expect(job).toMatchObject({ status: 'completed', error: null, cost: edit.price });
-      expect(await sizeOf(await download(job.outputs[0].url))).toEqual(asked(edit.size, edit.format));
-      await settledCredits(t, key, { creditsBalance: before.creditsBalance - edit.price, reserved: 0 });
+      const json = await post('/api/v1/images/edits', { prompt: 'make it blue', provider, model: edit.model, size: edit.size, format: edit.format, images: [{ data: source.toString('base64'), mimeType: 'image/png' }] }).expect(202);
+      const form = await t.http().post('/api/v1/images/edits').set(bearer(key))
+        .field('prompt', 'make it blue').field('provider', provider).field('model', edit.model).field('size', edit.size).field('format', edit.format)
+        .attach('images', source, 'source.png')
+        .expect(202);
+      for (const res of [json, form]) {
+        const job = await finished(res.body.id);
+        expect(job).toMatchObject({ status: 'completed', error: null, cost: edit.price });
+        expect(await sizeOf(await download(job.outputs[0].url))).toEqual(asked(edit.size, edit.format));
+      }
+      await settledCredits(t, key, { creditsBalance: before.creditsBalance - 2 * edit.price, reserved: 0 });
     }, 30_000);
 
     it('answers POST /v1/images/generations for the model named, as OpenAI does, to the official SDK', async () => {

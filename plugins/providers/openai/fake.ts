@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
-import { startFakeServer, type FakeRequest, type FakeResponse, type ProviderFake } from '../../../src/plugins/testing';
+import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
+// The fake server alone, not the testing index, which loads vitest: scripts/provider-fakes.ts runs the fakes on their own.
+import { startFakeServer, type FakeRequest, type FakeResponse } from '../../../src/plugins/testing/fake-server';
 import { failureResponse, invalidField, type OpenAIFailure } from './fake-errors';
 
 /** The key the fake takes; any other is refused as OpenAI refuses a wrong key. */

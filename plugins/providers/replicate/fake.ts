@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
-import { startFakeServer, type FakeRequest, type FakeResponse, type ProviderFake } from '../../../src/plugins/testing';
+import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
+// The fake server alone, not the testing index, which loads vitest: scripts/provider-fakes.ts runs the fakes on their own.
+import { startFakeServer, type FakeRequest, type FakeResponse } from '../../../src/plugins/testing/fake-server';
 
 export const REPLICATE_TOKEN = 'r8_fake_test_token_0001';
 /** A token whose account has no credit left: every prediction is refused with 402. */

@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
-import { startFakeServer, type FakeRequest, type FakeResponse, type ProviderFake } from '../../../src/plugins/testing';
+import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
+// The fake server alone, not the testing index, which loads vitest: scripts/provider-fakes.ts runs the fakes on their own.
+import { startFakeServer, type FakeRequest, type FakeResponse } from '../../../src/plugins/testing/fake-server';
 
 export const STABILITY_KEY = 'sk-test-0123456789';
 
