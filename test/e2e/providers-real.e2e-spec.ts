@@ -148,7 +148,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
       ['content_rejected', 'content_rejected'],
     ])('fails the job when the provider answers %s, with %s, and charges nothing', async (kind, code) => {
       const before = await credits();
-      expect(fakes[provider].failNext(kind)).toBe(true);
+      expect(fakes[provider].failNext?.(kind)).toBe(true);
       const res = await post('/api/v1/images/generations', { prompt: 'a failing request', provider, model: generate.model, size: generate.size }).expect(202);
       const job = await finished(res.body.id);
       expect(job).toMatchObject({ status: 'failed', error: { code }, cost: 0 });
@@ -157,7 +157,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
 
     it('retries a 5xx and completes', async () => {
       const calls = imageCalls(provider);
-      expect(fakes[provider].failNext('transient')).toBe(true);
+      expect(fakes[provider].failNext?.('transient')).toBe(true);
       const res = await post('/api/v1/images/generations', { prompt: 'after an outage', provider, model: generate.model, size: generate.size }).expect(202);
       const job = await finished(res.body.id);
       expect(job).toMatchObject({ status: 'completed', error: null, cost: generate.price });
@@ -220,7 +220,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     });
 
     it("answers a key the provider refuses with 502 and the job's code", async () => {
-      expect(fakes.stability.failNext('invalid_credentials')).toBe(true);
+      expect(fakes.stability.failNext?.('invalid_credentials')).toBe(true);
       const err = await client.images.generate({ model: 'core', prompt: 'a refused key' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OpenAI.InternalServerError);
       expect(err).toMatchObject({ status: 502, error: { code: 'provider_credentials_invalid', message: expect.stringContaining('invalid or missing API key'), jobId: expect.any(String) } });
