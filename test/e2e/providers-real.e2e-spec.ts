@@ -57,7 +57,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     const owner = await signUp(t);
     await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
     await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: STARTING_CREDITS - 100, reason: 'provider tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'studio:process'] })).secret;
+    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'jobs:cancel'] })).secret;
     const { port } = t.app.getHttpServer().address() as { port: number };
     client = new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
     source = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#ff0000' } }).png().toBuffer();
@@ -207,6 +207,27 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     }
     const openai = await post('/api/v1/images/generations', { prompt: 'a wide view', provider: 'openai', aspectRatio: '16:9' }).expect(400);
     expect(openai.body.error).toMatchObject({ code: 'validation_failed', message: 'size must be one of: 1024x1024, 1536x1024, 1024x1536' });
+  }, 30_000);
+
+  it('cancels a Replicate prediction still running when its job is cancelled, and charges nothing', async () => {
+    const before = await credits();
+    fakes.replicate.pollsBeforeDone = 1000;
+    try {
+      const res = await post('/api/v1/images/generations', { prompt: 'a slow model', provider: 'replicate', size: '1024x1024' }).expect(202);
+      let prediction: { status: string } | undefined;
+      for (let i = 0; i < 100 && prediction?.status !== 'processing'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        prediction = [...fakes.replicate.predictions.values()].find((p) => p.input.prompt === 'a slow model');
+      }
+      expect(prediction?.status).toBe('processing');
+      await t.http().post(`/api/v1/jobs/${res.body.id}/cancel`).set(bearer(key)).expect(200);
+      expect(await finished(res.body.id)).toMatchObject({ status: 'canceled', cost: 0 });
+      for (let i = 0; i < 100 && prediction?.status !== 'canceled'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(prediction?.status).toBe('canceled');
+      await settledCredits(t, key, before);
+    } finally {
+      fakes.replicate.pollsBeforeDone = 0;
+    }
   }, 30_000);
 
   describe('errors through the OpenAI-compatible endpoint', () => {
