@@ -3,7 +3,7 @@
 // provider plugins can be tried by hand without accounts (docs/providers.md, "Trying the real
 // providers against their fakes"). Ctrl-C stops them.
 //
-//   node -r @swc-node/register scripts/provider-fakes.ts
+//   npm run fakes:providers
 import { FAKE_OPENAI_KEY, startOpenAIFake } from '../plugins/providers/openai/fake';
 import { REPLICATE_TOKEN, startReplicateFake } from '../plugins/providers/replicate/fake';
 import { STABILITY_KEY, startStabilityFake } from '../plugins/providers/stability/fake';
