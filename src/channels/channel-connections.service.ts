@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { getMetadataStorage, validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { AppError } from '../common/errors/app-error';
+import { credentialHint } from '../common/crypto/credential-hint';
 import { SecretBox } from '../common/crypto/secret-box';
 import { OrgDirectory } from '../tenancy/org-directory';
 import { principalId, type RequestAuth } from '../tenancy/principal';
@@ -21,11 +22,6 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 /** The fields a credentials DTO class declares, in declaration order. */
 function credentialFields(dto: new () => object): string[] {
   return [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))];
-}
-
-/** The last four characters of each string field: enough to tell two keys apart, never enough to use one. */
-function hintOf(credentials: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(credentials).filter(([, v]) => typeof v === 'string' && v.length > 0).map(([k, v]) => [k, `…${(v as string).slice(-4)}`]));
 }
 
 const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
@@ -74,7 +70,7 @@ export class ChannelConnectionsService {
     const account = await this.calls.runWith(channel, target, (c, connection, ctx) => c.plugin.connect(connection, ctx), false);
     Object.assign(record, {
       sealedCredentials: this.box.seal(JSON.stringify(target.credentials)),
-      credentialHint: hintOf(target.credentials as Record<string, unknown>),
+      credentialHint: credentialHint(target.credentials as Record<string, unknown>),
       accountId: account.accountId.slice(0, 255),
       accountName: account.accountName.slice(0, 255),
     });

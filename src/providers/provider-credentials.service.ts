@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
+import { credentialHint } from '../common/crypto/credential-hint';
 import { SecretBox } from '../common/crypto/secret-box';
 import { AppError } from '../common/errors/app-error';
 import { OutboundHttp } from '../common/net/outbound-http';
@@ -17,9 +18,6 @@ import { OrgProviderKeys } from './provider-credentials.keys';
 import { ProviderCredentialsRepository } from './provider-credentials.repository';
 
 const VERIFY_TIMEOUT_MS = 15_000;
-
-/** The last four characters of each field: enough to tell two keys apart, never enough to use one. */
-const hintOf = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, `…${v.slice(-4)}`]));
 
 /** The provider's words with the key's own values masked, should it echo them. */
 const masked = (message: string, values: Record<string, string>) => Object.values(values).reduce((m, v) => (v.length >= 4 ? m.split(v).join('***') : m), message);
@@ -52,7 +50,7 @@ export class ProviderCredentialsService {
     const values = await checkedValues(provider, credentials);
     const verifiedAt = await this.verify(provider, values, orgId);
     const { record, rotated } = await this.repo.save(Object.assign(new ProviderCredentialRecord(), {
-      orgId, provider: provider.id, sealedValues: this.box.seal(JSON.stringify(values)), hint: hintOf(values), verifiedAt, createdBy: principalId(auth.principal),
+      orgId, provider: provider.id, sealedValues: this.box.seal(JSON.stringify(values)), hint: credentialHint(values), verifiedAt, createdBy: principalId(auth.principal),
     }));
     this.keys.forget(orgId, provider.id);
     await this.audit.record({
