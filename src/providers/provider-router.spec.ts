@@ -47,7 +47,8 @@ describe('ProviderRouter', () => {
     expect(failure(() => router().route('generate', 'dall-e-9'))).toMatchObject({ code: 'invalid_model', message: 'Unknown provider "dall-e-9"', details: { available } });
     expect(failure(() => router().route('generate', 'resting'))).toMatchObject({ code: 'invalid_model', message: 'The provider "resting" is disabled', details: { available } });
     expect(failure(() => router().route('edit', 'painter')).message).toBe('The provider "painter" cannot edit: no model of it has that capability');
-    expect(failure(() => router().route('generate', 'editor', 'fill'))).toMatchObject({ code: 'invalid_model', message: 'Unknown model "fill" for editor' });
+    expect(failure(() => router().route('generate', 'editor', 'fill'))).toMatchObject({ code: 'invalid_model', message: 'The model "fill" of editor cannot generate' });
+    expect(failure(() => router().route('generate', 'editor', 'nope'))).toMatchObject({ code: 'invalid_model', message: 'Unknown model "nope" for editor' });
   });
 
   it('finds a model by its id alone, as the OpenAI-compatible endpoint names it', () => {

@@ -42,7 +42,10 @@ export class ProviderRouter {
       throw new AppError('invalid_model', why, { available: available() });
     }
     const model = modelId === undefined ? provider.metadata.models.find((m) => m.operations.includes(operation)) : provider.metadata.models.find((m) => m.id === modelId && m.operations.includes(operation));
-    if (!model) throw new AppError('invalid_model', `Unknown model "${modelId}" for ${provider.id}`, { available: available() });
+    if (!model) {
+      const unable = provider.metadata.models.some((m) => m.id === modelId);
+      throw new AppError('invalid_model', unable ? `The model "${modelId}" of ${provider.id} cannot ${operation}` : `Unknown model "${modelId}" for ${provider.id}`, { available: available() });
+    }
     return { provider, model };
   }
 
