@@ -51,7 +51,7 @@ export class ChannelConnectionsService {
       description: metadata.description,
       credentialFields: credentialFields(metadata.credentials),
       imageSlots: metadata.imageSlots.map((slot) => ({ id: slot.id, name: slot.name, firstPosition: slot.firstPosition, ...(slot.maxImages !== undefined ? { maxImages: slot.maxImages } : {}) })),
-      defaultRulePack: this.rulePacks.forConnection({ metadata } as RegisteredChannel, undefined),
+      defaultRulePack: this.rulePacks.forConnection(metadata, undefined),
       receivesWebhooks: metadata.webhookEvents.length > 0,
     }));
   }
@@ -60,7 +60,7 @@ export class ChannelConnectionsService {
   async create(auth: RequestAuth, orgId: string, dto: ConnectionCreateDto): Promise<ConnectionCreatedDto> {
     await this.assertPlanHasChannels(orgId);
     const channel = this.calls.plugin(dto.channel);
-    const rulePack = this.rulePacks.forConnection(channel, dto.rulePack);
+    const rulePack = this.rulePacks.forConnection(channel.metadata, dto.rulePack);
     const credentials = await this.checkedCredentials(channel, dto.credentials);
     const webhookSecret = newWebhookSecret();
     const record = Object.assign(new ChannelConnectionRecord(), {
@@ -87,7 +87,7 @@ export class ChannelConnectionsService {
     const fields: Partial<ChannelConnectionRecord> = {};
     if (typeof dto.name === 'string') fields.name = dto.name;
     if (dto.rulePack !== undefined) {
-      const rulePack = this.rulePacks.forConnection(this.calls.plugin(record.channel), dto.rulePack);
+      const rulePack = this.rulePacks.forConnection(this.calls.plugin(record.channel).metadata, dto.rulePack);
       if (rulePack !== record.rulePack) {
         fields.rulePack = rulePack;
         await this.catalogue.forgetCompliance(orgId, id);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import type { ChannelImageSlot } from '../plugins/channel-images';
+import type { ChannelPluginMetadata } from '../plugins/channel-plugin';
 import type { RegisteredChannel } from '../plugins/plugin-registry';
 import type { MarketplacePackDto, MarketplaceSlotDto } from '../studio/marketplaces/marketplace-pack.dto';
 import { MarketplacePacks } from '../studio/marketplaces/marketplace-packs';
@@ -20,13 +21,13 @@ export class ChannelRulePacks {
    * The pack a connection is made with: the one asked for (400 when no such pack is installed), null
    * when asked for none, else the channel's default when this installation has it.
    */
-  forConnection(channel: RegisteredChannel, asked: string | null | undefined): string | null {
+  forConnection(metadata: ChannelPluginMetadata, asked: string | null | undefined): string | null {
     if (asked === null) return null;
     if (asked !== undefined) {
       if (!this.packs.get(asked)) throw invalid(`rulePack: no rule pack "${asked}"; installed: ${this.packs.all().map((p) => p.id).join(', ')}`);
       return asked;
     }
-    const preferred = channel.metadata.rulePack;
+    const preferred = metadata.rulePack;
     return preferred && this.packs.get(preferred) ? preferred : null;
   }
 

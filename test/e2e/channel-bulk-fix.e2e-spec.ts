@@ -6,10 +6,9 @@ import type { FakeImageKind } from '../../src/plugins/testing/fake-images';
 import { ToyStoreFake } from '../fixtures/plugins/channels/toy/fake';
 import { bearer, createKey, settledCredits, signUp } from '../support/accounts';
 import { galleryImage, greyPhoto } from '../support/gallery-images';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
 const TOY_PLUGINS = join(__dirname, '../fixtures/plugins/channels');
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 const FIX_PRICE = 2;
 // Updated now: a catalogue reset after a sync is seen by the next, incremental one.
 const seed = (sku: string, images: FakeImageKind[]) => ({ title: `Product ${sku}`, skus: [sku], updatedAt: new Date(), images });

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToyStoreFake } from '../fixtures/plugins/channels/toy/fake';
 import { bearer, createKey, signUp, type TestUser } from '../support/accounts';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
 const TOY_PLUGINS = join(__dirname, '../fixtures/plugins/channels');
 /** The free plan with the channels feature, so a new organisation can connect stores. */
-const plansWithChannels = () => plansWithMoreWork().replace('features: { webhooks: false, byok: false, video: false, channels: false, library: true }', 'features: { webhooks: false, byok: false, video: false, channels: true, library: true }');
 
 describe('store connections (the toy channel against its fake store)', () => {
   let store: ToyStoreFake;

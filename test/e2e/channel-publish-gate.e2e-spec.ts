@@ -6,10 +6,9 @@ import { settlePublicUrl } from '../../src/config/public-url';
 import { ToyStoreFake } from '../fixtures/plugins/channels/toy/fake';
 import { bearer, createKey, settledCredits, signUp } from '../support/accounts';
 import { galleryImage, greyPhoto, whitePhoto } from '../support/gallery-images';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
 const TOY_PLUGINS = join(__dirname, '../fixtures/plugins/channels');
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 const FIX_PRICE = 3;
 
 /**

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WooCommerceStoreFake } from '../../plugins/channels/woocommerce/fake';
 import { bearer, createKey, signUp } from '../support/accounts';
 import { galleryImage, whitePhoto } from '../support/gallery-images';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 
 /**
  * A publish through the API meets a store that throttles it, and one that saves the image but

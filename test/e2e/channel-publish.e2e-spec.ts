@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlePublicUrl } from '../../src/config/public-url';
 import { ToyStoreFake } from '../fixtures/plugins/channels/toy/fake';
 import { bearer, createKey, signUp } from '../support/accounts';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
 const TOY_PLUGINS = join(__dirname, '../fixtures/plugins/channels');
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 
 interface Activity {
   id: string;

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WooCommerceStoreFake } from '../../plugins/channels/woocommerce/fake';
 import type { FakeImageKind } from '../../src/plugins/testing/fake-images';
 import { bearer, createKey, signUp } from '../support/accounts';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 const seed = (title: string, images: FakeImageKind[]) => ({ title, skus: [title.toUpperCase().replace(/ /g, '-')], updatedAt: new Date('2024-01-01T00:00:00Z'), images });
 
 interface Product {

@@ -3,9 +3,8 @@ import { AmazonSpApiFake } from '../../plugins/channels/amazon/fake';
 import { ShopifyStoreFake } from '../../plugins/channels/shopify/fake';
 import { WooCommerceStoreFake } from '../../plugins/channels/woocommerce/fake';
 import { bearer, createKey, signUp } from '../support/accounts';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
+import { plansWithChannels, startTestApp, type TestApp } from '../support/test-app';
 
-const plansWithChannels = () => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
 const seeds = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ title: `${prefix} ${i}`, skus: [`${prefix.toUpperCase()}-${i}`], updatedAt: new Date('2024-01-01T00:00:00Z') }));
 
 /** The three shipped channel plugins, loaded as an operator configures them, each against its fake store through the API. */

@@ -107,3 +107,6 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
 
 /** The shipped plans with the free plan's 5 work requests a minute raised, for suites that create a lot of work. */
 export const plansWithMoreWork = (): string => readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 5', 'workPerMinute: 100');
+
+/** plansWithMoreWork with channels on the free plan too, for the channel suites' new organisations. */
+export const plansWithChannels = (): string => plansWithMoreWork().replace('channels: false, library: true }', 'channels: true, library: true }');
