@@ -49,7 +49,8 @@ describe('POST /api/v1/upscale through a provider plugin with the upscale capabi
   let t: TestApp;
   let key: string;
   const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
-  const jobs = async () => (await t.http().get('/api/v1/jobs?limit=100').set(bearer(key)).expect(200)).body.data as { id: string }[];
+  // Each job with its status and cost: output links are signed anew on every read (their expiry moves on with the clock).
+  const jobs = async () => ((await t.http().get('/api/v1/jobs?limit=100').set(bearer(key)).expect(200)).body.data as { id: string; status: string; cost: number }[]).map(({ id, status, cost }) => ({ id, status, cost }));
   const submitted = () => fake.requests.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body.toString()) as Record<string, unknown>);
   const upscale = (body: Record<string, unknown>) => t.http().post('/api/v1/upscale').set(bearer(key)).send(body);
 
