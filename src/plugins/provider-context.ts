@@ -42,4 +42,25 @@ export interface ProviderCallContext<C extends object = Record<string, string>> 
    * idempotency key where it has one, so a retried submit is not paid twice.
    */
   callId: string;
+  /**
+   * Tells the core what the backend said about this call, as soon as it is known: its request id
+   * (for support), what it cost in its own currency, how far along slow work is. Each field is
+   * optional and a later report overrides an earlier one; the core records them on the job's step.
+   */
+  report(report: ProviderCallReport): void;
+}
+
+/** An amount in the provider's own currency: `USD`, or its credits (`stability-credits`). */
+export interface ProviderCost {
+  amount: number;
+  currency: string;
+}
+
+export interface ProviderCallReport {
+  /** The backend's id of the request (x-request-id, the prediction or task id). */
+  requestId?: string;
+  /** What the backend charged, or its list price when it does not say. */
+  cost?: ProviderCost;
+  /** How far along, from 0 to 1. */
+  progress?: number;
 }

@@ -1,3 +1,5 @@
+import type { ProviderCost } from './provider-context';
+
 /** What a model can do and what it costs: the router checks a request against it before anything is charged. */
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif';
 export type ProviderOperation = 'generate' | 'edit' | 'upscale' | 'removeBackground' | 'video';
@@ -45,6 +47,8 @@ export interface ProviderModel {
   seed: boolean;
   /** Platform credits for the whole request (all n outputs): a whole number above 0. */
   price(quote: PriceQuote): number;
+  /** The backend's list price for the whole request in its own currency, where it publishes one. */
+  providerPrice?(quote: PriceQuote): ProviderCost;
 }
 
 /** Whether a model takes WIDTHxHEIGHT. */

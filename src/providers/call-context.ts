@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { OutboundHttp } from '../common/net/outbound-http';
 import type { RegisteredProvider } from '../plugins/plugin-registry';
-import type { ProviderCallContext, ProviderCredentials } from '../plugins/provider-context';
+import type { ProviderCallContext, ProviderCallReport, ProviderCredentials } from '../plugins/provider-context';
 import { providerHttp } from './provider-http';
 
 /** The context of one call to a provider: its key, the core's HTTP client bound to `signal`, a logger naming the provider (and job). */
 export function callContext(
   http: OutboundHttp,
   provider: RegisteredProvider,
-  call: { credentials: ProviderCredentials | undefined; signal: AbortSignal; callId: string; jobId?: string },
+  call: { credentials: ProviderCredentials | undefined; signal: AbortSignal; callId: string; jobId?: string; onReport?: (report: ProviderCallReport) => void },
 ): ProviderCallContext {
   const logger = new Logger(`provider:${provider.id}`);
   const log = (level: 'debug' | 'log' | 'warn' | 'error') => (message: string, fields: Record<string, unknown> = {}) =>
@@ -19,5 +19,6 @@ export function callContext(
     signal: call.signal,
     logger: { debug: log('debug'), info: log('log'), warn: log('warn'), error: log('error') },
     callId: call.callId,
+    report: call.onReport ?? (() => undefined),
   };
 }

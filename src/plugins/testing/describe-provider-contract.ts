@@ -72,6 +72,8 @@ export function describeProviderContract(name: string, contract: ProviderContrac
         it(`${model.id}: quotes a whole, positive price for ${operation}`, () => {
           const price = model.price({ operation, model: model.id, n: 1, ...smallestSize(model.sizes), format: model.formats[0], durationSeconds: 1 });
           expect(Number.isInteger(price) && price > 0, `price ${price}`).toBe(true);
+          const listed = model.providerPrice?.({ operation, model: model.id, n: 1, ...smallestSize(model.sizes), format: model.formats[0], durationSeconds: 1 });
+          if (listed) expect(Number.isFinite(listed.amount) && listed.amount >= 0 && listed.currency.length > 0, `provider price ${JSON.stringify(listed)}`).toBe(true);
         });
 
         it(`${model.id}: ${operation} answers a tiny input in a declared format and the asked size`, async () => {
