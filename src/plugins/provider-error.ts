@@ -1,11 +1,13 @@
 /**
  * What went wrong at a provider, in the few kinds the core acts on. Only `transient` and
  * `rate_limited` are worth another try (the job is queued again, after `retryAfterMs` when the
- * provider said how long to wait); the other kinds fail the job at once with their catalogue code.
+ * provider said how long to wait). `invalid_credentials` and `quota_exhausted` (an empty balance, a
+ * spent quota) say the key is of no use for now: it is not tried again. The other kinds fail the
+ * job at once with their catalogue code.
  */
-export type ProviderErrorKind = 'transient' | 'rate_limited' | 'invalid_credentials' | 'content_rejected' | 'invalid_input' | 'unavailable';
+export type ProviderErrorKind = 'transient' | 'rate_limited' | 'invalid_credentials' | 'quota_exhausted' | 'content_rejected' | 'invalid_input' | 'unavailable';
 
-export const PROVIDER_ERROR_KINDS: readonly ProviderErrorKind[] = ['transient', 'rate_limited', 'invalid_credentials', 'content_rejected', 'invalid_input', 'unavailable'];
+export const PROVIDER_ERROR_KINDS: readonly ProviderErrorKind[] = ['transient', 'rate_limited', 'invalid_credentials', 'quota_exhausted', 'content_rejected', 'invalid_input', 'unavailable'];
 
 export interface ProviderErrorOptions {
   /** rate_limited: how long the provider asked to wait, in milliseconds. */
@@ -33,13 +35,14 @@ export class ProviderError extends Error {
 }
 
 /**
- * The kind an HTTP answer stands for, by status alone: 401 and 403 are the key, 429 a rate limit
+ * The kind an HTTP answer stands for, by status alone: 401 and 403 are the key, 402 an empty balance, 429 a rate limit
  * (with Retry-After), 400 and 422 the input, 5xx, 408 and 409 worth a retry. A plugin that knows its
  * API better (a 400 that means moderation, a 429 that means an empty balance) decides first and
  * calls this for the rest.
  */
 export function providerErrorFromStatus(status: number, message: string, headers?: { get(name: string): string | null }): ProviderError {
   if (status === 401 || status === 403) return new ProviderError('invalid_credentials', message, { detail: `HTTP ${status}` });
+  if (status === 402) return new ProviderError('quota_exhausted', message, { detail: 'HTTP 402' });
   if (status === 429) return new ProviderError('rate_limited', message, { retryAfterMs: headers ? retryAfterMs(headers) : undefined, detail: 'HTTP 429' });
   if (status === 408 || status === 409 || status >= 500) return new ProviderError('transient', message, { detail: `HTTP ${status}` });
   if (status === 400 || status === 413 || status === 422) return new ProviderError('invalid_input', message, { detail: `HTTP ${status}` });

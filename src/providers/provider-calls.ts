@@ -140,6 +140,8 @@ export function jobErrorOf(err: unknown, providerId: string): Error {
       return new TransientJobError('provider_rate_limited', message, err.retryAfterMs === undefined ? undefined : Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS));
     case 'invalid_credentials':
       return new FinalJobError('provider_credentials_invalid', message);
+    case 'quota_exhausted':
+      return new FinalJobError('provider_quota_exhausted', message);
     case 'content_rejected':
       return new FinalJobError('content_rejected', message);
     case 'invalid_input':

@@ -37,6 +37,7 @@ const KIND_FAILURES: Record<ProviderErrorKind, OpenAIFailure> = {
   transient: 'server_error',
   rate_limited: 'rate_limit',
   invalid_credentials: 'bad_key',
+  quota_exhausted: 'quota',
   content_rejected: 'moderation',
   invalid_input: 'invalid_request',
   unavailable: 'model_not_found',

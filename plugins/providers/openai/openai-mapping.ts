@@ -104,7 +104,7 @@ export function providerErrorOf(err: unknown, signal: AbortSignal): unknown {
   const message = `openai: ${err.message}`;
   const options = { detail: [err.code ?? err.type, err.requestID].filter(Boolean).join(' ') || undefined, cause: err };
   const code = err.code ?? '';
-  if (err.status === 429 && (QUOTA_CODES.has(code) || err.type === 'insufficient_quota')) return new ProviderError('invalid_credentials', message, options);
+  if (err.status === 429 && (QUOTA_CODES.has(code) || err.type === 'insufficient_quota')) return new ProviderError('quota_exhausted', message, options);
   if (err.status === 429) return new ProviderError('rate_limited', message, { ...options, retryAfterMs: waitOf(err.headers) });
   if (err.status === 400 && (code === 'moderation_blocked' || code === 'content_policy_violation' || /safety system/i.test(err.message))) {
     return new ProviderError('content_rejected', message, options);

@@ -98,8 +98,8 @@ describe('openai provider', () => {
   describe("OpenAI's errors", () => {
     const cases: [OpenAIFailure, ProviderErrorKind, number?][] = [
       ['bad_key', 'invalid_credentials'],
-      ['quota', 'invalid_credentials'],
-      ['credits_exhausted', 'invalid_credentials'],
+      ['quota', 'quota_exhausted'],
+      ['credits_exhausted', 'quota_exhausted'],
       ['rate_limit', 'rate_limited', 12_000],
       ['rate_limit_reset_only', 'rate_limited', 250],
       ['moderation', 'content_rejected'],

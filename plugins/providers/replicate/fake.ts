@@ -81,7 +81,7 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     holdMs: 0,
     failNext: (kind: ProviderErrorKind) => {
       if (kind === 'content_rejected') failPrediction = NSFW_ERROR;
-      else next = { invalid_credentials: REPLICATE_ERRORS.unauthenticated, rate_limited: REPLICATE_ERRORS.throttled, transient: REPLICATE_ERRORS.unavailable, invalid_input: REPLICATE_ERRORS.invalidInput, unavailable: REPLICATE_ERRORS.invalidVersion }[kind];
+      else next = { invalid_credentials: REPLICATE_ERRORS.unauthenticated, quota_exhausted: REPLICATE_ERRORS.noCredit, rate_limited: REPLICATE_ERRORS.throttled, transient: REPLICATE_ERRORS.unavailable, invalid_input: REPLICATE_ERRORS.invalidInput, unavailable: REPLICATE_ERRORS.invalidVersion }[kind];
       return true;
     },
     failNextPrediction: (error) => {

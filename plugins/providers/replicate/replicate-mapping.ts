@@ -67,7 +67,7 @@ interface Problem {
 export function errorFromApi(response: Response, body: string): ProviderError {
   const problem = parseProblem(body);
   const message = `replicate: ${problem.title ?? response.statusText} (${response.status})${problem.detail ? `: ${problem.detail}` : ''}`;
-  if (response.status === 402) return new ProviderError('invalid_credentials', message, { detail: 'HTTP 402' });
+  if (response.status === 402) return new ProviderError('quota_exhausted', message, { detail: 'HTTP 402' });
   if (response.status === 422 && /invalid version|not permitted/i.test(problem.title ?? '')) return new ProviderError('unavailable', message, { detail: 'HTTP 422' });
   if (response.status === 429) {
     const resets = /resets in ~?(\d+)\s*s/i.exec(problem.detail ?? '');

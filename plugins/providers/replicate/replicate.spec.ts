@@ -119,9 +119,9 @@ describe('replicate plugin', () => {
     expect(crashed.status === 'failed' && crashed.error.kind).toBe('transient');
   });
 
-  it('reports an account without credit (402) as invalid_credentials, not retried', async () => {
+  it('reports an account without credit (402) as quota_exhausted, not retried', async () => {
     const err = await failure(plugin.submit(generate(), ctx(BROKE_TOKEN)));
-    expect([err.kind, err.retryable, err.message]).toEqual(['invalid_credentials', false, expect.stringContaining('Insufficient credit')]);
+    expect([err.kind, err.retryable, err.message]).toEqual(['quota_exhausted', false, expect.stringContaining('Insufficient credit')]);
   });
 
   it('sends a throttled create once (the SDK retries 429 five times on its own) and waits as the detail says', async () => {

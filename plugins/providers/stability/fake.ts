@@ -29,6 +29,7 @@ export type StabilityFailure = keyof typeof STABILITY_FAILURES | 'content_filter
 
 const KIND_FAILURES: Partial<Record<ProviderErrorKind, StabilityFailure>> = {
   invalid_credentials: 'unauthorized',
+  quota_exhausted: 'payment_required',
   rate_limited: 'rate_limit_exceeded',
   transient: 'internal_error',
   content_rejected: 'content_moderation',

@@ -43,7 +43,7 @@ export function stabilityError(status: number, body: StabilityErrorBody, headers
   const detail = [body.name, body.id].filter(Boolean).join(' ') || `HTTP ${status}`;
   // 403 content_moderation and 422 public_figure: the request was refused for what it shows, not who sent it.
   if (body.name === 'content_moderation' || body.name === 'public_figure') return new ProviderError('content_rejected', message, { detail });
-  if (status === 402) return new ProviderError('invalid_credentials', `${message} (the account has no credits left)`, { detail });
+  if (status === 402) return new ProviderError('quota_exhausted', `${message} (the account has no credits left)`, { detail });
   if (status === 429) return new ProviderError('rate_limited', message, { retryAfterMs: retryAfterMs(headers) ?? RATE_LIMIT_PENALTY_MS, detail });
   // An asynchronous result kept past its day: the work must be started again.
   if (status === 404 && body.name === 'generation_not_found') return new ProviderError('transient', message, { detail });

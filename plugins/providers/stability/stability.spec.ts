@@ -79,7 +79,7 @@ describe('stability plugin', () => {
   describe("Stability's errors", () => {
     const cases: [StabilityFailure, string][] = [
       ['unauthorized', 'invalid_credentials'],
-      ['payment_required', 'invalid_credentials'],
+      ['payment_required', 'quota_exhausted'],
       ['content_moderation', 'content_rejected'],
       ['public_figure', 'content_rejected'],
       ['content_filtered', 'content_rejected'],

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   provider_unavailable: 502,
   channel_unavailable: 502,
   provider_credentials_invalid: 502,
+  provider_quota_exhausted: 502,
   provider_rate_limited: 503,
   channel_rate_limited: 503,
 } as const;
