@@ -3,11 +3,13 @@ export const ALL_SCOPES = [
   'images:generate',
   'images:edit',
   'images:read',
+  'videos:generate',
   'studio:process',
   'jobs:read',
   'jobs:cancel',
   'credits:read',
   'library:read',
+  'library:write',
   'channels:read',
   'channels:write',
   'channels:publish',
@@ -26,7 +28,7 @@ export const PUBLISHABLE_SCOPES: Scope[] = ['jobs:read', 'images:read'];
 
 /** Scopes a client token may carry: never administration of keys, members, providers or webhooks. */
 export const CLIENT_TOKEN_SCOPES: Scope[] = [
-  'images:generate', 'images:edit', 'images:read', 'studio:process', 'jobs:read', 'jobs:cancel',
+  'images:generate', 'images:edit', 'images:read', 'videos:generate', 'studio:process', 'jobs:read', 'jobs:cancel',
   'credits:read', 'library:read', 'channels:read',
 ];
 
