@@ -5,22 +5,25 @@ import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
 import type { ProviderCallContext, ProviderCredentials } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
-import { OPERATION_METHODS, type PollResult, type ProviderOutput, type ProviderRequest } from '../plugins/provider-operations';
+import { OPERATION_METHODS, type ImageOutput, type PollResult, type ProviderOutput, type ProviderRequest, type VideoOutput } from '../plugins/provider-operations';
 import { callContext } from './call-context';
 import { ProviderOutputs, type RenderedImage } from './provider-outputs';
 import { ProviderRouter, type ProviderRoute } from './provider-router';
 
-/** An image operation of a job, as its handler hands it over. */
-export interface ProviderJobCall {
+/** An operation of a job, as its handler hands it over. */
+export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
   jobId: string;
   orgId: string;
   provider: string;
-  request: Extract<ProviderRequest, { operation: 'generate' | 'edit' | 'upscale' | 'removeBackground' }>;
+  request: R;
   signal: AbortSignal;
   /** What an earlier run of the job checkpointed: the remote work to poll instead of submitting again. */
   previousCheckpoint: string | null;
   checkpoint(value: string): Promise<void>;
 }
+
+type ImageRequest = Extract<ProviderRequest, { operation: 'generate' | 'edit' | 'upscale' | 'removeBackground' }>;
+type VideoRequest = Extract<ProviderRequest, { operation: 'video' }>;
 
 const POLL_DEFAULT_MS = 2_000;
 const POLL_MIN_MS = 250;
@@ -33,7 +36,7 @@ const CHECKPOINT_LENGTH = 255;
 const CANCEL_TIMEOUT_MS = 10_000;
 
 /**
- * Runs a job's image operation through its provider: n split into calls of at most the model's
+ * Runs a job's operation through its provider: n split into calls of at most the model's
  * maxImagesPerCall, each with its context (credentials, the core's HTTP client, the job's signal, a
  * logger); slow backends submitted once (the remote ids checkpointed on the job) and polled; outputs
  * by URL downloaded within bounds. A ProviderError becomes the job's error with its catalogue code:
@@ -45,6 +48,29 @@ export class ProviderCalls {
 
   /** The images, and the credits the request costs: as its model prices it, or the platform fee on the organisation's own key. */
   async images(call: ProviderJobCall): Promise<{ images: RenderedImage[]; cost: number }> {
+    const { images, cost } = await this.run(call, (output, part, i, route) => {
+      const seed = 'seed' in part.input ? part.input.seed : 0;
+      return this.outputs.image(output as ImageOutput, { format: part.input.format, seed: seed + i }, route.provider.trustedOrigin, call.signal);
+    }, (images) => ('width' in call.request.input ? { width: call.request.input.width, height: call.request.input.height } : { width: images[0]?.width ?? 0, height: images[0]?.height ?? 0 }));
+    return { images, cost };
+  }
+
+  /**
+   * The videos, each handed to `store` as the provider answers it (a stream or a link: held by the
+   * caller, never whole in memory here), and the credits the request costs.
+   */
+  async videos<T>(call: ProviderJobCall<VideoRequest>, store: (output: VideoOutput, index: number, trustedOrigin: string | null) => Promise<T>): Promise<{ videos: T[]; cost: number }> {
+    let index = 0;
+    const { images: videos, cost } = await this.run(call, (output, _part, _i, route) => store(output as VideoOutput, index++, route.provider.trustedOrigin),
+      () => ({ width: call.request.input.width, height: call.request.input.height, durationSeconds: call.request.input.durationSeconds }));
+    return { videos, cost };
+  }
+
+  private async run<R extends ProviderRequest, T>(
+    call: ProviderJobCall<R>,
+    consume: (output: ProviderOutput, part: R, index: number, route: ProviderRoute) => Promise<T>,
+    sizeOf: (results: T[]) => { width: number; height: number; durationSeconds?: number },
+  ): Promise<{ images: T[]; cost: number }> {
     const { request, signal } = call;
     const started = performance.now();
     const observe = (outcome: string) => this.metrics.observeProviderCall(call.provider, request.operation, outcome, (performance.now() - started) / 1000);
@@ -53,17 +79,16 @@ export class ProviderCalls {
       // Looked up once: every part of the job runs on the same key, and its cost follows whose it is.
       const credentials = await this.router.credentialsFor(call.orgId, route.provider);
       const remoteIds = parseCheckpoint(call.previousCheckpoint);
-      const images: RenderedImage[] = [];
+      const results: T[] = [];
       for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
         const contextWith = (signal: AbortSignal) => this.context(call, route, credentials, index, signal);
         const outputs = await this.once(route, part, contextWith, index, remoteIds, call);
-        const seed = 'seed' in part.input ? part.input.seed : 0;
-        for (const [i, output] of outputs.entries()) images.push(await this.outputs.image(output, { format: part.input.format, seed: seed + i }, route.provider.trustedOrigin, signal));
+        for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
       const { input } = request;
-      const size = 'width' in input ? { width: input.width, height: input.height } : { width: images[0]?.width ?? 0, height: images[0]?.height ?? 0 };
       observe('ok');
-      return { images, cost: this.router.charge(route, { operation: request.operation, n: 'n' in input ? input.n : 1, ...size, format: input.format }, credentials) };
+      const quote = { operation: request.operation, n: 'n' in input ? input.n : 1, format: 'format' in input ? input.format : 'png' as const, ...sizeOf(results) };
+      return { images: results, cost: this.router.charge(route, quote, credentials) };
     } catch (err) {
       observe(signal.aborted ? 'canceled' : err instanceof ProviderError ? err.kind : 'transient');
       // Cancelled: not the provider's failure, so not worth a retry.
@@ -72,13 +97,13 @@ export class ProviderCalls {
     }
   }
 
-  private context(call: ProviderJobCall, route: ProviderRoute, credentials: ProviderCredentials | undefined, index: number, signal: AbortSignal): ProviderCallContext {
+  private context(call: ProviderJobCall<ProviderRequest>, route: ProviderRoute, credentials: ProviderCredentials | undefined, index: number, signal: AbortSignal): ProviderCallContext {
     return callContext(this.http, route.provider, { credentials, signal, callId: `${call.jobId}-${index}`, jobId: call.jobId });
   }
 
   /** One call: the operation's method, or for slow backends submit (unless an earlier run did) and poll. */
   private async once(
-    route: ProviderRoute, request: ProviderRequest, contextWith: (signal: AbortSignal) => ProviderCallContext, index: number, remoteIds: string[], call: ProviderJobCall,
+    route: ProviderRoute, request: ProviderRequest, contextWith: (signal: AbortSignal) => ProviderCallContext, index: number, remoteIds: string[], call: ProviderJobCall<ProviderRequest>,
   ): Promise<ProviderOutput[]> {
     const { plugin } = route.provider;
     const ctx = contextWith(call.signal);
@@ -119,11 +144,11 @@ export class ProviderCalls {
 }
 
 /** The calls a request takes: generate and edit in parts of at most `max` images, the seeds running on. */
-export function split(request: ProviderJobCall['request'], max: number): ProviderJobCall['request'][] {
+export function split<R extends ProviderRequest>(request: R, max: number): R[] {
   if (request.operation !== 'generate' && request.operation !== 'edit') return [request];
-  const parts: ProviderJobCall['request'][] = [];
+  const parts: R[] = [];
   for (let done = 0; done < request.input.n; done += max) {
-    parts.push({ ...request, input: { ...request.input, n: Math.min(max, request.input.n - done), seed: request.input.seed + done } } as ProviderJobCall['request']);
+    parts.push({ ...request, input: { ...request.input, n: Math.min(max, request.input.n - done), seed: request.input.seed + done } });
   }
   return parts;
 }
