@@ -48,6 +48,10 @@ function modelProblems(model: ProviderModel): string[] {
   if (!model.formats.length || model.formats.some((f) => !FORMATS.includes(f))) problems.push(`formats must be some of ${FORMATS.join(', ')}`);
   if (!Number.isInteger(model.maxImagesPerCall) || model.maxImagesPerCall < 1) problems.push('maxImagesPerCall must be a whole number of at least 1');
   if (typeof model.price !== 'function') problems.push('has no price(quote) function');
+  const { durations } = model;
+  if (durations && (!durations.seconds.length || durations.seconds.some((s) => !Number.isInteger(s) || s < 1) || !durations.seconds.includes(durations.default))) {
+    problems.push('durations must list whole seconds of at least 1, the default among them');
+  }
   const { sizes } = model;
   if (Array.isArray(sizes)) {
     if (!sizes.length || sizes.some((s) => !SIZE.test(s))) problems.push('sizes must list WIDTHxHEIGHT values');

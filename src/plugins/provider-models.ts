@@ -45,6 +45,8 @@ export interface ProviderModel {
   maxImagesPerCall: number;
   /** Whether the same seed gives the same output; without it a request's seed has no effect. */
   seed: boolean;
+  /** Video models: the lengths they render, in whole seconds, and the one a request that names none gets. */
+  durations?: { seconds: number[]; default: number };
   /** Platform credits for the whole request (all n outputs): a whole number above 0. */
   price(quote: PriceQuote): number;
   /** The backend's list price for the whole request in its own currency, where it publishes one. */

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
-import type { EditInput, GenerateInput } from '../../../src/plugins';
+import type { EditInput, GenerateInput, VideoInput } from '../../../src/plugins';
 import { AuraProvider } from './aura.provider';
 import { paletteFor } from './palette';
 import { seededRandom } from './random';
@@ -100,6 +100,49 @@ describe('aura provider', () => {
       controller.abort();
       await expect(rendering).rejects.toThrow(/aborted/);
       expect(Date.now() - abortedAt).toBeLessThan(100);
+    });
+  });
+
+  describe('video (aura-motion)', () => {
+    const clip = { model: 'aura-motion', prompt: 'a calm ocean at sunset', width: 512, height: 512, durationSeconds: 2, seed: 42 };
+    const render = async (input: VideoInput) => {
+      const [video] = await aura.generateVideo(input, providerTestContext());
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of video.stream) chunks.push(chunk);
+      return { video, data: Buffer.concat(chunks) };
+    };
+
+    it('is an animated WebP of the asked size, at 10 frames a second for the asked length, quickly', async () => {
+      const started = performance.now();
+      const { video, data } = await render(clip);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(video).toMatchObject({ mimeType: 'image/webp', width: 512, height: 512, durationSeconds: 2 });
+      const meta = await sharp(data, { animated: true }).metadata();
+      expect({ format: meta.format, width: meta.width, pageHeight: meta.pageHeight, pages: meta.pages, loop: meta.loop }).toEqual({ format: 'webp', width: 512, pageHeight: 512, pages: 20, loop: 0 });
+      expect(meta.delay).toEqual(new Array(20).fill(100));
+    });
+
+    it('lasts the asked seconds in another shape, and moves: its first and last frames differ', async () => {
+      const { data } = await render({ ...clip, width: 432, height: 768, durationSeconds: 3 });
+      const meta = await sharp(data, { animated: true }).metadata();
+      expect({ width: meta.width, pageHeight: meta.pageHeight }).toEqual({ width: 432, pageHeight: 768 });
+      // WebP merges frames that came out the same, adding up their delays: the length is what holds.
+      expect(meta.delay!.reduce((sum, d) => sum + d, 0)).toBe(3_000);
+      const first = await sharp(data, { page: 0 }).raw().toBuffer();
+      const last = await sharp(data, { page: meta.pages! - 1 }).raw().toBuffer();
+      expect(first.equals(last)).toBe(false);
+    });
+
+    it('gives the same bytes for the same prompt and seed, other bytes for another seed', async () => {
+      const a = await render(clip);
+      const b = await render(clip);
+      const c = await render({ ...clip, seed: 43 });
+      expect(a.data.equals(b.data)).toBe(true);
+      expect(a.data.equals(c.data)).toBe(false);
+    });
+
+    it('refuses a length it does not render', async () => {
+      await expect(aura.generateVideo({ ...clip, durationSeconds: 7 }, providerTestContext())).rejects.toThrow(expect.objectContaining({ kind: 'invalid_input' }));
     });
   });
 
