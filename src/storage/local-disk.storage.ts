@@ -1,4 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { StorageDriver } from './storage-driver';
 
@@ -21,6 +24,28 @@ export class LocalDiskStorage implements StorageDriver {
   async get(key: string): Promise<Buffer | null> {
     try {
       return await readFile(this.path(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async putStream(key: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      await pipeline(Readable.from(chunks), createWriteStream(tmp));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    await rename(tmp, path);
+  }
+
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    try {
+      return (await open(this.path(key))).createReadStream();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;

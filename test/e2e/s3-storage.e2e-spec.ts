@@ -23,6 +23,28 @@ describe('S3 storage driver, against a fake S3 on 127.0.0.1', () => {
     storage.onModuleDestroy();
   });
 
+  it('uploads a stream in parts, reads it back as a stream, and aborts the upload of a stream that fails', async () => {
+    const storage = new S3Storage(s3Options(s3.endpoint));
+    const data = Buffer.alloc(9 * 1024 * 1024, 7);
+    async function* chunks() {
+      for (let i = 0; i < data.length; i += 1024 * 1024) yield data.subarray(i, i + 1024 * 1024);
+    }
+    await storage.putStream('videos/a', chunks());
+    expect(s3.objects.get('prod/videos/a')?.equals(data)).toBe(true);
+    const read: Uint8Array[] = [];
+    for await (const chunk of (await storage.getStream('videos/a'))!) read.push(chunk);
+    expect(Buffer.concat(read).equals(data)).toBe(true);
+    expect(await storage.getStream('videos/missing')).toBeNull();
+    async function* failing() {
+      yield Buffer.from('part');
+      throw new Error('the provider hung up');
+    }
+    await expect(storage.putStream('videos/b', failing())).rejects.toThrow('the provider hung up');
+    expect(s3.objects.has('prod/videos/b')).toBe(false);
+    expect(s3.uploads.size).toBe(0);
+    storage.onModuleDestroy();
+  });
+
   it('surfaces a refused credential instead of hiding it', async () => {
     const storage = new S3Storage({ ...s3Options(s3.endpoint), accessKeyId: 'WRONG' });
     await expect(storage.put('x', Buffer.from('x'))).rejects.toThrow();

@@ -3,13 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * Enough of the S3 REST API (path-style PutObject, GetObject, DeleteObject) for the S3 storage driver,
+ * Enough of the S3 REST API (path-style PutObject, GetObject, DeleteObject, and the multipart upload's
+ * Create, UploadPart, Complete and Abort) for the S3 storage driver,
  * following the S3 API reference: requests must be SigV4-signed with the expected access key, a
  * missing key answers 404 NoSuchKey in S3's XML error shape. Objects live in memory.
  */
 export interface FakeS3 {
   endpoint: string;
   objects: Map<string, Buffer>;
+  /** Multipart uploads begun and neither completed nor aborted. */
+  uploads: Map<string, Buffer[]>;
   close(): Promise<void>;
 }
 
@@ -17,6 +20,8 @@ const xmlError = (code: string, message: string) => `<?xml version="1.0" encodin
 
 export async function startFakeS3(bucket: string, accessKeyId: string): Promise<FakeS3> {
   const objects = new Map<string, Buffer>();
+  const uploads = new Map<string, Buffer[]>();
+  let nextUpload = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -33,7 +38,25 @@ export async function startFakeS3(bucket: string, accessKeyId: string): Promise<
         res.writeHead(404, { 'content-type': 'application/xml' }).end(xmlError('NoSuchBucket', 'The specified bucket does not exist'));
         return;
       }
-      if (req.method === 'PUT') {
+      const uploadId = url.searchParams.get('uploadId');
+      if (req.method === 'POST' && url.searchParams.has('uploads')) {
+        const id = `upload-${++nextUpload}`;
+        uploads.set(id, []);
+        res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+      } else if (uploadId && !uploads.has(uploadId)) {
+        res.writeHead(404, { 'content-type': 'application/xml' }).end(xmlError('NoSuchUpload', 'The specified upload does not exist.'));
+      } else if (req.method === 'PUT' && uploadId) {
+        const body = Buffer.concat(chunks);
+        uploads.get(uploadId)![Number(url.searchParams.get('partNumber')) - 1] = body;
+        res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` }).end();
+      } else if (req.method === 'POST' && uploadId) {
+        objects.set(key, Buffer.concat(uploads.get(uploadId)!));
+        uploads.delete(uploadId);
+        res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult><Key>${key}</Key><ETag>"done"</ETag></CompleteMultipartUploadResult>`);
+      } else if (req.method === 'DELETE' && uploadId) {
+        uploads.delete(uploadId);
+        res.writeHead(204).end();
+      } else if (req.method === 'PUT') {
         const body = Buffer.concat(chunks);
         objects.set(key, body);
         res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` }).end();
@@ -53,6 +76,7 @@ export async function startFakeS3(bucket: string, accessKeyId: string): Promise<
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     objects,
+    uploads,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
