@@ -1,0 +1,4 @@
+import { PhotoroomProvider } from './photoroom.provider';
+
+/** The plugin loader takes a provider folder's plugin class from its default export. */
+export default PhotoroomProvider;
