@@ -1,0 +1,4 @@
+import { RunwayProvider } from './runway.provider';
+
+/** The plugin loader takes a provider folder's plugin class from its default export. */
+export default RunwayProvider;
