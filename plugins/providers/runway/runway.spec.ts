@@ -59,9 +59,13 @@ describe('runway plugin', () => {
     expect(RunwayProvider.modelsFor({}).map((m) => m.id)).toEqual(providerMetadataOf(RunwayProvider)!.models.map((m) => m.id));
   });
 
-  it('starts a text-to-video task without a first frame, reports its id and estimated cost, its progress, then answers the video link', async () => {
+  it('starts a text-to-video task through the core fetch, reports its id and estimated cost, its progress, then answers the video link', async () => {
+    const fetched: string[] = [];
+    const base = ctx();
+    const counting = { ...base, http: { fetch: (input: string | URL | Request, init?: RequestInit) => { fetched.push(String(input)); return base.http.fetch(input, init); } } };
     const from = fake.requests.length;
-    const { remoteId } = await plugin.submit(video(), ctx());
+    const { remoteId } = await plugin.submit(video(), counting);
+    expect(fetched).toEqual([`${fake.url}/v1/text_to_video`]);
     const create = fake.requests[from];
     expect(create.url).toBe('/v1/text_to_video');
     expect([create.headers.authorization, create.headers['x-runway-version']]).toEqual([`Bearer ${RUNWAY_SECRET}`, '2024-11-06']);

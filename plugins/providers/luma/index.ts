@@ -1,0 +1,4 @@
+import { LumaProvider } from './luma.provider';
+
+/** The plugin loader takes a provider folder's plugin class from its default export. */
+export default LumaProvider;
