@@ -25,6 +25,8 @@ const LAYERS = [
   { name: 'auth', path: '^src/auth/' },
   { name: 'orgs', path: '^src/orgs/' },
   { name: 'webhooks', path: '^src/webhooks/' },
+  // The asset library sits below providers/ and images/, so library-first routing and generation can ask its matcher.
+  { name: 'library', path: '^src/library/' },
   { name: 'providers', path: '^src/providers/' },
   { name: 'images', path: '^src/images/' },
   // The studio: marketplace rule packs, and the image operations that check and fix against them.

@@ -13,6 +13,7 @@ import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LibraryModule } from './library/library.module';
 import { StudioModule } from './studio/operations/studio.module';
 import { ChannelsModule } from './channels/channels.module';
 import { MarketplacesModule } from './studio/marketplaces/marketplaces.module';
@@ -34,6 +35,7 @@ export class AppModule {
         CreditsModule,
         AuthModule,
         PluginsModule.forRoot(pluginModules),
+        LibraryModule,
         ProvidersModule,
         JobsModule.forRoot(config),
         ImagesModule,

@@ -16,7 +16,7 @@ export class GenerateHandler implements JobHandler {
     const sources = input.sources ? await this.loadSources(input.sources) : null;
     // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
     const { images: rendered, cost } = await this.providers.images({
-      jobId: job.id, orgId: job.orgId, provider: input.provider, signal, previousCheckpoint, checkpoint,
+      jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider: input.provider, fallback: input.fallback, signal, previousCheckpoint, checkpoint,
       request: sources ? { operation: 'edit', input: { ...input, images: sources } } : { operation: 'generate', input },
     });
     signal.throwIfAborted();

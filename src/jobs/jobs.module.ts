@@ -20,6 +20,7 @@ import { JobSubmitter } from './job-submitter';
 import { JobWaiter } from './job-waiter';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
+import { JobStepsRepository } from './job-steps.repository';
 import { JobsService } from './jobs.service';
 import { QueueDriver } from './queue-driver';
 import { QuotesController } from './quotes.controller';
@@ -57,6 +58,7 @@ export class JobsModule {
       controllers: [JobsController, QuotesController],
       providers: [
         JobsRepository,
+        JobStepsRepository,
         JobQueueRepository,
         JobRegistry,
         JobsService,
@@ -71,7 +73,7 @@ export class JobsModule {
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],
       // With IdempotencyModule, a module's @JobRoute (IdempotencyInterceptor) finds all it needs here.
-      exports: [JobsRepository, JobsService, JobSubmitter, IdempotencyModule],
+      exports: [JobsRepository, JobStepsRepository, JobsService, JobSubmitter, IdempotencyModule],
     };
   }
 }

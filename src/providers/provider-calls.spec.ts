@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EchoProvider } from '../../test/fixtures/plugins/providers/echo/echo.provider';
 import { ECHO_KEY, startEchoFake, type EchoFake } from '../../test/fixtures/plugins/providers/echo/fake';
 import { OutboundHttp } from '../common/net/outbound-http';
@@ -12,6 +12,9 @@ import { ProviderError, type ProviderErrorKind } from '../plugins/provider-error
 import type { GenerateInput, ImageOutput } from '../plugins/provider-operations';
 import { PROVIDER_SDK_VERSION, providerMetadataOf, type ProviderPlugin, type ProviderPluginMetadata } from '../plugins/provider-plugin';
 import { jobErrorOf, ProviderCalls, split, type ProviderJobCall } from './provider-calls';
+import { JobStep } from '../jobs/job-step.entity';
+import type { JobStepsRepository } from '../jobs/job-steps.repository';
+import { CircuitBreakers } from './circuit-breakers';
 import { ProviderOutputs } from './provider-outputs';
 import type { OrgProviderKeys } from './provider-credentials.keys';
 import { ProviderRouter } from './provider-router';
@@ -34,9 +37,11 @@ describe('ProviderCalls', () => {
   let http: OutboundHttp;
   let saved: string[];
   let metrics: Metrics;
+  let breakers: CircuitBreakers;
+  let steps: JobStep[];
 
   const call = (over: Partial<ProviderJobCall> = {}): ProviderJobCall => ({
-    jobId: 'job-1', orgId: 'org-1', provider: 'echo', request: { operation: 'generate', input }, signal: new AbortController().signal,
+    jobId: 'job-1', orgId: 'org-1', attempt: 1, provider: 'echo', request: { operation: 'generate', input }, signal: new AbortController().signal,
     previousCheckpoint: null, checkpoint: async (value) => void saved.push(value), ...over,
   });
   const posts = () => fake.requests.filter((r) => r.method === 'POST').length;
@@ -48,10 +53,14 @@ describe('ProviderCalls', () => {
       id, use: 'echo', enabled, metadata: providerMetadataOf(EchoProvider)!, plugin: new EchoProvider({ baseUrl: fake.url }),
       platformCredentials: { apiKey: ECHO_KEY }, trustedOrigin: fake.url,
     });
-    providers = new Map([['echo', echo('echo')], ['echo-off', echo('echo-off', false)]]);
+    providers = new Map([['echo', echo('echo')], ['echo-b', echo('echo-b')], ['echo-off', echo('echo-off', false)]]);
     const registry = { provider: (id: string) => providers.get(id), listProviders: () => [...providers.values()] } as unknown as PluginRegistry;
     metrics = new Metrics();
-    calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), metrics);
+    // These cases fail the same provider often: only the breaker's own cases let it open.
+    breakers = new CircuitBreakers({ routing: { breakerFailures: 100, breakerCooldownSeconds: 30 } } as AppConfig);
+    calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), metrics, breakers, {
+      record: (step: JobStep) => Promise.resolve(void steps.push(step)),
+    } as unknown as JobStepsRepository);
   });
   afterAll(async () => {
     await fake.close();
@@ -61,6 +70,8 @@ describe('ProviderCalls', () => {
     fake.requests.length = 0;
     fake.pollsBeforeDone = 1;
     saved = [];
+    steps = [];
+    breakers.reset('echo:platform');
   });
 
   it("splits n into calls of the model's maxImagesPerCall, seeds running on, and downloads the outputs by URL", async () => {
@@ -88,6 +99,7 @@ describe('ProviderCalls', () => {
     const failure = await calls.images(call({ request: { operation: 'generate', input: { ...input, n: 1 } } })).catch((e: unknown) => e);
     expect(failure).toEqual(new FinalJobError('content_rejected', 'echo: echo: moderated'));
     expect(saved.at(-1)).toBe(JSON.stringify(['']));
+    expect(steps.map((s) => [s.status, s.errorCode])).toEqual([['failed', 'content_rejected']]);
   });
 
   it('asks the backend to stop when the job is cancelled while it polls, and rejects with the reason', async () => {
@@ -140,6 +152,111 @@ describe('ProviderCalls', () => {
     const failure = await calls.images(call({ provider: 'inline', request: { operation: 'generate', input: { ...input, model: 'm', n: 1 } } })).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(FinalJobError);
     expect((failure as FinalJobError).code).toBe('provider_unavailable');
+  });
+});
+
+describe('ProviderCalls: fallback, circuits and steps', () => {
+  let fake: EchoFake;
+  let http: OutboundHttp;
+  let calls: ProviderCalls;
+  let breakers: CircuitBreakers;
+  let steps: JobStep[];
+  let saved: string[];
+  const one: GenerateInput = { ...input, n: 1 };
+
+  const call = (over: Partial<ProviderJobCall> = {}): ProviderJobCall => ({
+    jobId: 'job-2', orgId: 'org-1', attempt: 1, provider: 'echo', request: { operation: 'generate', input: one }, fallback: [{ provider: 'echo-b', model: 'echo-1' }],
+    signal: new AbortController().signal, previousCheckpoint: null, checkpoint: async (value) => void saved.push(value), ...over,
+  });
+  const summary = () => steps.map((s) => [s.provider, s.status, s.errorCode]);
+
+  beforeAll(async () => {
+    fake = await startEchoFake();
+    fake.pollsBeforeDone = 0;
+    http = new OutboundHttp(new UrlGuard({ allowPrivateUrls: false } as AppConfig));
+    const echo = (id: string, enabled = true): RegisteredProvider => ({
+      id, use: 'echo', enabled, metadata: providerMetadataOf(EchoProvider)!, plugin: new EchoProvider({ baseUrl: fake.url }), platformCredentials: { apiKey: ECHO_KEY }, trustedOrigin: fake.url,
+    });
+    const providers = new Map([['echo', echo('echo')], ['echo-b', echo('echo-b')], ['echo-off', echo('echo-off', false)]]);
+    const registry = { provider: (id: string) => providers.get(id), listProviders: () => [...providers.values()] } as unknown as PluginRegistry;
+    breakers = new CircuitBreakers({ routing: { breakerFailures: 2, breakerCooldownSeconds: 30 } } as AppConfig);
+    calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), new Metrics(), breakers, {
+      record: (step: JobStep) => Promise.resolve(void steps.push(step)),
+    } as unknown as JobStepsRepository);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await http.onModuleDestroy();
+  });
+  beforeEach(() => {
+    steps = [];
+    saved = [];
+    for (const id of ['echo', 'echo-b']) breakers.reset(`${id}:platform`);
+  });
+
+  it('falls back to the next target when the first fails in a way another might not, and records both steps', async () => {
+    fake.failNext!('transient');
+    const { images, provider } = await calls.images(call());
+    expect([images.length, provider]).toEqual([1, 'echo-b']);
+    expect(summary()).toEqual([['echo', 'failed', 'provider_unavailable'], ['echo-b', 'succeeded', null]]);
+    expect(steps[1]).toMatchObject({ keySource: 'platform', attempt: 1, requestId: expect.stringMatching(/^r\d+$/), providerCost: 0.01, providerCostCurrency: 'USD', credits: 2 });
+    expect(breakers.state('echo:platform')).toBe('degraded');
+  });
+
+  it('never falls back from a failure the request caused', async () => {
+    fake.failNext!('content_rejected');
+    await expect(calls.images(call())).rejects.toEqual(new FinalJobError('content_rejected', 'echo: echo: refused by moderation'));
+    expect(summary()).toEqual([['echo', 'failed', 'content_rejected']]);
+    expect(breakers.state('echo:platform')).toBe('healthy');
+  });
+
+  it('moves on from a refused key or a spent quota and passes that key over until its circuit lets a call try again', async () => {
+    fake.failNext!('quota_exhausted');
+    await calls.images(call());
+    expect(breakers.state('echo:platform')).toBe('open');
+    steps = [];
+    await calls.images(call());
+    expect(summary()).toEqual([['echo', 'skipped', 'circuit_open'], ['echo-b', 'succeeded', null]]);
+  });
+
+  it('opens a circuit after PROVIDER_BREAKER_FAILURES failures in a row, and the first call after the cooldown closes it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (let i = 0; i < 2; i++) {
+        fake.failNext!('transient');
+        await calls.images(call());
+      }
+      expect(breakers.state('echo:platform')).toBe('open');
+      vi.setSystemTime(Date.now() + 31_000);
+      steps = [];
+      await calls.images(call());
+      expect(summary()).toEqual([['echo', 'succeeded', null]]);
+      expect(breakers.state('echo:platform')).toBe('healthy');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails with provider_unavailable naming each target when none answers, worth a retry when one might mend', async () => {
+    fake.failNext!('transient');
+    const failure = await calls.images(call({ fallback: [{ provider: 'echo-off', model: 'echo-1' }] })).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TransientJobError);
+    expect(failure).toMatchObject({ code: 'provider_unavailable', message: expect.stringMatching(/every target failed: echo: .*try later; echo-off: .*disabled/) });
+    expect(summary()).toEqual([['echo', 'failed', 'provider_unavailable'], ['echo-off', 'failed', 'provider_unavailable']]);
+    expect(saved.at(-1)).toBe('');
+  });
+
+  it('resumes the remote work a crashed run had started on a fallback target, without submitting again', async () => {
+    fake.failNext!('transient');
+    await calls.images(call());
+    const checkpoint = saved.at(-1)!;
+    expect(JSON.parse(checkpoint)).toEqual({ t: 1, ids: [expect.any(String)] });
+    fake.requests.length = 0;
+    steps = [];
+    await calls.images(call({ previousCheckpoint: checkpoint, attempt: 2 }));
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    expect(summary()).toEqual([['echo-b', 'succeeded', null]]);
+    expect(steps[0].attempt).toBe(2);
   });
 });
 

@@ -3,19 +3,32 @@ import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
-import type { ProviderCallContext, ProviderCredentials } from '../plugins/provider-context';
+import type { ProviderCallContext } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { OPERATION_METHODS, type ImageOutput, type PollResult, type ProviderOutput, type ProviderRequest, type VideoOutput } from '../plugins/provider-operations';
+import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { callContext } from './call-context';
+import { circuitKey, CircuitBreakers } from './circuit-breakers';
+import { StepRecorder } from './step-recorder';
 import { ProviderOutputs, type RenderedImage } from './provider-outputs';
 import { ProviderRouter, type ProviderRoute } from './provider-router';
+
+/** A target to fall back to: a provider id and one of its models. */
+export interface FallbackTarget {
+  provider: string;
+  model: string;
+}
 
 /** An operation of a job, as its handler hands it over. */
 export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
   jobId: string;
   orgId: string;
+  /** The job's run (1 for the first): each step records it. */
+  attempt: number;
   provider: string;
   request: R;
+  /** Where to go, in order, when the provider fails in a way another might not (ProviderRouter.plan). */
+  fallback?: FallbackTarget[];
   signal: AbortSignal;
   /** What an earlier run of the job checkpointed: the remote work to poll instead of submitting again. */
   previousCheckpoint: string | null;
@@ -24,6 +37,12 @@ export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
 
 type ImageRequest = Extract<ProviderRequest, { operation: 'generate' | 'edit' | 'upscale' | 'removeBackground' }>;
 type VideoRequest = Extract<ProviderRequest, { operation: 'video' }>;
+
+/** Which target a run is on and the remote work it started there: what a job checkpoints. */
+interface RemoteWork {
+  target: number;
+  ids: string[];
+}
 
 const POLL_DEFAULT_MS = 2_000;
 const POLL_MIN_MS = 250;
@@ -36,74 +55,130 @@ const CHECKPOINT_LENGTH = 255;
 const CANCEL_TIMEOUT_MS = 10_000;
 
 /**
- * Runs a job's operation through its provider: n split into calls of at most the model's
- * maxImagesPerCall, each with its context (credentials, the core's HTTP client, the job's signal, a
- * logger); slow backends submitted once (the remote ids checkpointed on the job) and polled; outputs
- * by URL downloaded within bounds. A ProviderError becomes the job's error with its catalogue code:
- * only transient and rate_limited are tried again.
+ * Runs a job's operation through its route: the provider it names, then each fallback target while
+ * they fail in a way another provider might not (5xx, timeouts, rate limits, a provider gone) or
+ * their key is of no use (refused, quota spent); a failure the request caused (its content, its
+ * input) ends the job at once. A target whose circuit is open is passed over. On each target, n is
+ * split into calls of at most the model's maxImagesPerCall, slow backends are submitted once (the
+ * remote ids checkpointed on the job) and polled, outputs go to the caller's consumer. Every try is a
+ * step of the job (JobStep). A ProviderError becomes the job's error with its catalogue code.
  */
 @Injectable()
 export class ProviderCalls {
-  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp, private readonly outputs: ProviderOutputs, private readonly metrics: Metrics) {}
+  constructor(
+    private readonly router: ProviderRouter,
+    private readonly http: OutboundHttp,
+    private readonly outputs: ProviderOutputs,
+    private readonly metrics: Metrics,
+    private readonly breakers: CircuitBreakers,
+    private readonly steps: JobStepsRepository,
+  ) {}
 
   /** The images, and the credits the request costs: as its model prices it, or the platform fee on the organisation's own key. */
-  async images(call: ProviderJobCall): Promise<{ images: RenderedImage[]; cost: number }> {
-    const { images, cost } = await this.run(call, (output, part, i, route) => {
+  async images(call: ProviderJobCall): Promise<{ images: RenderedImage[]; cost: number; provider: string; model: string }> {
+    const { results, cost, route } = await this.run(call, (output, part, i, route) => {
       const seed = 'seed' in part.input ? part.input.seed : 0;
       return this.outputs.image(output as ImageOutput, { format: part.input.format, seed: seed + i }, route.provider.trustedOrigin, call.signal);
     }, (images) => ('width' in call.request.input ? { width: call.request.input.width, height: call.request.input.height } : { width: images[0]?.width ?? 0, height: images[0]?.height ?? 0 }));
-    return { images, cost };
+    return { images: results, cost, provider: route.provider.id, model: route.model.id };
   }
 
   /**
    * The videos, each handed to `store` as the provider answers it (a stream or a link: held by the
    * caller, never whole in memory here), and the credits the request costs.
    */
-  async videos<T>(call: ProviderJobCall<VideoRequest>, store: (output: VideoOutput, index: number, trustedOrigin: string | null) => Promise<T>): Promise<{ videos: T[]; cost: number }> {
+  async videos<T>(call: ProviderJobCall<VideoRequest>, store: (output: VideoOutput, index: number, trustedOrigin: string | null) => Promise<T>): Promise<{ videos: T[]; cost: number; provider: string; model: string }> {
     let index = 0;
-    const { images: videos, cost } = await this.run(call, (output, _part, _i, route) => store(output as VideoOutput, index++, route.provider.trustedOrigin),
+    const { results, cost, route } = await this.run(call, (output, _part, _i, route) => store(output as VideoOutput, index++, route.provider.trustedOrigin),
       () => ({ width: call.request.input.width, height: call.request.input.height, durationSeconds: call.request.input.durationSeconds }));
-    return { videos, cost };
+    return { videos: results, cost, provider: route.provider.id, model: route.model.id };
   }
 
   private async run<R extends ProviderRequest, T>(
     call: ProviderJobCall<R>,
     consume: (output: ProviderOutput, part: R, index: number, route: ProviderRoute) => Promise<T>,
     sizeOf: (results: T[]) => { width: number; height: number; durationSeconds?: number },
-  ): Promise<{ images: T[]; cost: number }> {
-    const { request, signal } = call;
-    const started = performance.now();
-    const observe = (outcome: string) => this.metrics.observeProviderCall(call.provider, request.operation, outcome, (performance.now() - started) / 1000);
-    try {
-      const route = this.router.forJob(call.provider, request.input.model, request.operation);
-      // Looked up once: every part of the job runs on the same key, and its cost follows whose it is.
-      const credentials = await this.router.credentialsFor(call.orgId, route.provider);
-      const remoteIds = parseCheckpoint(call.previousCheckpoint);
-      const results: T[] = [];
-      for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
-        const contextWith = (signal: AbortSignal) => this.context(call, route, credentials, index, signal);
-        const outputs = await this.once(route, part, contextWith, index, remoteIds, call);
-        for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
-      }
-      const { input } = request;
-      observe('ok');
-      const quote = { operation: request.operation, n: 'n' in input ? input.n : 1, format: 'format' in input ? input.format : 'png' as const, ...sizeOf(results) };
-      return { images: results, cost: this.router.charge(route, quote, credentials) };
-    } catch (err) {
-      observe(signal.aborted ? 'canceled' : err instanceof ProviderError ? err.kind : 'transient');
-      // Cancelled: not the provider's failure, so not worth a retry.
-      signal.throwIfAborted();
-      throw jobErrorOf(err, call.provider);
+  ): Promise<{ results: T[]; cost: number; route: ProviderRoute }> {
+    const targets: FallbackTarget[] = [{ provider: call.provider, model: call.request.input.model }, ...(call.fallback ?? [])];
+    const work = parseCheckpoint(call.previousCheckpoint, targets.length);
+    const failures: { target: FallbackTarget; error: unknown }[] = [];
+    for (; work.target < targets.length; work.target++, work.ids = []) {
+      const target = targets[work.target];
+      const outcome = await this.tryTarget(call, target, work, consume, sizeOf);
+      if ('results' in outcome) return outcome;
+      failures.push({ target, error: outcome.error });
     }
+    // Every target failed: the next run of the job starts from the first again.
+    await call.checkpoint('');
+    throw routeFailure(failures);
   }
 
-  private context(call: ProviderJobCall<ProviderRequest>, route: ProviderRoute, credentials: ProviderCredentials | undefined, index: number, signal: AbortSignal): ProviderCallContext {
-    return callContext(this.http, route.provider, { credentials, signal, callId: `${call.jobId}-${index}`, jobId: call.jobId });
+  /** One target: its answer, or why to go on to the next; a failure the request caused, or a cancel, is thrown at once. */
+  private async tryTarget<R extends ProviderRequest, T>(
+    call: ProviderJobCall<R>,
+    target: FallbackTarget,
+    work: RemoteWork,
+    consume: (output: ProviderOutput, part: R, index: number, route: ProviderRoute) => Promise<T>,
+    sizeOf: (results: T[]) => { width: number; height: number; durationSeconds?: number },
+  ): Promise<{ results: T[]; cost: number; route: ProviderRoute } | { error: unknown }> {
+    const { request, signal } = call;
+    const step = new StepRecorder(call, target);
+    let route: ProviderRoute;
+    try {
+      route = this.router.forJob(target.provider, target.model, request.operation);
+    } catch (error) {
+      await this.steps.record(step.failed(jobErrorOf(error, target.provider)));
+      return { error };
+    }
+    // Looked up once: every part runs on the same key, and its cost follows whose it is.
+    const credentials = await this.router.credentialsFor(call.orgId, route.provider);
+    step.keySource = credentials?.owner === 'organization' ? 'byok' : 'platform';
+    const circuit = circuitKey(route.provider.id, credentials?.owner ?? 'platform', call.orgId);
+    if (!this.breakers.allow(circuit)) {
+      const reopensAt = this.breakers.reopensAt(circuit);
+      const error = new ProviderError('transient', `${route.provider.id} is passed over while its circuit is open`, { retryAfterMs: reopensAt === null ? undefined : reopensAt - Date.now() });
+      await this.steps.record(step.skipped('circuit_open', error.message));
+      return { error };
+    }
+    const observe = (outcome: string) => this.metrics.observeProviderCall(route.provider.id, request.operation, outcome, step.elapsedSeconds());
+    try {
+      const results: T[] = [];
+      for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
+        const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
+        const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => step.reported(r) });
+        const outputs = await this.once(route, part, contextWith, index, work, call);
+        for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
+      }
+      const quote = { operation: request.operation, n: 'n' in request.input ? request.input.n : 1, format: 'format' in request.input ? request.input.format : 'png' as const, ...sizeOf(results) };
+      const cost = this.router.charge(route, quote, credentials);
+      this.breakers.succeeded(circuit);
+      observe('ok');
+      await this.steps.record(step.succeeded(cost, route.model.providerPrice?.({ ...quote, model: route.model.id })));
+      return { results, cost, route };
+    } catch (err) {
+      observe(signal.aborted ? 'canceled' : err instanceof ProviderError ? err.kind : 'transient');
+      if (signal.aborted) {
+        this.breakers.released(circuit);
+        await this.steps.record(step.failed(new FinalJobError('canceled', 'the job was cancelled')));
+        // Cancelled: not the provider's failure, so not worth a retry.
+        signal.throwIfAborted();
+      }
+      const kind = err instanceof ProviderError ? err.kind : 'transient';
+      await this.steps.record(step.failed(jobErrorOf(err, route.provider.id)));
+      if (kind === 'content_rejected' || kind === 'invalid_input') {
+        // The provider answered: it is up; the request is what failed, and another provider would be a policy decision, not a retry.
+        this.breakers.succeeded(circuit);
+        throw jobErrorOf(err, route.provider.id);
+      }
+      if (kind === 'invalid_credentials' || kind === 'quota_exhausted') this.breakers.keyRejected(circuit);
+      else this.breakers.failed(circuit, err instanceof ProviderError ? err.retryAfterMs : undefined);
+      return { error: err };
+    }
   }
 
   /** One call: the operation's method, or for slow backends submit (unless an earlier run did) and poll. */
   private async once(
-    route: ProviderRoute, request: ProviderRequest, contextWith: (signal: AbortSignal) => ProviderCallContext, index: number, remoteIds: string[], call: ProviderJobCall<ProviderRequest>,
+    route: ProviderRoute, request: ProviderRequest, contextWith: (signal: AbortSignal) => ProviderCallContext, index: number, work: RemoteWork, call: ProviderJobCall<ProviderRequest>,
   ): Promise<ProviderOutput[]> {
     const { plugin } = route.provider;
     const ctx = contextWith(call.signal);
@@ -111,17 +186,17 @@ export class ProviderCalls {
       const method = plugin[OPERATION_METHODS[request.operation]] as (input: unknown, ctx: ProviderCallContext) => Promise<ProviderOutput[]>;
       return method.call(plugin, request.input, ctx);
     }
-    if (!remoteIds[index]) {
-      remoteIds[index] = (await plugin.submit(request, ctx)).remoteId;
-      const value = JSON.stringify(remoteIds);
+    if (!work.ids[index]) {
+      work.ids[index] = (await plugin.submit(request, ctx)).remoteId;
+      const value = checkpointOf(work);
       if (value.length <= CHECKPOINT_LENGTH) await call.checkpoint(value);
-      else ctx.logger.warn('remote ids too long to checkpoint: a run after a crash submits again', { remoteIds });
+      else ctx.logger.warn('remote ids too long to checkpoint: a run after a crash submits again', { remoteIds: work.ids });
     }
-    const state = await this.poll(route, remoteIds[index], ctx, contextWith);
+    const state = await this.poll(route, work.ids[index], ctx, contextWith);
     if (state.status === 'done') return state.outputs;
     // The remote work itself failed: a retry must start it again, not poll its corpse.
-    remoteIds[index] = '';
-    await call.checkpoint(JSON.stringify(remoteIds));
+    work.ids[index] = '';
+    await call.checkpoint(checkpointOf(work));
     throw state.error;
   }
 
@@ -154,7 +229,7 @@ export function split<R extends ProviderRequest>(request: R, max: number): R[] {
 }
 
 /** The job error a provider's failure stands for: codes from the catalogue (docs/errors.md). */
-export function jobErrorOf(err: unknown, providerId: string): Error {
+export function jobErrorOf(err: unknown, providerId: string): TransientJobError | FinalJobError {
   if (err instanceof TransientJobError || err instanceof FinalJobError) return err;
   if (!(err instanceof ProviderError)) return new TransientJobError('provider_unavailable', `${providerId} failed: ${(err as Error).message}`);
   const message = `${providerId}: ${err.message}`;
@@ -176,12 +251,34 @@ export function jobErrorOf(err: unknown, providerId: string): Error {
   }
 }
 
-function parseCheckpoint(value: string | null): string[] {
-  if (!value) return [];
+/** The target and remote ids of a checkpoint; a bare list of ids (written before fallbacks) is the first target's. */
+function parseCheckpoint(value: string | null, targets: number): RemoteWork {
+  if (!value) return { target: 0, ids: [] };
   try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.map(String) : [];
+    const parsed = JSON.parse(value) as unknown;
+    if (Array.isArray(parsed)) return { target: 0, ids: parsed.map(String) };
+    const { t, ids } = parsed as { t?: unknown; ids?: unknown };
+    if (Number.isInteger(t) && (t as number) >= 0 && (t as number) < targets && Array.isArray(ids)) return { target: t as number, ids: ids.map(String) };
   } catch {
-    return [];
+    // An unreadable checkpoint starts the route over.
   }
+  return { target: 0, ids: [] };
+}
+
+function checkpointOf(work: RemoteWork): string {
+  return work.target === 0 ? JSON.stringify(work.ids) : JSON.stringify({ t: work.target, ids: work.ids });
+}
+
+/**
+ * The job's error when no target answered. One target: its own error, retried as its kind says.
+ * Several: provider_unavailable naming each failure, worth another run when any of them might
+ * mend (a 5xx, a rate limit, an open circuit), not when every key was refused or gone.
+ */
+function routeFailure(failures: { target: FallbackTarget; error: unknown }[]): Error {
+  if (failures.length === 1) return jobErrorOf(failures[0].error, failures[0].target.provider);
+  const errors = failures.map((f) => jobErrorOf(f.error, f.target.provider));
+  const message = `every target failed: ${errors.map((e) => e.message).join('; ')}`;
+  const waits = failures.map((f) => (f.error instanceof ProviderError && f.error.retryable ? (f.error.retryAfterMs ?? 0) : null)).filter((w) => w !== null);
+  if (!waits.length) return new FinalJobError('provider_unavailable', message);
+  return new TransientJobError('provider_unavailable', message, Math.min(MAX_RETRY_AFTER_MS, Math.min(...waits)) || undefined);
 }

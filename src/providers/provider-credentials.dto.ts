@@ -12,6 +12,11 @@ export class ProviderCredentialSaveDto {
 
 export class ProviderCredentialDto {
   @ApiProperty({ example: 'openai', description: 'The provider id (GET /api/v1/providers)' }) provider!: string;
+  @ApiProperty({
+    enum: ['healthy', 'degraded', 'open'],
+    description: "The key's circuit in this process: degraded after recent failures, open (passed over by routing) after too many, or once the provider refused the key or said its quota is spent; saving the key again closes it",
+  })
+  status!: string;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { apiKey: '…x4Qz' }, description: 'The last four characters of each field, never the values' }) hint!: Record<string, string>;
   @ApiProperty({ description: 'The credential that first saved a key for this provider' }) createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

@@ -12,6 +12,7 @@ import type { ProviderHealth } from '../plugins/provider-plugin';
 import { OrgDirectory } from '../tenancy/org-directory';
 import { principalId, type RequestAuth } from '../tenancy/principal';
 import { callContext } from './call-context';
+import { circuitKey, CircuitBreakers, type CircuitState } from './circuit-breakers';
 import { ProviderCredentialRecord } from './provider-credential.entity';
 import type { ProviderCredentialDto, ProviderCredentialListDto } from './provider-credentials.dto';
 import { OrgProviderKeys } from './provider-credentials.keys';
@@ -37,10 +38,11 @@ export class ProviderCredentialsService {
     private readonly orgs: OrgDirectory,
     private readonly audit: AuditService,
     @Inject(SecretBox) private readonly box: SecretBox,
+    private readonly breakers: CircuitBreakers,
   ) {}
 
   async list(orgId: string): Promise<ProviderCredentialListDto> {
-    return { data: (await this.repo.listInOrg(orgId)).map(describe) };
+    return { data: (await this.repo.listInOrg(orgId)).map((r) => this.describe(r)) };
   }
 
   async save(auth: RequestAuth, orgId: string, providerId: string, credentials: Record<string, unknown>): Promise<ProviderCredentialDto> {
@@ -53,18 +55,25 @@ export class ProviderCredentialsService {
       orgId, provider: provider.id, sealedValues: this.box.seal(JSON.stringify(values)), hint: credentialHint(values), verifiedAt, createdBy: principalId(auth.principal),
     }));
     this.keys.forget(orgId, provider.id);
+    // A new key is tried afresh, whatever its predecessor's circuit said.
+    this.breakers.reset(circuitKey(provider.id, 'organization', orgId));
     await this.audit.record({
       orgId, action: rotated ? 'provider_credentials.rotated' : 'provider_credentials.created', actor: AuditService.actorOf(auth),
       target: { type: 'provider_credentials', id: record.id }, details: { provider: provider.id, hint: record.hint, verified: verifiedAt !== null },
     });
-    return describe(record);
+    return this.describe(record);
   }
 
   async remove(auth: RequestAuth, orgId: string, providerId: string): Promise<void> {
     const record = await this.repo.delete(orgId, providerId);
     if (!record) throw AppError.notFound(`A key for the provider "${providerId}"`);
     this.keys.forget(orgId, providerId);
+    this.breakers.reset(circuitKey(providerId, 'organization', orgId));
     await this.audit.record({ orgId, action: 'provider_credentials.deleted', actor: AuditService.actorOf(auth), target: { type: 'provider_credentials', id: record.id }, details: { provider: providerId } });
+  }
+
+  private describe(record: ProviderCredentialRecord): ProviderCredentialDto {
+    return describe(record, this.breakers.state(circuitKey(record.provider, 'organization', record.orgId)));
   }
 
   /** A configured, enabled provider id whose plugin takes organisations' own keys. */
@@ -117,9 +126,10 @@ async function checkedValues(provider: RegisteredProvider, credentials: Record<s
   return credentials as Record<string, string>;
 }
 
-function describe(record: ProviderCredentialRecord): ProviderCredentialDto {
+function describe(record: ProviderCredentialRecord, status: CircuitState): ProviderCredentialDto {
   return {
     provider: record.provider,
+    status,
     hint: record.hint,
     createdBy: record.createdBy,
     createdAt: record.createdAt.toISOString(),

@@ -13,6 +13,17 @@ export interface ProviderRoute {
   model: ProviderModel;
 }
 
+/** What a request asks of routing: the provider and model it names (each may default) and the targets to fall back to, in order. */
+export interface RouteRequest {
+  provider?: string;
+  model?: string;
+  /** `provider/model`, or a provider id for its default model. */
+  fallback?: string[];
+}
+
+/** A request's route and each fallback after it, at most this many in all. */
+export const MAX_TARGETS = 5;
+
 /** Whether the platform has a key for the provider (or it needs none); without one it serves only organisations' own keys (BYOK). */
 export const hasPlatformKey = (provider: RegisteredProvider) => !provider.metadata.credentials || provider.platformCredentials !== null;
 
@@ -32,7 +43,7 @@ export class ProviderRouter {
     const offering = this.offering(operation);
     // The default is the first with a platform key: one without is only for organisations with their own.
     const provider = providerId === undefined ? offering.find(hasPlatformKey) : offering.find((p) => p.id === providerId);
-    const available = () => this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
+    const available = () => this.available();
     if (!provider) {
       const known = providerId === undefined ? undefined : this.registry.provider(providerId);
       const why = providerId === undefined ? `No provider here can ${operation}${offering.length ? ' with a key of the platform: name one your organisation has its own key for' : ''}`
@@ -64,6 +75,60 @@ export class ProviderRouter {
     }
     const available = offering.flatMap((p) => p.metadata.models.filter((m) => m.operations.includes(operation)).map((m) => m.id));
     throw new AppError('invalid_model', `Unknown model "${wanted}"; available: ${available.join(', ')}`, { available });
+  }
+
+  /**
+   * The targets a request goes to, in order: the one it names (or, naming none, its organisation's
+   * routing policy for the operation, else the default) and then each fallback. A target the request
+   * names must exist, do the operation and have a key here (the platform's or the organisation's
+   * own): 400 invalid_model otherwise. A policy's target that no longer does (its provider removed,
+   * its key deleted) is passed over.
+   */
+  async plan(operation: ProviderOperation, orgId: string, asked: RouteRequest, policy: () => Promise<string[] | null>): Promise<ProviderRoute[]> {
+    const named = asked.provider !== undefined || asked.model !== undefined || asked.fallback !== undefined;
+    const stored = named ? null : await policy();
+    if (stored) {
+      const usable: ProviderRoute[] = [];
+      for (const target of stored) {
+        const route = this.tryTarget(operation, target);
+        if (route && (await this.keyed(orgId, route))) usable.push(route);
+      }
+      if (!usable.length) throw new AppError('invalid_model', `No target of the organisation's routing policy for ${operation} can be used here: ${stored.join(', ')}`, { available: this.available() });
+      return usable;
+    }
+    const routes = [this.route(operation, asked.provider, asked.model), ...(asked.fallback ?? []).map((t) => this.target(operation, t))];
+    const ids = routes.map((r) => `${r.provider.id}/${r.model.id}`);
+    if (new Set(ids).size !== ids.length) throw invalid('fallback', `a target is named twice: ${ids.join(', ')}`);
+    if (routes.length > MAX_TARGETS) throw invalid('fallback', `at most ${MAX_TARGETS - 1} fallback targets`);
+    for (const route of routes) {
+      if (!(await this.keyed(orgId, route))) {
+        throw new AppError('invalid_model', `The provider "${route.provider.id}" has no key here: bring your own (PUT /api/v1/orgs/${orgId}/provider-credentials/${route.provider.id})`, { available: this.available() });
+      }
+    }
+    return routes;
+  }
+
+  /** A target as policies and requests write it: `provider/model`, or `provider` for its default model; 400 invalid_model otherwise. */
+  target(operation: ProviderOperation, text: string): ProviderRoute {
+    const [providerId, ...model] = text.split('/');
+    return this.route(operation, providerId, model.length ? model.join('/') : undefined);
+  }
+
+  private tryTarget(operation: ProviderOperation, text: string): ProviderRoute | null {
+    try {
+      return this.target(operation, text);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether a call to the route would have a key for this organisation: the platform's, or its own. */
+  private async keyed(orgId: string, route: ProviderRoute): Promise<boolean> {
+    return hasPlatformKey(route.provider) || (await this.orgKeys.valuesFor(orgId, route.provider.id)) !== undefined;
+  }
+
+  private available(): string[] {
+    return this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
   }
 
   /** Refuses, as 400 validation_failed on the field, what the route's model does not take; only the fields given are checked. */

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { NetModule } from '../common/net/net.module';
 import { OpsModule } from '../ops/ops.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
+import { CircuitBreakers } from './circuit-breakers';
 import { ProviderCalls } from './provider-calls';
 import { ProviderCredentialsController } from './provider-credentials.controller';
 import { OrgProviderKeys } from './provider-credentials.keys';
@@ -11,13 +12,16 @@ import { ProviderCredentialsService } from './provider-credentials.service';
 import { ProviderOutputs } from './provider-outputs';
 import { ProviderRouter } from './provider-router';
 import { ProvidersController } from './providers.controller';
+import { RoutingPoliciesController } from './routing-policies.controller';
+import { RoutingPoliciesRepository } from './routing-policies.repository';
+import { RoutingPoliciesService } from './routing-policies.service';
 import { ProvidersService } from './providers.service';
 
 /** The provider listing, organisations' own provider keys, and routing and calling providers for the domains that generate (images). */
 @Module({
   imports: [NetModule, OpsModule, TenancyModule, AuditModule],
-  controllers: [ProvidersController, ProviderCredentialsController],
-  providers: [ProvidersService, ProviderRouter, ProviderCalls, ProviderOutputs, ProviderCredentialsService, ProviderCredentialsRepository, OrgProviderKeys],
-  exports: [ProviderRouter, ProviderCalls],
+  controllers: [ProvidersController, ProviderCredentialsController, RoutingPoliciesController],
+  providers: [ProvidersService, ProviderRouter, ProviderCalls, CircuitBreakers, ProviderOutputs, ProviderCredentialsService, ProviderCredentialsRepository, OrgProviderKeys, RoutingPoliciesService, RoutingPoliciesRepository],
+  exports: [ProviderRouter, ProviderCalls, RoutingPoliciesService],
 })
 export class ProvidersModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import sharp from 'sharp';
 import { AppError } from '../../common/errors/app-error';
 import { ProviderCalls } from '../../providers/provider-calls';
 import { StudioInputError, type EncodedImage, type OutputFormat, type StepClock } from '../pipeline/studio-pipeline';
@@ -11,6 +12,8 @@ import { StudioWorkers } from './studio-workers';
 export interface StudioRun {
   jobId: string;
   orgId: string;
+  /** The job's run (1 for the first), for a provider's steps. */
+  attempt: number;
   source: Buffer;
   input: StudioJobInput;
   clock: StepClock;
@@ -38,6 +41,7 @@ export class StudioRunners {
   async run(operation: StudioOperation, run: StudioRun): Promise<StudioOutcome> {
     const o = run.input.options as Options;
     if (operation === 'upscale' && o.provider !== undefined) return this.upscaleWithProvider(run, o);
+    if (operation === 'backgrounds.remove' && o.provider !== undefined) return this.removeWithProvider(run, o);
     const ids: string[] = operation === 'process' ? (o.preset === undefined ? [] : [o.preset]) : operation === 'compliance' ? [...new Set(o.slots as string[])] : [];
     const slots = ids.map((id) => this.checks.slot(id, operation === 'process' ? 'preset' : 'slots'));
     const background = operation === 'backgrounds.generate' && o.prompt !== undefined ? await run.clock.time('generateBackground', () => this.generatedBackground(run, o)) : undefined;
@@ -49,7 +53,7 @@ export class StudioRunners {
 
   private async generatedBackground(run: StudioRun, o: Options): Promise<Buffer> {
     const { images } = await this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'generate', input: { model: o.model, prompt: o.prompt, style: o.style, width: o.backgroundSize.width, height: o.backgroundSize.height, format: 'png', n: 1, seed: 0 } },
     });
     return images[0].data;
@@ -57,10 +61,23 @@ export class StudioRunners {
 
   private async upscaleWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
     const { images } = await run.clock.time('upscale', () => this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'upscale', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, width: o.width, height: o.height, format: o.format ?? 'png' } },
     }));
     const [out] = images;
     return { image: { data: out.data, format: out.format as OutputFormat, width: out.width, height: out.height }, report: {} };
+  }
+
+  /** The provider's cut-out as a PNG; asked for the mask, its alpha alone, as the built-in remover answers it. */
+  private async removeWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
+    const { images } = await run.clock.time('removeBackground', () => this.providers.images({
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      request: { operation: 'removeBackground', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, format: 'png' } },
+    }));
+    const [cutout] = images;
+    const data = o.output === 'mask'
+      ? await run.clock.time('encode', () => sharp(cutout.data).ensureAlpha().extractChannel('alpha').toColourspace('b-w').png().toBuffer())
+      : cutout.data;
+    return { image: { data, format: 'png', width: cutout.width, height: cutout.height }, report: {} };
   }
 }

@@ -24,7 +24,7 @@ export class StudioHandler implements JobHandler {
     if (!source) throw new Error(`source ${input.sources[0].storageKey} is missing`);
     const clock = new StepClock();
     const outcome = await this.runners
-      .run(job.type as StudioOperation, { jobId: job.id, orgId: job.orgId, source, input, clock, signal, previousCheckpoint, checkpoint })
+      .run(job.type as StudioOperation, { jobId: job.id, orgId: job.orgId, attempt: job.attempts, source, input, clock, signal, previousCheckpoint, checkpoint })
       .catch((err: unknown) => {
         signal.throwIfAborted();
         if (err instanceof StudioInputError) throw new FinalJobError('unprocessable_image', err.message);
