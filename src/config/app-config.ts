@@ -47,6 +47,11 @@ export interface AppConfig {
   openai: { waitSeconds: number };
   /** Organisations' own provider keys: the credits a request run on one costs (the provider bills the organisation). */
   byok: { platformFee: number };
+  /**
+   * The asset library: a library-first generation is answered from it when an asset's score (the
+   * share of the prompt's significant words it holds) reaches matchThreshold, for `price` credits.
+   */
+  library: { matchThreshold: number; price: number };
   studio: {
     /** How long a studio route waits for its job before answering 202 with where to poll. */
     waitSeconds: number;

@@ -74,6 +74,10 @@ function parseSetting(s: Setting, value: unknown, env: NodeJS.ProcessEnv): { val
       }
       return { value: n };
     }
+    case 'fraction': {
+      const n = typeof value === 'number' ? value : /^\d*\.?\d+$/.test(String(value).trim()) ? Number(value) : NaN;
+      return n > 0 && n <= 1 ? { value: n } : { error: `${name} must be a number above 0 and at most 1, got "${value}"` };
+    }
     case 'bool': {
       if (typeof value === 'boolean') return { value };
       const v = String(value).trim().toLowerCase();

@@ -2,7 +2,7 @@
  * The table of settings: where each lives in config/default.yaml, which environment variable
  * overrides it, and how it is parsed. One table so docs, loading and validation cannot drift apart.
  */
-export type SettingKind = 'int' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel' | 'choice' | 'providerInstances';
+export type SettingKind = 'int' | 'fraction' | 'intList' | 'string' | 'bool' | 'list' | 'url' | 'logLevel' | 'choice' | 'providerInstances';
 
 export interface Setting {
   path: string;
@@ -49,6 +49,8 @@ export const SETTINGS: Setting[] = [
   { path: 'jobs.queuePrefix', env: 'QUEUE_PREFIX', kind: 'string' },
   { path: 'openai.waitSeconds', env: 'OPENAI_WAIT_SECONDS', kind: 'int', min: 1, max: 60 },
   { path: 'byok.platformFee', env: 'BYOK_PLATFORM_FEE', kind: 'int', min: 0, max: 1000 },
+  { path: 'library.matchThreshold', env: 'LIBRARY_MATCH_THRESHOLD', kind: 'fraction' },
+  { path: 'library.price', env: 'LIBRARY_PRICE', kind: 'int', min: 0, max: 1000 },
   { path: 'studio.waitSeconds', env: 'STUDIO_WAIT_SECONDS', kind: 'int', min: 1, max: 60 },
   { path: 'studio.modelConcurrency', env: 'STUDIO_MODEL_CONCURRENCY', kind: 'int', min: 1, max: 16 },
   { path: 'studio.prices.process', env: 'STUDIO_PRICE_PROCESS', kind: 'int', min: 0, max: 1000 },
