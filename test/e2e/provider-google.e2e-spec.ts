@@ -112,7 +112,7 @@ describe('the google plugin through the REST API and the OpenAI-compatible endpo
 
   it('fails the job with content_rejected when Gemini answers IMAGE_SAFETY, without a retry, and releases its credits', async () => {
     const before = await credits();
-    expect(fake.failNext('content_rejected')).toBe(true);
+    fake.failNextWith('image_safety');
     const calls = fake.calls.length;
     const res = await post('/api/v1/images/generations', { prompt: 'a refused request', provider: 'google', model: MODEL, size: '1024x1024' }).expect(202);
     const job = await finished(res.body.id);
