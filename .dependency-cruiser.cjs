@@ -29,6 +29,8 @@ const LAYERS = [
   { name: 'library', path: '^src/library/' },
   { name: 'providers', path: '^src/providers/' },
   { name: 'images', path: '^src/images/' },
+  // Video generation: its first frames come from the gallery and URLs as edits' sources do.
+  { name: 'videos', path: '^src/videos/' },
   // The studio: marketplace rule packs, and the image operations that check and fix against them.
   { name: 'studio', path: '^src/studio/' },
   // Store connections, catalogue sync and publishing through the channel plugins.

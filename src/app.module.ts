@@ -12,6 +12,7 @@ import { OrgsModule } from './orgs/orgs.module';
 import { PluginsModule } from './plugins/plugins.module';
 import { ProvidersModule } from './providers/providers.module';
 import { ImagesModule } from './images/images.module';
+import { VideosModule } from './videos/videos.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LibraryModule } from './library/library.module';
 import { StudioModule } from './studio/operations/studio.module';
@@ -39,6 +40,7 @@ export class AppModule {
         ProvidersModule,
         JobsModule.forRoot(config),
         ImagesModule,
+        VideosModule,
         WebhooksModule,
         MarketplacesModule.forRoot(config),
         StudioModule,

@@ -25,6 +25,7 @@ import { ChannelConnectionRecord } from '../channels/channel-connection.entity';
 import { ChannelProductRecord } from '../channels/channel-product.entity';
 import { ChannelPublishRecord } from '../channels/channel-publish.entity';
 import { ProviderCredentialRecord } from '../providers/provider-credential.entity';
+import { Video } from '../videos/video.entity';
 import { LibraryAsset } from '../library/library-asset.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
@@ -32,5 +33,5 @@ export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
   ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
   WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord, StudioResult, ChannelConnectionRecord, ChannelProductRecord, ChannelPublishRecord,
-  ProviderCredentialRecord, LibraryAsset,
+  ProviderCredentialRecord, Video, LibraryAsset,
 ];

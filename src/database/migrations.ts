@@ -16,6 +16,7 @@ import { Migration20261130010000 as PgChannelConnections } from './migrations/po
 import { Migration20261130020000 as PgChannelCompliance } from './migrations/postgresql/Migration20261130020000';
 import { Migration20261130030000 as PgPublishGate } from './migrations/postgresql/Migration20261130030000';
 import { Migration20261130040000 as PgProviderCredentials } from './migrations/postgresql/Migration20261130040000';
+import { Migration20261130050000 as PgVideos } from './migrations/postgresql/Migration20261130050000';
 import { Migration20261130060000 as PgLibrary } from './migrations/postgresql/Migration20261130060000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
@@ -34,6 +35,7 @@ import { Migration20261130010000 as SqliteChannelConnections } from './migration
 import { Migration20261130020000 as SqliteChannelCompliance } from './migrations/sqlite/Migration20261130020000';
 import { Migration20261130030000 as SqlitePublishGate } from './migrations/sqlite/Migration20261130030000';
 import { Migration20261130040000 as SqliteProviderCredentials } from './migrations/sqlite/Migration20261130040000';
+import { Migration20261130050000 as SqliteVideos } from './migrations/sqlite/Migration20261130050000';
 import { Migration20261130060000 as SqliteLibrary } from './migrations/sqlite/Migration20261130060000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
@@ -55,6 +57,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130020000', class: SqliteChannelCompliance },
   { name: 'Migration20261130030000', class: SqlitePublishGate },
   { name: 'Migration20261130040000', class: SqliteProviderCredentials },
+  { name: 'Migration20261130050000', class: SqliteVideos },
   { name: 'Migration20261130060000', class: SqliteLibrary },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
@@ -75,5 +78,6 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130020000', class: PgChannelCompliance },
   { name: 'Migration20261130030000', class: PgPublishGate },
   { name: 'Migration20261130040000', class: PgProviderCredentials },
+  { name: 'Migration20261130050000', class: PgVideos },
   { name: 'Migration20261130060000', class: PgLibrary },
 ];

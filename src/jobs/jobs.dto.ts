@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CursorQueryDto } from '../common/pagination';
 import type { JobStatus } from './job.entity';
@@ -29,6 +29,19 @@ export class ImageOutputDto {
   @ApiProperty() bytes!: number;
 }
 
+/** A video a job made: what JobDto.outputs lists for video jobs. */
+export class VideoOutputDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Signed download link, valid for FILE_LINK_TTL_SECONDS' }) url!: string;
+  @ApiProperty({ example: 'video/mp4', description: 'image/webp (an animated WebP) from aura' }) mimeType!: string;
+  @ApiProperty() width!: number;
+  @ApiProperty() height!: number;
+  @ApiProperty() durationSeconds!: number;
+  @ApiProperty() bytes!: number;
+}
+
+export type JobOutputDto = ImageOutputDto | VideoOutputDto;
+
 export class JobErrorDto {
   @ApiProperty() code!: string;
   @ApiProperty() message!: string;
@@ -50,11 +63,17 @@ export class BatchSummaryDto {
   @ApiProperty() canceled!: number;
 }
 
+@ApiExtraModels(ImageOutputDto, VideoOutputDto)
 export class JobDto {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'What the job does: an operation, or batch' }) type!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
-  @ApiProperty({ type: [ImageOutputDto] }) outputs!: ImageOutputDto[];
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ImageOutputDto) }, { $ref: getSchemaPath(VideoOutputDto) }] },
+    description: 'Completed jobs: the files they made, images (with format) or, for videos.generate, videos (with mimeType and durationSeconds)',
+  })
+  outputs!: JobOutputDto[];
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,

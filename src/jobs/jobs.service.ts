@@ -9,7 +9,7 @@ import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
 import { JobRegistry } from './job-registry';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, type Job, type JobStatus } from './job.entity';
-import type { ImageOutputDto, JobAcceptedDto, JobDto } from './jobs.dto';
+import type { JobAcceptedDto, JobDto, JobOutputDto } from './jobs.dto';
 import { JobsRepository, type BatchChild } from './jobs.repository';
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
@@ -109,13 +109,12 @@ export class JobsService {
     const children = batchIds.length ? await this.jobs.childrenOf(batchIds) : [];
     return jobs.map((j) => {
       const ofBatch = j.type === BATCH_JOB_TYPE ? children.filter((c) => c.parentId === j.id) : undefined;
-      // Outputs are images for every type that has any today; a type with other outputs will widen JobDto.outputs.
       const report = reports.get(j.id);
-      return { ...this.map(j, (outputs.get(j.id) ?? []) as ImageOutputDto[], ofBatch), ...(report ? { report } : {}) };
+      return { ...this.map(j, (outputs.get(j.id) ?? []) as JobOutputDto[], ofBatch), ...(report ? { report } : {}) };
     });
   }
 
-  private map(job: Job, outputs: ImageOutputDto[], children?: BatchChild[]): JobDto {
+  private map(job: Job, outputs: JobOutputDto[], children?: BatchChild[]): JobDto {
     return {
       id: job.id,
       type: job.type,
