@@ -50,7 +50,7 @@ export class StudioJobs {
 
   @JobOperation({ name: 'backgrounds.remove', dto: BackgroundRemoveDto, scope: 'studio:process', units: one, form: form('backgrounds.remove') })
   prepareRemoval(auth: RequestAuth, dto: BackgroundRemoveDto, job: Job): Promise<PreparedJob> {
-    return this.prepare(auth, 'backgrounds.remove', dto, job, () => ({}));
+    return this.prepare(auth, 'backgrounds.remove', dto, job, () => this.checks.removal(dto));
   }
 
   @JobOperation({ name: 'backgrounds.generate', dto: BackgroundGenerateDto, scope: 'studio:process', units: one, form: form('backgrounds.generate') })

@@ -14,6 +14,14 @@ export class BackgroundRemoveDto extends StudioSourceDto {
   @ApiPropertyOptional({ enum: ['cutout', 'mask'], description: 'cutout (default): the image with an alpha channel, PNG; mask: the alpha alone, a greyscale PNG' })
   @IsOptional() @IsIn(['cutout', 'mask'])
   output?: 'cutout' | 'mask';
+
+  @ApiPropertyOptional({ example: 'removebg', description: 'A provider whose model has the removeBackground capability, instead of the built-in remover (mode then has no part)' })
+  @IsOptional() @IsString() @MaxLength(32)
+  provider?: string;
+
+  @ApiPropertyOptional({ example: 'removebg', description: "With provider: its model (default: the provider's first model that removes backgrounds)" })
+  @IsOptional() @IsString() @MaxLength(64)
+  model?: string;
 }
 
 export const BACKDROP_PRESETS = ['plain', 'gradient', 'studio-sweep'] as const;

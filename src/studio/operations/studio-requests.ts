@@ -6,7 +6,7 @@ import { ProviderRouter } from '../../providers/provider-router';
 import type { MarketplaceSlotDto } from '../marketplaces/marketplace-pack.dto';
 import { MarketplacePacks } from '../marketplaces/marketplace-packs';
 import type { StudioOperation } from './studio-operations';
-import type { BackgroundGenerateDto, UpscaleDto } from './studio-operations.dto';
+import type { BackgroundGenerateDto, BackgroundRemoveDto, UpscaleDto } from './studio-operations.dto';
 import type { ProcessDto } from './studio.dto';
 import type { SourceFacts } from './studio-sources';
 
@@ -63,6 +63,18 @@ export class StudioRequestChecks {
     // The background is drawn at a size the model takes and then cropped to cover the canvas.
     const drawn = modelTakesSize(route.model, 1024, 1024) ? { width: 1024, height: 1024 } : smallestSize(route.model.sizes);
     return { width, height, provider: route.provider.id, model: route.model.id, backgroundSize: drawn };
+  }
+
+  /** With a provider, one whose model removes backgrounds and answers PNG (the cut-out keeps its alpha); the built-in remover's mode has no part then. */
+  removal(dto: BackgroundRemoveDto): Record<string, unknown> {
+    if (dto.provider === undefined) {
+      if (dto.model !== undefined) throw invalid('model', 'model goes with provider');
+      return {};
+    }
+    if (dto.mode !== undefined) throw invalid('mode', "mode chooses how the built-in remover cuts; with a provider, the provider's model does");
+    const route = this.router.route('removeBackground', dto.provider, dto.model);
+    this.router.check(route, { format: 'png' });
+    return { provider: route.provider.id, model: route.model.id };
   }
 
   /** The output's pixels against the plan; with a provider, one whose model upscales. */
