@@ -12,6 +12,8 @@ import { StudioWorkers } from './studio-workers';
 export interface StudioRun {
   jobId: string;
   orgId: string;
+  /** The job's run (1 for the first), for a provider's steps. */
+  attempt: number;
   source: Buffer;
   input: StudioJobInput;
   clock: StepClock;
@@ -51,7 +53,7 @@ export class StudioRunners {
 
   private async generatedBackground(run: StudioRun, o: Options): Promise<Buffer> {
     const { images } = await this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'generate', input: { model: o.model, prompt: o.prompt, style: o.style, width: o.backgroundSize.width, height: o.backgroundSize.height, format: 'png', n: 1, seed: 0 } },
     });
     return images[0].data;
@@ -59,7 +61,7 @@ export class StudioRunners {
 
   private async upscaleWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
     const { images } = await run.clock.time('upscale', () => this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'upscale', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, width: o.width, height: o.height, format: o.format ?? 'png' } },
     }));
     const [out] = images;
@@ -69,7 +71,7 @@ export class StudioRunners {
   /** The provider's cut-out as a PNG; asked for the mask, its alpha alone, as the built-in remover answers it. */
   private async removeWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
     const { images } = await run.clock.time('removeBackground', () => this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'removeBackground', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, format: 'png' } },
     }));
     const [cutout] = images;
