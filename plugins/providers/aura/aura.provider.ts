@@ -75,7 +75,7 @@ export class AuraProvider implements ImageGenerator, ImageEditor, VideoGenerator
   async generateVideo(input: VideoInput, ctx: ProviderCallContext): Promise<VideoFile[]> {
     if (!VIDEO_SECONDS.includes(input.durationSeconds)) throw new ProviderError('invalid_input', `aura: a video lasts ${VIDEO_SECONDS[0]} to ${VIDEO_SECONDS.at(-1)} whole seconds`);
     const data = await renderVideo(input, ctx.signal);
-    return [{ stream: [data], mimeType: 'image/webp', durationSeconds: input.durationSeconds, width: input.width, height: input.height }];
+    return [{ stream: once(data), mimeType: 'image/webp', durationSeconds: input.durationSeconds, width: input.width, height: input.height }];
   }
 
   /** One image per seed: seed, seed + 1, ... so n images differ but each can be reproduced alone. */
@@ -90,4 +90,9 @@ export class AuraProvider implements ImageGenerator, ImageEditor, VideoGenerator
     }
     return out;
   }
+}
+
+/** A rendered file as the one chunk of a stream. */
+async function* once(data: Buffer): AsyncIterable<Uint8Array> {
+  yield data;
 }

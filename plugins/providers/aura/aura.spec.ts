@@ -115,7 +115,8 @@ describe('aura provider', () => {
     it('is an animated WebP of the asked size, at 10 frames a second for the asked length, quickly', async () => {
       const started = performance.now();
       const { video, data } = await render(clip);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      // About half a second on one free core; loose, as the machine running the tests may be busy.
+      expect(performance.now() - started).toBeLessThan(10_000);
       expect(video).toMatchObject({ mimeType: 'image/webp', width: 512, height: 512, durationSeconds: 2 });
       const meta = await sharp(data, { animated: true }).metadata();
       expect({ format: meta.format, width: meta.width, pageHeight: meta.pageHeight, pages: meta.pages, loop: meta.loop }).toEqual({ format: 'webp', width: 512, pageHeight: 512, pages: 20, loop: 0 });
@@ -139,6 +140,14 @@ describe('aura provider', () => {
       const c = await render({ ...clip, seed: 43 });
       expect(a.data.equals(b.data)).toBe(true);
       expect(a.data.equals(c.data)).toBe(false);
+    });
+
+    it('animates a first frame, recoloured toward the prompt', async () => {
+      const white = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      const black = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000' } }).png().toBuffer();
+      const first = async (data: Buffer) => (await sharp((await render({ ...clip, image: { data, mimeType: 'image/png' } })).data, { page: 0 }).stats()).channels;
+      const [onWhite, onBlack] = [await first(white), await first(black)];
+      expect(onWhite[0].mean).toBeGreaterThan(onBlack[0].mean + 50);
     });
 
     it('refuses a length it does not render', async () => {

@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { ERROR_CODES, type ErrorCode } from '../../common/errors/error-codes';
 import { CreditsService } from '../../credits/credits.service';
 import type { Submitted } from '../../jobs/job-submitter';
-import type { JobAcceptedDto, JobDto } from '../../jobs/jobs.dto';
+import type { ImageOutputDto, JobAcceptedDto, JobDto } from '../../jobs/jobs.dto';
 import type { StudioReport } from './studio-result.entity';
 import type { ComplianceFixedDto, StudioResultDto } from './studio.dto';
 
@@ -44,7 +44,8 @@ export class StudioAnswers {
   }
 
   private async describe(orgId: string, job: JobDto): Promise<StudioResultDto> {
-    const [output] = job.outputs;
+    // Studio jobs make one image.
+    const [output] = job.outputs as ImageOutputDto[];
     const { steps, compliance, presetLabel } = job.report as unknown as StudioReport;
     return {
       jobId: job.id, imageId: output.id, url: output.url, width: output.width, height: output.height, format: output.format, bytes: output.bytes,
