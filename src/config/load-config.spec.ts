@@ -70,6 +70,15 @@ describe('loadConfig', () => {
     expect(problems({ CONFIG_DIR: 'config', PORT: '70000' })).toEqual([expect.stringMatching(/PORT .* between 0 and 65535/)]);
   });
 
+  it('reads the library match threshold as a fraction above 0 and at most 1', () => {
+    expect(loadConfig({ CONFIG_DIR: 'config' }).library).toEqual({ matchThreshold: 0.8, price: 1 });
+    expect(loadConfig({ CONFIG_DIR: 'config', LIBRARY_MATCH_THRESHOLD: '1', LIBRARY_PRICE: '0' }).library).toEqual({ matchThreshold: 1, price: 0 });
+    expect(loadConfig({ CONFIG_DIR: 'config', LIBRARY_MATCH_THRESHOLD: '.65' }).library.matchThreshold).toBe(0.65);
+    for (const bad of ['0', '1.5', '-0.5', 'most', '']) {
+      expect(problems({ CONFIG_DIR: 'config', LIBRARY_MATCH_THRESHOLD: bad })).toEqual([expect.stringMatching(/LIBRARY_MATCH_THRESHOLD .* above 0 and at most 1/)]);
+    }
+  });
+
   it('validates plans.yaml and the default plan', () => {
     const dir = configDir(undefined, 'defaultPlan: gold\nplans:\n  free:\n    workPerMinute: 0\n    readsPerMinute: 10\n    maxWidth: 1\n    maxHeight: 1\n    startingCredits: 1\n    dailyImages: 1\n    features: {}\n');
     const found = problems({ CONFIG_DIR: dir });
