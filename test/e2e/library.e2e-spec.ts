@@ -76,6 +76,8 @@ describe('the asset library', () => {
     const [hit] = (await search(aliceKey, { q: 'sailing' }).expect(200)).body.data;
     expect(hit.id).toBe(ids.boat);
     await t.http().get(path(hit.url)).expect(200);
+    const audit = await t.http().get(`/api/v1/orgs/${alice.orgId}/audit-log?action=library.asset_added`).set(bearer(alice.accessToken)).expect(200);
+    expect(audit.body.data).toMatchObject([{ target: { type: 'library_asset', id: ids.boat }, details: { imageId: ids.aliceImage } }]);
     await t.http().post('/api/v1/library/assets').set(bearer(bobKey)).send({ imageId: ids.aliceImage }).expect(404);
     await t.http().post('/api/v1/library/assets').set(bearer(aliceKey)).send({ imageId: 'not-a-uuid' }).expect(400);
   });
