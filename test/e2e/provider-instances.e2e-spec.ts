@@ -46,7 +46,7 @@ describe('provider ids configured as instances of a plugin', () => {
   it('lists each enabled id as a provider of its own, and not the disabled one', async () => {
     const res = await t.http().get('/api/v1/providers').set(bearer(key)).expect(200);
     expect(res.body.data.map((p: { id: string }) => p.id)).toEqual(['aura', 'aura-two']);
-    expect(res.body.data[1]).toMatchObject({ name: 'Aura (built-in)', pricing: { generate: 1, edit: 1 }, models: [{ id: 'aura', operations: ['generate', 'edit'], maxImagesPerCall: 4, seed: true }] });
+    expect(res.body.data[1]).toMatchObject({ name: 'Aura (built-in)', pricing: { generate: 1, edit: 1, video: 2 }, models: [{ id: 'aura', operations: ['generate', 'edit'], maxImagesPerCall: 4, seed: true }, { id: 'aura-motion', operations: ['video'] }] });
   });
 
   it('generates through the second id, which the images then name', async () => {
@@ -58,7 +58,7 @@ describe('provider ids configured as instances of a plugin', () => {
 
   it('refuses the disabled id with invalid_model, listing what is available', async () => {
     const res = await t.http().post('/api/v1/images/generations').set(bearer(key)).send({ prompt: 'off', provider: 'aura-off' }).expect(400);
-    expect(res.body.error).toMatchObject({ code: 'invalid_model', message: 'The provider "aura-off" is disabled', available: ['aura/aura', 'aura-two/aura'] });
+    expect(res.body.error).toMatchObject({ code: 'invalid_model', message: 'The provider "aura-off" is disabled', available: ['aura/aura', 'aura/aura-motion', 'aura-two/aura', 'aura-two/aura-motion'] });
   });
 
   it('records every id in the plugins table, and keeps the ids a later start no longer configures', async () => {

@@ -17,14 +17,14 @@ describe('providers', () => {
     expect(res.body.data).toEqual([
       expect.objectContaining({
         id: 'aura',
-        operations: ['generate', 'edit'],
-        models: [expect.objectContaining({ id: 'aura' })],
+        operations: ['generate', 'edit', 'video'],
+        models: [expect.objectContaining({ id: 'aura' }), expect.objectContaining({ id: 'aura-motion', operations: ['video'], sizes: ['512x512', '768x432', '432x768'] })],
         styles: expect.arrayContaining(['realistic', 'anime', 'digital-art', 'oil-painting', 'watercolor', '3d-render', 'pixel', 'sketch', 'cartoon', 'cinematic']),
         formats: ['png', 'jpeg', 'webp', 'avif'],
         sizes: expect.arrayContaining(['256x256', '512x512', '1024x1024', '1024x768', '768x1024']),
-        pricing: { generate: 1, edit: 1 },
+        pricing: { generate: 1, edit: 1, video: 2 },
         byok: false,
-        status: 'available',
+        status: 'healthy',
       }),
     ]);
     expect(res.body.data[0].description).toMatch(/not a neural model/);
