@@ -9,6 +9,7 @@ import { VideoGenerateHandler } from './video-generate.handler';
 import { VideoGenerationService } from './video-generation.service';
 import { VideoLinks } from './video-links';
 import { VideoOutputs } from './video-outputs';
+import { VideoRetentionTask } from './video-retention.task';
 import { VideosController } from './videos.controller';
 import { VideosRepository } from './videos.repository';
 import { VideosService } from './videos.service';
@@ -17,6 +18,6 @@ import { VideosService } from './videos.service';
 @Module({
   imports: [OrgsModule, NetModule, StorageModule, ProvidersModule, ImagesModule],
   controllers: [VideosController],
-  providers: [VideoGenerationService, VideoGenerateHandler, VideoOutputs, VideoFiles, VideoLinks, VideosRepository, VideosService],
+  providers: [VideoGenerationService, VideoGenerateHandler, VideoOutputs, VideoFiles, VideoLinks, VideosRepository, VideosService, VideoRetentionTask],
 })
 export class VideosModule {}

@@ -117,3 +117,30 @@ describe('video generation (POST /api/v1/videos/generations) with aura, offline'
     await t.http().get('/api/v1/videos/files/bm90LWEtdG9rZW4.forged').expect(404);
   });
 });
+
+describe('video retention', () => {
+  it('purges videos older than IMAGE_RETENTION_DAYS, with their files', async () => {
+    const operatorEmail = uniqueEmail('operator');
+    const t = await startTestApp({ IMAGE_RETENTION_DAYS: '7', ADMIN_EMAILS: operatorEmail });
+    try {
+      const operator = await signUp(t, { email: operatorEmail });
+      const user = await signUp(t);
+      await t.http().patch(`/api/v1/admin/orgs/${user.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'enterprise' }).expect(200);
+      const key = (await createKey(t, user.accessToken, user.orgId, { name: 'r', scopes: SCOPES })).secret;
+      const accepted = await t.http().post('/api/v1/videos/generations').set(bearer(key)).send({ prompt: 'old', size: '512x512', durationSeconds: 1 }).expect(202);
+      let job = (await t.http().get(`/api/v1/jobs/${accepted.body.id}`).set(bearer(key)).expect(200)).body;
+      for (let i = 0; i < 300 && job.status !== 'completed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = (await t.http().get(`/api/v1/jobs/${accepted.body.id}`).set(bearer(key)).expect(200)).body;
+      }
+      const { VideoRetentionTask } = await import('../../src/videos/video-retention.task');
+      const task = t.app.get(VideoRetentionTask);
+      expect(await task.purge(new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+      expect(await task.purge(new Date(Date.now() + 8 * 86_400_000))).toBe(1);
+      await t.http().get(`/api/v1/videos/${job.outputs[0].id}`).set(bearer(key)).expect(404);
+      await t.http().get(new URL(job.outputs[0].url).pathname).expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
