@@ -86,11 +86,11 @@ describe('POST /api/v1/jobs', () => {
     const unknown = await post().send({ operation: 'images.upscale', prompt: 'x' }).expect(400);
     expect(unknown.body.error).toMatchObject({
       code: 'validation_failed',
-      operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale'],
+      operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale', 'videos.generate'],
       fields: [{ field: 'operation', messages: ['operation must be one of: backgrounds.generate, backgrounds.remove, channels.publish, channels.sync, compliance, images.edit, images.generate, process, relight.shadow, upscale'] }],
     });
     const missing = await post().send({ prompt: 'x' }).expect(400);
-    expect(missing.body.error).toMatchObject({ code: 'validation_failed', operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale'] });
+    expect(missing.body.error).toMatchObject({ code: 'validation_failed', operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale', 'videos.generate'] });
     const notObject = await post().send([{ operation: 'images.generate' }]).expect(400);
     expect(notObject.body.error.message).toContain('must be a JSON object');
   });
