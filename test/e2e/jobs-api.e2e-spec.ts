@@ -87,7 +87,7 @@ describe('POST /api/v1/jobs', () => {
     expect(unknown.body.error).toMatchObject({
       code: 'validation_failed',
       operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale', 'videos.generate'],
-      fields: [{ field: 'operation', messages: ['operation must be one of: backgrounds.generate, backgrounds.remove, channels.publish, channels.sync, compliance, images.edit, images.generate, process, relight.shadow, upscale'] }],
+      fields: [{ field: 'operation', messages: ['operation must be one of: backgrounds.generate, backgrounds.remove, channels.publish, channels.sync, compliance, images.edit, images.generate, process, relight.shadow, upscale, videos.generate'] }],
     });
     const missing = await post().send({ prompt: 'x' }).expect(400);
     expect(missing.body.error).toMatchObject({ code: 'validation_failed', operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale', 'videos.generate'] });
