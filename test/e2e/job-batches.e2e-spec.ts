@@ -146,7 +146,7 @@ describe('batches: a parent job and a child job per item', () => {
     expect(invalid.body.error).toMatchObject({ code: 'validation_failed', item: 1, fields: [expect.objectContaining({ field: 'items[1].prompt' })] });
     expect(invalid.body.error.message).toMatch(/^items\[1\]: /);
     const unknown = await post(org, { items: [{ operation: 'images.teleport' }] }).expect(400);
-    expect(unknown.body.error).toMatchObject({ item: 0, operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale'], fields: [expect.objectContaining({ field: 'items[0].operation' })] });
+    expect(unknown.body.error).toMatchObject({ item: 0, operations: ['backgrounds.generate', 'backgrounds.remove', 'channels.publish', 'channels.sync', 'compliance', 'images.edit', 'images.generate', 'process', 'relight.shadow', 'upscale', 'videos.generate'], fields: [expect.objectContaining({ field: 'items[0].operation' })] });
     const model = await post(org, { items: [quick('fine'), { ...quick('x'), model: 'nope' }] }).expect(400);
     expect(model.body.error).toMatchObject({ code: 'invalid_model', item: 1 });
     const hook = await post(org, { items: [{ ...quick('x'), webhookUrl: 'https://example.com/h' }] }).expect(400);
