@@ -52,6 +52,11 @@ export interface AppConfig {
    * share of the prompt's significant words it holds) reaches matchThreshold, for `price` credits.
    */
   library: { matchThreshold: number; price: number };
+  /**
+   * The circuit breaker per provider and key: this many failures in a row that another provider might
+   * not have (5xx, timeouts, rate limits) open it for the cooldown, after which one call tries it again.
+   */
+  routing: { breakerFailures: number; breakerCooldownSeconds: number };
   studio: {
     /** How long a studio route waits for its job before answering 202 with where to poll. */
     waitSeconds: number;

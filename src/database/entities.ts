@@ -27,11 +27,13 @@ import { ChannelPublishRecord } from '../channels/channel-publish.entity';
 import { ProviderCredentialRecord } from '../providers/provider-credential.entity';
 import { Video } from '../videos/video.entity';
 import { LibraryAsset } from '../library/library-asset.entity';
+import { RoutingPolicy } from '../providers/routing-policy.entity';
+import { JobStep } from '../jobs/job-step.entity';
 
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
   ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
   WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord, StudioResult, ChannelConnectionRecord, ChannelProductRecord, ChannelPublishRecord,
-  ProviderCredentialRecord, Video, LibraryAsset,
+  ProviderCredentialRecord, Video, LibraryAsset, RoutingPolicy, JobStep,
 ];

@@ -18,6 +18,7 @@ import { Migration20261130030000 as PgPublishGate } from './migrations/postgresq
 import { Migration20261130040000 as PgProviderCredentials } from './migrations/postgresql/Migration20261130040000';
 import { Migration20261130050000 as PgVideos } from './migrations/postgresql/Migration20261130050000';
 import { Migration20261130060000 as PgLibrary } from './migrations/postgresql/Migration20261130060000';
+import { Migration20261130070000 as PgRoutingSteps } from './migrations/postgresql/Migration20261130070000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -37,6 +38,7 @@ import { Migration20261130030000 as SqlitePublishGate } from './migrations/sqlit
 import { Migration20261130040000 as SqliteProviderCredentials } from './migrations/sqlite/Migration20261130040000';
 import { Migration20261130050000 as SqliteVideos } from './migrations/sqlite/Migration20261130050000';
 import { Migration20261130060000 as SqliteLibrary } from './migrations/sqlite/Migration20261130060000';
+import { Migration20261130070000 as SqliteRoutingSteps } from './migrations/sqlite/Migration20261130070000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -59,6 +61,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130040000', class: SqliteProviderCredentials },
   { name: 'Migration20261130050000', class: SqliteVideos },
   { name: 'Migration20261130060000', class: SqliteLibrary },
+  { name: 'Migration20261130070000', class: SqliteRoutingSteps },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -80,4 +83,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130040000', class: PgProviderCredentials },
   { name: 'Migration20261130050000', class: PgVideos },
   { name: 'Migration20261130060000', class: PgLibrary },
+  { name: 'Migration20261130070000', class: PgRoutingSteps },
 ];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { MAX_TARGETS } from '../providers/provider-router';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
@@ -68,6 +69,17 @@ export class GenerationCreateDto {
   @IsString()
   @MaxLength(64)
   model?: string;
+
+  @ApiPropertyOptional({
+    type: [String], example: ['stability/core', 'aura'], maxItems: MAX_TARGETS - 1,
+    description: "Targets to fall back to, in order, when the provider fails in a way another might not (5xx, timeout, rate limit, a refused or spent key): `provider/model`, or a provider id for its default model. Naming a provider, a model or fallbacks overrides the organisation's routing policy",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TARGETS - 1)
+  @IsString({ each: true })
+  @MaxLength(140, { each: true })
+  fallback?: string[];
 
   @ApiPropertyOptional({ minimum: 0, maximum: 2147483647, description: 'Same seed, same image (random when omitted)' })
   @IsOptional()

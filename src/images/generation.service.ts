@@ -9,7 +9,9 @@ import type { Job } from '../jobs/job.entity';
 import { readableEndUser } from '../tenancy/end-user';
 import { OrgDirectory } from '../tenancy/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
+import type { FallbackTarget } from '../providers/provider-calls';
 import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
+import { RoutingPoliciesService } from '../providers/routing-policies.service';
 import { FileStore } from '../storage/file-store';
 import { sizeForAspectRatio } from './aspect-sizes';
 import { EditCreateDto, GenerationCreateDto, imagesAsked, type SourceImageDto } from './generation.dto';
@@ -22,6 +24,8 @@ const invalid = (field: string, message: string) => new AppError('validation_fai
 /** A job's input: what the provider is asked (the SDK's GenerateInput), which provider, and any sources. */
 export interface GenerationInput extends GenerateInput {
   provider: string;
+  /** Where the job goes when the provider fails in a way another might not, in order. */
+  fallback?: FallbackTarget[];
   /** Edits: the sources, stored encrypted until the job succeeds. */
   sources?: { storageKey: string; mimeType: string }[];
 }
@@ -45,6 +49,7 @@ export class GenerationService {
     private readonly files: FileStore,
     private readonly tokenQuota: ClientTokenQuota,
     private readonly downloads: SourceDownloader,
+    private readonly policies: RoutingPoliciesService,
   ) {}
 
   /** `idempotencyKey`: the key the request holds (IdempotencyInterceptor), written on the job so a request that dies can be recovered. */
@@ -62,7 +67,7 @@ export class GenerationService {
   }
 
   /** An edit is a generation with 1 or 2 source images, checked and stored before the job is queued. */
-  @JobOperation({ name: 'images.edit', dto: EditCreateDto, scope: 'images:edit', units: imagesAsked, form: { numbers: ['n', 'seed'], json: ['metadata'] } })
+  @JobOperation({ name: 'images.edit', dto: EditCreateDto, scope: 'images:edit', units: imagesAsked, form: { numbers: ['n', 'seed'], json: ['metadata', 'fallback'] } })
   async prepareEdit(auth: RequestAuth, dto: EditCreateDto, job: Job): Promise<PreparedJob> {
     if (dto.images.length > MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} source images`);
     const sources = await Promise.all(dto.images.map((s, i) => this.sourceBytes(auth, s, i)));
@@ -72,10 +77,11 @@ export class GenerationService {
   /** The job's input and price; an edit's sources are stored (encrypted) under the job's id until it ends. */
   private async prepare(auth: RequestAuth, dto: GenerationCreateDto, job: Job, sources?: { data: Buffer; mimeType: string }[]): Promise<PreparedJob> {
     const operation = sources ? 'edit' : 'generate';
-    const { input, route } = await this.resolve(auth, dto, operation);
-    // On the organisation's own key (BYOK) it pays the platform fee only.
-    const key = await this.router.credentialsFor(job.orgId, route.provider);
-    const price = this.router.charge(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format }, key);
+    const { input, routes } = await this.resolve(auth, dto, operation);
+    // Held for the dearest target it may fall back to; charged what the one that answers costs. On
+    // the organisation's own key (BYOK) a target costs the platform fee only.
+    const prices = await Promise.all(routes.map(async (route) => this.router.charge(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format }, await this.router.credentialsFor(job.orgId, route.provider))));
+    const price = Math.max(...prices);
     Object.assign(job, { input, metadata: dto.metadata ?? null });
     if (sources) {
       input.sources = [];
@@ -108,9 +114,14 @@ export class GenerationService {
     return { data, mimeType: await decodeSource(data, index) };
   }
 
-  /** The job's input and where it goes; what the provider's model does not take is refused here, before anything is charged. */
-  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<{ input: GenerationInput; route: ProviderRoute }> {
-    const route = this.router.route(operation, dto.provider, dto.model);
+  /**
+   * The job's input and where it goes (its route and fallbacks); what the first target's model does
+   * not take is refused here, before anything is charged, and a fallback that cannot take the request
+   * as it stands (its size, format or style) is left out.
+   */
+  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<{ input: GenerationInput; routes: ProviderRoute[] }> {
+    const orgId = orgIdOf(auth);
+    const [route, ...fallbacks] = await this.router.plan(operation, orgId, { provider: dto.provider, model: dto.model, fallback: dto.fallback }, () => this.policies.targetsFor(orgId, operation));
     this.router.check(route, { style: dto.style || undefined });
     if (dto.size && dto.aspectRatio) throw invalid('size', 'give size or aspectRatio, not both');
     const format = dto.format ?? 'png';
@@ -121,10 +132,14 @@ export class GenerationService {
     const n = dto.n ?? 1;
     const size = dto.size ?? sizeForAspectRatio(route.model, dto.aspectRatio ?? '1:1');
     const [width, height] = size.split('x').map(Number);
-    await this.assertWithinPlan(orgIdOf(auth), width, height);
+    await this.assertWithinPlan(orgId, width, height);
     this.router.check(route, { width, height });
-    const input = { provider: route.provider.id, model: route.model.id, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647) };
-    return { input, route };
+    const usable = fallbacks.filter((f) => this.router.takes(f, { style: dto.style || undefined, format, width, height }));
+    const input: GenerationInput = {
+      provider: route.provider.id, model: route.model.id, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647),
+      ...(usable.length ? { fallback: usable.map((f) => ({ provider: f.provider.id, model: f.model.id })) } : {}),
+    };
+    return { input, routes: [route, ...usable] };
   }
 
   private async assertWithinPlan(orgId: string, width: number, height: number): Promise<void> {

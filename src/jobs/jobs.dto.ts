@@ -52,6 +52,26 @@ export class JobProgressDto {
   @ApiProperty({ type: Number, nullable: true, description: 'The units in all; null while not yet known (a sync before the store\'s last page)' }) total!: number | null;
 }
 
+export class ProviderCostDto {
+  @ApiProperty() amount!: number;
+  @ApiProperty({ example: 'USD', description: "The provider's currency: USD, or its own credits (stability-credits)" }) currency!: string;
+}
+
+/** One try of one routing target: what GET /api/v1/jobs/:id lists in `steps`. */
+export class JobStepDto {
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty({ enum: ['platform', 'byok'], description: "Whose key it ran on: the installation's, or the organisation's own" }) keySource!: string;
+  @ApiProperty({ description: "The job's run it belongs to (1 for the first)" }) attempt!: number;
+  @ApiProperty({ enum: ['succeeded', 'failed', 'skipped'], description: 'skipped: passed over without a call (its circuit open, no key for it)' }) status!: string;
+  @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
+  @ApiProperty({ type: String, nullable: true, description: "The provider's id of the request, for its support" }) requestId!: string | null;
+  @ApiProperty() latencyMs!: number;
+  @ApiProperty({ type: ProviderCostDto, nullable: true, description: 'What the provider charged or lists for it, in its own currency' }) providerCost!: ProviderCostDto | null;
+  @ApiProperty({ description: 'Credits charged for this step' }) credits!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
 export class JobChildDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: string;
@@ -81,6 +101,7 @@ export class JobDto {
   })
   report?: Record<string, unknown>;
   @ApiProperty({ description: 'Credits charged (held while running, 0 unless completed)' }) cost!: number;
+  @ApiPropertyOptional({ type: [JobStepDto], description: 'Jobs that call providers: each try of each routing target, in order (fallbacks included)' }) steps?: JobStepDto[];
   @ApiProperty({ type: JobErrorDto, nullable: true }) error!: JobErrorDto | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) metadata!: Record<string, string> | null;
   @ApiPropertyOptional({ description: 'Processing jobs only: true once a cancel was asked; the job then stops and ends canceled, its credits released' })

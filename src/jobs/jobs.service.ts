@@ -9,8 +9,10 @@ import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
 import { JobRegistry } from './job-registry';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, type Job, type JobStatus } from './job.entity';
-import type { JobAcceptedDto, JobDto, JobOutputDto } from './jobs.dto';
+import type { JobAcceptedDto, JobDto, JobOutputDto, JobStepDto } from './jobs.dto';
 import { JobsRepository, type BatchChild } from './jobs.repository';
+import type { JobStep } from './job-step.entity';
+import { JobStepsRepository } from './job-steps.repository';
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -24,6 +26,7 @@ export class JobsService {
     private readonly credits: CreditsService,
     private readonly events: JobEvents,
     private readonly cancellations: JobCancellations,
+    private readonly steps: JobStepsRepository,
   ) {}
 
   async get(auth: RequestAuth, id: string): Promise<JobDto> {
@@ -105,12 +108,14 @@ export class JobsService {
       for (const [jobId, list] of await reader.outputsOf(ofType)) outputs.set(jobId, list);
       for (const [jobId, report] of (await reader.reportsOf?.(ofType)) ?? []) reports.set(jobId, report);
     }
+    const steps = await this.steps.ofJobs(jobs.filter((j) => j.status !== 'queued').map((j) => j.id));
     const batchIds = jobs.filter((j) => j.type === BATCH_JOB_TYPE).map((j) => j.id);
     const children = batchIds.length ? await this.jobs.childrenOf(batchIds) : [];
     return jobs.map((j) => {
       const ofBatch = j.type === BATCH_JOB_TYPE ? children.filter((c) => c.parentId === j.id) : undefined;
       const report = reports.get(j.id);
-      return { ...this.map(j, (outputs.get(j.id) ?? []) as JobOutputDto[], ofBatch), ...(report ? { report } : {}) };
+      const ofJob = steps.get(j.id);
+      return { ...this.map(j, (outputs.get(j.id) ?? []) as JobOutputDto[], ofBatch), ...(report ? { report } : {}), ...(ofJob ? { steps: ofJob.map(stepDto) } : {}) };
     });
   }
 
@@ -135,4 +140,20 @@ export class JobsService {
       ...(children ? this.batches.describe(job, children) : {}),
     };
   }
+}
+
+function stepDto(step: JobStep): JobStepDto {
+  return {
+    provider: step.provider,
+    model: step.model,
+    keySource: step.keySource,
+    attempt: step.attempt,
+    status: step.status,
+    error: step.errorCode ? { code: step.errorCode, message: step.errorMessage ?? '' } : null,
+    requestId: step.requestId,
+    latencyMs: step.latencyMs,
+    providerCost: step.providerCost !== null && step.providerCostCurrency ? { amount: step.providerCost, currency: step.providerCostCurrency } : null,
+    credits: step.credits,
+    createdAt: step.createdAt.toISOString(),
+  };
 }

@@ -3,7 +3,7 @@ import { CreditsService } from '../credits/credits.service';
 import { orgIdOf, type RequestAuth } from '../tenancy/principal';
 import { JobRequests } from './job-requests';
 import { JobSubmitter, type Quoted } from './job-submitter';
-import type { QuoteDto, QuoteItemDto } from './quotes.dto';
+import type { QuoteDto, QuoteItemDto, QuoteTargetDto } from './quotes.dto';
 
 /**
  * POST /api/v1/quotes: a body of POST /api/v1/jobs checked and priced as submitting it would be
@@ -24,7 +24,7 @@ export class QuotesService {
 
 /** The route is what the operation wrote on the job's input: generations and edits name their provider and model. */
 function item(operation: string, { job, price, reason }: Quoted): QuoteItemDto {
-  const { provider, model } = job.input;
-  const route = typeof provider === 'string' && typeof model === 'string' ? { route: { provider, model } } : {};
+  const { provider, model, fallback } = job.input;
+  const route = typeof provider === 'string' && typeof model === 'string' ? { route: { provider, model, ...(Array.isArray(fallback) ? { fallback: fallback as QuoteTargetDto[] } : {}) } } : {};
   return { operation, credits: price, reason, ...route };
 }

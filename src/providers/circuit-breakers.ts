@@ -13,8 +13,6 @@ interface Circuit {
   trialSince: number | null;
 }
 
-/** A refused key or a spent quota will not mend in seconds: its circuit stays open this many cooldowns. */
-const KEY_REJECTED_COOLDOWNS = 10;
 /** A trial call that never reports back (its process died) frees the circuit after this long. */
 const TRIAL_TIMEOUT_MS = 5 * 60_000;
 /** A Retry-After is honoured up to this. */
@@ -24,8 +22,9 @@ const MAX_COOLDOWN_MS = 60 * 60_000;
  * One circuit breaker per provider id and key (the platform's, or one organisation's own): after
  * PROVIDER_BREAKER_FAILURES failures in a row that another provider might not have, the router passes
  * the pair over for PROVIDER_BREAKER_COOLDOWN_SECONDS (or the provider's longer Retry-After); then one
- * call tries it, and its success closes the circuit. A refused key or a spent quota opens it at once,
- * for ten cooldowns, and saving the organisation's key again closes it. Kept in this process's memory:
+ * call tries it, and its success closes the circuit. A refused key or a spent quota opens it at once
+ * (one trial call a cooldown finds out whether it was topped up), and saving the organisation's key
+ * again closes it. Kept in this process's memory:
  * each API or worker process learns on its own.
  */
 @Injectable()
@@ -68,9 +67,9 @@ export class CircuitBreakers {
     if (circuit.failures >= this.threshold || circuit.trialSince !== null) this.open(circuit, Math.max(this.cooldownMs, Math.min(retryAfterMs ?? 0, MAX_COOLDOWN_MS)));
   }
 
-  /** The key was refused or its quota is spent: no use trying it for a good while. */
+  /** The key was refused or its quota is spent: no use trying it again before the cooldown. */
   keyRejected(key: string): void {
-    this.open(this.circuit(key), this.cooldownMs * KEY_REJECTED_COOLDOWNS);
+    this.open(this.circuit(key), this.cooldownMs);
   }
 
   /** Forgets the pair's failures: a new key was saved for it. */

@@ -143,6 +143,16 @@ export class ProviderRouter {
     }
   }
 
+  /** Whether the route's model takes the request as it stands (check without the error): for fallbacks, which are left out when not. */
+  takes(route: ProviderRoute, request: Parameters<ProviderRouter['check']>[1]): boolean {
+    try {
+      this.check(route, request);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Credits for the whole request, as the model prices it: a whole number, at least 1. */
   quote(route: ProviderRoute, quote: Omit<PriceQuote, 'model'>): number {
     const price = route.model.price({ ...quote, model: route.model.id });

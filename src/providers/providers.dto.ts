@@ -35,7 +35,12 @@ export class ProviderDto {
   @ApiProperty({ type: [String], example: ['png', 'jpeg', 'webp', 'avif'] }) formats!: string[];
   @ApiProperty({ description: 'Credits per output image, by operation (the default model, its smallest size)', type: 'object', additionalProperties: { type: 'number' } }) pricing!: Record<string, number>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
-  @ApiProperty({ enum: ['available', 'unavailable', 'unconfigured'], description: "available: its health check passed (or it has none); unavailable: it failed; unconfigured: the platform has no key for it, so it serves only organisations that bring their own (BYOK) and is no one's default" }) status!: 'available' | 'unavailable' | 'unconfigured';
+  @ApiProperty({
+    enum: ['healthy', 'degraded', 'open', 'unconfigured'],
+    description: "The platform key's circuit and health check: healthy (no recent failure, health check passed or none); degraded (recent failures, a trial call after a cooldown, or a failing health check); open (too many failures in a row, or the key refused or spent: routing passes it over until its cooldown ends); unconfigured (the platform has no key for it: it serves only organisations that bring their own, BYOK, and is no one's default)",
+  })
+  status!: 'healthy' | 'degraded' | 'open' | 'unconfigured';
+  @ApiPropertyOptional({ format: 'date-time', description: 'Open: when a call may try it again' }) retryAt?: string;
 }
 
 export class ProviderListDto {

@@ -5,6 +5,7 @@ import type { RegisteredProvider } from '../plugins/plugin-registry';
 import { declaredOperations } from '../plugins/provider-checks';
 import { smallestSize, type ProviderModel } from '../plugins/provider-models';
 import { callContext } from './call-context';
+import { circuitKey, CircuitBreakers } from './circuit-breakers';
 import { hasPlatformKey, ProviderRouter } from './provider-router';
 import type { ProviderDto, ProviderListDto, ProviderModelDto } from './providers.dto';
 
@@ -19,7 +20,7 @@ const unique = <T>(items: T[]) => [...new Set(items)];
 export class ProvidersService {
   private readonly health = new TtlCache<string, boolean>(HEALTH_CACHE_MS);
 
-  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp) {}
+  constructor(private readonly router: ProviderRouter, private readonly http: OutboundHttp, private readonly breakers: CircuitBreakers) {}
 
   async list(): Promise<ProviderListDto> {
     return { data: await Promise.all(this.router.enabled().map((p) => this.map(p))) };
@@ -44,8 +45,17 @@ export class ProvidersService {
       formats: unique(m.models.flatMap((x) => x.formats)),
       pricing,
       byok: m.byok,
-      status: !hasPlatformKey(provider) ? 'unconfigured' : (await this.healthy(provider)) ? 'available' : 'unavailable',
+      ...(await this.status(provider)),
     };
+  }
+
+  /** The platform key's circuit, worsened to degraded by a failing health check; unconfigured without a platform key. */
+  private async status(provider: RegisteredProvider): Promise<Pick<ProviderDto, 'status' | 'retryAt'>> {
+    if (!hasPlatformKey(provider)) return { status: 'unconfigured' };
+    const key = circuitKey(provider.id, 'platform', '');
+    const circuit = this.breakers.state(key);
+    if (circuit === 'open') return { status: 'open', retryAt: new Date(this.breakers.reopensAt(key)!).toISOString() };
+    return { status: circuit === 'healthy' && (await this.healthy(provider)) ? 'healthy' : 'degraded' };
   }
 
   private healthy(provider: RegisteredProvider): Promise<boolean> {

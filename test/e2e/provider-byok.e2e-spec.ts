@@ -100,7 +100,7 @@ describe('bring your own provider key (BYOK)', () => {
     const checks = fake.requests.length;
     const res = await put(owner, { apiKey: FAKE_OPENAI_KEY });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ provider: 'openai', hint: { apiKey: `…${FAKE_OPENAI_KEY.slice(-4)}` }, createdBy: owner.userId, createdAt: expect.any(String), updatedAt: expect.any(String), verifiedAt: expect.any(String) });
+    expect(res.body).toEqual({ provider: 'openai', hint: { apiKey: `…${FAKE_OPENAI_KEY.slice(-4)}` }, createdBy: owner.userId, createdAt: expect.any(String), updatedAt: expect.any(String), verifiedAt: expect.any(String), status: 'healthy' });
     expect(fake.requests.slice(checks).map((r) => [r.method, r.url.split('?')[0], r.headers.authorization])).toEqual([['GET', '/v1/models/gpt-image-1.5', `Bearer ${FAKE_OPENAI_KEY}`]]);
     expect((await list(owner)).body).toEqual({ data: [res.body] });
 
@@ -132,15 +132,11 @@ describe('bring your own provider key (BYOK)', () => {
     expect((await list(other, owner.orgId)).status).toBe(404);
     expect((await t.http().delete(path(owner.orgId, 'openai')).set(bearer(other.accessToken))).status).toBe(404);
     const otherKey = (await createKey(t, other.accessToken, other.orgId, { name: 'other', scopes: ['images:generate', 'jobs:read'] })).secret;
-    const res = seen(await t.http().post('/api/v1/images/generations').set(bearer(otherKey)).send(GENERATION).expect(202));
-    let job;
-    for (;;) {
-      job = (await t.http().get(`/api/v1/jobs/${res.body.id}`).set(bearer(otherKey)).expect(200)).body;
-      if (!['queued', 'processing'].includes(job.status)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    // No key of its own and none of the platform's: the plugin refuses the call before it is sent.
-    expect(job).toMatchObject({ status: 'failed', error: { code: 'provider_credentials_invalid' } });
+    const calls = imageCallKeys().length;
+    // No key of its own and none of the platform's: refused before anything is queued or charged.
+    const res = seen(await t.http().post('/api/v1/images/generations').set(bearer(otherKey)).send(GENERATION).expect(400));
+    expect(res.body.error).toMatchObject({ code: 'invalid_model', message: expect.stringContaining('has no key here') });
+    expect(imageCallKeys()).toHaveLength(calls);
   }, 30_000);
 
   it('deletes the key (204), audited at each step without the secret', async () => {
@@ -148,7 +144,8 @@ describe('bring your own provider key (BYOK)', () => {
     expect((await list(owner)).body).toEqual({ data: [] });
     expect((await t.http().delete(path(owner.orgId, 'openai')).set(bearer(owner.accessToken))).status).toBe(404);
     const calls = imageCallKeys().length;
-    expect(await generate()).toMatchObject({ status: 'failed', error: { code: 'provider_credentials_invalid' } });
+    const refused = seen(await t.http().post('/api/v1/images/generations').set(bearer(key)).send(GENERATION).expect(400));
+    expect(refused.body.error.code).toBe('invalid_model');
     expect(imageCallKeys()).toHaveLength(calls);
 
     const audit = seen(await t.http().get(`/api/v1/orgs/${owner.orgId}/audit-log`).set(bearer(owner.accessToken)).expect(200)).body.data as { action: string; details: Record<string, unknown> }[];

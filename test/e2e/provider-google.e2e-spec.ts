@@ -74,7 +74,7 @@ describe('the google plugin through the REST API and the OpenAI-compatible endpo
   it('lists google with its Gemini model, sizes and price, checked with the platform key', async () => {
     const res = await t.http().get('/api/v1/providers').set(bearer(key)).expect(200);
     const google = res.body.data.find((p: { id: string }) => p.id === 'google');
-    expect(google).toMatchObject({ status: 'available', byok: true, pricing: { generate: PRICE, edit: PRICE }, models: [{ id: MODEL, sizes: ['1024x1024', '864x1184', '1184x864', '768x1344', '1344x768'] }] });
+    expect(google).toMatchObject({ status: 'healthy', byok: true, pricing: { generate: PRICE, edit: PRICE }, models: [{ id: MODEL, sizes: ['1024x1024', '864x1184', '1184x864', '768x1344', '1344x768'] }] });
     expect(fake.requests.some((r) => r.method === 'GET' && r.url.startsWith('/v1beta/models'))).toBe(true);
   });
 

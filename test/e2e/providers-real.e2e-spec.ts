@@ -185,13 +185,13 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
     const res = await t.http().get('/api/v1/providers').set(bearer(key)).expect(200);
     const listed = res.body.data.map(({ id, status, byok, pricing, models }: { id: string; status: string; byok: boolean; pricing: object; models: { id: string }[] }) => ({ id, status, byok, pricing, models: models.map((m) => m.id) }));
     expect(listed).toEqual([
-      { id: 'aura', status: 'available', byok: false, pricing: { generate: 1, edit: 1 }, models: ['aura'] },
-      { id: 'openai', status: 'available', byok: true, pricing: { generate: 4, edit: 5 }, models: ['gpt-image-medium', 'gpt-image-low', 'gpt-image-high'] },
+      { id: 'aura', status: 'healthy', byok: false, pricing: { generate: 1, edit: 1, video: 2 }, models: ['aura', 'aura-motion'] },
+      { id: 'openai', status: 'healthy', byok: true, pricing: { generate: 4, edit: 5 }, models: ['gpt-image-medium', 'gpt-image-low', 'gpt-image-high'] },
       {
-        id: 'stability', status: 'available', byok: true, pricing: { generate: 3, edit: 5, upscale: 2, removeBackground: 5 },
+        id: 'stability', status: 'healthy', byok: true, pricing: { generate: 3, edit: 5, upscale: 2, removeBackground: 5 },
         models: ['core', 'ultra', 'sd3', 'inpaint', 'erase', 'outpaint', 'remove-background', 'upscale-fast', 'upscale-creative'],
       },
-      { id: 'replicate', status: 'available', byok: true, pricing: { generate: 1, edit: 10 }, models: ['flux-schnell', 'flux-kontext-pro'] },
+      { id: 'replicate', status: 'healthy', byok: true, pricing: { generate: 1, edit: 10 }, models: ['flux-schnell', 'flux-kontext-pro'] },
     ]);
     // The status is each backend's own health check, with the platform's key.
     const healthChecks = (fake: { requests: { method: string; url: string }[] }) => new Set(fake.requests.filter((r) => r.method === 'GET').map((r) => r.url));

@@ -80,6 +80,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       LOG_LEVEL: 'silent',
       PUBLIC_REQUESTS_PER_MINUTE: '10000',
       LOGIN_ATTEMPTS_PER_ADDRESS: '10000',
+      // Suites make a provider fail case after case: a circuit one case opens must not outlast it.
+      PROVIDER_BREAKER_COOLDOWN_SECONDS: '1',
       DATABASE_URL: shared?.databaseUrl ?? pg?.url ?? '',
       ...(onPostgres ? {} : { REDIS_URL: '' }),
       // Suites run in parallel against one Redis: each app (and the nodes sharing it) counts apart.
