@@ -11,12 +11,14 @@ export class GenerateHandler implements JobHandler {
   constructor(private readonly providers: ProviderCalls, private readonly files: FileStore) {}
 
   /** `signal` aborts when the job is cancelled: the provider is handed it, and nothing is stored after it fires. */
-  async run({ job, signal, previousCheckpoint, checkpoint }: JobRun): Promise<JobResult> {
+  async run({ job, signal, previousCheckpoint, checkpoint, progress }: JobRun): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
     const sources = input.sources ? await this.loadSources(input.sources) : null;
     // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
-    const { images: rendered, cost } = await this.providers.images({
+    // `provider` and `model`: the target that answered, a fallback perhaps.
+    const { images: rendered, cost, provider, model } = await this.providers.images({
       jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider: input.provider, fallback: input.fallback, signal, previousCheckpoint, checkpoint,
+      progress: (fraction) => void progress(Math.round(fraction * 100), 100).catch(() => undefined),
       request: sources ? { operation: 'edit', input: { ...input, images: sources } } : { operation: 'generate', input },
     });
     signal.throwIfAborted();
@@ -27,7 +29,7 @@ export class GenerateHandler implements JobHandler {
       await this.files.put(storageKey, out.data);
       images.push(Object.assign(new Image(), {
         orgId: job.orgId, jobId: job.id, storageKey, format: out.format, width: out.width, height: out.height, bytes: out.data.length,
-        prompt: input.prompt, style: input.style ?? null, provider: input.provider, model: input.model, seed: out.seed, createdBy: job.createdBy, endUserId: job.endUserId,
+        prompt: input.prompt, style: input.style ?? null, provider, model, seed: out.seed, createdBy: job.createdBy, endUserId: job.endUserId,
       }));
     }
     // The sources served their purpose; a retry after a failure still finds them.

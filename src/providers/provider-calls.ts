@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
-import type { ProviderCallContext } from '../plugins/provider-context';
+import type { ProviderCallContext, ProviderCallReport } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { OPERATION_METHODS, type ImageOutput, type PollResult, type ProviderOutput, type ProviderRequest, type VideoOutput } from '../plugins/provider-operations';
 import { JobStepsRepository } from '../jobs/job-steps.repository';
@@ -33,6 +33,8 @@ export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
   /** What an earlier run of the job checkpointed: the remote work to poll instead of submitting again. */
   previousCheckpoint: string | null;
   checkpoint(value: string): Promise<void>;
+  /** How far along the provider says it is (its ctx.report progress, 0 to 1), for the job's progress. */
+  progress?(fraction: number): void;
 }
 
 type ImageRequest = Extract<ProviderRequest, { operation: 'generate' | 'edit' | 'upscale' | 'removeBackground' }>;
@@ -145,7 +147,7 @@ export class ProviderCalls {
       const results: T[] = [];
       for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
         const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
-        const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => step.reported(r) });
+        const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r) });
         const outputs = await this.once(route, part, contextWith, index, work, call);
         for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
@@ -174,6 +176,11 @@ export class ProviderCalls {
       else this.breakers.failed(circuit, err instanceof ProviderError ? err.retryAfterMs : undefined);
       return { error: err };
     }
+  }
+
+  private reported(call: ProviderJobCall<ProviderRequest>, step: StepRecorder, report: ProviderCallReport): void {
+    step.reported(report);
+    if (report.progress !== undefined && Number.isFinite(report.progress)) call.progress?.(Math.min(1, Math.max(0, report.progress)));
   }
 
   /** One call: the operation's method, or for slow backends submit (unless an earlier run did) and poll. */

@@ -43,7 +43,7 @@ export class ProviderRouter {
     const offering = this.offering(operation);
     // The default is the first with a platform key: one without is only for organisations with their own.
     const provider = providerId === undefined ? offering.find(hasPlatformKey) : offering.find((p) => p.id === providerId);
-    const available = () => this.available();
+    const available = () => this.available(operation);
     if (!provider) {
       const known = providerId === undefined ? undefined : this.registry.provider(providerId);
       const why = providerId === undefined ? `No provider here can ${operation}${offering.length ? ' with a key of the platform: name one your organisation has its own key for' : ''}`
@@ -93,7 +93,7 @@ export class ProviderRouter {
         const route = this.tryTarget(operation, target);
         if (route && (await this.keyed(orgId, route))) usable.push(route);
       }
-      if (!usable.length) throw new AppError('invalid_model', `No target of the organisation's routing policy for ${operation} can be used here: ${stored.join(', ')}`, { available: this.available() });
+      if (!usable.length) throw new AppError('invalid_model', `No target of the organisation's routing policy for ${operation} can be used here: ${stored.join(', ')}`, { available: this.available(operation) });
       return usable;
     }
     const routes = [this.route(operation, asked.provider, asked.model), ...(asked.fallback ?? []).map((t) => this.target(operation, t))];
@@ -102,7 +102,7 @@ export class ProviderRouter {
     if (routes.length > MAX_TARGETS) throw invalid('fallback', `at most ${MAX_TARGETS - 1} fallback targets`);
     for (const route of routes) {
       if (!(await this.keyed(orgId, route))) {
-        throw new AppError('invalid_model', `The provider "${route.provider.id}" has no key here: bring your own (PUT /api/v1/orgs/${orgId}/provider-credentials/${route.provider.id})`, { available: this.available() });
+        throw new AppError('invalid_model', `The provider "${route.provider.id}" has no key here: bring your own (PUT /api/v1/orgs/${orgId}/provider-credentials/${route.provider.id})`, { available: this.available(operation) });
       }
     }
     return routes;
@@ -127,8 +127,9 @@ export class ProviderRouter {
     return hasPlatformKey(route.provider) || (await this.orgKeys.valuesFor(orgId, route.provider.id)) !== undefined;
   }
 
-  private available(): string[] {
-    return this.enabled().flatMap((p) => p.metadata.models.map((m) => `${p.id}/${m.id}`));
+  /** Every `provider/model` here that can do the operation: what an invalid_model answer offers instead. */
+  private available(operation: ProviderOperation): string[] {
+    return this.enabled().flatMap((p) => p.metadata.models.filter((m) => m.operations.includes(operation)).map((m) => `${p.id}/${m.id}`));
   }
 
   /** Refuses, as 400 validation_failed on the field, what the route's model does not take; only the fields given are checked. */

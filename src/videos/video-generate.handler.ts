@@ -11,14 +11,15 @@ import { Video } from './video.entity';
 export class VideoGenerateHandler implements JobHandler {
   constructor(private readonly providers: ProviderCalls, private readonly videoFiles: VideoFiles, private readonly files: FileStore) {}
 
-  async run({ job, signal, previousCheckpoint, checkpoint }: JobRun): Promise<JobResult> {
+  async run({ job, signal, previousCheckpoint, checkpoint, progress }: JobRun): Promise<JobResult> {
     const { image: frame, provider, ...input } = job.input as unknown as VideoJobInput;
     const image = frame ? { data: await this.load(frame.storageKey), mimeType: frame.mimeType } : undefined;
     const stored: string[] = [];
     const discard = async () => void (await Promise.all(stored.map((key) => this.files.delete(key))));
     try {
-      const { videos, cost } = await this.providers.videos<Video>({
+      const answered = await this.providers.videos<Video>({
         jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider, signal, previousCheckpoint, checkpoint, request: { operation: 'video', input: { ...input, image } },
+        progress: (fraction) => void progress(Math.round(fraction * 100), 100).catch(() => undefined),
       }, async (output, index, trustedOrigin) => {
         // Keyed by attempt: a job run again after a crash never touches the files of another run.
         const storageKey = `videos/${job.orgId}/${job.id}-${job.attempts}-${index}`;
@@ -30,6 +31,9 @@ export class VideoGenerateHandler implements JobHandler {
           prompt: input.prompt, provider, model: input.model, createdBy: job.createdBy, endUserId: job.endUserId,
         });
       });
+      const { videos, cost } = answered;
+      // The target that answered, should a fallback have.
+      for (const video of videos) Object.assign(video, { provider: answered.provider, model: answered.model });
       signal.throwIfAborted();
       // The first frame served its purpose; a retry after a failure still finds it.
       if (frame) await this.files.delete(frame.storageKey);

@@ -71,7 +71,7 @@ describe('image generation', () => {
     const tooBig = await generate({ prompt: 'x', size: '2048x2048' }).expect(403);
     expect(tooBig.body.error).toMatchObject({ code: 'plan_limit', maxWidth: 1024, maxHeight: 1024 });
     const model = await generate({ prompt: 'x', model: 'dall-e-9' }).expect(400);
-    expect(model.body.error).toMatchObject({ code: 'invalid_model', available: ['aura/aura', 'aura/aura-motion'] });
+    expect(model.body.error).toMatchObject({ code: 'invalid_model', available: ['aura/aura'] });
     expect((await generate({ prompt: 'x', style: 'baroque' }).expect(400)).body.error.fields[0].field).toBe('style');
     expect((await generate({ prompt: 'x', size: '333x333' }).expect(400)).body.error.fields[0].field).toBe('size');
     expect((await generate({ prompt: '' }).expect(400)).body.error.code).toBe('validation_failed');

@@ -58,7 +58,7 @@ describe('provider ids configured as instances of a plugin', () => {
 
   it('refuses the disabled id with invalid_model, listing what is available', async () => {
     const res = await t.http().post('/api/v1/images/generations').set(bearer(key)).send({ prompt: 'off', provider: 'aura-off' }).expect(400);
-    expect(res.body.error).toMatchObject({ code: 'invalid_model', message: 'The provider "aura-off" is disabled', available: ['aura/aura', 'aura/aura-motion', 'aura-two/aura', 'aura-two/aura-motion'] });
+    expect(res.body.error).toMatchObject({ code: 'invalid_model', message: 'The provider "aura-off" is disabled', available: ['aura/aura', 'aura-two/aura'] });
   });
 
   it('records every id in the plugins table, and keeps the ids a later start no longer configures', async () => {
