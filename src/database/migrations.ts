@@ -19,6 +19,7 @@ import { Migration20261130040000 as PgProviderCredentials } from './migrations/p
 import { Migration20261130050000 as PgVideos } from './migrations/postgresql/Migration20261130050000';
 import { Migration20261130060000 as PgLibrary } from './migrations/postgresql/Migration20261130060000';
 import { Migration20261130070000 as PgRoutingSteps } from './migrations/postgresql/Migration20261130070000';
+import { Migration20261130080000 as PgTestMode } from './migrations/postgresql/Migration20261130080000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -39,6 +40,7 @@ import { Migration20261130040000 as SqliteProviderCredentials } from './migratio
 import { Migration20261130050000 as SqliteVideos } from './migrations/sqlite/Migration20261130050000';
 import { Migration20261130060000 as SqliteLibrary } from './migrations/sqlite/Migration20261130060000';
 import { Migration20261130070000 as SqliteRoutingSteps } from './migrations/sqlite/Migration20261130070000';
+import { Migration20261130080000 as SqliteTestMode } from './migrations/sqlite/Migration20261130080000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -62,6 +64,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130050000', class: SqliteVideos },
   { name: 'Migration20261130060000', class: SqliteLibrary },
   { name: 'Migration20261130070000', class: SqliteRoutingSteps },
+  { name: 'Migration20261130080000', class: SqliteTestMode },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -84,4 +87,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130050000', class: PgVideos },
   { name: 'Migration20261130060000', class: PgLibrary },
   { name: 'Migration20261130070000', class: PgRoutingSteps },
+  { name: 'Migration20261130080000', class: PgTestMode },
 ];

@@ -57,6 +57,10 @@ export class Image {
   @Property({ type: 'string', length: 255, nullable: true })
   endUserId: string | null = null;
 
+  /** Made by a test job (a test API key): aura's rendering, free, never published to a store. */
+  @Property({ type: 'boolean' })
+  test: boolean = false;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }

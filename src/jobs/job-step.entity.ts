@@ -67,6 +67,10 @@ export class JobStep {
   @Property({ type: 'integer' })
   credits = 0;
 
+  /** A test job's step (always aura, free): the usage endpoint lists these apart. */
+  @Property({ type: 'boolean' })
+  test = false;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }

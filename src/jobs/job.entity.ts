@@ -57,6 +57,10 @@ export class Job {
   @Property({ type: 'string', length: 100, nullable: true })
   sku: string | null = null;
 
+  /** Made with a test API key (a batch's children too): free, rendered by aura whatever provider it names, its outputs marked test. */
+  @Property({ type: 'boolean' })
+  test: boolean = false;
+
   /** The Idempotency-Key of the request that created it, written with the job, so the key can be recovered if that request dies. */
   @Property({ type: 'string', length: 255, nullable: true })
   idempotencyKey: string | null = null;

@@ -50,6 +50,10 @@ export class Video {
   @Property({ type: 'string', length: 255, nullable: true })
   endUserId: string | null = null;
 
+  /** Made by a test job (a test API key): aura's rendering, free. */
+  @Property({ type: 'boolean' })
+  test: boolean = false;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 }
