@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AcceptsMultipart } from '../common/http/multipart-form';
 import { IdParam } from '../common/http/id-param';
 import { Auth, Operator } from '../tenancy/access.decorators';
@@ -16,7 +16,9 @@ export class LibraryAdminController {
 
   @Post()
   @Operator()
-  @AcceptsMultipart({ sources: 'file', only: true }, LibraryIngestFormDto)
+  @AcceptsMultipart({ sources: 'file', only: true })
+  // A form only: its fields are the document's body, never the JSON shape they are read into.
+  @ApiBody({ type: LibraryIngestFormDto })
   @ApiOperation({ summary: 'Add an image or video to the installation’s library (a multipart form)' })
   @ApiCreatedResponse({ type: LibraryAssetDto })
   adminIngestLibraryAsset(@Auth() auth: RequestAuth, @Body() dto: LibraryIngestDto): Promise<LibraryAssetDto> {

@@ -12,6 +12,7 @@ import { ProviderCredentialsService } from './provider-credentials.service';
 import { ProviderOutputs } from './provider-outputs';
 import { ProviderRouter } from './provider-router';
 import { ProvidersController } from './providers.controller';
+import { ProviderUsageController } from './provider-usage.controller';
 import { RoutingPoliciesController } from './routing-policies.controller';
 import { RoutingPoliciesRepository } from './routing-policies.repository';
 import { RoutingPoliciesService } from './routing-policies.service';
@@ -20,7 +21,7 @@ import { ProvidersService } from './providers.service';
 /** The provider listing, organisations' own provider keys, and routing and calling providers for the domains that generate (images). */
 @Module({
   imports: [NetModule, OpsModule, TenancyModule, AuditModule],
-  controllers: [ProvidersController, ProviderCredentialsController, RoutingPoliciesController],
+  controllers: [ProvidersController, ProviderCredentialsController, RoutingPoliciesController, ProviderUsageController],
   providers: [ProvidersService, ProviderRouter, ProviderCalls, CircuitBreakers, ProviderOutputs, ProviderCredentialsService, ProviderCredentialsRepository, OrgProviderKeys, RoutingPoliciesService, RoutingPoliciesRepository],
   exports: [ProviderRouter, ProviderCalls, RoutingPoliciesService],
 })
