@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sharp, { type Sharp } from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
 import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
@@ -31,6 +33,10 @@ export interface OpenAIFake extends ProviderFake {
   failNextWith(failure: OpenAIFailure): void;
   /** The next request is answered only after this long (a slow generation). */
   delayNext(ms: number): void;
+  /** Streams pause this long before each event from now on (0, the start, sends them at once): a slow streamed image. */
+  pauseBetweenEvents(ms: number): void;
+  /** The next stream sends its first partial image, then an `error` event with this failure's error instead of the image. */
+  failStreamWith(failure: OpenAIFailure): void;
 }
 
 const KIND_FAILURES: Record<ProviderErrorKind, OpenAIFailure> = {
@@ -46,13 +52,15 @@ const KIND_FAILURES: Record<ProviderErrorKind, OpenAIFailure> = {
 /**
  * OpenAI's Images API on 127.0.0.1, from its public reference: POST /v1/images/generations (JSON)
  * and /v1/images/edits (multipart: `image` or `image[]`, optional `mask`), answering base64 images
- * of the asked size and format as the GPT image models do; GET /v1/models/{id}; OpenAI's own error
- * bodies and headers, and x-request-id on every answer. Streaming is not served (the plugin does not stream).
+ * of the asked size and format as the GPT image models do, or with `stream: true` as server-sent
+ * events (`partial_images` partial images, then the completed image with its usage);
+ * GET /v1/models/{id}; OpenAI's own error bodies and headers, and x-request-id on every answer.
  */
 export async function startOpenAIFake(): Promise<OpenAIFake> {
   let failure: OpenAIFailure | undefined;
   let delayMs = 0;
   let served = 0;
+  const stream: StreamControls = { pauseMs: 0 };
   const calls: FakeImagesCall[] = [];
 
   const server = await startFakeServer(async (req) => {
@@ -79,7 +87,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     const call = path.endsWith('edits') ? await readEdit(req) : { endpoint: 'generations' as const, fields: JSON.parse(req.body.toString()) as Record<string, unknown>, sources: 0, mask: false };
     calls.push(call);
     if (pending) return failureResponse(pending, requestId, String(call.fields.model));
-    return imagesAnswer(call, requestId);
+    return imagesAnswer(call, requestId, stream);
   }
 
   return {
@@ -96,6 +104,12 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     delayNext(ms) {
       delayMs = ms;
     },
+    pauseBetweenEvents(ms) {
+      stream.pauseMs = ms;
+    },
+    failStreamWith(next) {
+      stream.failure = next;
+    },
     close: () => server.close(),
   };
 }
@@ -110,15 +124,28 @@ async function readEdit(req: FakeRequest): Promise<ReadEdit> {
   const sources: Buffer[] = [];
   let mask: Buffer | undefined;
   for (const [name, value] of form) {
-    if (typeof value === 'string') fields[name] = name === 'n' ? Number(value) : value;
+    if (typeof value === 'string') fields[name] = formValue(name, value);
     else if (name === 'image' || name === 'image[]') sources.push(Buffer.from(await value.arrayBuffer()));
     else if (name === 'mask') mask = Buffer.from(await value.arrayBuffer());
   }
   return { endpoint: 'edits', fields, sources: sources.length, mask: Boolean(mask), files: { sources, mask } };
 }
 
-/** Checks the fields as the API does, then renders n images. */
-async function imagesAnswer(call: FakeImagesCall, requestId: string): Promise<FakeResponse> {
+/** A multipart field as the JSON body would carry it: the numbers and the stream flag typed. */
+function formValue(name: string, value: string): unknown {
+  if (name === 'n' || name === 'partial_images') return Number(value);
+  if (name === 'stream') return value === 'true';
+  return value;
+}
+
+/** How the fake's streams behave: the pause before each event, and a failure for the next one. */
+interface StreamControls {
+  pauseMs: number;
+  failure?: OpenAIFailure;
+}
+
+/** Checks the fields as the API does, then renders n images, answered at once or streamed. */
+async function imagesAnswer(call: FakeImagesCall, requestId: string, stream: StreamControls): Promise<FakeResponse> {
   const { fields } = call;
   const model = String(fields.model ?? 'gpt-image-1.5');
   if (!MODELS.includes(model)) return failureResponse('model_not_found', requestId, model);
@@ -146,17 +173,56 @@ async function imagesAnswer(call: FakeImagesCall, requestId: string): Promise<Fa
   }
   const png = await base.png().toBuffer();
   const images = await Promise.all(Array.from({ length: n }, () => sharp(png).toFormat(format as 'png').toBuffer()));
-  return {
-    body: {
-      created: Math.floor(Date.now() / 1000),
-      background: background === 'transparent' ? 'transparent' : 'opaque',
-      data: images.map((image) => ({ b64_json: image.toString('base64') })),
-      output_format: format,
-      quality: String(fields.quality ?? 'medium'),
-      size,
-      usage: { input_tokens: 50, input_tokens_details: { image_tokens: 40 * call.sources, text_tokens: 10 }, output_tokens: 272 * n, total_tokens: 50 + 272 * n },
-    },
+  const described = {
+    background: background === 'transparent' ? 'transparent' : 'opaque',
+    output_format: format,
+    quality: String(fields.quality ?? 'medium'),
+    size,
   };
+  const usage = { input_tokens: 10 + 40 * call.sources, input_tokens_details: { image_tokens: 40 * call.sources, text_tokens: 10 }, output_tokens: 272 * n, total_tokens: 10 + 40 * call.sources + 272 * n };
+  if (fields.stream === true) {
+    const partials = Number(fields.partial_images ?? 0);
+    if (!Number.isInteger(partials) || partials < 0 || partials > 3) return invalidField('partial_images', `Invalid 'partial_images': expected a value between 0 and 3, but got ${partials} instead.`);
+    const failure = stream.failure;
+    stream.failure = undefined;
+    const blurred = await sharp(png).blur(20).toFormat(format as 'png').toBuffer();
+    const events = streamEvents(call.endpoint === 'edits' ? 'image_edit' : 'image_generation', { partials, blurred, images, described, usage, failure, requestId });
+    return { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, body: Readable.from(paced(events, stream.pauseMs)) };
+  }
+  return { body: { created: Math.floor(Date.now() / 1000), ...described, data: images.map((image) => ({ b64_json: image.toString('base64') })), usage } };
+}
+
+interface StreamParts {
+  partials: number;
+  /** What a partial image looks like: the final image, blurred. */
+  blurred: Buffer;
+  images: Buffer[];
+  described: Record<string, string>;
+  usage: object;
+  failure?: OpenAIFailure;
+  requestId: string;
+}
+
+/** A stream's server-sent events: the partial images, then each image completed, or after the first partial an error. */
+function* streamEvents(prefix: 'image_generation' | 'image_edit', parts: StreamParts): Generator<string> {
+  const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const created_at = Math.floor(Date.now() / 1000);
+  for (let index = 0; index < parts.partials; index++) {
+    yield event(`${prefix}.partial_image`, { b64_json: parts.blurred.toString('base64'), partial_image_index: index, created_at, ...parts.described });
+    if (parts.failure) break;
+  }
+  if (parts.failure) {
+    yield event('error', failureResponse(parts.failure, parts.requestId).body as object);
+    return;
+  }
+  for (const image of parts.images) yield event(`${prefix}.completed`, { b64_json: image.toString('base64'), created_at, ...parts.described, usage: parts.usage });
+}
+
+async function* paced(events: Iterable<string>, pauseMs: number): AsyncGenerator<string> {
+  for (const event of events) {
+    if (pauseMs) await sleep(pauseMs);
+    yield event;
+  }
 }
 
 /** The first source at the asked size, its masked (fully transparent) area painted in the prompt's colour. */

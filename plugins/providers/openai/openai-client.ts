@@ -1,7 +1,9 @@
 import OpenAI from 'openai';
+import type { ImagesResponse } from 'openai/resources/images';
 import { ProviderError, type GenerateInput, type ImageOutput, type ProviderCallContext, type ProviderHealth } from '../../../src/plugins';
-import { editParams, generateParams, outputsOf, providerErrorOf, type MaskedEditInput } from './openai-mapping';
+import { costOf, editParams, generateParams, outputsOf, providerErrorOf, type MaskedEditInput } from './openai-mapping';
 import type { OpenAICredentials, OpenAISettings } from './openai-options';
+import { streamedImage } from './openai-stream';
 
 /**
  * The official client for one call: made per call, because the key is the call's (the platform's or
@@ -31,19 +33,42 @@ async function run<T>(ctx: ProviderCallContext, call: () => Promise<T>): Promise
   }
 }
 
+/**
+ * Streams when the id asks for partial images and the call wants one image: a stream's completed
+ * event carries one image and no index, so n > 1 takes the plain call.
+ */
+const streams = (settings: OpenAISettings, input: GenerateInput) => settings.partialImages > 0 && input.n === 1;
+
 export async function generateImages(settings: OpenAISettings, input: GenerateInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
   return run(ctx, async () => {
-    const response = await clientFor(settings, ctx).images.generate(generateParams(input, settings), { signal: ctx.signal });
-    return outputsOf(response);
+    const client = clientFor(settings, ctx);
+    const params = generateParams(input, settings);
+    if (streams(settings, input)) {
+      const { data, request_id } = await client.images.generate({ ...params, stream: true, partial_images: settings.partialImages }, { signal: ctx.signal }).withResponse();
+      return streamedImage(data, request_id, settings, ctx);
+    }
+    const { data, request_id } = await client.images.generate(params, { signal: ctx.signal }).withResponse();
+    return answeredImages(data, request_id, settings, ctx);
   });
 }
 
 export async function editImages(settings: OpenAISettings, input: MaskedEditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
   return run(ctx, async () => {
+    const client = clientFor(settings, ctx);
     const params = await editParams(input, settings);
-    const response = await clientFor(settings, ctx).images.edit(params, { signal: ctx.signal });
-    return outputsOf(response);
+    if (streams(settings, input)) {
+      const { data, request_id } = await client.images.edit({ ...params, stream: true, partial_images: settings.partialImages }, { signal: ctx.signal }).withResponse();
+      return streamedImage(data, request_id, settings, ctx);
+    }
+    const { data, request_id } = await client.images.edit(params, { signal: ctx.signal }).withResponse();
+    return answeredImages(data, request_id, settings, ctx);
   });
+}
+
+/** A plain answer's images, its request id and cost reported. */
+function answeredImages(response: ImagesResponse, requestId: string | null, settings: OpenAISettings, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+  ctx.report({ requestId: requestId ?? undefined, ...(response.usage ? { cost: costOf(response.usage, settings.tokenPrices) } : {}) });
+  return outputsOf(response);
 }
 
 /** Whether the key works and the configured model is still offered (OpenAI retires models). */

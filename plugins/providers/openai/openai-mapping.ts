@@ -9,10 +9,11 @@ import {
   type GenerateInput,
   type ImageFormat,
   type ImageOutput,
+  type ProviderCost,
   type SourceImage,
 } from '../../../src/plugins';
 import { qualityOf } from './openai-models';
-import type { OpenAISettings } from './openai-options';
+import type { OpenAISettings, OpenAITokenPrices } from './openai-options';
 
 /**
  * An edit's input with the mask OpenAI takes: a PNG the size of the first source whose fully
@@ -72,18 +73,36 @@ function fileOf(source: SourceImage, name: string) {
 /** The images of an answer: GPT models send base64; an OpenAI-compatible server may send links. */
 export async function outputsOf(response: ImagesResponse): Promise<ImageOutput[]> {
   return Promise.all((response.data ?? []).map(async (image): Promise<ImageOutput> => {
-    if (image.b64_json) {
-      const data = Buffer.from(image.b64_json, 'base64');
-      const meta = await sharp(data).metadata().catch(() => undefined);
-      const format = meta?.format;
-      if (!meta?.width || !meta.height || !(format === 'png' || format === 'jpeg' || format === 'webp')) {
-        throw new ProviderError('transient', `openai answered an image it cannot read (${meta?.format ?? 'not an image'})`);
-      }
-      return { data, format, width: meta.width, height: meta.height };
-    }
+    if (image.b64_json) return imageOf(image.b64_json);
     if (image.url) return { url: image.url };
     throw new ProviderError('transient', 'openai answered an image with neither data nor a link');
   }));
+}
+
+/** An image OpenAI sent as base64, with the format and size read from its bytes. */
+export async function imageOf(b64: string): Promise<ImageOutput> {
+  const data = Buffer.from(b64, 'base64');
+  const meta = await sharp(data).metadata().catch(() => undefined);
+  const format = meta?.format;
+  if (!meta?.width || !meta.height || !(format === 'png' || format === 'jpeg' || format === 'webp')) {
+    throw new ProviderError('transient', `openai answered an image it cannot read (${meta?.format ?? 'not an image'})`);
+  }
+  return { data, format, width: meta.width, height: meta.height };
+}
+
+/** The tokens a call used, as every answer (and a stream's completed event) gives them. */
+export interface OpenAIUsage {
+  input_tokens: number;
+  input_tokens_details?: { image_tokens: number; text_tokens: number };
+  output_tokens: number;
+}
+
+/** What a call cost in dollars: its tokens at the configured prices (input tokens without details count as text). */
+export function costOf(usage: OpenAIUsage, prices: OpenAITokenPrices): ProviderCost {
+  const imageInput = usage.input_tokens_details?.image_tokens ?? 0;
+  const textInput = usage.input_tokens - imageInput;
+  const dollars = (textInput * prices.textInput + imageInput * prices.imageInput + usage.output_tokens * prices.imageOutput) / 1_000_000;
+  return { amount: Math.round(dollars * 1_000_000) / 1_000_000, currency: 'USD' };
 }
 
 /** OpenAI's 429 for an empty balance or spent quota, as against a rate limit. */
@@ -93,25 +112,29 @@ const QUOTA_CODES = new Set(['insufficient_quota', 'credit_balance_exhausted', '
  * What an SDK failure means to the core. A 429 is a rate limit unless it says the quota or balance
  * is spent (the key is then no use until someone pays); a 400 is moderation when OpenAI says
  * moderation_blocked or its safety system refused; a 403 for an unsupported region will not pass on
- * retry; the rest go by status.
+ * retry; an error event mid-stream is moderation or transient; the rest go by status.
  */
 export function providerErrorOf(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (err instanceof ProviderError) return err;
   if (err instanceof OpenAI.APIUserAbortError) return err;
   if (err instanceof OpenAI.APIConnectionError) return new ProviderError('transient', `openai could not be reached: ${err.message}`, { cause: err });
-  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return err;
+  if (!(err instanceof OpenAI.APIError)) return err;
   const message = `openai: ${err.message}`;
   const options = { detail: [err.code ?? err.type, err.requestID].filter(Boolean).join(' ') || undefined, cause: err };
   const code = err.code ?? '';
+  // An error event in a stream (the answer's status was 200): a refusal of the result, or OpenAI's own failure.
+  if (err.status === undefined) return new ProviderError(isModeration(err, code) ? 'content_rejected' : 'transient', message, options);
   if (err.status === 429 && (QUOTA_CODES.has(code) || err.type === 'insufficient_quota')) return new ProviderError('quota_exhausted', message, options);
   if (err.status === 429) return new ProviderError('rate_limited', message, { ...options, retryAfterMs: waitOf(err.headers) });
-  if (err.status === 400 && (code === 'moderation_blocked' || code === 'content_policy_violation' || /safety system/i.test(err.message))) {
-    return new ProviderError('content_rejected', message, options);
-  }
+  if (err.status === 400 && isModeration(err, code)) return new ProviderError('content_rejected', message, options);
   if (err.status === 403 && code === 'unsupported_country_region_territory') return new ProviderError('unavailable', message, options);
   const mapped = providerErrorFromStatus(err.status, message, err.headers);
   return new ProviderError(mapped.kind, message, { ...options, retryAfterMs: mapped.retryAfterMs });
+}
+
+function isModeration(err: InstanceType<typeof OpenAI.APIError>, code: string): boolean {
+  return code === 'moderation_blocked' || code === 'content_policy_violation' || /safety system/i.test(err.message);
 }
 
 /** Retry-After (ms or seconds), else the sooner of OpenAI's x-ratelimit-reset-* durations ("12ms", "1.5s", "6m0s"). */

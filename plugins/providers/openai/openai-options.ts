@@ -1,4 +1,5 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { optionProblems } from '../../../src/plugins';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -6,6 +7,24 @@ export const OPENAI_DEFAULT_MODEL = 'gpt-image-1.5';
 
 export type OpenAIBackground = 'auto' | 'opaque' | 'transparent';
 export type OpenAIModeration = 'auto' | 'low';
+
+/** US dollars per million tokens of each kind, from OpenAI's price list. */
+export class OpenAITokenPrices {
+  @IsNumber()
+  @Min(0)
+  textInput!: number;
+
+  @IsNumber()
+  @Min(0)
+  imageInput!: number;
+
+  @IsNumber()
+  @Min(0)
+  imageOutput!: number;
+}
+
+/** OpenAI's list prices of gpt-image-1.5 (the default model), in US dollars per million tokens. */
+export const GPT_IMAGE_15_TOKEN_PRICES: OpenAITokenPrices = { textInput: 5, imageInput: 8, imageOutput: 32 };
 
 /** An id's options (plugins.providers[].options); every field may be left out. */
 export class OpenAIOptions {
@@ -27,6 +46,22 @@ export class OpenAIOptions {
   @IsOptional()
   @IsIn(['auto', 'low'])
   moderation?: OpenAIModeration;
+
+  /**
+   * How many partial images OpenAI streams before the final one (0 to 3): each reports the job's
+   * progress. 0, the default, does not stream: OpenAI bills each partial image as more output tokens.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3)
+  partialImages?: number;
+
+  /** What the `model` costs per million tokens, for the cost in dollars each call reports: gpt-image-1.5's by default. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OpenAITokenPrices)
+  tokenPrices?: OpenAITokenPrices;
 }
 
 /** The key a call runs with: the platform's, or an organisation's own (BYOK). */
@@ -54,6 +89,8 @@ export interface OpenAISettings {
   model: string;
   background: OpenAIBackground;
   moderation: OpenAIModeration;
+  partialImages: number;
+  tokenPrices: OpenAITokenPrices;
 }
 
 export function openaiSettings(options: Record<string, unknown>): OpenAISettings {
@@ -63,6 +100,8 @@ export function openaiSettings(options: Record<string, unknown>): OpenAISettings
     model: o.model ?? OPENAI_DEFAULT_MODEL,
     background: o.background ?? 'auto',
     moderation: o.moderation ?? 'auto',
+    partialImages: o.partialImages ?? 0,
+    tokenPrices: o.tokenPrices ?? GPT_IMAGE_15_TOKEN_PRICES,
   };
 }
 

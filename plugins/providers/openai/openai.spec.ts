@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type ImageBytes, type ProviderErrorKind } from '../../../src/plugins';
+import { ProviderError, type ImageBytes, type ProviderCallReport, type ProviderErrorKind } from '../../../src/plugins';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from './fake';
 import type { OpenAIFailure } from './fake-errors';
@@ -9,8 +9,13 @@ import { OpenAIProvider } from './openai.provider';
 
 describeProviderContract('openai', { plugin: OpenAIProvider, credentials: { apiKey: FAKE_OPENAI_KEY }, fake: startOpenAIFake });
 
-const ctx = (apiKey: string | null = FAKE_OPENAI_KEY, signal?: AbortSignal) =>
-  providerTestContext({ signal, credentials: apiKey === null ? undefined : { owner: 'platform', values: { apiKey } } });
+const ctx = (apiKey: string | null = FAKE_OPENAI_KEY, signal?: AbortSignal, onReport?: (report: ProviderCallReport) => void) =>
+  providerTestContext({ signal, onReport, credentials: apiKey === null ? undefined : { owner: 'platform', values: { apiKey } } });
+/** A context that keeps what the plugin reports, in order. */
+const reporting = (signal?: AbortSignal) => {
+  const reports: ProviderCallReport[] = [];
+  return { reports, ctx: ctx(FAKE_OPENAI_KEY, signal, (report) => reports.push(report)) };
+};
 const base = { model: 'gpt-image-medium', prompt: 'a teal teapot', width: 1024, height: 1024, format: 'png' as const, n: 1, seed: 7 };
 const square = (colour: string, side = 64) => sharp({ create: { width: side, height: side, channels: 3, background: colour } }).png().toBuffer();
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as ProviderError);
@@ -143,10 +148,92 @@ describe('openai provider', () => {
     });
   });
 
+  describe('what each call reports', () => {
+    it('reports the request id and the cost of the tokens used, at gpt-image-1.5 prices unless configured', async () => {
+      const { reports, ctx: reported } = reporting();
+      await openai.generate(base, reported);
+      // The fake's usage: 10 text tokens in, 272 image tokens out.
+      expect(reports).toEqual([{ requestId: expect.stringMatching(/^req_[0-9a-f]{8}$/), cost: { amount: (10 * 5 + 272 * 32) / 1e6, currency: 'USD' } }]);
+
+      const priced = new OpenAIProvider({ baseUrl: fake.url, tokenPrices: { textInput: 2, imageInput: 2.5, imageOutput: 8 } });
+      const edit = reporting();
+      await priced.edit({ ...base, images: [{ data: await square('#00ff00'), mimeType: 'image/png' }] }, edit.ctx);
+      expect(edit.reports[0].cost).toEqual({ amount: (10 * 2 + 40 * 2.5 + 272 * 8) / 1e6, currency: 'USD' });
+    });
+  });
+
+  describe('streaming partial images (partialImages)', () => {
+    const streaming = () => new OpenAIProvider({ baseUrl: fake.url, partialImages: 2 });
+    const progressOf = (reports: ProviderCallReport[]) => reports.filter((r) => r.progress !== undefined).map((r) => r.progress);
+    const pixel = async (image: Buffer) => [...(await sharp(image).extract({ left: 512, top: 512, width: 1, height: 1 }).raw().toBuffer())];
+
+    it('streams a generation, reporting each partial image as progress in order, and answers the completed image', async () => {
+      const [plain] = (await openai.generate(base, ctx())) as ImageBytes[];
+      const { reports, ctx: reported } = reporting();
+      const outputs = (await streaming().generate({ ...base, format: 'webp' }, reported)) as ImageBytes[];
+      expect(fake.calls.at(-1)!.fields).toMatchObject({ stream: true, partial_images: 2, n: 1 });
+      expect(progressOf(reports)).toEqual([1 / 3, 2 / 3]);
+      expect(reports[0]).toEqual({ requestId: expect.stringMatching(/^req_[0-9a-f]{8}$/) });
+      expect(reports.at(-1)).toEqual({ cost: { amount: (10 * 5 + 272 * 32) / 1e6, currency: 'USD' } });
+      expect(outputs).toHaveLength(1);
+      expect(outputs[0]).toMatchObject({ format: 'webp', width: 1024, height: 1024 });
+      // The completed image, not a blurred partial: the same colour as the plain call's.
+      expect(await pixel(outputs[0].data)).toEqual(await pixel((await sharp(plain.data).webp().toBuffer())));
+    });
+
+    it('streams an edit the same way, through image_edit events', async () => {
+      const { reports, ctx: reported } = reporting();
+      const [output] = (await streaming().edit({ ...base, images: [{ data: await square('#00ff00'), mimeType: 'image/png' }] }, reported)) as ImageBytes[];
+      expect(fake.calls.at(-1)).toMatchObject({ endpoint: 'edits', fields: { stream: true, partial_images: 2 } });
+      expect(progressOf(reports)).toEqual([1 / 3, 2 / 3]);
+      expect(await pixel(output.data)).toEqual([0, 255, 0]);
+    });
+
+    it('asks n > 1 images with the plain call, since a stream answers one image', async () => {
+      const { reports, ctx: reported } = reporting();
+      const outputs = await streaming().generate({ ...base, n: 2 }, reported);
+      expect(fake.calls.at(-1)!.fields).not.toHaveProperty('stream');
+      expect(outputs).toHaveLength(2);
+      expect(progressOf(reports)).toEqual([]);
+    });
+
+    it('does not stream with partialImages 0, the default', async () => {
+      const { reports, ctx: reported } = reporting();
+      await new OpenAIProvider({ baseUrl: fake.url, partialImages: 0 }).generate(base, reported);
+      expect(fake.calls.at(-1)!.fields).not.toHaveProperty('stream');
+      expect(fake.calls.at(-1)!.fields).not.toHaveProperty('partial_images');
+      expect(progressOf(reports)).toEqual([]);
+    });
+
+    it("maps an error event mid-stream: OpenAI's refusal of the result as content_rejected, its own failure as transient", async () => {
+      fake.failStreamWith('moderation');
+      const { reports, ctx: reported } = reporting();
+      expect(await failure(streaming().generate(base, reported))).toMatchObject({ kind: 'content_rejected', message: expect.stringContaining('safety system') });
+      expect(progressOf(reports)).toEqual([1 / 3]);
+      fake.failStreamWith('server_error');
+      expect(await failure(streaming().edit({ ...base, images: [{ data: await square('#00ff00'), mimeType: 'image/png' }] }, ctx()))).toMatchObject({ kind: 'transient' });
+    });
+
+    it('gives up a stream as soon as the job is cancelled, with its reason', async () => {
+      fake.pauseBetweenEvents(1_000);
+      try {
+        const controller = new AbortController();
+        const { reports, ctx: reported } = reporting(controller.signal);
+        const running = failure(streaming().generate(base, reported));
+        setTimeout(() => controller.abort(new Error('cancelled by the user')), 1_500);
+        expect(await running).toMatchObject({ message: 'cancelled by the user' });
+        expect(progressOf(reports)).toEqual([1 / 3]);
+      } finally {
+        fake.pauseBetweenEvents(0);
+      }
+    });
+  });
+
   describe('options', () => {
     it('takes none at all (the real API, gpt-image-1.5) or the documented ones', () => {
       expect(OpenAIProvider.validateOptions({})).toEqual([]);
       expect(OpenAIProvider.validateOptions({ baseUrl: 'http://10.0.0.5:8000/v1', model: 'gpt-image-2', background: 'opaque', moderation: 'low' })).toEqual([]);
+      expect(OpenAIProvider.validateOptions({ partialImages: 3, tokenPrices: { textInput: 5, imageInput: 8, imageOutput: 30 } })).toEqual([]);
     });
 
     it('refuses unknown fields, a bad base URL, model id, background or moderation, and transparency on gpt-image-2', () => {
@@ -156,6 +243,12 @@ describe('openai provider', () => {
         'model must be an OpenAI model id such as gpt-image-1.5',
         expect.stringContaining('background must be one of'),
         expect.stringContaining('moderation must be one of'),
+      ]);
+      expect(OpenAIProvider.validateOptions({ partialImages: 4, tokenPrices: { textInput: 5, imageOutput: -1 } })).toEqual([
+        'partialImages must not be greater than 3',
+        'tokenPrices.imageInput must not be less than 0',
+        'tokenPrices.imageInput must be a number conforming to the specified constraints',
+        'tokenPrices.imageOutput must not be less than 0',
       ]);
       expect(OpenAIProvider.validateOptions({ model: 'gpt-image-2-2026-04-21', background: 'transparent' })).toEqual([
         'background transparent is refused by gpt-image-2-2026-04-21: use auto or opaque',

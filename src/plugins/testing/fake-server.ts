@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 
 export interface FakeRequest {
   method: string;
@@ -12,8 +13,8 @@ export interface FakeRequest {
 export interface FakeResponse {
   status?: number;
   headers?: Record<string, string>;
-  /** An object is sent as JSON. */
-  body?: string | Buffer | object;
+  /** An object is sent as JSON; a Readable is sent as it yields (server-sent events, with pauses between them). */
+  body?: string | Buffer | Readable | object;
 }
 
 export type FakeHandler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -43,6 +44,10 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
         .then(() => handler(request))
         .then(
           ({ status = 200, headers = {}, body = '' }) => {
+            if (body instanceof Readable) {
+              body.pipe(res.writeHead(status, headers));
+              return;
+            }
             const json = typeof body === 'object' && !Buffer.isBuffer(body);
             res.writeHead(status, { ...(json ? { 'content-type': 'application/json' } : {}), ...headers }).end(json ? JSON.stringify(body) : body);
           },
