@@ -44,4 +44,6 @@ export class BulkFixImageDto {
 export class BulkFixPlanDto {
   @ApiProperty({ type: [BulkFixImageDto], description: 'The images a fix would replace, in product order' }) images!: BulkFixImageDto[];
   @ApiProperty({ description: 'Failing images matching the filter beyond `limit`, left for another call' }) more!: boolean;
+  @ApiPropertyOptional({ enum: [true], description: 'Present when a test API key asked: test keys never publish, so the request was answered as its dry run' }) dryRun?: true;
+  @ApiPropertyOptional({ example: 'test keys never publish', description: 'Why it was answered as a dry run' }) reason?: string;
 }

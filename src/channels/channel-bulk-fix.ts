@@ -9,7 +9,7 @@ import { ChannelConnectionsRepository } from './channel-connections.repository';
 import type { ChannelProductRecord } from './channel-product.entity';
 import { ChannelProductsRepository } from './channel-products.repository';
 import { PublishDto } from './channel-publish.dto';
-import { PUBLISH_JOB_TYPE } from './channel-publishing';
+import { PUBLISH_JOB_TYPE, testKeyDryRun } from './channel-publishing';
 import { channelSlotAt } from './channel-rule-packs';
 import type { BulkFixDto, BulkFixImageDto, BulkFixPlanDto } from './channel-bulk-fix.dto';
 
@@ -49,7 +49,7 @@ export class ChannelBulkFix {
       if (images.length > limit || page.length < READ_PAGE) break;
       after = page.at(-1)!.id;
     }
-    return { images: images.slice(0, limit), more: images.length > limit };
+    return { images: images.slice(0, limit), more: images.length > limit, ...testKeyDryRun(auth) };
   }
 
   /** The batch fixing and publishing them; 409 when nothing matches. */

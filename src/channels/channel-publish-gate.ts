@@ -139,7 +139,7 @@ export class ChannelPublishGate {
     const options = { slots: [input.packSlot], fix: true };
     try {
       const outcome = await this.runners.run('compliance', {
-        jobId: job.id, orgId: job.orgId, attempt: job.attempts, source, signal, clock: new StepClock(), previousCheckpoint: null,
+        jobId: job.id, orgId: job.orgId, attempt: job.attempts, test: job.test, source, signal, clock: new StepClock(), previousCheckpoint: null,
         input: { options, sources: [], pixelLimit: input.pixelLimit, price: input.price },
         checkpoint: () => Promise.reject(new Error('a compliance fix has no remote work to checkpoint')),
       });

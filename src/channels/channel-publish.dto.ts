@@ -98,6 +98,8 @@ export class PublishPlanDto {
   @ApiProperty() format!: string;
   @ApiProperty() bytes!: number;
   @ApiProperty({ type: PlanComplianceDto }) compliance!: PlanComplianceDto;
+  @ApiPropertyOptional({ enum: [true], description: 'Present when a test API key asked: test keys never publish, so the request was answered as its dry run' }) dryRun?: true;
+  @ApiPropertyOptional({ example: 'test keys never publish', description: 'Why it was answered as a dry run' }) reason?: string;
 }
 
 export class ActivityQueryDto extends CursorQueryDto {

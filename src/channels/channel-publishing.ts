@@ -18,7 +18,7 @@ import type { SlotReport } from '../studio/compliance/evaluate-slot';
 import type { MarketplaceSlotDto } from '../studio/marketplaces/marketplace-pack.dto';
 import { readableEndUser } from '../tenancy/end-user';
 import { OrgDirectory } from '../tenancy/org-directory';
-import { orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
+import { isTestKey, orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
 import { ChannelCalls, channelJobError } from './channel-calls';
 import type { ChannelConnectionRecord } from './channel-connection.entity';
 import { ChannelConnectionsRepository } from './channel-connections.repository';
@@ -37,6 +37,13 @@ const PENDING_FOLLOW_MS = 60_000;
 const PENDING_POLL_MS = 1_000;
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
+
+export const TEST_KEYS_NEVER_PUBLISH = 'test keys never publish';
+
+/** A test key's publish, bulk fix or listing is answered as its dry run, saying why: nothing it asks reaches a store. */
+export function testKeyDryRun(auth: RequestAuth): { dryRun?: true; reason?: string } {
+  return isTestKey(auth.principal) ? { dryRun: true, reason: TEST_KEYS_NEVER_PUBLISH } : {};
+}
 
 interface Resolved {
   connection: ChannelConnectionRecord;
@@ -101,13 +108,14 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
       ...(dto.position !== undefined ? { position: dto.position } : {}), ...(this.replaced(dto) !== null ? { replaceImageId: this.replaced(dto)! } : {}),
       ...(dto.alt !== undefined ? { alt: dto.alt } : {}),
       ...(r.image ? { imageId: r.image.id } : { sourceImageExternalId: r.storeImage!.externalId }),
-      width: facts.width!, height: facts.height!, format: facts.format!, bytes: facts.bytes!, compliance,
+      width: facts.width!, height: facts.height!, format: facts.format!, bytes: facts.bytes!, compliance, ...testKeyDryRun(auth),
     };
   }
 
   @JobOperation({ name: PUBLISH_JOB_TYPE, dto: PublishDto, scope: 'channels:publish', units: () => 0 })
   async prepare(auth: RequestAuth, dto: PublishDto, job: Job): Promise<PreparedJob> {
     if (dto.dryRun) throw invalid('dryRun', 'dryRun is answered by POST /api/v1/channels/publish, not as a job');
+    if (job.test) throw invalid('operation', `${TEST_KEYS_NEVER_PUBLISH}: POST /api/v1/channels/publish answers a test key with a dry run`);
     const r = await this.resolve(auth, dto);
     // A store image the scan checked against this pack slot is fixed or not by the scan's verdict (a bulk fix
     // queues hundreds: none is downloaded in the request; the job's fix reports the source as it finds it).

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, Post, Res, UseInterceptors } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdParam } from '../common/http/id-param';
 import { HeldIdempotencyKey, IdempotencyInterceptor } from '../jobs/idempotency.interceptor';
 import { waitSeconds } from '../jobs/job-route';
 import { Auth, RequireScope, WorkRequest } from '../tenancy/access.decorators';
-import type { RequestAuth } from '../tenancy/principal';
-import { ListingImagesDto, ListingResultDto } from './listings.dto';
+import { isTestKey, type RequestAuth } from '../tenancy/principal';
+import { ListingImagesDto, ListingPlanDto, ListingResultDto } from './listings.dto';
 import { ListingsService } from './listings.service';
 
 /** Check, fix and publish one image to several stores in one call (docs/channels.md). */
@@ -21,7 +21,8 @@ export class ListingsController {
   @WorkRequest({ units: () => 0 })
   @UseInterceptors(IdempotencyInterceptor)
   @ApiHeader({ name: 'Prefer', required: false, description: "wait=N (N up to 60): answer 200 once every store's publish ended, if in time" })
-  @ApiOkResponse({ type: ListingResultDto, description: "With Prefer: wait=N, when every store's publish ended in time" })
+  @ApiExtraModels(ListingResultDto, ListingPlanDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(ListingResultDto) }, { $ref: getSchemaPath(ListingPlanDto) }] }, description: "With Prefer: wait=N, when every store's publish ended in time; with a test key (never publishes), each store's dry run" })
   @ApiAcceptedResponse({ type: ListingResultDto, description: 'Queued: each result as it stands; GET /api/v1/listings/images/:jobId follows them' })
   async publishListing(
     @Auth() auth: RequestAuth,
@@ -29,7 +30,11 @@ export class ListingsController {
     @Headers('prefer') prefer: string | undefined,
     @HeldIdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ListingResultDto> {
+  ): Promise<ListingResultDto | ListingPlanDto> {
+    if (isTestKey(auth.principal)) {
+      void reply.status(200);
+      return this.listings.plan(auth, dto);
+    }
     const { result, finished } = await this.listings.publish(auth, dto, { waitSeconds: waitSeconds(prefer), idempotencyKey });
     void reply.status(finished ? 200 : 202);
     if (finished) void reply.header('preference-applied', `wait=${waitSeconds(prefer)}`);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { ActivityDto } from './channel-publish.dto';
+import { ActivityDto, PublishPlanDto } from './channel-publish.dto';
 
 /** The most stores one listing call publishes to. */
 export const MAX_LISTING_CONNECTIONS = 20;
@@ -52,4 +52,11 @@ export class ListingResultDto {
   @ApiProperty({ description: 'The batch job holding one publish per store; GET /api/v1/listings/images/:jobId answers this again' }) jobId!: string;
   @ApiProperty({ example: 'completed', description: 'The batch’s status: completed once every store’s publish ended, whatever each one’s outcome' }) status!: string;
   @ApiProperty({ type: [ListingTargetDto], description: 'One per connection, in the order asked' }) results!: ListingTargetDto[];
+}
+
+/** A test key's listing call: what each store's publish would send, nothing queued or sent. */
+export class ListingPlanDto {
+  @ApiProperty({ enum: [true] }) dryRun!: true;
+  @ApiProperty({ example: 'test keys never publish' }) reason!: string;
+  @ApiProperty({ type: [PublishPlanDto], description: 'One per connection, in the order asked, as a dry run of POST /api/v1/channels/publish answers it' }) plans!: PublishPlanDto[];
 }

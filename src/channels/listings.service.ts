@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { AppError } from '../common/errors/app-error';
-import { type SubmitOptions, JobSubmitter } from '../jobs/job-submitter';
 import { BATCH_JOB_TYPE } from '../jobs/job.entity';
 import { JobsService } from '../jobs/jobs.service';
+import { atItem, type SubmitOptions, JobSubmitter } from '../jobs/job-submitter';
 import { orgIdOf, type RequestAuth } from '../tenancy/principal';
-import { PublishDto } from './channel-publish.dto';
-import { ChannelPublishing, PUBLISH_JOB_TYPE } from './channel-publishing';
+import { PublishDto, type PublishPlanDto } from './channel-publish.dto';
+import { ChannelPublishing, PUBLISH_JOB_TYPE, TEST_KEYS_NEVER_PUBLISH } from './channel-publishing';
 import { ChannelPublishesRepository } from './channel-publishes.repository';
-import type { ListingImagesDto, ListingResultDto } from './listings.dto';
+import type { ListingImagesDto, ListingPlanDto, ListingResultDto } from './listings.dto';
 
 /** An item's error named by the connection it is for: `connectionIds[1] (…): …`, its fields as the listing's own. */
 function atConnection(err: unknown, connectionIds: string[]): unknown {
@@ -36,13 +36,19 @@ export class ListingsService {
   ) {}
 
   async publish(auth: RequestAuth, dto: ListingImagesDto, options: SubmitOptions): Promise<{ result: ListingResultDto; finished: boolean }> {
-    const requests = dto.connectionIds.map((connectionId) => ({
-      operation: PUBLISH_JOB_TYPE,
-      dto: plainToInstance(PublishDto, { connectionId, sku: dto.sku, imageId: dto.imageId, slot: dto.slot, alt: dto.alt, compliance: dto.compliance ?? 'fix' }),
-    }));
+    const requests = dto.connectionIds.map((connectionId) => ({ operation: PUBLISH_JOB_TYPE, dto: publishOf(dto, connectionId) }));
     const submitted = await this.submitter.submitBatch(auth, requests, options).catch((err: unknown) => Promise.reject(atConnection(err, dto.connectionIds)));
     const jobId = 'finished' in submitted ? submitted.finished.id : submitted.accepted.id;
     return { result: await this.result(auth, jobId), finished: 'finished' in submitted };
+  }
+
+  /** A test key's listing (test keys never publish): each store's publish as its dry run answers it, nothing queued. */
+  async plan(auth: RequestAuth, dto: ListingImagesDto): Promise<ListingPlanDto> {
+    const plans: PublishPlanDto[] = [];
+    for (const [i, connectionId] of dto.connectionIds.entries()) {
+      plans.push(await this.publishing.plan(auth, publishOf(dto, connectionId)).catch((err: unknown) => Promise.reject(atConnection(atItem(err, i), dto.connectionIds))));
+    }
+    return { dryRun: true, reason: TEST_KEYS_NEVER_PUBLISH, plans };
   }
 
   /** A listing's batch as it stands: each store's publish entry, in the order asked. */
@@ -61,4 +67,9 @@ export class ListingsService {
       }),
     };
   }
+}
+
+/** The publish a listing asks of one connection. */
+function publishOf(dto: ListingImagesDto, connectionId: string): PublishDto {
+  return plainToInstance(PublishDto, { connectionId, sku: dto.sku, imageId: dto.imageId, slot: dto.slot, alt: dto.alt, compliance: dto.compliance ?? 'fix' });
 }

@@ -17,7 +17,7 @@ export class GenerateHandler implements JobHandler {
     // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
     // `provider` and `model`: the target that answered, a fallback perhaps.
     const { images: rendered, cost, provider, model } = await this.providers.images({
-      jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider: input.provider, fallback: input.fallback, signal, previousCheckpoint, checkpoint,
+      jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider: input.provider, fallback: input.fallback, test: job.test, signal, previousCheckpoint, checkpoint,
       progress: (fraction) => void progress(Math.round(fraction * 100), 100).catch(() => undefined),
       request: sources ? { operation: 'edit', input: { ...input, images: sources } } : { operation: 'generate', input },
     });
@@ -29,7 +29,7 @@ export class GenerateHandler implements JobHandler {
       await this.files.put(storageKey, out.data);
       images.push(Object.assign(new Image(), {
         orgId: job.orgId, jobId: job.id, storageKey, format: out.format, width: out.width, height: out.height, bytes: out.data.length,
-        prompt: input.prompt, style: input.style ?? null, provider, model, seed: out.seed, createdBy: job.createdBy, endUserId: job.endUserId,
+        prompt: input.prompt, style: input.style ?? null, provider, model, seed: out.seed, createdBy: job.createdBy, endUserId: job.endUserId, test: job.test,
       }));
     }
     // The sources served their purpose; a retry after a failure still finds them.

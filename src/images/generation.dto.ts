@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { CursorQueryDto } from '../common/pagination';
 import { MAX_TARGETS } from '../providers/provider-router';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
@@ -117,7 +118,15 @@ export class GalleryImageDto {
   @ApiProperty() provider!: string;
   @ApiProperty() model!: string;
   @ApiProperty() seed!: number;
+  @ApiPropertyOptional({ description: 'Present, and true, only on what a test API key made (rendered by aura, free); see docs/authentication.md' }) test?: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class GalleryQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: "true: only what test keys made; false: only the rest; omitted: both" })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  test?: 'true' | 'false';
 }
 
 export class GalleryPageDto {

@@ -4,11 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { Auth, RequireScope } from '../tenancy/access.decorators';
 import type { RequestAuth } from '../tenancy/principal';
 import { IdParam } from '../common/http/id-param';
-import { CursorQueryDto } from '../common/pagination';
 import { HeldIdempotencyKey } from '../jobs/idempotency.interceptor';
 import { answerJob, JobRoute, waitSeconds } from '../jobs/job-route';
 import type { JobAcceptedDto, JobDto } from '../jobs/jobs.dto';
-import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GenerationCreateDto, imagesAsked } from './generation.dto';
+import { EditCreateDto, EditFormDto, GalleryImageDto, GalleryPageDto, GalleryQueryDto, GenerationCreateDto, imagesAsked } from './generation.dto';
 import { GenerationService } from './generation.service';
 import { ImagesService } from './images.service';
 import { AcceptsMultipart } from '../common/http/multipart-form';
@@ -51,7 +50,7 @@ export class ImagesController {
   @RequireScope('images:read')
   @ApiOperation({ summary: 'List the gallery, newest first' })
   @ApiOkResponse({ type: GalleryPageDto })
-  listImages(@Auth() auth: RequestAuth, @Query() query: CursorQueryDto): Promise<GalleryPageDto> {
+  listImages(@Auth() auth: RequestAuth, @Query() query: GalleryQueryDto): Promise<GalleryPageDto> {
     return this.images.list(auth, query);
   }
 

@@ -20,9 +20,9 @@ export class ImagesRepository {
     return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
   }
 
-  async page(orgId: string, opts: { after?: string; limit: number; endUserId?: string }): Promise<{ rows: Image[]; total: number }> {
+  async page(orgId: string, opts: { after?: string; limit: number; endUserId?: string; test?: boolean }): Promise<{ rows: Image[]; total: number }> {
     const em = this.em.fork();
-    const where = { orgId, ...(opts.endUserId ? { endUserId: opts.endUserId } : {}) };
+    const where = { orgId, ...(opts.endUserId ? { endUserId: opts.endUserId } : {}), ...(opts.test === undefined ? {} : { test: opts.test }) };
     const [rows, total] = await Promise.all([
       em.find(Image, { ...where, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit }),
       em.count(Image, where),

@@ -20,6 +20,7 @@ export interface GalleryImage {
   provider: string;
   model: string;
   seed: number;
+  test?: boolean;
   createdAt: string;
 }
 
@@ -28,9 +29,10 @@ export interface GalleryImage {
 export class ImagesService {
   constructor(private readonly images: ImagesRepository, private readonly files: FileStore) {}
 
-  async list(auth: RequestAuth, query: { limit?: number; cursor?: string }) {
+  async list(auth: RequestAuth, query: { limit?: number; cursor?: string; test?: 'true' | 'false' }) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { rows, total } = await this.images.page(orgIdOf(auth), { after: decodeCursor(query.cursor), limit: limit + 1, endUserId: readableEndUser(auth) });
+    const test = query.test === undefined ? undefined : query.test === 'true';
+    const { rows, total } = await this.images.page(orgIdOf(auth), { after: decodeCursor(query.cursor), limit: limit + 1, endUserId: readableEndUser(auth), test });
     return { ...toPage(rows, limit, (i) => this.map(i)), total };
   }
 
@@ -64,7 +66,7 @@ export class ImagesService {
   private map(i: Image): GalleryImage {
     return {
       id: i.id, jobId: i.jobId, url: this.files.link(i.id).url, width: i.width, height: i.height, format: i.format, bytes: i.bytes,
-      prompt: i.prompt, style: i.style, provider: i.provider, model: i.model, seed: i.seed, createdAt: i.createdAt.toISOString(),
+      prompt: i.prompt, style: i.style, provider: i.provider, model: i.model, seed: i.seed, ...(i.test ? { test: true } : {}), createdAt: i.createdAt.toISOString(),
     };
   }
 }

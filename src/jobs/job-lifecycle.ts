@@ -148,7 +148,8 @@ export class JobLifecycle {
   }
 
   private async succeed(job: Job, result: JobResult): Promise<void> {
-    if (await this.completions.run({ job, persist: result.persist, cost: result.cost })) {
+    // A test job is free whatever its handler says the work costs.
+    if (await this.completions.run({ job, persist: result.persist, cost: job.test ? 0 : result.cost })) {
       if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
       this.events.finished(job, 'completed');
       return;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
+import { isTestKey, orgIdOf, principalId, type RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { CreditsService } from '../credits/credits.service';
 import type { PreparedJob } from './job-operation';
@@ -8,6 +8,7 @@ import { JobWaiter } from './job-waiter';
 import { JobWebhookTargets } from './job-webhooks';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 import type { JobAcceptedDto, JobDto } from './jobs.dto';
+import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { QueueDriver } from './queue-driver';
 
@@ -56,7 +57,8 @@ export function atItem(err: unknown, index: number): unknown {
  * what it costs; then the job's webhook is checked, its price reserved in the same transaction that
  * writes the job, and the job queued; the answer is the finished job if it ended within the wait,
  * else where to poll. A batch does the same for each of its items, and reserves all their prices
- * in one transaction or none.
+ * in one transaction or none. A test key's jobs (and a batch's children) are test jobs: free, so
+ * nothing is reserved, and quoted at 0.
  */
 @Injectable()
 export class JobSubmitter {
@@ -67,6 +69,7 @@ export class JobSubmitter {
     private readonly waiter: JobWaiter,
     private readonly jobs: JobsService,
     private readonly webhooks: JobWebhookTargets,
+    private readonly rows: JobsRepository,
   ) {}
 
   async submit(auth: RequestAuth, request: JobRequest, options: SubmitOptions): Promise<Submitted> {
@@ -111,7 +114,7 @@ export class JobSubmitter {
     for (const [i, request] of requests.entries()) {
       const drafted = await this.draft(auth, request, {}).catch((err: unknown) => Promise.reject(batch ? atItem(err, i) : err));
       await discard([drafted]);
-      quoted.push({ job: drafted.job, price: drafted.prepared.price, reason: drafted.prepared.reason });
+      quoted.push(drafted.job.test ? { job: drafted.job, price: 0, reason: `${drafted.prepared.reason}: free with a test key, rendered by aura` } : { job: drafted.job, price: drafted.prepared.price, reason: drafted.prepared.reason });
     }
     return quoted;
   }
@@ -133,6 +136,7 @@ export class JobSubmitter {
       createdBy: principalId(auth.principal),
       endUserId: auth.endUserId,
       sku: auth.principal.kind === 'client_token' ? (auth.principal.limits.sku ?? null) : null,
+      test: isTestKey(auth.principal),
       ...fields,
     });
   }
@@ -154,7 +158,11 @@ export class JobSubmitter {
         if (webhook.newSecret) webhookSecret = { webhookSecret: webhook.newSecret };
       }
       const parts = drafted.map(({ job, prepared }) => ({ amount: prepared.price, referenceId: job.id, reason: prepared.reason, alongWith: [job] }));
-      const reserve = () => this.credits.reserveEach(orgId, parts, [...batch, ...drafted.flatMap((d) => d.prepared.alsoWrite ?? [])]);
+      const alsoWrite = [...batch, ...drafted.flatMap((d) => d.prepared.alsoWrite ?? [])];
+      // A test key's jobs are free: written without a reservation, so the ledger never hears of them.
+      const reserve = answered.test
+        ? async () => (await this.rows.insert([...drafted.map((d) => d.job), ...alsoWrite]), { creditsBalance: await this.credits.balance(orgId) })
+        : () => this.credits.reserveEach(orgId, parts, alsoWrite);
       // Each operation's own limit wraps the reservation, so all count or none does.
       const within = drafted.reduceRight((inner, { prepared }) => (prepared.within ? () => prepared.within!(inner) : inner), reserve);
       ({ creditsBalance } = await within());

@@ -27,6 +27,7 @@ export class ImageOutputDto {
   @ApiProperty() height!: number;
   @ApiProperty() format!: string;
   @ApiProperty() bytes!: number;
+  @ApiPropertyOptional({ description: 'Present, and true, only on what a test API key made (rendered by aura, free); see docs/authentication.md' }) test?: boolean;
 }
 
 /** A video a job made: what JobDto.outputs lists for video jobs. */
@@ -38,6 +39,7 @@ export class VideoOutputDto {
   @ApiProperty() height!: number;
   @ApiProperty() durationSeconds!: number;
   @ApiProperty() bytes!: number;
+  @ApiPropertyOptional({ description: 'Present, and true, only on what a test API key made (rendered by aura, free); see docs/authentication.md' }) test?: boolean;
 }
 
 export type JobOutputDto = ImageOutputDto | VideoOutputDto;
@@ -108,6 +110,8 @@ export class JobDto {
   cancelRequested?: boolean;
   @ApiProperty({ type: String, nullable: true, description: "The end user it was made for: the client token's sub, or the x-user-id header" }) endUserId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: "The client token's limits.sku, when a client token created it" }) sku!: string | null;
+  @ApiPropertyOptional({ description: 'Present, and true, only on a test job: made with a test API key (or a batch child of one), rendered by aura whatever provider it names, free, its outputs marked test' })
+  test?: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finishedAt!: string | null;

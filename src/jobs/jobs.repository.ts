@@ -37,6 +37,11 @@ export class JobsRepository {
     );
   }
 
+  /** Writes new jobs and the rows that go with them, all or none. */
+  async insert(rows: object[]): Promise<void> {
+    await this.em.fork().transactional(async (em) => void rows.forEach((row) => em.persist(row)));
+  }
+
   /**
    * Completes jobs and writes their handlers' rows (`persist`, e.g. images), in one transaction
    * (completions that finish together share a commit). Each is completed only if it was not finished

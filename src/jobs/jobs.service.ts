@@ -131,6 +131,7 @@ export class JobsService {
       ...(job.status === 'processing' ? { cancelRequested: job.cancelRequested } : {}),
       endUserId: job.endUserId,
       sku: job.sku,
+      ...(job.test ? { test: true } : {}),
       createdAt: job.createdAt.toISOString(),
       startedAt: job.startedAt?.toISOString() ?? null,
       finishedAt: job.finishedAt?.toISOString() ?? null,

@@ -29,6 +29,8 @@ export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
   request: R;
   /** Where to go, in order, when the provider fails in a way another might not (ProviderRouter.plan). */
   fallback?: FallbackTarget[];
+  /** A test job's call: the route is replaced by aura's model for the operation (never a paid provider), and costs nothing. */
+  test?: boolean;
   signal: AbortSignal;
   /** What an earlier run of the job checkpointed: the remote work to poll instead of submitting again. */
   previousCheckpoint: string | null;
@@ -63,7 +65,8 @@ const CANCEL_TIMEOUT_MS = 10_000;
  * input) ends the job at once. A target whose circuit is open is passed over. On each target, n is
  * split into calls of at most the model's maxImagesPerCall, slow backends are submitted once (the
  * remote ids checkpointed on the job) and polled, outputs go to the caller's consumer. Every try is a
- * step of the job (JobStep). A ProviderError becomes the job's error with its catalogue code.
+ * step of the job (JobStep). A ProviderError becomes the job's error with its catalogue code. A test
+ * job's call goes to aura alone and costs nothing.
  */
 @Injectable()
 export class ProviderCalls {
@@ -101,7 +104,7 @@ export class ProviderCalls {
     consume: (output: ProviderOutput, part: R, index: number, route: ProviderRoute) => Promise<T>,
     sizeOf: (results: T[]) => { width: number; height: number; durationSeconds?: number },
   ): Promise<{ results: T[]; cost: number; route: ProviderRoute }> {
-    const targets: FallbackTarget[] = [{ provider: call.provider, model: call.request.input.model }, ...(call.fallback ?? [])];
+    const targets: FallbackTarget[] = call.test ? [this.testTarget(call.request.operation)] : [{ provider: call.provider, model: call.request.input.model }, ...(call.fallback ?? [])];
     const work = parseCheckpoint(call.previousCheckpoint, targets.length);
     const failures: { target: FallbackTarget; error: unknown }[] = [];
     for (; work.target < targets.length; work.target++, work.ids = []) {
@@ -113,6 +116,15 @@ export class ProviderCalls {
     // Every target failed: the next run of the job starts from the first again.
     await call.checkpoint('');
     throw routeFailure(failures);
+  }
+
+  /** Where a test job's call goes, with the same input (aura renders any size): the enabled id whose plugin is aura, and its model for the operation. */
+  private testTarget(operation: ProviderRequest['operation']): FallbackTarget {
+    const aura = this.router.enabled().find((p) => p.use === 'aura');
+    const model = aura?.metadata.models.find((m) => m.operations.includes(operation));
+    if (!aura) throw new FinalJobError('provider_unavailable', 'test mode renders with aura, which is not configured here');
+    if (!model) throw new FinalJobError('provider_unavailable', `test mode renders with aura, which cannot ${operation}`);
+    return { provider: aura.id, model: model.id };
   }
 
   /** One target: its answer, or why to go on to the next; a failure the request caused, or a cancel, is thrown at once. */
@@ -152,7 +164,7 @@ export class ProviderCalls {
         for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
       const quote = { operation: request.operation, n: 'n' in request.input ? request.input.n : 1, format: 'format' in request.input ? request.input.format : 'png' as const, ...sizeOf(results) };
-      const cost = this.router.charge(route, quote, credentials);
+      const cost = call.test ? 0 : this.router.charge(route, quote, credentials);
       this.breakers.succeeded(circuit);
       observe('ok');
       await this.steps.record(step.succeeded(cost, route.model.providerPrice?.({ ...quote, model: route.model.id })));

@@ -16,6 +16,7 @@ export class ProviderUsageQueryDto {
 export class ProviderUsageRowDto {
   @ApiProperty({ example: 'openai' }) provider!: string;
   @ApiProperty({ enum: ['platform', 'byok'], description: "Whose key the steps ran on: the installation's, or the organisation's own" }) keySource!: string;
+  @ApiProperty({ description: "Test jobs' steps (test API keys: always aura, free), listed apart from the rest" }) test!: boolean;
   @ApiProperty({ description: 'Tries of this provider, fallbacks included' }) steps!: number;
   @ApiProperty() succeeded!: number;
   @ApiProperty() failed!: number;
@@ -28,5 +29,5 @@ export class ProviderUsageRowDto {
 export class ProviderUsageDto {
   @ApiProperty({ format: 'date-time' }) from!: string;
   @ApiProperty({ format: 'date-time' }) to!: string;
-  @ApiProperty({ type: [ProviderUsageRowDto], description: 'One row per provider and key source' }) data!: ProviderUsageRowDto[];
+  @ApiProperty({ type: [ProviderUsageRowDto], description: 'One row per provider and key source, test steps in rows of their own' }) data!: ProviderUsageRowDto[];
 }

@@ -10,7 +10,7 @@ export class StepRecorder {
   private readonly started = performance.now();
   private readonly report: ProviderCallReport = {};
 
-  constructor(private readonly call: { jobId: string; orgId: string; attempt: number }, private readonly target: { provider: string; model: string }) {}
+  constructor(private readonly call: { jobId: string; orgId: string; attempt: number; test?: boolean }, private readonly target: { provider: string; model: string }) {}
 
   /** A plugin's ctx.report: later fields override earlier ones. */
   reported(report: ProviderCallReport): void {
@@ -50,6 +50,7 @@ export class StepRecorder {
       providerCost: end.cost && Number.isFinite(end.cost.amount) ? end.cost.amount : null,
       providerCostCurrency: end.cost ? end.cost.currency.slice(0, 32) : null,
       credits: end.credits ?? 0,
+      test: this.call.test ?? false,
     });
   }
 }

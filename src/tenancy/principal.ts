@@ -68,6 +68,11 @@ export function requireScope(auth: RequestAuth, scope: Scope): void {
   if (!auth.scopes.has(scope)) throw new AppError('insufficient_scope', `This needs the "${scope}" scope`, { requiredScope: scope });
 }
 
+/** A test API key (`drk_test_`): its jobs are free and rendered by aura, their outputs marked test, its store calls dry runs. */
+export function isTestKey(principal: Principal): boolean {
+  return principal.kind === 'api_key' && principal.keyType === 'test';
+}
+
 /** The id rate limits and audit entries are attributed to. */
 export function principalId(p: Principal): string {
   switch (p.kind) {

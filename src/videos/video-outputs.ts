@@ -12,7 +12,7 @@ export class VideoOutputs implements JobOutputReader {
   async outputsOf(jobs: Job[]): Promise<Map<string, VideoOutputDto[]>> {
     const byJob = new Map<string, VideoOutputDto[]>();
     for (const video of await this.videos.ofJobs(jobs.map((j) => j.id))) {
-      const output = { id: video.id, url: this.links.link(video).url, mimeType: video.mimeType, width: video.width, height: video.height, durationSeconds: video.durationSeconds, bytes: video.bytes };
+      const output = { id: video.id, url: this.links.link(video).url, mimeType: video.mimeType, width: video.width, height: video.height, durationSeconds: video.durationSeconds, bytes: video.bytes, ...(video.test ? { test: true } : {}) };
       byJob.set(video.jobId, [...(byJob.get(video.jobId) ?? []), output]);
     }
     return byJob;

@@ -89,5 +89,6 @@ export class VideoDto {
   @ApiProperty() prompt!: string;
   @ApiProperty() provider!: string;
   @ApiProperty() model!: string;
+  @ApiPropertyOptional({ description: 'Present, and true, only on what a test API key made (rendered by aura, free); see docs/authentication.md' }) test?: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

@@ -18,7 +18,8 @@ export class VideosService {
     if (!video) throw AppError.notFound('Video');
     return {
       id: video.id, jobId: video.jobId, url: this.links.link(video).url, mimeType: video.mimeType, width: video.width, height: video.height,
-      durationSeconds: video.durationSeconds, bytes: video.bytes, prompt: video.prompt, provider: video.provider, model: video.model, createdAt: video.createdAt.toISOString(),
+      durationSeconds: video.durationSeconds, bytes: video.bytes, prompt: video.prompt, provider: video.provider, model: video.model,
+      ...(video.test ? { test: true } : {}), createdAt: video.createdAt.toISOString(),
     };
   }
 

@@ -14,6 +14,8 @@ export interface StudioRun {
   orgId: string;
   /** The job's run (1 for the first), for a provider's steps. */
   attempt: number;
+  /** A test job: provider calls render with aura, and what aura cannot do runs on the built-in pipeline. */
+  test: boolean;
   source: Buffer;
   input: StudioJobInput;
   clock: StepClock;
@@ -40,8 +42,9 @@ export class StudioRunners {
 
   async run(operation: StudioOperation, run: StudioRun): Promise<StudioOutcome> {
     const o = run.input.options as Options;
-    if (operation === 'upscale' && o.provider !== undefined) return this.upscaleWithProvider(run, o);
-    if (operation === 'backgrounds.remove' && o.provider !== undefined) return this.removeWithProvider(run, o);
+    // aura neither upscales nor removes backgrounds: a test job takes the built-in path instead of the provider.
+    if (operation === 'upscale' && o.provider !== undefined && !run.test) return this.upscaleWithProvider(run, o);
+    if (operation === 'backgrounds.remove' && o.provider !== undefined && !run.test) return this.removeWithProvider(run, o);
     const ids: string[] = operation === 'process' ? (o.preset === undefined ? [] : [o.preset]) : operation === 'compliance' ? [...new Set(o.slots as string[])] : [];
     const slots = ids.map((id) => this.checks.slot(id, operation === 'process' ? 'preset' : 'slots'));
     const background = operation === 'backgrounds.generate' && o.prompt !== undefined ? await run.clock.time('generateBackground', () => this.generatedBackground(run, o)) : undefined;
@@ -53,7 +56,7 @@ export class StudioRunners {
 
   private async generatedBackground(run: StudioRun, o: Options): Promise<Buffer> {
     const { images } = await this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, test: run.test, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'generate', input: { model: o.model, prompt: o.prompt, style: o.style, width: o.backgroundSize.width, height: o.backgroundSize.height, format: 'png', n: 1, seed: 0 } },
     });
     return images[0].data;
@@ -61,7 +64,7 @@ export class StudioRunners {
 
   private async upscaleWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
     const { images } = await run.clock.time('upscale', () => this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, test: run.test, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'upscale', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, width: o.width, height: o.height, format: o.format ?? 'png' } },
     }));
     const [out] = images;
@@ -71,7 +74,7 @@ export class StudioRunners {
   /** The provider's cut-out as a PNG; asked for the mask, its alpha alone, as the built-in remover answers it. */
   private async removeWithProvider(run: StudioRun, o: Options): Promise<StudioOutcome> {
     const { images } = await run.clock.time('removeBackground', () => this.providers.images({
-      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
+      jobId: run.jobId, orgId: run.orgId, attempt: run.attempt, provider: o.provider, test: run.test, signal: run.signal, previousCheckpoint: run.previousCheckpoint, checkpoint: run.checkpoint,
       request: { operation: 'removeBackground', input: { model: o.model, image: { data: run.source, mimeType: run.input.sources[0].mimeType }, format: 'png' } },
     }));
     const [cutout] = images;

@@ -24,7 +24,7 @@ export class StudioHandler implements JobHandler {
     if (!source) throw new Error(`source ${input.sources[0].storageKey} is missing`);
     const clock = new StepClock();
     const outcome = await this.runners
-      .run(job.type as StudioOperation, { jobId: job.id, orgId: job.orgId, attempt: job.attempts, source, input, clock, signal, previousCheckpoint, checkpoint })
+      .run(job.type as StudioOperation, { jobId: job.id, orgId: job.orgId, attempt: job.attempts, test: job.test, source, input, clock, signal, previousCheckpoint, checkpoint })
       .catch((err: unknown) => {
         signal.throwIfAborted();
         if (err instanceof StudioInputError) throw new FinalJobError('unprocessable_image', err.message);
@@ -40,7 +40,7 @@ export class StudioHandler implements JobHandler {
       await this.files.put(storageKey, image.data);
       persist.push(Object.assign(new Image(), {
         orgId: job.orgId, jobId: job.id, storageKey, format: image.format, width: image.width, height: image.height, bytes: image.data.length,
-        prompt: typeof input.options.prompt === 'string' ? input.options.prompt : '', style: null, provider: 'studio', model: job.type, seed: 0, createdBy: job.createdBy, endUserId: job.endUserId,
+        prompt: typeof input.options.prompt === 'string' ? input.options.prompt : '', style: null, provider: 'studio', model: job.type, seed: 0, createdBy: job.createdBy, endUserId: job.endUserId, test: job.test,
       }));
     }
     await this.files.delete(input.sources[0].storageKey);
