@@ -18,7 +18,7 @@ export class VideoGenerateHandler implements JobHandler {
     const discard = async () => void (await Promise.all(stored.map((key) => this.files.delete(key))));
     try {
       const answered = await this.providers.videos<Video>({
-        jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider, signal, previousCheckpoint, checkpoint, request: { operation: 'video', input: { ...input, image } },
+        jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider, test: job.test, signal, previousCheckpoint, checkpoint, request: { operation: 'video', input: { ...input, image } },
         progress: (fraction) => void progress(Math.round(fraction * 100), 100).catch(() => undefined),
       }, async (output, index, trustedOrigin) => {
         // Keyed by attempt: a job run again after a crash never touches the files of another run.
@@ -28,7 +28,7 @@ export class VideoGenerateHandler implements JobHandler {
         return Object.assign(new Video(), {
           orgId: job.orgId, jobId: job.id, storageKey, mimeType: video.mimeType, bytes: video.bytes,
           width: video.width ?? input.width, height: video.height ?? input.height, durationSeconds: video.durationSeconds ?? input.durationSeconds,
-          prompt: input.prompt, provider, model: input.model, createdBy: job.createdBy, endUserId: job.endUserId,
+          prompt: input.prompt, provider, model: input.model, createdBy: job.createdBy, endUserId: job.endUserId, test: job.test,
         });
       });
       const { videos, cost } = answered;
