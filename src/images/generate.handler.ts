@@ -2,6 +2,7 @@ import { Image } from '../images/image.entity';
 import type { Job } from '../jobs/job.entity';
 import { JobHandler, type JobResult, type JobRun } from '../jobs/job-handler';
 import { ProviderCalls } from '../providers/provider-calls';
+import { LIBRARY_TARGET } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import type { GenerationInput } from './generation.service';
 
@@ -13,6 +14,7 @@ export class GenerateHandler implements JobHandler {
   /** `signal` aborts when the job is cancelled: the provider is handed it, and nothing is stored after it fires. */
   async run({ job, signal, previousCheckpoint, checkpoint, progress }: JobRun): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
+    if (input.library) return this.fromLibrary(job, input, input.library);
     const sources = input.sources ? await this.loadSources(input.sources) : null;
     // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
     // `provider` and `model`: the target that answered, a fallback perhaps.
@@ -39,6 +41,20 @@ export class GenerateHandler implements JobHandler {
       cost,
       discard: async () => void (await Promise.all(images.map((image) => this.files.delete(image.storageKey)))),
     };
+  }
+
+  /** The library's answer: the asset's copy made when the job was created becomes the job's image (provider `library`, model the asset's id). */
+  private async fromLibrary(job: Job, input: GenerationInput, library: NonNullable<GenerationInput['library']>): Promise<JobResult> {
+    const data = await this.files.get(library.storageKey);
+    if (!data) throw new Error(`the library copy ${library.storageKey} is missing`);
+    const storageKey = `images/${job.orgId}/${job.id}-${job.attempts}-0`;
+    await this.files.put(storageKey, data);
+    await this.files.delete(library.storageKey);
+    const image = Object.assign(new Image(), {
+      orgId: job.orgId, jobId: job.id, storageKey, format: library.format, width: library.width, height: library.height, bytes: data.length,
+      prompt: input.prompt, style: input.style ?? null, provider: LIBRARY_TARGET, model: library.assetId, seed: input.seed, createdBy: job.createdBy, endUserId: job.endUserId, test: job.test,
+    });
+    return { persist: [image], cost: library.price, discard: () => this.files.delete(storageKey) };
   }
 
   /** About a second an image. */

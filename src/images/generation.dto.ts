@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { CursorQueryDto } from '../common/pagination';
 import { MAX_TARGETS } from '../providers/provider-router';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
@@ -18,7 +18,8 @@ export const imagesAsked = (body: unknown): number => {
   return Number.isInteger(n) && n >= 1 && n <= MAX_IMAGES_PER_REQUEST ? n : 1;
 };
 
-export class GenerationCreateDto {
+/** What generations and edits both take. */
+export class ImageRequestDto {
   @ApiProperty({ example: 'a calm ocean at sunset, golden light', maxLength: 2000 })
   @IsString()
   @MinLength(1)
@@ -105,6 +106,19 @@ export class GenerationCreateDto {
   webhookUrl?: string;
 }
 
+
+export class GenerationCreateDto extends ImageRequestDto {
+  @ApiPropertyOptional({ description: "Look in the asset library first (GET /api/v1/library/search): an asset that covers the prompt well enough (LIBRARY_MATCH_THRESHOLD) answers at once, for LIBRARY_PRICE credits, else the route generates. Default: as the organisation's routing policy for generate says (a first target `library`). Generations of one image only" })
+  @IsOptional()
+  @IsBoolean()
+  libraryFirst?: boolean;
+
+  @ApiPropertyOptional({ description: 'Always generate, even when the routing policy is library-first' })
+  @IsOptional()
+  @IsBoolean()
+  forceGenerate?: boolean;
+}
+
 export class GalleryImageDto {
   @ApiProperty() id!: string;
   @ApiProperty() jobId!: string;
@@ -158,7 +172,7 @@ export class SourceImageDto {
   url?: string;
 }
 
-export class EditCreateDto extends GenerationCreateDto {
+export class EditCreateDto extends ImageRequestDto {
   @ApiProperty({ type: [SourceImageDto], description: '1 or 2 source images; two are blended' })
   @IsArray()
   @ArrayMinSize(1)
@@ -168,7 +182,7 @@ export class EditCreateDto extends GenerationCreateDto {
 }
 
 /** The multipart form of POST /api/v1/images/edits, for the OpenAPI document: the sources as files. */
-export class EditFormDto extends OmitType(GenerationCreateDto, ['metadata']) {
+export class EditFormDto extends OmitType(ImageRequestDto, ['metadata']) {
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: 2, description: '1 or 2 image files, each up to 20 MB (also accepted as image or images[]); two are blended' })
   images!: unknown[];
 

@@ -10,11 +10,12 @@ import { readableEndUser } from '../tenancy/end-user';
 import { OrgDirectory } from '../tenancy/org-directory';
 import type { GenerateInput } from '../plugins/provider-operations';
 import type { FallbackTarget } from '../providers/provider-calls';
-import { ProviderRouter, type ProviderRoute } from '../providers/provider-router';
+import { LIBRARY_TARGET, ProviderRouter, type ProviderRoute } from '../providers/provider-router';
+import { LibraryMatcher } from '../library/library-matcher';
 import { RoutingPoliciesService } from '../providers/routing-policies.service';
 import { FileStore } from '../storage/file-store';
 import { sizeForAspectRatio } from './aspect-sizes';
-import { EditCreateDto, GenerationCreateDto, imagesAsked, type SourceImageDto } from './generation.dto';
+import { EditCreateDto, GenerationCreateDto, imagesAsked, type ImageRequestDto, type SourceImageDto } from './generation.dto';
 import { ImagesRepository } from './images.repository';
 import { base64Source, decodeSource } from './source-image';
 import { SourceDownloader } from './source-downloader';
@@ -24,6 +25,8 @@ const invalid = (field: string, message: string) => new AppError('validation_fai
 /** A job's input: what the provider is asked (the SDK's GenerateInput), which provider, and any sources. */
 export interface GenerationInput extends GenerateInput {
   provider: string;
+  /** A library-first generation the library answers: its asset, copied under the job until it ends. */
+  library?: { assetId: string; storageKey: string; format: string; width: number; height: number; score: number; price: number };
   /** Where the job goes when the provider fails in a way another might not, in order. */
   fallback?: FallbackTarget[];
   /** Edits: the sources, stored encrypted until the job succeeds. */
@@ -50,6 +53,7 @@ export class GenerationService {
     private readonly tokenQuota: ClientTokenQuota,
     private readonly downloads: SourceDownloader,
     private readonly policies: RoutingPoliciesService,
+    private readonly library: LibraryMatcher,
   ) {}
 
   /** `idempotencyKey`: the key the request holds (IdempotencyInterceptor), written on the job so a request that dies can be recovered. */
@@ -75,14 +79,16 @@ export class GenerationService {
   }
 
   /** The job's input and price; an edit's sources are stored (encrypted) under the job's id until it ends. */
-  private async prepare(auth: RequestAuth, dto: GenerationCreateDto, job: Job, sources?: { data: Buffer; mimeType: string }[]): Promise<PreparedJob> {
+  private async prepare(auth: RequestAuth, dto: ImageRequestDto, job: Job, sources?: { data: Buffer; mimeType: string }[]): Promise<PreparedJob> {
     const operation = sources ? 'edit' : 'generate';
-    const { input, routes } = await this.resolve(auth, dto, operation);
+    const { input, routes, libraryFirst } = await this.resolve(auth, dto, operation);
+    Object.assign(job, { input, metadata: dto.metadata ?? null });
+    const answered = libraryFirst && input.n === 1 ? await this.fromLibrary(auth, job, input) : null;
+    if (answered) return answered;
     // Held for the dearest target it may fall back to; charged what the one that answers costs. On
     // the organisation's own key (BYOK) a target costs the platform fee only.
     const prices = await Promise.all(routes.map(async (route) => this.router.charge(route, { operation, n: input.n, width: input.width, height: input.height, format: input.format }, await this.router.credentialsFor(job.orgId, route.provider))));
     const price = Math.max(...prices);
-    Object.assign(job, { input, metadata: dto.metadata ?? null });
     if (sources) {
       input.sources = [];
       for (const [i, s] of sources.entries()) {
@@ -96,6 +102,27 @@ export class GenerationService {
       reason: `${input.n} image(s) with ${input.provider}/${input.model}`,
       within: (reserve) => this.tokenQuota.withinMaxImages(auth.principal, input.n, reserve),
       discard: async () => void (await Promise.all((input.sources ?? []).map((s) => this.files.delete(s.storageKey)))),
+    };
+  }
+
+  /**
+   * A library-first generation the library can answer: the best asset covering the prompt well
+   * enough, copied under the job (a later removal from the library cannot take it away) and priced
+   * LIBRARY_PRICE; null when none does.
+   */
+  private async fromLibrary(auth: RequestAuth, job: Job, input: GenerationInput): Promise<PreparedJob | null> {
+    const match = await this.library.bestMatch(job.orgId, { prompt: input.prompt, type: 'image' });
+    const data = match && (await this.files.get(match.asset.storageKey));
+    if (!match || !data) return null;
+    const { asset, score } = match;
+    const storageKey = `sources/${job.orgId}/${job.id}-library`;
+    await this.files.put(storageKey, data);
+    input.library = { assetId: asset.id, storageKey, format: asset.format, width: asset.width ?? 0, height: asset.height ?? 0, score, price: this.library.price };
+    return {
+      price: this.library.price,
+      reason: `an image from the library (${asset.title.slice(0, 100)})`,
+      within: (reserve) => this.tokenQuota.withinMaxImages(auth.principal, 1, reserve),
+      discard: () => this.files.delete(storageKey),
     };
   }
 
@@ -119,9 +146,15 @@ export class GenerationService {
    * not take is refused here, before anything is charged, and a fallback that cannot take the request
    * as it stands (its size, format or style) is left out.
    */
-  private async resolve(auth: RequestAuth, dto: GenerationCreateDto, operation: 'generate' | 'edit'): Promise<{ input: GenerationInput; routes: ProviderRoute[] }> {
+  private async resolve(auth: RequestAuth, dto: ImageRequestDto, operation: 'generate' | 'edit'): Promise<{ input: GenerationInput; routes: ProviderRoute[]; libraryFirst: boolean }> {
     const orgId = orgIdOf(auth);
-    const [route, ...fallbacks] = await this.router.plan(operation, orgId, { provider: dto.provider, model: dto.model, fallback: dto.fallback }, () => this.policies.targetsFor(orgId, operation));
+    const named = dto.provider !== undefined || dto.model !== undefined || dto.fallback !== undefined;
+    const policy = named ? null : await this.policies.targetsFor(orgId, operation);
+    // A policy's first target may be the library (generate only); the rest route what it cannot answer.
+    const generate = operation === 'generate' ? (dto as GenerationCreateDto) : undefined;
+    const libraryFirst = !!generate && !generate.forceGenerate && (generate.libraryFirst ?? policy?.[0] === LIBRARY_TARGET);
+    const targets = policy?.filter((t) => t !== LIBRARY_TARGET);
+    const [route, ...fallbacks] = await this.router.plan(operation, orgId, { provider: dto.provider, model: dto.model, fallback: dto.fallback }, () => Promise.resolve(targets?.length ? targets : null));
     this.router.check(route, { style: dto.style || undefined });
     if (dto.size && dto.aspectRatio) throw invalid('size', 'give size or aspectRatio, not both');
     const format = dto.format ?? 'png';
@@ -139,7 +172,7 @@ export class GenerationService {
       provider: route.provider.id, model: route.model.id, prompt: dto.prompt, negativePrompt: dto.negativePrompt, style: dto.style, width, height, format, n, seed: dto.seed ?? randomInt(0, 2_147_483_647),
       ...(usable.length ? { fallback: usable.map((f) => ({ provider: f.provider.id, model: f.model.id })) } : {}),
     };
-    return { input, routes: [route, ...usable] };
+    return { input, routes: [route, ...usable], libraryFirst };
   }
 
   private async assertWithinPlan(orgId: string, width: number, height: number): Promise<void> {

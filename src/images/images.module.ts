@@ -5,6 +5,7 @@ import { SourceDownloader } from './source-downloader';
 import { SourceCleanup } from './source-cleanup';
 import { OrgsModule } from '../orgs/orgs.module';
 import { AuthModule } from '../auth/auth.module';
+import { LibraryModule } from '../library/library.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { StorageModule } from '../storage/storage.module';
 import { FilesController } from './files.controller';
@@ -20,7 +21,7 @@ import { OpenAiCompatService } from './openai-compat.service';
 
 /** Generation, the gallery and downloads; their jobs (operations, handler, outputs) run through the global JobsModule. */
 @Module({
-  imports: [OrgsModule, AuthModule, JobEventsModule, NetModule, StorageModule, ProvidersModule],
+  imports: [OrgsModule, AuthModule, JobEventsModule, NetModule, StorageModule, ProvidersModule, LibraryModule],
   controllers: [ImagesController, FilesController, OpenAiCompatController],
   providers: [
     GenerationService, SourceDownloader, SourceCleanup, GenerateHandler, ImageOutputs, ImagesRepository, ImagesService, OpenAiCompatService, RetentionTask,

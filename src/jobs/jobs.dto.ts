@@ -27,6 +27,7 @@ export class ImageOutputDto {
   @ApiProperty() height!: number;
   @ApiProperty() format!: string;
   @ApiProperty() bytes!: number;
+  @ApiPropertyOptional({ enum: ['generated', 'library'], description: 'Generations and edits: made by a provider, or answered from the asset library (library first)' }) source?: 'generated' | 'library';
   @ApiPropertyOptional({ description: 'Present, and true, only on what a test API key made (rendered by aura, free); see docs/authentication.md' }) test?: boolean;
 }
 

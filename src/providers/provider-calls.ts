@@ -157,7 +157,9 @@ export class ProviderCalls {
     const observe = (outcome: string) => this.metrics.observeProviderCall(route.provider.id, request.operation, outcome, step.elapsedSeconds());
     try {
       const results: T[] = [];
-      for (const [index, part] of split(request, route.model.maxImagesPerCall).entries()) {
+      // A fallback is asked the same with its own model.
+      const asked = { ...request, input: { ...request.input, model: route.model.id } };
+      for (const [index, part] of split(asked, route.model.maxImagesPerCall).entries()) {
         const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
         const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r) });
         const outputs = await this.once(route, part, contextWith, index, work, call);

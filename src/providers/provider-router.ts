@@ -21,6 +21,9 @@ export interface RouteRequest {
   fallback?: string[];
 }
 
+/** A routing policy's first target for generate that looks in the asset library before generating. */
+export const LIBRARY_TARGET = 'library';
+
 /** A request's route and each fallback after it, at most this many in all. */
 export const MAX_TARGETS = 5;
 

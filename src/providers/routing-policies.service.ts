@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors/app-error';
 import { PROVIDER_OPERATIONS, type ProviderOperation } from '../plugins/provider-models';
 import { principalId, type RequestAuth } from '../tenancy/principal';
-import { ProviderRouter } from './provider-router';
+import { LIBRARY_TARGET, ProviderRouter } from './provider-router';
 import type { RoutingPolicyDto, RoutingPolicyListDto } from './routing-policies.dto';
 import { RoutingPoliciesRepository } from './routing-policies.repository';
 import { RoutingPolicy } from './routing-policy.entity';
@@ -25,11 +25,18 @@ export class RoutingPoliciesService {
     return (await this.repo.get(orgId, operation))?.targets ?? null;
   }
 
-  /** Each target must name a provider and model here that can do the operation (400 invalid_model), once. */
+  /**
+   * Each target must name a provider and model here that can do the operation (400 invalid_model),
+   * once; a generate policy may start with `library` (library first).
+   */
   async save(auth: RequestAuth, orgId: string, operation: string, targets: string[]): Promise<RoutingPolicyDto> {
     const op = operationOf(operation);
-    const resolved = targets.map((t) => this.router.target(op, t));
-    const ids = resolved.map((r) => `${r.provider.id}/${r.model.id}`);
+    const libraryFirst = op === 'generate' && targets[0] === LIBRARY_TARGET;
+    const rest = libraryFirst ? targets.slice(1) : targets;
+    if (rest.includes(LIBRARY_TARGET)) {
+      throw new AppError('validation_failed', '`library` can only be the first target of a generate policy', { fields: [{ field: 'targets', messages: ['library first, for generate only'] }] });
+    }
+    const ids = [...(libraryFirst ? [LIBRARY_TARGET] : []), ...rest.map((t) => this.router.target(op, t)).map((r) => `${r.provider.id}/${r.model.id}`)];
     if (new Set(ids).size !== ids.length) {
       throw new AppError('validation_failed', `a target is named twice: ${ids.join(', ')}`, { fields: [{ field: 'targets', messages: ['each target at most once'] }] });
     }
