@@ -43,12 +43,18 @@ describe('ProviderRouter', () => {
   });
 
   it('answers invalid_model listing provider/model for an unknown, disabled or unable provider or model', () => {
-    const available = ['painter/sketch', 'editor/fill', 'editor/both'];
+    // Only the models that can do the operation asked.
+    const available = ['painter/sketch', 'editor/both'];
     expect(failure(() => router().route('generate', 'dall-e-9'))).toMatchObject({ code: 'invalid_model', message: 'Unknown provider "dall-e-9"', details: { available } });
     expect(failure(() => router().route('generate', 'resting'))).toMatchObject({ code: 'invalid_model', message: 'The provider "resting" is disabled', details: { available } });
     expect(failure(() => router().route('edit', 'painter')).message).toBe('The provider "painter" cannot edit: no model of it has that capability');
     expect(failure(() => router().route('generate', 'editor', 'fill'))).toMatchObject({ code: 'invalid_model', message: 'The model "fill" of editor cannot generate' });
     expect(failure(() => router().route('generate', 'editor', 'nope'))).toMatchObject({ code: 'invalid_model', message: 'Unknown model "nope" for editor' });
+  });
+
+  it('finds a model named without its provider in the first provider offering it', () => {
+    expect(router().route('generate', undefined, 'both').provider.id).toBe('editor');
+    expect(failure(() => router().route('generate', undefined, 'nap'))).toMatchObject({ code: 'invalid_model', message: 'Unknown model "nap" for painter' });
   });
 
   it('finds a model by its id alone, as the OpenAI-compatible endpoint names it', () => {

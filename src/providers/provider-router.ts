@@ -41,9 +41,17 @@ const invalid = (field: string, message: string) => new AppError('validation_fai
 export class ProviderRouter {
   constructor(private readonly registry: PluginRegistry, private readonly orgKeys: OrgProviderKeys) {}
 
-  /** The provider and model a Darkroom request names, each defaulting; 400 invalid_model listing `provider/model` otherwise. */
+  /**
+   * The provider and model a Darkroom request names, each defaulting (a model named alone goes to the
+   * first provider offering it, as on the OpenAI-compatible endpoint); 400 invalid_model listing
+   * `provider/model` otherwise.
+   */
   route(operation: ProviderOperation, providerId?: string, modelId?: string): ProviderRoute {
     const offering = this.offering(operation);
+    if (providerId === undefined && modelId !== undefined) {
+      const owner = [...offering.filter(hasPlatformKey), ...offering.filter((p) => !hasPlatformKey(p))].find((p) => p.metadata.models.some((m) => m.id === modelId && m.operations.includes(operation)));
+      providerId = owner?.id;
+    }
     // The default is the first with a platform key: one without is only for organisations with their own.
     const provider = providerId === undefined ? offering.find(hasPlatformKey) : offering.find((p) => p.id === providerId);
     const available = () => this.available(operation);
