@@ -7,14 +7,14 @@
 //
 // The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
 // of its own, as the server does, and the client's work is not counted against it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, call, Child, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, cpuSecondsOf, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
@@ -89,20 +89,6 @@ async function bareChild(count) {
 
 // ---------------------------------------------------------------------------------------------------
 // Parent: child processes, Darkroom setup, the HTTP side, the report. Helpers as in bench/me-vs-bare.mjs.
-
-/**
- * CPU seconds (user + system, all threads) a process has used so far, from /proc; null where there is
- * no /proc. The /proc tick is USER_HZ, 100 on Linux. Together with the wall time this tells whether
- * a side was short of CPU or stalled (cores left idle).
- */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15)
-  } catch {
-    return null;
-  }
-}
 
 /** Log level, throttle and job concurrency come from bench/generation-config/default.yaml unless overridden here. */
 function startDarkroom(name, port, dataDir, extraEnv = {}) {

@@ -1,6 +1,7 @@
 // Helpers the benchmarks share: child processes whose output is kept, free ports, readiness polling,
-// and reading the verification link from Darkroom's log. Loopback only.
+// a process's CPU time, and reading the verification link from Darkroom's log. Loopback only.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -75,6 +76,20 @@ export class Child {
 
   lastOutput() {
     return this.tail.length ? `last output of ${this.name}:\n  ${this.tail.join('\n  ')}` : `${this.name} printed nothing`;
+  }
+}
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc; null where there is
+ * no /proc. The /proc tick is USER_HZ, 100 on Linux. Together with the wall time this tells whether
+ * a side was short of CPU or stalled (cores left idle).
+ */
+export function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15)
+  } catch {
+    return null;
   }
 }
 
