@@ -69,7 +69,9 @@ describe('ProviderRouter', () => {
     expect(() => r.check(route, { style: 'ink', format: 'png', width: 1024, height: 576 })).not.toThrow();
     expect(failure(() => r.check(route, { style: 'oil' }))).toMatchObject({ code: 'validation_failed', details: { fields: [{ field: 'style', messages: ['style must be one of: ink'] }] } });
     expect(failure(() => r.check(route, { format: 'webp' })).details).toEqual({ fields: [{ field: 'format', messages: ['format must be one of: png'] }] });
-    expect(failure(() => r.check(route, { width: 1000, height: 1000 })).details).toEqual({ fields: [{ field: 'size', messages: ['size must be from 64x64 to 2048x2048, multiples of 16'] }] });
+    expect(failure(() => r.check(route, { width: 1000, height: 1000 }))).toMatchObject({
+      code: 'invalid_model', details: { fields: [{ field: 'size', messages: ['size must be from 64x64 to 2048x2048, multiples of 16'] }], sizes: { minWidth: 64, maxWidth: 2048, multipleOf: 16 } },
+    });
     expect(failure(() => r.check(r.route('edit'), { style: 'ink' })).message).toBe('editor/fill takes no style');
   });
 

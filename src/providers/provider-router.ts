@@ -151,7 +151,9 @@ export class ProviderRouter {
     }
     if (request.format !== undefined && !model.formats.includes(request.format)) throw invalid('format', `format must be one of: ${model.formats.join(', ')}`);
     if (request.width !== undefined && request.height !== undefined && !modelTakesSize(model, request.width, request.height)) {
-      throw invalid('size', `size must be ${describeSizes(model.sizes)}`);
+      // A size the model lacks is the model's refusal, as an unknown model is: invalid_model with the choices.
+      const message = `size must be ${describeSizes(model.sizes)}`;
+      throw new AppError('invalid_model', message, { fields: [{ field: 'size', messages: [message] }], sizes: model.sizes });
     }
   }
 

@@ -206,7 +206,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
       expect(await sizeOf(await download(res.body.outputs[0].url))).toEqual(asked(size, 'png'));
     }
     const openai = await post('/api/v1/images/generations', { prompt: 'a wide view', provider: 'openai', aspectRatio: '16:9' }).expect(400);
-    expect(openai.body.error).toMatchObject({ code: 'validation_failed', message: 'size must be one of: 1024x1024, 1536x1024, 1024x1536' });
+    expect(openai.body.error).toMatchObject({ code: 'invalid_model', message: 'size must be one of: 1024x1024, 1536x1024, 1024x1536', sizes: ['1024x1024', '1536x1024', '1024x1536'] });
   }, 30_000);
 
   it('cancels a Replicate prediction still running when its job is cancelled, and charges nothing', async () => {

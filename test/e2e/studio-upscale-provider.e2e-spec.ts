@@ -98,7 +98,7 @@ describe('POST /api/v1/upscale through a provider plugin with the upscale capabi
 
     // 300x200 doubled is 600x400: over echo-upscale's 512 px sides, though within the plan's pixels.
     const large = await upscale({ image: { data: (await halves(300, 200)).toString('base64') }, factor: 2, provider: 'echo' }).expect(400);
-    expect(large.body.error).toMatchObject({ code: 'validation_failed', message: 'size must be from 64x64 to 512x512, multiples of 32' });
+    expect(large.body.error).toMatchObject({ code: 'invalid_model', message: 'size must be from 64x64 to 512x512, multiples of 32' });
 
     expect(submitted()).toEqual([]);
     expect(await jobs()).toEqual(jobsBefore);

@@ -91,7 +91,7 @@ describe('video generation (POST /api/v1/videos/generations) with aura, offline'
     expect((await post({ prompt: 'x', model: 'sora' }).expect(400)).body.error).toMatchObject({ code: 'invalid_model', message: 'Unknown model "sora" for aura' });
     expect((await post({ prompt: 'x', model: 'aura' }).expect(400)).body.error).toMatchObject({ code: 'invalid_model', message: 'The model "aura" of aura cannot video' });
     const size = (await post({ prompt: 'x', size: '1024x1024' }).expect(400)).body.error;
-    expect(size).toMatchObject({ code: 'validation_failed', fields: [{ field: 'size', messages: ['size must be one of: 512x512, 768x432, 432x768'] }] });
+    expect(size).toMatchObject({ code: 'invalid_model', fields: [{ field: 'size', messages: ['size must be one of: 512x512, 768x432, 432x768'] }], sizes: ['512x512', '768x432', '432x768'] });
     const length = (await post({ prompt: 'x', durationSeconds: 10 }).expect(400)).body.error;
     expect(length).toMatchObject({ code: 'validation_failed', fields: [{ field: 'durationSeconds', messages: ['durationSeconds must be one of: 1, 2, 3, 4, 5, 6'] }] });
     expect((await post({ prompt: 'x', durationSeconds: 60 }).expect(400)).body.error.code).toBe('validation_failed');
