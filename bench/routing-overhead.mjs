@@ -140,7 +140,8 @@ async function darkroomSide(fakeUrl, dataDir, requests) {
       const jobId = jobIds[used++];
       const { images, cost } = await calls.images({
         jobId, orgId: org.id, attempt: 1, provider: 'openai', signal: new AbortController().signal, previousCheckpoint: null,
-        checkpoint: () => Promise.reject(new Error('openai answers at once: it has no remote work to checkpoint')),
+        // The job's checkpoint column: openai answers at once, so nothing is resumed from it; a failed route only clears it.
+        checkpoint: async () => undefined,
         request: { operation: 'generate', input: { model: DARKROOM_MODEL, prompt, width: SIZE, height: SIZE, format: 'png', n: 1, seed } },
       });
       const [image] = images;
@@ -222,11 +223,16 @@ function printReport(sides, totals) {
 
 let tmp; // the temporary DATA_DIR; removed however the run ends
 let closeApp = async () => undefined;
+let cleaning;
 
-async function cleanUp() {
-  await closeApp();
-  await stopChildren();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+/** Once, however many ways the run ends at the same time (an interrupt while a failure unwinds). */
+function cleanUp() {
+  cleaning ??= (async () => {
+    await closeApp();
+    await stopChildren();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
 async function main() {
