@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../tenancy/access.decorators';
-import { ProviderListDto } from './providers.dto';
+import { ProviderListDto, ProviderPriceDto } from './providers.dto';
 import { ProvidersService } from './providers.service';
 
 @ApiTags('Providers')
+// providerPricing's values refer to it by name.
+@ApiExtraModels(ProviderPriceDto)
 @Controller('api/v1/providers')
 export class ProvidersController {
   constructor(private readonly providers: ProvidersService) {}

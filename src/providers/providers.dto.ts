@@ -11,6 +11,16 @@ export class SizeConstraintsDto {
   @ApiPropertyOptional({ description: 'Width times height at most' }) maxPixels?: number;
 }
 
+export class VideoDurationsDto {
+  @ApiProperty({ type: [Number], description: 'Seconds; a length between two is rounded up to the next' }) seconds!: number[];
+  @ApiProperty({ description: 'The length of a request that names none' }) default!: number;
+}
+
+export class ProviderPriceDto {
+  @ApiProperty() amount!: number;
+  @ApiProperty({ example: 'USD', description: 'USD, or the provider\'s own credits (stability-credits, runway-credits)' }) currency!: string;
+}
+
 export class ProviderModelDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -22,6 +32,7 @@ export class ProviderModelDto {
   @ApiProperty({ type: [String] }) styles!: string[];
   @ApiProperty({ description: 'Outputs per call to the provider; a request for more is split into several calls' }) maxImagesPerCall!: number;
   @ApiProperty({ description: 'Whether the same seed gives the same output' }) seed!: boolean;
+  @ApiPropertyOptional({ type: VideoDurationsDto, description: 'Video models: the lengths it renders' }) durations?: VideoDurationsDto;
 }
 
 export class ProviderDto {
@@ -34,6 +45,11 @@ export class ProviderDto {
   @ApiProperty({ type: [String] }) styles!: string[];
   @ApiProperty({ type: [String], example: ['png', 'jpeg', 'webp', 'avif'] }) formats!: string[];
   @ApiProperty({ description: 'Credits per output image, by operation (the default model, its smallest size)', type: 'object', additionalProperties: { type: 'number' } }) pricing!: Record<string, number>;
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { $ref: '#/components/schemas/ProviderPriceDto' },
+    description: "The provider's own list price for the same request as `pricing`, in its currency, by operation, where its plugin publishes one",
+  })
+  providerPricing?: Record<string, ProviderPriceDto>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
   @ApiProperty({
     enum: ['healthy', 'degraded', 'open', 'unconfigured'],

@@ -3,6 +3,7 @@ import { OutboundHttp } from '../common/net/outbound-http';
 import { TtlCache } from '../common/ttl-cache';
 import type { RegisteredProvider } from '../plugins/plugin-registry';
 import { declaredOperations } from '../plugins/provider-checks';
+import type { ProviderCost } from '../plugins/provider-context';
 import { smallestSize, type ProviderModel } from '../plugins/provider-models';
 import { callContext } from './call-context';
 import { circuitKey, CircuitBreakers } from './circuit-breakers';
@@ -30,9 +31,13 @@ export class ProvidersService {
     const { metadata: m } = provider;
     const operations = declaredOperations(m);
     const pricing: Record<string, number> = {};
+    const providerPricing: Record<string, ProviderCost> = {};
     for (const operation of operations) {
       const route = this.router.route(operation, provider.id);
-      pricing[operation] = this.router.quote(route, { operation, n: 1, ...smallestSize(route.model.sizes), format: route.model.formats[0], durationSeconds: 1 });
+      const quote = { operation, n: 1, ...smallestSize(route.model.sizes), format: route.model.formats[0], durationSeconds: 1 };
+      pricing[operation] = this.router.quote(route, quote);
+      const listed = route.model.providerPrice?.({ ...quote, model: route.model.id });
+      if (listed) providerPricing[operation] = listed;
     }
     return {
       id: provider.id,
@@ -44,6 +49,7 @@ export class ProvidersService {
       styles: unique(m.models.flatMap((x) => x.styles ?? [])),
       formats: unique(m.models.flatMap((x) => x.formats)),
       pricing,
+      ...(Object.keys(providerPricing).length ? { providerPricing } : {}),
       byok: m.byok,
       ...(await this.status(provider)),
     };
@@ -86,5 +92,6 @@ function modelDto(model: ProviderModel): ProviderModelDto {
     styles: model.styles ?? [],
     maxImagesPerCall: model.maxImagesPerCall,
     seed: model.seed,
+    ...(model.durations ? { durations: model.durations } : {}),
   };
 }
