@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ImagesResponse } from 'openai/resources/images';
 import { ProviderError, type GenerateInput, type ImageOutput, type ProviderCallContext, type ProviderHealth } from '../../../src/plugins';
-import { costOf, editParams, generateParams, outputsOf, providerErrorOf, type MaskedEditInput } from './openai-mapping';
+import { costOf, editParams, generateParams, outputsOf, providerErrorOf, type AskedImage, type MaskedEditInput } from './openai-mapping';
 import type { OpenAICredentials, OpenAISettings } from './openai-options';
 import { streamedImage } from './openai-stream';
 
@@ -45,10 +45,10 @@ export async function generateImages(settings: OpenAISettings, input: GenerateIn
     const params = generateParams(input, settings);
     if (streams(settings, input)) {
       const { data, request_id } = await client.images.generate({ ...params, stream: true, partial_images: settings.partialImages }, { signal: ctx.signal }).withResponse();
-      return streamedImage(data, request_id, settings, ctx);
+      return streamedImage(data, request_id, settings, ctx, input);
     }
     const { data, request_id } = await client.images.generate(params, { signal: ctx.signal }).withResponse();
-    return answeredImages(data, request_id, settings, ctx);
+    return answeredImages(data, request_id, settings, ctx, input);
   });
 }
 
@@ -58,17 +58,17 @@ export async function editImages(settings: OpenAISettings, input: MaskedEditInpu
     const params = await editParams(input, settings);
     if (streams(settings, input)) {
       const { data, request_id } = await client.images.edit({ ...params, stream: true, partial_images: settings.partialImages }, { signal: ctx.signal }).withResponse();
-      return streamedImage(data, request_id, settings, ctx);
+      return streamedImage(data, request_id, settings, ctx, input);
     }
     const { data, request_id } = await client.images.edit(params, { signal: ctx.signal }).withResponse();
-    return answeredImages(data, request_id, settings, ctx);
+    return answeredImages(data, request_id, settings, ctx, input);
   });
 }
 
 /** A plain answer's images, its request id and cost reported. */
-function answeredImages(response: ImagesResponse, requestId: string | null, settings: OpenAISettings, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+function answeredImages(response: ImagesResponse, requestId: string | null, settings: OpenAISettings, ctx: ProviderCallContext, asked: AskedImage): ImageOutput[] {
   ctx.report({ requestId: requestId ?? undefined, ...(response.usage ? { cost: costOf(response.usage, settings.tokenPrices) } : {}) });
-  return outputsOf(response);
+  return outputsOf(response, asked);
 }
 
 /** Whether the key works and the configured model is still offered (OpenAI retires models). */

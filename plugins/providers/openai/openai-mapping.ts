@@ -1,6 +1,5 @@
 import OpenAI, { toFile } from 'openai';
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming, ImagesResponse } from 'openai/resources/images';
-import sharp from 'sharp';
 import {
   ProviderError,
   providerErrorFromStatus,
@@ -70,24 +69,27 @@ function fileOf(source: SourceImage, name: string) {
   return toFile(source.data, `${name}.${extension}`, { type: source.mimeType });
 }
 
+/** What an image was asked as: OpenAI answers in that format and size. */
+export type AskedImage = Pick<GenerateInput, 'width' | 'height' | 'format'>;
+
 /** The images of an answer: GPT models send base64; an OpenAI-compatible server may send links. */
-export async function outputsOf(response: ImagesResponse): Promise<ImageOutput[]> {
-  return Promise.all((response.data ?? []).map(async (image): Promise<ImageOutput> => {
-    if (image.b64_json) return imageOf(image.b64_json);
+export function outputsOf(response: ImagesResponse, asked: AskedImage): ImageOutput[] {
+  return (response.data ?? []).map((image): ImageOutput => {
+    if (image.b64_json) return imageOf(image.b64_json, asked);
     if (image.url) return { url: image.url };
     throw new ProviderError('transient', 'openai answered an image with neither data nor a link');
-  }));
+  });
 }
 
-/** An image OpenAI sent as base64, with the format and size read from its bytes. */
-export async function imageOf(b64: string): Promise<ImageOutput> {
+/**
+ * An image OpenAI sent as base64, described as it was asked for: the core reads every answer's bytes
+ * for what they really hold (and refuses what is not an image), so reading them here too only cost
+ * a second decode of the header.
+ */
+export function imageOf(b64: string, asked: AskedImage): ImageOutput {
   const data = Buffer.from(b64, 'base64');
-  const meta = await sharp(data).metadata().catch(() => undefined);
-  const format = meta?.format;
-  if (!meta?.width || !meta.height || !(format === 'png' || format === 'jpeg' || format === 'webp')) {
-    throw new ProviderError('transient', `openai answered an image it cannot read (${meta?.format ?? 'not an image'})`);
-  }
-  return { data, format, width: meta.width, height: meta.height };
+  if (!data.length) throw new ProviderError('transient', 'openai answered an empty image');
+  return { data, format: asked.format, width: asked.width, height: asked.height };
 }
 
 /** The tokens a call used, as every answer (and a stream's completed event) gives them. */

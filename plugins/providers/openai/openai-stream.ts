@@ -1,7 +1,7 @@
 import type { Stream } from 'openai/streaming';
 import type { ImageEditStreamEvent, ImageGenStreamEvent } from 'openai/resources/images';
 import { ProviderError, type ImageOutput, type ProviderCallContext } from '../../../src/plugins';
-import { costOf, imageOf } from './openai-mapping';
+import { costOf, imageOf, type AskedImage } from './openai-mapping';
 import type { OpenAISettings } from './openai-options';
 
 /**
@@ -15,6 +15,7 @@ export async function streamedImage(
   requestId: string | null,
   settings: OpenAISettings,
   ctx: ProviderCallContext,
+  asked: AskedImage,
 ): Promise<ImageOutput[]> {
   ctx.report({ requestId: requestId ?? undefined });
   for await (const event of stream) {
@@ -22,7 +23,7 @@ export async function streamedImage(
       ctx.report({ progress: (event.partial_image_index + 1) / (settings.partialImages + 1) });
     } else {
       ctx.report({ cost: costOf(event.usage, settings.tokenPrices) });
-      return [await imageOf(event.b64_json)];
+      return [imageOf(event.b64_json, asked)];
     }
   }
   ctx.signal.throwIfAborted();
