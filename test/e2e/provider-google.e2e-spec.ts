@@ -1,24 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOGLE_KEY, startGoogleFake, type GoogleFake } from '../../plugins/providers/google/fake';
-import { bearer, createKey, settledCredits, signUp, uniqueEmail } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
-
-/** A CONFIG_DIR listing aura and google, pointed at its fake with the platform's key, and a pro plan that allows plenty of work a minute. */
-function configDir(fake: GoogleFake): string {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-google-'));
-  writeFileSync(join(dir, 'default.yaml'), `plugins:
-  providers:
-    - aura
-    - { id: google, options: { baseUrl: "${fake.url}" }, credentials: { apiKey: "${GOOGLE_KEY}" } }
-`);
-  writeFileSync(join(dir, 'plans.yaml'), readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 20', 'workPerMinute: 1000'));
-  return dir;
-}
+import { bearer, settledCredits } from '../support/accounts';
+import { sizeOf, startProviderApp, type ProviderApp } from '../support/provider-app';
+import type { TestApp } from '../support/test-app';
 
 /** Gemini 2.5 Flash Image, the google id's default model: 4 credits an image. */
 const MODEL = 'gemini-2.5-flash-image';
@@ -29,19 +15,14 @@ describe('the google plugin through the REST API and the OpenAI-compatible endpo
   let t: TestApp;
   let key: string;
   let client: OpenAI;
+  let credits: ProviderApp['credits'], download: ProviderApp['download'], finished: ProviderApp['finished'];
 
   beforeAll(async () => {
     fake = await startGoogleFake();
-    const operatorEmail = uniqueEmail('operator');
-    t = await startTestApp({ CONFIG_DIR: configDir(fake), ADMIN_EMAILS: operatorEmail });
-    await t.app.listen(0, '127.0.0.1');
-    const operator = await signUp(t, { email: operatorEmail });
-    const owner = await signUp(t);
-    await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
-    await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: 900, reason: 'provider tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'google', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read'] })).secret;
-    const { port } = t.app.getHttpServer().address() as { port: number };
-    client = new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    ({ t, key, client, credits, download, finished } = await startProviderApp({
+      providers: [{ id: 'google', options: { baseUrl: fake.url }, credentials: { apiKey: GOOGLE_KEY } }],
+      plan: 'pro', credits: 900, label: 'google', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read'], listen: true,
+    }));
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -49,27 +30,6 @@ describe('the google plugin through the REST API and the OpenAI-compatible endpo
   });
 
   const post = (path: string, body: Record<string, unknown>) => t.http().post(path).set(bearer(key)).send(body);
-  const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
-  const download = async (url: string): Promise<Buffer> => {
-    const res = await t.http().get(new URL(url).pathname + new URL(url).search).buffer(true).parse((stream, done) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
-    return res.body as Buffer;
-  };
-  const sizeOf = async (image: Buffer) => {
-    const { width, height, format } = await sharp(image).metadata();
-    return { width, height, format };
-  };
-  async function finished(jobId: string, timeoutMs = 30_000) {
-    for (const started = Date.now(); Date.now() - started < timeoutMs;) {
-      const job = (await t.http().get(`/api/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body;
-      if (!['queued', 'processing'].includes(job.status)) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
-  }
 
   it('lists google with its Gemini model, sizes and price, checked with the platform key', async () => {
     const res = await t.http().get('/api/v1/providers').set(bearer(key)).expect(200);

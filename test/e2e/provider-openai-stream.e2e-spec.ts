@@ -1,24 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDto } from '../../src/jobs/jobs.dto';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from '../../plugins/providers/openai/fake';
 import { bearer, signUp } from '../support/accounts';
+import { providersConfigDir } from '../support/provider-app';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-/** Darkroom with the openai plugin streaming two partial images from the fake. */
-function configDir(fake: OpenAIFake): string {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-openai-stream-'));
-  writeFileSync(join(dir, 'default.yaml'), `plugins:
-  providers:
-    - aura
-    - { id: openai, options: { baseUrl: "${fake.url}", partialImages: 2 }, credentials: { apiKey: "${FAKE_OPENAI_KEY}" } }
-`);
-  writeFileSync(join(dir, 'plans.yaml'), readFileSync('config/plans.yaml', 'utf8'));
-  return dir;
-}
 
 describe("OpenAI's streamed partial images as a generation job's progress", () => {
   let fake: OpenAIFake;
@@ -27,7 +13,8 @@ describe("OpenAI's streamed partial images as a generation job's progress", () =
 
   beforeAll(async () => {
     fake = await startOpenAIFake();
-    t = await startTestApp({ CONFIG_DIR: configDir(fake) });
+    // The openai plugin streams two partial images from the fake.
+    t = await startTestApp({ CONFIG_DIR: providersConfigDir([{ id: 'openai', options: { baseUrl: fake.url, partialImages: 2 }, credentials: { apiKey: FAKE_OPENAI_KEY } }]) });
     token = (await signUp(t)).accessToken;
   }, 60_000);
   afterAll(async () => {

@@ -1,41 +1,27 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LUMA_KEY, startLumaFake, type LumaFake } from '../../plugins/providers/luma/fake';
 import { RUNWAY_SECRET, startRunwayFake, type RunwayFake } from '../../plugins/providers/runway/fake';
-import { bearer, createKey, settledCredits, signUp, uniqueEmail } from '../support/accounts';
-import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
-
-/** A CONFIG_DIR listing aura, runway and luma, each pointed at its fake with the platform's key, and polled every 250 ms. */
-function configDir(runway: RunwayFake, luma: LumaFake): string {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-video-providers-'));
-  writeFileSync(join(dir, 'default.yaml'), `plugins:
-  providers:
-    - aura
-    - { id: runway, options: { baseUrl: "${runway.url}", pollIntervalMs: 250 }, credentials: { apiSecret: "${RUNWAY_SECRET}" } }
-    - { id: luma, options: { baseUrl: "${luma.url}", pollIntervalMs: 250 }, credentials: { apiKey: "${LUMA_KEY}" } }
-`);
-  writeFileSync(join(dir, 'plans.yaml'), plansWithMoreWork());
-  return dir;
-}
+import { bearer, settledCredits } from '../support/accounts';
+import { startProviderApp, type ProviderApp } from '../support/provider-app';
+import type { TestApp } from '../support/test-app';
 
 describe('video through POST /api/v1/videos/generations with the runway and luma plugins, against their fakes', () => {
   let runway: RunwayFake;
   let luma: LumaFake;
   let t: TestApp;
   let key: string;
+  let credits: ProviderApp['credits'], download: ProviderApp['downloadFile'], finished: ProviderApp['finished'];
 
   beforeAll(async () => {
     [runway, luma] = await Promise.all([startRunwayFake(), startLumaFake()]);
-    const operatorEmail = uniqueEmail('operator');
-    t = await startTestApp({ CONFIG_DIR: configDir(runway, luma), ADMIN_EMAILS: operatorEmail });
-    const operator = await signUp(t, { email: operatorEmail });
-    const owner = await signUp(t);
-    await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'enterprise' }).expect(200);
-    await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: 500, reason: 'video provider tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'video', scopes: ['videos:generate', 'jobs:read', 'credits:read'] })).secret;
+    ({ t, key, credits, downloadFile: download, finished } = await startProviderApp({
+      providers: [
+        { id: 'runway', options: { baseUrl: runway.url, pollIntervalMs: 250 }, credentials: { apiSecret: RUNWAY_SECRET } },
+        { id: 'luma', options: { baseUrl: luma.url, pollIntervalMs: 250 }, credentials: { apiKey: LUMA_KEY } },
+      ],
+      plan: 'enterprise', credits: 500, label: 'video', scopes: ['videos:generate', 'jobs:read', 'credits:read'], jobTimeoutMs: 20_000,
+    }));
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -43,23 +29,6 @@ describe('video through POST /api/v1/videos/generations with the runway and luma
   });
 
   const post = (body: object) => t.http().post('/api/v1/videos/generations').set(bearer(key)).send(body);
-  const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
-  async function finished(jobId: string, timeoutMs = 20_000) {
-    for (const started = Date.now(); Date.now() - started < timeoutMs;) {
-      const job = (await t.http().get(`/api/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body;
-      if (!['queued', 'processing'].includes(job.status)) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
-  }
-  const download = async (url: string) => {
-    const res = await t.http().get(new URL(url).pathname).buffer(true).parse((stream, done) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
-    return { type: res.headers['content-type'], data: res.body as Buffer };
-  };
 
   it("runway: a Gen-4.5 video from the prompt, stored as Runway's MP4 and charged its per-second price", async () => {
     const before = await credits();

@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,27 +5,14 @@ import type { ProviderErrorKind } from '../../src/plugins';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from '../../plugins/providers/openai/fake';
 import { REPLICATE_ERRORS, REPLICATE_TOKEN, startReplicateFake, type ReplicateFake } from '../../plugins/providers/replicate/fake';
 import { STABILITY_FAILURES, STABILITY_KEY, startStabilityFake, type StabilityFake } from '../../plugins/providers/stability/fake';
-import { bearer, createKey, settledCredits, signUp, uniqueEmail } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { bearer, settledCredits } from '../support/accounts';
+import { sizeOf, startProviderApp, type ProviderApp } from '../support/provider-app';
+import type { TestApp } from '../support/test-app';
 
 interface Fakes {
   openai: OpenAIFake;
   stability: StabilityFake;
   replicate: ReplicateFake;
-}
-
-/** A CONFIG_DIR listing aura and the three shipped plugins, each pointed at its fake with the platform's key, and a pro plan that allows plenty of work a minute. */
-function configDir(fakes: Fakes): string {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-real-providers-'));
-  writeFileSync(join(dir, 'default.yaml'), `plugins:
-  providers:
-    - aura
-    - { id: openai, options: { baseUrl: "${fakes.openai.url}" }, credentials: { apiKey: "${FAKE_OPENAI_KEY}" } }
-    - { id: stability, options: { baseUrl: "${fakes.stability.url}" }, credentials: { apiKey: "${STABILITY_KEY}" } }
-    - { id: replicate, options: { baseUrl: "${fakes.replicate.url}" }, credentials: { apiToken: "${REPLICATE_TOKEN}" } }
-`);
-  writeFileSync(join(dir, 'plans.yaml'), readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 20', 'workPerMinute: 1000'));
-  return dir;
 }
 
 const STARTING_CREDITS = 1000;
@@ -46,20 +30,20 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
   let key: string;
   let client: OpenAI;
   let source: Buffer;
+  let credits: ProviderApp['credits'], download: ProviderApp['download'], finished: ProviderApp['finished'];
 
   beforeAll(async () => {
     const [openai, stability, replicate] = await Promise.all([startOpenAIFake(), startStabilityFake(), startReplicateFake()]);
     fakes = { openai, stability, replicate };
-    const operatorEmail = uniqueEmail('operator');
-    t = await startTestApp({ CONFIG_DIR: configDir(fakes), ADMIN_EMAILS: operatorEmail });
-    await t.app.listen(0, '127.0.0.1');
-    const operator = await signUp(t, { email: operatorEmail });
-    const owner = await signUp(t);
-    await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
-    await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: STARTING_CREDITS - 100, reason: 'provider tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, { name: 'real', scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'jobs:cancel'] })).secret;
-    const { port } = t.app.getHttpServer().address() as { port: number };
-    client = new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    ({ t, key, client, credits, download, finished } = await startProviderApp({
+      providers: [
+        { id: 'openai', options: { baseUrl: openai.url }, credentials: { apiKey: FAKE_OPENAI_KEY } },
+        { id: 'stability', options: { baseUrl: stability.url }, credentials: { apiKey: STABILITY_KEY } },
+        { id: 'replicate', options: { baseUrl: replicate.url }, credentials: { apiToken: REPLICATE_TOKEN } },
+      ],
+      plan: 'pro', credits: STARTING_CREDITS - 100, label: 'real',
+      scopes: ['images:generate', 'images:edit', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'jobs:cancel'], listen: true,
+    }));
     source = await sharp({ create: { width: 512, height: 512, channels: 3, background: '#ff0000' } }).png().toBuffer();
   }, 60_000);
   afterAll(async () => {
@@ -68,27 +52,6 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
   });
 
   const post = (path: string, body: Record<string, unknown>) => t.http().post(path).set(bearer(key)).send(body);
-  const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
-  const download = async (url: string): Promise<Buffer> => {
-    const res = await t.http().get(new URL(url).pathname + new URL(url).search).buffer(true).parse((stream, done) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
-    return res.body as Buffer;
-  };
-  async function finished(jobId: string, timeoutMs = 30_000) {
-    for (const started = Date.now(); Date.now() - started < timeoutMs;) {
-      const job = (await t.http().get(`/api/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body;
-      if (!['queued', 'processing'].includes(job.status)) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
-  }
-  const sizeOf = async (image: Buffer) => {
-    const { width, height, format } = await sharp(image).metadata();
-    return { width, height, format };
-  };
   /** The image calls (POSTs) a fake has received: health checks and polls are GETs. */
   const imageCalls = (provider: keyof Fakes) => fakes[provider].requests.filter((r) => r.method === 'POST').length;
   /**

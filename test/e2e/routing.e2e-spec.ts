@@ -1,25 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from '../../plugins/providers/openai/fake';
 import { STABILITY_KEY, startStabilityFake, type StabilityFake } from '../../plugins/providers/stability/fake';
-import { bearer, createKey, settledCredits, signUp, uniqueEmail, type TestUser } from '../support/accounts';
-import { startTestApp, type TestApp } from '../support/test-app';
-
-/** aura, OpenAI and Stability (their fakes, with the platform's keys), a pro plan with room for work. */
-function configDir(openai: OpenAIFake, stability: StabilityFake): string {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-routing-'));
-  writeFileSync(join(dir, 'default.yaml'), `plugins:
-  providers:
-    - aura
-    - { id: openai, options: { baseUrl: "${openai.url}" }, credentials: { apiKey: "${FAKE_OPENAI_KEY}" } }
-    - { id: stability, options: { baseUrl: "${stability.url}" }, credentials: { apiKey: "${STABILITY_KEY}" } }
-`);
-  writeFileSync(join(dir, 'plans.yaml'), readFileSync('config/plans.yaml', 'utf8').replace('workPerMinute: 20', 'workPerMinute: 1000'));
-  return dir;
-}
+import { bearer, settledCredits, type TestUser } from '../support/accounts';
+import { startProviderApp, type ProviderApp } from '../support/provider-app';
+import type { TestApp } from '../support/test-app';
 
 /** What one 1024x1024 image costs on each target these cases use. */
 const PRICE = { openai: 1, stability: 3, aura: 1, library: 1 };
@@ -32,18 +17,19 @@ describe('routing: fallback targets, routing policies, circuit breakers, job ste
   let owner: TestUser;
   let operator: TestUser;
   let key: string;
+  let credits: ProviderApp['credits'], finished: ProviderApp['finished'];
 
   beforeAll(async () => {
     [openai, stability] = await Promise.all([startOpenAIFake(), startStabilityFake()]);
-    const operatorEmail = uniqueEmail('operator');
-    t = await startTestApp({ CONFIG_DIR: configDir(openai, stability), ADMIN_EMAILS: operatorEmail, PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_SECONDS: '3' });
-    operator = await signUp(t, { email: operatorEmail });
-    owner = await signUp(t);
-    await t.http().patch(`/api/v1/admin/orgs/${owner.orgId}`).set(bearer(operator.accessToken)).send({ plan: 'pro' }).expect(200);
-    await t.http().post(`/api/v1/admin/orgs/${owner.orgId}/credits`).set(bearer(operator.accessToken)).send({ amount: 900, reason: 'routing tests' }).expect(201);
-    key = (await createKey(t, owner.accessToken, owner.orgId, {
-      name: 'routing', scopes: ['images:generate', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'providers:write', 'library:read'],
-    })).secret;
+    ({ t, key, owner, operator, credits, finished } = await startProviderApp({
+      providers: [
+        { id: 'openai', options: { baseUrl: openai.url }, credentials: { apiKey: FAKE_OPENAI_KEY } },
+        { id: 'stability', options: { baseUrl: stability.url }, credentials: { apiKey: STABILITY_KEY } },
+      ],
+      plan: 'pro', credits: 900, label: 'routing',
+      scopes: ['images:generate', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'providers:write', 'library:read'],
+      env: { PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_SECONDS: '3' },
+    }));
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -51,18 +37,9 @@ describe('routing: fallback targets, routing policies, circuit breakers, job ste
   });
 
   const generate = (body: Record<string, unknown>) => t.http().post('/api/v1/images/generations').set(bearer(key)).send({ prompt: 'a teal teapot', ...body });
-  const credits = async () => (await t.http().get('/api/v1/credits').set(bearer(key)).expect(200)).body as { creditsBalance: number; reserved: number };
   const policy = (operation: string) => `/api/v1/orgs/${owner.orgId}/routing-policies/${operation}`;
   const steps = (job: { steps?: { provider: string; status: string; error: { code: string } | null }[] }) => (job.steps ?? []).map((s) => [s.provider, s.status, s.error?.code ?? null]);
   const providerStatus = async (id: string) => ((await t.http().get('/api/v1/providers').set(bearer(key)).expect(200)).body.data as { id: string; status: string; retryAt?: string }[]).find((p) => p.id === id)!;
-  async function finished(jobId: string) {
-    for (const started = Date.now(); Date.now() - started < 30_000;) {
-      const job = (await t.http().get(`/api/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body;
-      if (!['queued', 'processing'].includes(job.status)) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${jobId} did not finish`);
-  }
   const run = async (body: Record<string, unknown>) => finished((await generate(body).expect(202)).body.id);
 
   it('falls back to the next target when the provider fails with a 5xx, holding the dearest price and charging the one that answered', async () => {
