@@ -1,14 +1,14 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
-import type { ProviderCallContext, ProviderCallReport } from '../plugins/provider-context';
+import type { ProviderCallReport } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
-import { OPERATION_METHODS, type ImageOutput, type PollResult, type ProviderOutput, type ProviderRequest, type VideoOutput } from '../plugins/provider-operations';
+import type { ImageOutput, ProviderOutput, ProviderRequest, VideoOutput } from '../plugins/provider-operations';
 import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { callContext } from './call-context';
 import { circuitKey, CircuitBreakers } from './circuit-breakers';
+import { callOnce, parseCheckpoint, type RemoteWork } from './remote-work';
 import { StepRecorder } from './step-recorder';
 import { ProviderOutputs, type RenderedImage } from './provider-outputs';
 import { ProviderRouter, type ProviderRoute } from './provider-router';
@@ -42,21 +42,8 @@ export interface ProviderJobCall<R extends ProviderRequest = ImageRequest> {
 type ImageRequest = Extract<ProviderRequest, { operation: 'generate' | 'edit' | 'upscale' | 'removeBackground' }>;
 type VideoRequest = Extract<ProviderRequest, { operation: 'video' }>;
 
-/** Which target a run is on and the remote work it started there: what a job checkpoints. */
-interface RemoteWork {
-  target: number;
-  ids: string[];
-}
-
-const POLL_DEFAULT_MS = 2_000;
-const POLL_MIN_MS = 250;
-const POLL_MAX_MS = 30_000;
-/** Remote work not done after this long fails the run; the next run polls the same remote work again. */
-const REMOTE_WORK_TIMEOUT_MS = 30 * 60_000;
 /** A provider's Retry-After is honoured up to this; a longer wait is better spent failing clearly. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
-const CHECKPOINT_LENGTH = 255;
-const CANCEL_TIMEOUT_MS = 10_000;
 
 /**
  * Runs a job's operation through its route: the provider it names, then each fallback target while
@@ -162,7 +149,7 @@ export class ProviderCalls {
       for (const [index, part] of split(asked, route.model.maxImagesPerCall).entries()) {
         const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
         const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r) });
-        const outputs = await this.once(route, part, contextWith, index, work, call);
+        const outputs = await callOnce(route, part, contextWith, call.signal, index, work, call.checkpoint);
         for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
       const quote = { operation: request.operation, n: 'n' in request.input ? request.input.n : 1, format: 'format' in request.input ? request.input.format : 'png' as const, ...sizeOf(results) };
@@ -195,47 +182,6 @@ export class ProviderCalls {
   private reported(call: ProviderJobCall<ProviderRequest>, step: StepRecorder, report: ProviderCallReport): void {
     step.reported(report);
     if (report.progress !== undefined && Number.isFinite(report.progress)) call.progress?.(Math.min(1, Math.max(0, report.progress)));
-  }
-
-  /** One call: the operation's method, or for slow backends submit (unless an earlier run did) and poll. */
-  private async once(
-    route: ProviderRoute, request: ProviderRequest, contextWith: (signal: AbortSignal) => ProviderCallContext, index: number, work: RemoteWork, call: ProviderJobCall<ProviderRequest>,
-  ): Promise<ProviderOutput[]> {
-    const { plugin } = route.provider;
-    const ctx = contextWith(call.signal);
-    if (!plugin.submit || !plugin.poll) {
-      const method = plugin[OPERATION_METHODS[request.operation]] as (input: unknown, ctx: ProviderCallContext) => Promise<ProviderOutput[]>;
-      return method.call(plugin, request.input, ctx);
-    }
-    if (!work.ids[index]) {
-      work.ids[index] = (await plugin.submit(request, ctx)).remoteId;
-      const value = checkpointOf(work);
-      if (value.length <= CHECKPOINT_LENGTH) await call.checkpoint(value);
-      else ctx.logger.warn('remote ids too long to checkpoint: a run after a crash submits again', { remoteIds: work.ids });
-    }
-    const state = await this.poll(route, work.ids[index], ctx, contextWith);
-    if (state.status === 'done') return state.outputs;
-    // The remote work itself failed: a retry must start it again, not poll its corpse.
-    work.ids[index] = '';
-    await call.checkpoint(checkpointOf(work));
-    throw state.error;
-  }
-
-  private async poll(route: ProviderRoute, remoteId: string, ctx: ProviderCallContext, contextWith: (signal: AbortSignal) => ProviderCallContext): Promise<Exclude<PollResult, { status: 'pending' }>> {
-    const { plugin } = route.provider;
-    const deadline = Date.now() + REMOTE_WORK_TIMEOUT_MS;
-    try {
-      for (;;) {
-        const state = await plugin.poll!(remoteId, ctx);
-        if (state.status !== 'pending') return state;
-        if (Date.now() > deadline) throw new ProviderError('transient', `the remote work ${remoteId} did not finish in ${REMOTE_WORK_TIMEOUT_MS / 60_000} minutes`);
-        await delay(Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, state.retryAfterMs ?? POLL_DEFAULT_MS)), undefined, { signal: ctx.signal });
-      }
-    } catch (err) {
-      // Cancelled: ask the backend to stop, so the work is not paid for in vain; its answer changes nothing here.
-      if (ctx.signal.aborted && plugin.cancel) await plugin.cancel(remoteId, contextWith(AbortSignal.timeout(CANCEL_TIMEOUT_MS))).catch(() => undefined);
-      throw err;
-    }
   }
 }
 
@@ -270,24 +216,6 @@ export function jobErrorOf(err: unknown, providerId: string): TransientJobError 
     case 'unavailable':
       return new FinalJobError('provider_unavailable', message);
   }
-}
-
-/** The target and remote ids of a checkpoint; a bare list of ids (written before fallbacks) is the first target's. */
-function parseCheckpoint(value: string | null, targets: number): RemoteWork {
-  if (!value) return { target: 0, ids: [] };
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    if (Array.isArray(parsed)) return { target: 0, ids: parsed.map(String) };
-    const { t, ids } = parsed as { t?: unknown; ids?: unknown };
-    if (Number.isInteger(t) && (t as number) >= 0 && (t as number) < targets && Array.isArray(ids)) return { target: t as number, ids: ids.map(String) };
-  } catch {
-    // An unreadable checkpoint starts the route over.
-  }
-  return { target: 0, ids: [] };
-}
-
-function checkpointOf(work: RemoteWork): string {
-  return work.target === 0 ? JSON.stringify(work.ids) : JSON.stringify({ t: work.target, ids: work.ids });
 }
 
 /**
