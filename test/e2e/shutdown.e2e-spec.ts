@@ -20,9 +20,10 @@ describe('graceful shutdown', () => {
       }).then((r) => r.status, () => 0),
     );
     const logged = (msg: string) => new Set(output().split('\n').filter((l) => l.includes(msg)).map((l) => /"requestId":"(shutdown-\d+)"/.exec(l)?.[1]).filter(Boolean));
-    // SIGTERM once many requests arrived and several of those are still being handled.
-    const deadline = Date.now() + 20_000;
-    while (!(logged('incoming request').size >= 30 && logged('request completed').size + 5 <= logged('incoming request').size)) {
+    // SIGTERM once many requests arrived and several of those are still being handled (bounds loose
+    // enough for a busy CI machine, where the log comes in bursts).
+    const deadline = Date.now() + 40_000;
+    while (!(logged('incoming request').size >= 20 && logged('request completed').size + 3 <= logged('incoming request').size)) {
       if (Date.now() > deadline) throw new Error('requests never piled up in the server; nothing to test');
       await new Promise((r) => setTimeout(r, 2));
     }
