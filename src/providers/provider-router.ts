@@ -49,8 +49,7 @@ export class ProviderRouter {
   route(operation: ProviderOperation, providerId?: string, modelId?: string): ProviderRoute {
     const offering = this.offering(operation);
     if (providerId === undefined && modelId !== undefined) {
-      const owner = [...offering.filter(hasPlatformKey), ...offering.filter((p) => !hasPlatformKey(p))].find((p) => p.metadata.models.some((m) => m.id === modelId && m.operations.includes(operation)));
-      providerId = owner?.id;
+      providerId = this.offeringModel(offering, operation, modelId)?.provider.id;
     }
     // The default is the first with a platform key: one without is only for organisations with their own.
     const provider = providerId === undefined ? offering.find(hasPlatformKey) : offering.find((p) => p.id === providerId);
@@ -77,13 +76,9 @@ export class ProviderRouter {
    */
   routeByModel(operation: ProviderOperation, modelId?: string): ProviderRoute {
     const offering = this.offering(operation);
-    const keyed = offering.filter(hasPlatformKey);
-    const wanted = modelId ?? keyed[0]?.metadata.models.find((m) => m.operations.includes(operation))?.id;
-    // A model two providers offer goes to the first with a platform key.
-    for (const provider of [...keyed, ...offering.filter((p) => !hasPlatformKey(p))]) {
-      const model = provider.metadata.models.find((m) => m.id === wanted && m.operations.includes(operation));
-      if (model) return { provider, model };
-    }
+    const wanted = modelId ?? offering.find(hasPlatformKey)?.metadata.models.find((m) => m.operations.includes(operation))?.id;
+    const found = wanted === undefined ? undefined : this.offeringModel(offering, operation, wanted);
+    if (found) return found;
     const available = offering.flatMap((p) => p.metadata.models.filter((m) => m.operations.includes(operation)).map((m) => m.id));
     throw new AppError('invalid_model', `Unknown model "${wanted}"; available: ${available.join(', ')}`, { available });
   }
@@ -131,6 +126,15 @@ export class ProviderRouter {
     } catch {
       return null;
     }
+  }
+
+  /** The first provider offering the model for the operation: a model two providers offer goes to the first with a platform key. */
+  private offeringModel(offering: RegisteredProvider[], operation: ProviderOperation, modelId: string): ProviderRoute | undefined {
+    for (const provider of [...offering.filter(hasPlatformKey), ...offering.filter((p) => !hasPlatformKey(p))]) {
+      const model = provider.metadata.models.find((m) => m.id === modelId && m.operations.includes(operation));
+      if (model) return { provider, model };
+    }
+    return undefined;
   }
 
   /** Whether a call to the route would have a key for this organisation: the platform's, or its own. */
