@@ -48,6 +48,11 @@ export interface ProviderCallContext<C extends object = Record<string, string>> 
    * optional and a later report overrides an earlier one; the core records them on the job's step.
    */
   report(report: ProviderCallReport): void;
+  /**
+   * Where the backend may post when the remote work of this call ends (RemoteWork.verifyWebhook):
+   * set only when PROVIDER_WEBHOOKS is on and the plugin verifies deliveries. Without it, poll.
+   */
+  webhookUrl?: string;
 }
 
 /** An amount in the provider's own currency: `USD`, or its credits (`stability-credits`). */

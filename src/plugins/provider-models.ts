@@ -45,6 +45,10 @@ export interface ProviderModel {
   maxImagesPerCall: number;
   /** Whether the same seed gives the same output; without it a request's seed has no effect. */
   seed: boolean;
+  /** Edits: how many source images one request may send (default 1). An edit with more is refused before it is charged. */
+  maxSourceImages?: number;
+  /** Edits: whether it takes a mask (EditInput.mask); an edit with a mask to a model without is refused before it is charged. */
+  mask?: boolean;
   /** Video models: the lengths they render, in whole seconds, and the one a request that names none gets. */
   durations?: { seconds: number[]; default: number };
   /** Platform credits for the whole request (all n outputs): a whole number above 0. */

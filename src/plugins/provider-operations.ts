@@ -23,10 +23,18 @@ export interface GenerateInput {
   /** How many images, at most the model's maxImagesPerCall; the n-th uses seed + n where the model takes seeds. */
   n: number;
   seed: number;
+  /** The request's `providerOptions` for this provider id, already checked against the plugin's `requestOptions`. */
+  options?: Record<string, unknown>;
 }
 
 export interface EditInput extends GenerateInput {
+  /** At most the model's maxSourceImages (1 unless it says more). */
   images: SourceImage[];
+  /**
+   * Only for models that declare `mask`: a PNG the size of the first image whose fully transparent
+   * pixels are the area to change (OpenAI's convention); a plugin turns it into its backend's.
+   */
+  mask?: SourceImage;
 }
 
 export interface UpscaleInput {
@@ -54,6 +62,8 @@ export interface VideoInput {
   height: number;
   durationSeconds: number;
   seed: number;
+  /** The request's `providerOptions` for this provider id, already checked against the plugin's `requestOptions`. */
+  options?: Record<string, unknown>;
 }
 
 /** An image in hand. `seed` is the one that made it, when the backend says. */
@@ -148,4 +158,18 @@ export interface RemoteWork {
   poll(remoteId: string, ctx: ProviderCallContext): Promise<PollResult>;
   /** Asks the backend to stop (the job was cancelled); best effort. */
   cancel?(remoteId: string, ctx: ProviderCallContext): Promise<void>;
+  /**
+   * For backends that post to a URL when work ends: when PROVIDER_WEBHOOKS is on, `submit` finds
+   * the URL in `ctx.webhookUrl` and hands it to the backend. A delivery is checked here (its
+   * signature, with the call's credentials) and names the remote work it is about, or null when it
+   * is not genuine (answered 401). The core then polls that work at once: a delivery only wakes the
+   * poll, so a forged or replayed one can never stand in for the backend's answer.
+   */
+  verifyWebhook?(delivery: ProviderWebhookDelivery, ctx: ProviderCallContext): Promise<{ remoteId: string } | null>;
+}
+
+/** A POST the backend made to `ctx.webhookUrl`: header names lower-cased, the body as sent. */
+export interface ProviderWebhookDelivery {
+  headers: Record<string, string | undefined>;
+  body: Buffer;
 }

@@ -29,6 +29,12 @@ export interface ProviderPluginMetadata {
    * `credentials` at start, and (later) against an organisation's own key when it is saved.
    */
   credentials?: new () => object;
+  /**
+   * What a request may pass it under `providerOptions.<id>` (OpenAI's `background`, say), as a
+   * class-validator DTO class: the core refuses a request whose options do not pass, before it is
+   * charged, and hands those that do to the call as `input.options`. Absent: it takes none.
+   */
+  requestOptions?: new () => object;
 }
 
 export interface ProviderHealth {
