@@ -56,6 +56,6 @@ export function failureResponse(failure: OpenAIFailure, requestId: string, model
 }
 
 /** A 400 for a field the API refuses. */
-export function invalidField(param: string, message: string): FakeResponse {
-  return error(400, { message, type: 'invalid_request_error', param, code: 'invalid_value' });
+export function invalidField(param: string, message: string, code = 'invalid_value'): FakeResponse {
+  return error(400, { message, type: 'invalid_request_error', param, code });
 }

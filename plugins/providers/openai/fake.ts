@@ -15,6 +15,8 @@ export const FAKE_OPENAI_KEY = 'test-key';
 const MODELS = ['gpt-image-1.5', 'gpt-image-1-mini', 'gpt-image-2', 'gpt-image-2-2026-04-21', 'chatgpt-image-latest'];
 const SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 const FORMATS = ['png', 'jpeg', 'webp'];
+/** The sources one edit takes: `image[]` parts beyond it are refused. */
+const MAX_SOURCES = 16;
 
 /** One images call as the fake read it: the fields, and for an edit its sources and mask. */
 export interface FakeImagesCall {
@@ -51,9 +53,10 @@ const KIND_FAILURES: Record<ProviderErrorKind, OpenAIFailure> = {
 
 /**
  * OpenAI's Images API on 127.0.0.1, from its public reference: POST /v1/images/generations (JSON)
- * and /v1/images/edits (multipart: `image` or `image[]`, optional `mask`), answering base64 images
- * of the asked size and format as the GPT image models do, or with `stream: true` as server-sent
- * events (`partial_images` partial images, then the completed image with its usage);
+ * and /v1/images/edits (multipart: up to 16 `image` or `image[]` parts, and an optional `mask`, a
+ * PNG the size of the first), answering base64 images of the asked size and format as the GPT image
+ * models do, or with `stream: true` as server-sent events (`partial_images` partial images, then
+ * the completed image with its usage);
  * GET /v1/models/{id}; OpenAI's own error bodies and headers, and x-request-id on every answer.
  */
 export async function startOpenAIFake(): Promise<OpenAIFake> {
@@ -133,7 +136,7 @@ async function readEdit(req: FakeRequest): Promise<ReadEdit> {
 
 /** A multipart field as the JSON body would carry it: the numbers and the stream flag typed. */
 function formValue(name: string, value: string): unknown {
-  if (name === 'n' || name === 'partial_images') return Number(value);
+  if (name === 'n' || name === 'partial_images' || name === 'output_compression') return Number(value);
   if (name === 'stream') return value === 'true';
   return value;
 }
@@ -158,11 +161,19 @@ async function imagesAnswer(call: FakeImagesCall, requestId: string, stream: Str
   if (!FORMATS.includes(format)) return invalidField('output_format', `Invalid value: '${format}'. Supported values are: 'png', 'jpeg', and 'webp'.`);
   const background = String(fields.background ?? 'auto');
   if (background === 'transparent' && format === 'jpeg') return invalidField('background', 'Transparent background is not supported for the jpeg output format.');
+  const compression = Number(fields.output_compression ?? 100);
+  if (!Number.isInteger(compression) || compression < 0 || compression > 100) {
+    return invalidField('output_compression', `Invalid 'output_compression': expected a value between 0 and 100, but got ${String(fields.output_compression)} instead.`);
+  }
+  if (compression < 100 && format === 'png') return invalidField('output_compression', 'Compression less than 100 is not supported for PNG output format.');
   const [width, height] = size.split('x').map(Number);
   let base: Sharp;
   if (call.endpoint === 'edits') {
     const { files } = call as ReadEdit;
     if (!files.sources.length) return invalidField('image', "Missing required parameter: 'image'.");
+    if (files.sources.length > MAX_SOURCES) {
+      return invalidField('image', `Invalid 'image': array too long. Expected an array with maximum length ${MAX_SOURCES}, but got an array with length ${files.sources.length} instead.`, 'array_above_max_length');
+    }
     if (files.mask) {
       const [first, mask] = await Promise.all([sharp(files.sources[0]).metadata(), sharp(files.mask).metadata()]);
       if (mask.format !== 'png' || first.width !== mask.width || first.height !== mask.height) return invalidField('mask', 'Invalid mask image: the mask must be a PNG of the same size as the image.');
@@ -172,7 +183,8 @@ async function imagesAnswer(call: FakeImagesCall, requestId: string, stream: Str
     base = sharp({ create: { width, height, channels: 4, background: { ...colourOf(fields.prompt), alpha: background === 'transparent' ? 0 : 1 } } });
   }
   const png = await base.png().toBuffer();
-  const images = await Promise.all(Array.from({ length: n }, () => sharp(png).toFormat(format as 'png').toBuffer()));
+  // output_compression is the encoder's quality, as the smaller files it asks for show.
+  const images = await Promise.all(Array.from({ length: n }, () => sharp(png).toFormat(format as 'png', format === 'png' ? {} : { quality: Math.max(1, compression) }).toBuffer()));
   const described = {
     background: background === 'transparent' ? 'transparent' : 'opaque',
     output_format: format,

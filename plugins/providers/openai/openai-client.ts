@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ImagesResponse } from 'openai/resources/images';
-import { ProviderError, type GenerateInput, type ImageOutput, type ProviderCallContext, type ProviderHealth } from '../../../src/plugins';
-import { costOf, editParams, generateParams, outputsOf, providerErrorOf, type AskedImage, type MaskedEditInput } from './openai-mapping';
+import { ProviderError, type EditInput, type GenerateInput, type ImageOutput, type ProviderCallContext, type ProviderHealth } from '../../../src/plugins';
+import { costOf, editParams, generateParams, outputsOf, providerErrorOf, type AskedImage } from './openai-mapping';
 import type { OpenAICredentials, OpenAISettings } from './openai-options';
 import { streamedImage } from './openai-stream';
 
@@ -52,7 +52,7 @@ export async function generateImages(settings: OpenAISettings, input: GenerateIn
   });
 }
 
-export async function editImages(settings: OpenAISettings, input: MaskedEditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+export async function editImages(settings: OpenAISettings, input: EditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
   return run(ctx, async () => {
     const client = clientFor(settings, ctx);
     const params = await editParams(input, settings);

@@ -11,20 +11,8 @@ import {
   type ProviderCost,
   type SourceImage,
 } from '../../../src/plugins';
-import { qualityOf } from './openai-models';
-import type { OpenAISettings, OpenAITokenPrices } from './openai-options';
-
-/**
- * An edit's input with the mask OpenAI takes: a PNG the size of the first source whose fully
- * transparent pixels are the area to change. The SDK's EditInput has no mask yet, so only a caller
- * that passes one gets a masked edit; without it the whole image is edited.
- */
-export interface MaskedEditInput extends EditInput {
-  mask?: SourceImage;
-}
-
-/** OpenAI takes up to 16 sources per edit. */
-export const MAX_EDIT_SOURCES = 16;
+import { OPENAI_MAX_EDIT_SOURCES, qualityOf } from './openai-models';
+import { transparencyProblem, type OpenAIRequestOptions, type OpenAISettings, type OpenAITokenPrices } from './openai-options';
 
 /** GPT image models have no negative prompt: what to leave out is said in the prompt. */
 function promptOf(input: GenerateInput): string {
@@ -36,10 +24,20 @@ function outputFormatOf(format: ImageFormat): 'png' | 'jpeg' | 'webp' {
   return format;
 }
 
+/** The request's own options (already checked against OpenAIRequestOptions by the core), or none. */
+const requested = (input: GenerateInput): OpenAIRequestOptions => (input.options ?? {}) as OpenAIRequestOptions;
+
+/** The fields generations and edits share; a request's background overrides the id's. */
 function common(input: GenerateInput, settings: OpenAISettings) {
   const output_format = outputFormatOf(input.format);
-  if (settings.background === 'transparent' && output_format === 'jpeg') {
+  const { background = settings.background, outputCompression } = requested(input);
+  if (background === 'transparent' && output_format === 'jpeg') {
     throw new ProviderError('invalid_input', 'openai: a transparent background needs png or webp, not jpeg');
+  }
+  const transparency = transparencyProblem(background, settings.model);
+  if (transparency) throw new ProviderError('invalid_input', `openai: ${transparency}`);
+  if (outputCompression !== undefined && output_format === 'png') {
+    throw new ProviderError('invalid_input', 'openai: outputCompression applies to jpeg and webp outputs, not png');
   }
   return {
     model: settings.model,
@@ -47,18 +45,20 @@ function common(input: GenerateInput, settings: OpenAISettings) {
     n: input.n,
     size: `${input.width}x${input.height}`,
     quality: qualityOf(input.model),
-    background: settings.background,
+    background,
     output_format,
+    ...(outputCompression !== undefined ? { output_compression: outputCompression } : {}),
   };
 }
 
 export function generateParams(input: GenerateInput, settings: OpenAISettings): ImageGenerateParamsNonStreaming {
-  return { ...common(input, settings), moderation: settings.moderation };
+  return { ...common(input, settings), moderation: requested(input).moderation ?? settings.moderation };
 }
 
-export async function editParams(input: MaskedEditInput, settings: OpenAISettings): Promise<ImageEditParamsNonStreaming> {
+/** Every source as `image[]` (the SDK sends an array so), and the mask OpenAI applies to the first. */
+export async function editParams(input: EditInput, settings: OpenAISettings): Promise<ImageEditParamsNonStreaming> {
   if (!input.images.length) throw new ProviderError('invalid_input', 'openai: an edit needs at least one source image');
-  if (input.images.length > MAX_EDIT_SOURCES) throw new ProviderError('invalid_input', `openai: an edit takes at most ${MAX_EDIT_SOURCES} source images`);
+  if (input.images.length > OPENAI_MAX_EDIT_SOURCES) throw new ProviderError('invalid_input', `openai: an edit takes at most ${OPENAI_MAX_EDIT_SOURCES} source images`);
   const image = await Promise.all(input.images.map((source, i) => fileOf(source, `source-${i + 1}`)));
   const mask = input.mask ? await fileOf(input.mask, 'mask') : undefined;
   return { ...common(input, settings), image, ...(mask ? { mask } : {}) };

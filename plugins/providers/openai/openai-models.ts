@@ -6,6 +6,9 @@ export type OpenAIQuality = 'low' | 'medium' | 'high';
 /** The sizes every GPT image model renders. */
 export const OPENAI_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 
+/** OpenAI takes up to 16 sources per edit; a mask applies to the first. */
+export const OPENAI_MAX_EDIT_SOURCES = 16;
+
 /**
  * Credits (1 credit = 1 US cent) per output image, square and portrait or landscape: OpenAI's list
  * price of gpt-image-1.5 (the default model) per image, rounded up. An edit adds one credit per
@@ -32,6 +35,8 @@ const tier = (quality: OpenAIQuality, name: string, description: string): Provid
   formats: ['png', 'jpeg', 'webp'],
   maxImagesPerCall: 10,
   seed: false,
+  maxSourceImages: OPENAI_MAX_EDIT_SOURCES,
+  mask: true,
   price: (quote) => openaiPrice(quality, quote),
 });
 

@@ -5,8 +5,10 @@ import { optionProblems } from '../../../src/plugins';
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const OPENAI_DEFAULT_MODEL = 'gpt-image-1.5';
 
-export type OpenAIBackground = 'auto' | 'opaque' | 'transparent';
-export type OpenAIModeration = 'auto' | 'low';
+const BACKGROUNDS = ['auto', 'opaque', 'transparent'] as const;
+const MODERATIONS = ['auto', 'low'] as const;
+export type OpenAIBackground = (typeof BACKGROUNDS)[number];
+export type OpenAIModeration = (typeof MODERATIONS)[number];
 
 /** US dollars per million tokens of each kind, from OpenAI's price list. */
 export class OpenAITokenPrices {
@@ -40,11 +42,12 @@ export class OpenAIOptions {
 
   /** `transparent` needs png or webp outputs; the gpt-image-2 models refuse it. */
   @IsOptional()
-  @IsIn(['auto', 'opaque', 'transparent'])
+  @IsIn(BACKGROUNDS)
   background?: OpenAIBackground;
 
+  /** Generations only: the edits endpoint takes no moderation level. */
   @IsOptional()
-  @IsIn(['auto', 'low'])
+  @IsIn(MODERATIONS)
   moderation?: OpenAIModeration;
 
   /**
@@ -62,6 +65,29 @@ export class OpenAIOptions {
   @ValidateNested()
   @Type(() => OpenAITokenPrices)
   tokenPrices?: OpenAITokenPrices;
+}
+
+/**
+ * What one request may pass under `providerOptions.openai`: `background` and `moderation` override
+ * the id's options of the same name for that call; `outputCompression` is OpenAI's
+ * `output_compression`, for jpeg and webp outputs.
+ */
+export class OpenAIRequestOptions {
+  @IsOptional()
+  @IsIn(BACKGROUNDS)
+  background?: OpenAIBackground;
+
+  /** Generations only, as the id's option. */
+  @IsOptional()
+  @IsIn(MODERATIONS)
+  moderation?: OpenAIModeration;
+
+  /** 0 to 100: how much OpenAI compresses a jpeg or webp output (100, its default, the least). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  outputCompression?: number;
 }
 
 /** The key a call runs with: the platform's, or an organisation's own (BYOK). */
@@ -110,8 +136,12 @@ export function openaiOptionProblems(options: Record<string, unknown>): string[]
   const problems = optionProblems(OpenAIOptions, options);
   if (problems.length) return problems;
   const settings = openaiSettings(options);
-  if (settings.background === 'transparent' && /^gpt-image-2/.test(settings.model)) {
-    problems.push(`background transparent is refused by ${settings.model}: use auto or opaque`);
-  }
+  const transparency = transparencyProblem(settings.background, settings.model);
+  if (transparency) problems.push(transparency);
   return problems;
+}
+
+/** The gpt-image-2 models refuse a transparent background: checked at start for an id's option, and per call for a request's. */
+export function transparencyProblem(background: OpenAIBackground, model: string): string | undefined {
+  return background === 'transparent' && /^gpt-image-2/.test(model) ? `background transparent is refused by ${model}: use auto or opaque` : undefined;
 }

@@ -1,6 +1,7 @@
 import {
   PROVIDER_SDK_VERSION,
   ProviderPlugin,
+  type EditInput,
   type GenerateInput,
   type ImageEditor,
   type ImageGenerator,
@@ -9,14 +10,14 @@ import {
   type ProviderHealth,
 } from '../../../src/plugins';
 import { checkModel, editImages, generateImages } from './openai-client';
-import type { MaskedEditInput } from './openai-mapping';
 import { OPENAI_MODELS } from './openai-models';
-import { OpenAICredentials, openaiOptionProblems, openaiSettings, type OpenAISettings } from './openai-options';
+import { OpenAICredentials, openaiOptionProblems, OpenAIRequestOptions, openaiSettings, type OpenAISettings } from './openai-options';
 
 /**
  * OpenAI's GPT image models through the official `openai` client: generation, and edits of one or
  * several sources with an optional mask. A request picks the quality by model id; the OpenAI model,
- * the background and the moderation level are the id's options.
+ * the background and the moderation level are the id's options, and a request may override the
+ * last two (and ask for an output compression) under `providerOptions.openai`.
  */
 @ProviderPlugin({
   id: 'openai',
@@ -26,6 +27,7 @@ import { OpenAICredentials, openaiOptionProblems, openaiSettings, type OpenAISet
   models: OPENAI_MODELS,
   byok: true,
   credentials: OpenAICredentials,
+  requestOptions: OpenAIRequestOptions,
 })
 export class OpenAIProvider implements ImageGenerator, ImageEditor {
   static validateOptions = openaiOptionProblems;
@@ -40,7 +42,7 @@ export class OpenAIProvider implements ImageGenerator, ImageEditor {
     return generateImages(this.settings, input, ctx);
   }
 
-  edit(input: MaskedEditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
+  edit(input: EditInput, ctx: ProviderCallContext): Promise<ImageOutput[]> {
     return editImages(this.settings, input, ctx);
   }
 

@@ -1,10 +1,11 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type ImageBytes, type ProviderCallReport, type ProviderErrorKind } from '../../../src/plugins';
+import { optionProblems, ProviderError, providerMetadataOf, type ImageBytes, type ProviderCallReport, type ProviderErrorKind } from '../../../src/plugins';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from './fake';
 import type { OpenAIFailure } from './fake-errors';
 import { OPENAI_MODELS } from './openai-models';
+import { OpenAIRequestOptions } from './openai-options';
 import { OpenAIProvider } from './openai.provider';
 
 describeProviderContract('openai', { plugin: OpenAIProvider, credentials: { apiKey: FAKE_OPENAI_KEY }, fake: startOpenAIFake });
@@ -93,10 +94,87 @@ describe('openai provider', () => {
       expect(error).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('mask') });
     });
 
-    it('refuses more than 16 sources before calling OpenAI', async () => {
+    it('sends three sources as three image[] parts, the mask beside them', async () => {
+      const colours = ['#ff0000', '#00ff00', '#0000ff'];
+      const images = await Promise.all(colours.map(async (colour) => ({ data: await square(colour), mimeType: 'image/png' })));
+      await openai.edit({ ...base, images, mask: { data: await square('#000000'), mimeType: 'image/png' } }, ctx());
+      expect(fake.calls.at(-1)).toMatchObject({ endpoint: 'edits', sources: 3, mask: true });
+      const req = fake.requests.at(-1)!;
+      const form = await new Response(req.body, { headers: { 'content-type': String(req.headers['content-type']) } }).formData();
+      const sent = await Promise.all(form.getAll('image[]').map(async (part) => sharp(Buffer.from(await (part as Blob).arrayBuffer())).stats()));
+      expect(sent.map((stats) => stats.dominant)).toEqual([{ r: 248, g: 8, b: 8 }, { r: 8, g: 248, b: 8 }, { r: 8, g: 8, b: 248 }]);
+      expect((form.get('mask') as Blob).type).toBe('image/png');
+    });
+
+    it('refuses more than 16 sources before calling OpenAI, as OpenAI itself refuses a 17th image[] part', async () => {
       const image = { data: await square('#00ff00'), mimeType: 'image/png' };
+      const before = fake.requests.length;
       const error = await failure(openai.edit({ ...base, images: Array.from({ length: 17 }, () => image) }, ctx()));
       expect(error).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('at most 16') });
+      expect(fake.requests).toHaveLength(before);
+
+      const form = new FormData();
+      form.append('prompt', 'too many');
+      for (let i = 0; i < 17; i++) form.append('image[]', new Blob([image.data], { type: 'image/png' }), `source-${i}.png`);
+      const res = await fetch(`${fake.url}/images/edits`, { method: 'POST', headers: { authorization: `Bearer ${FAKE_OPENAI_KEY}` }, body: form });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { type: 'invalid_request_error', param: 'image', code: 'array_above_max_length' } });
+    });
+  });
+
+  describe('request options (providerOptions.openai)', () => {
+    const jpegBytes = async (options?: Record<string, unknown>) =>
+      ((await openai.generate({ ...base, format: 'jpeg', options }, ctx())) as ImageBytes[])[0].data.length;
+
+    it('are declared with the models that take 16 sources and a mask', () => {
+      const metadata = providerMetadataOf(OpenAIProvider)!;
+      expect(metadata.requestOptions).toBe(OpenAIRequestOptions);
+      expect(metadata.models.map((m) => ({ maxSourceImages: m.maxSourceImages, mask: m.mask }))).toEqual(Array(3).fill({ maxSourceImages: 16, mask: true }));
+    });
+
+    it('take background, moderation and outputCompression, and nothing else', () => {
+      expect(optionProblems(OpenAIRequestOptions, { background: 'transparent', moderation: 'low', outputCompression: 0 })).toEqual([]);
+      expect(optionProblems(OpenAIRequestOptions, { background: 'clear', moderation: 'off', outputCompression: 101, quality: 'high' })).toEqual([
+        'quality is not a field this plugin takes',
+        expect.stringContaining('background must be one of'),
+        expect.stringContaining('moderation must be one of'),
+        'outputCompression must not be greater than 100',
+      ]);
+    });
+
+    it("reach OpenAI's body, overriding the id's background and moderation for that call", async () => {
+      await openai.generate({ ...base, options: { background: 'transparent', moderation: 'low' } }, ctx());
+      expect(fake.calls.at(-1)!.fields).toMatchObject({ background: 'transparent', moderation: 'low' });
+      expect(fake.calls.at(-1)!.fields).not.toHaveProperty('output_compression');
+
+      const transparent = new OpenAIProvider({ baseUrl: fake.url, background: 'transparent', moderation: 'low' });
+      await transparent.generate({ ...base, format: 'jpeg', options: { background: 'opaque', moderation: 'auto', outputCompression: 30 } }, ctx());
+      expect(fake.calls.at(-1)!.fields).toMatchObject({ background: 'opaque', moderation: 'auto', output_format: 'jpeg', output_compression: 30 });
+      await transparent.generate(base, ctx());
+      expect(fake.calls.at(-1)!.fields).toMatchObject({ background: 'transparent', moderation: 'low' });
+    });
+
+    it('reach an edit too, where OpenAI takes no moderation', async () => {
+      const images = [{ data: await square('#00ff00'), mimeType: 'image/png' }];
+      await openai.edit({ ...base, format: 'webp', images, options: { background: 'transparent', moderation: 'low', outputCompression: 55 } }, ctx());
+      expect(fake.calls.at(-1)).toMatchObject({ endpoint: 'edits', fields: { background: 'transparent', output_format: 'webp', output_compression: 55 } });
+      expect(fake.calls.at(-1)!.fields).not.toHaveProperty('moderation');
+    });
+
+    it('compress a jpeg as asked', async () => {
+      expect(await jpegBytes({ outputCompression: 10 })).toBeLessThan(await jpegBytes());
+    });
+
+    it('are refused as invalid_input, before calling OpenAI, where they cannot go together', async () => {
+      const before = fake.requests.length;
+      expect(await failure(openai.generate({ ...base, format: 'jpeg', options: { background: 'transparent' } }, ctx())))
+        .toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('transparent background needs png or webp') });
+      expect(await failure(openai.generate({ ...base, format: 'png', options: { outputCompression: 50 } }, ctx())))
+        .toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('outputCompression applies to jpeg and webp') });
+      const gptImage2 = new OpenAIProvider({ baseUrl: fake.url, model: 'gpt-image-2' });
+      expect(await failure(gptImage2.edit({ ...base, images: [{ data: await square('#00ff00'), mimeType: 'image/png' }], options: { background: 'transparent' } }, ctx())))
+        .toMatchObject({ kind: 'invalid_input', message: 'openai: background transparent is refused by gpt-image-2: use auto or opaque' });
+      expect(fake.requests).toHaveLength(before);
     });
   });
 
