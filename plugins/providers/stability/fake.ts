@@ -42,6 +42,8 @@ const RATIO_SIZES: Record<string, [number, number]> = {
   '4:5': [896, 1088], '2:3': [832, 1216], '9:16': [768, 1344], '9:21': [640, 1536],
 };
 const SD3_MODELS = ['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3.5-flash'];
+/** The colour the fake renders (and repaints) with. */
+const PAINT = '#3a6ea5';
 
 interface CreativeResult {
   image: Buffer;
@@ -181,9 +183,32 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
     default:
       return `${service}: not a service this fake serves`;
   }
+  if (service === 'edit/inpaint' || service === 'edit/erase') {
+    const image = await repainted(source!, form.get('mask'), format);
+    return typeof image === 'string' ? image : { image, format, seed };
+  }
   const transparent = service === 'edit/remove-background';
-  const image = await sharp({ create: { width: size[0], height: size[1], channels: 4, background: transparent ? { r: 40, g: 90, b: 160, alpha: 0 } : '#3a6ea5' } })
+  const image = await sharp({ create: { width: size[0], height: size[1], channels: 4, background: transparent ? { r: 40, g: 90, b: 160, alpha: 0 } : PAINT } })
     .toFormat(format as 'png' | 'jpeg' | 'webp')
     .toBuffer();
   return { image, format, seed };
+}
+
+/**
+ * Inpaint and erase: the source with the area to change painted over. That area is the `mask`
+ * part's white (black keeps; resized to the source when it differs, as the reference says), or
+ * without one the source's transparent pixels.
+ */
+async function repainted(source: { data: Buffer; width: number; height: number }, mask: FormDataEntryValue | null, format: string): Promise<Buffer | string> {
+  const { width, height } = source;
+  let area: Buffer;
+  if (mask instanceof Blob) {
+    const data = Buffer.from(await mask.arrayBuffer());
+    if (!(await sharp(data).metadata().catch(() => null))?.width) return 'mask: could not be decoded';
+    area = await sharp(data).removeAlpha().greyscale().resize(width, height, { fit: 'fill' }).png().toBuffer();
+  } else {
+    area = await sharp(source.data).ensureAlpha().extractChannel(3).negate().png().toBuffer();
+  }
+  const paint = await sharp({ create: { width, height, channels: 3, background: PAINT } }).joinChannel(area).png().toBuffer();
+  return sharp(source.data).removeAlpha().composite([{ input: paint }]).toFormat(format as 'png' | 'jpeg' | 'webp').toBuffer();
 }

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import {
   ProviderError,
   providerErrorFromStatus,
@@ -65,7 +65,7 @@ export function generateFields(input: GenerateInput, extra: Record<string, Stabi
   };
 }
 
-/** Inpaint: the source and an optional mask (white repaints) at the asked size; without a mask the source's transparent pixels are repainted. */
+/** Inpaint: the source and its optional mask at the asked size; without a mask Stability repaints the source's transparent pixels. */
 export async function inpaintFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
   const [image, mask] = await sourceAndMask(input, 'inpaint');
   return { image, mask, prompt: input.prompt, negative_prompt: input.negativePrompt, seed: input.seed, style_preset: input.style, output_format: input.format };
@@ -117,11 +117,19 @@ export async function outputOf(image: StabilityImage, format: ImageFormat, size?
   return { data, format, width: size?.width ?? meta.width!, height: size?.height ?? meta.height!, seed: image.seed };
 }
 
+/** The source, and the edit's mask in Stability's convention, both fitted to the asked size alike (the mask has the source's size). */
 async function sourceAndMask(input: EditInput, service: string): Promise<[StabilityField, StabilityField | undefined]> {
-  if (!input.images.length) throw new ProviderError('invalid_input', `stability: ${service} needs a source image`);
-  if (input.images.length > 2) throw new ProviderError('invalid_input', `stability: ${service} takes a source image and at most a mask, not ${input.images.length} images`);
-  const [image, mask] = await Promise.all(input.images.map((i) => sharp(i.data).resize(input.width, input.height, { fit: 'cover' }).png().toBuffer()));
+  const fit = (image: Sharp) => image.resize(input.width, input.height, { fit: 'cover' }).png().toBuffer();
+  const [image, mask] = await Promise.all([
+    fit(sharp(onlySource(input, service).data)),
+    input.mask && stabilityMask(input.mask).then((grey) => fit(sharp(grey).toColourspace('b-w'))),
+  ]);
   return [{ data: image, mimeType: 'image/png', name: 'image.png' }, mask && { data: mask, mimeType: 'image/png', name: 'mask.png' }];
+}
+
+/** An edit's mask (fully transparent pixels are the area to change) as Stability wants it: grayscale, white repaints, black keeps. */
+function stabilityMask(mask: SourceImage): Promise<Buffer> {
+  return sharp(mask.data).ensureAlpha().extractChannel(3).negate().png().toBuffer();
 }
 
 function onlySource(input: EditInput, service: string): SourceImage {

@@ -37,12 +37,12 @@ export const STABILITY_MODELS: ProviderModel[] = [
     operations: ['generate'], sizes: RATIO_SIZES, formats: ['png', 'jpeg'], styles: STABILITY_STYLES, maxImagesPerCall: 1, seed: true, price: perImage(7),
   },
   {
-    id: 'inpaint', name: 'Inpaint', description: 'Repaints part of the source from the prompt: the second image is the mask (white repaints), else the source\'s transparent pixels.',
-    operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, styles: STABILITY_STYLES, maxImagesPerCall: 1, seed: true, price: perImage(5),
+    id: 'inpaint', name: 'Inpaint', description: 'Repaints part of the source from the prompt: where the mask is transparent, else the source\'s own transparent pixels.',
+    operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, styles: STABILITY_STYLES, maxImagesPerCall: 1, seed: true, mask: true, price: perImage(5),
   },
   {
-    id: 'erase', name: 'Erase', description: 'Removes what the mask (the second image, white) or the source\'s transparent pixels cover; the prompt is not used.',
-    operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, maxImagesPerCall: 1, seed: true, price: perImage(5),
+    id: 'erase', name: 'Erase', description: 'Removes what the mask\'s transparent pixels (else the source\'s own) cover; the prompt is not used.',
+    operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, maxImagesPerCall: 1, seed: true, mask: true, price: perImage(5),
   },
   {
     id: 'outpaint', name: 'Outpaint', description: 'Extends the source, centred, to the asked size, painting the new border from the prompt.',

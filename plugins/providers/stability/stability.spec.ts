@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { optionProblems, ProviderError, type EditInput, type GenerateInput, type ProviderCallContext } from '../../../src/plugins';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
 import { STABILITY_KEY, startStabilityFake, type StabilityFailure, type StabilityFake } from './fake';
+import { STABILITY_MODELS } from './stability-models';
 import { StabilityCredentials } from './stability-options.dto';
 import { StabilityProvider } from './stability.provider';
 
@@ -110,28 +111,59 @@ describe('stability plugin', () => {
   });
 
   describe('edit', () => {
-    it('inpaints the source with the mask, both at the asked size', async () => {
-      const input = await edit({ images: [{ data: await square(64), mimeType: 'image/png' }, { data: await square(32), mimeType: 'image/png' }] });
-      const [out] = await plugin.edit(input, ctx());
+    /** OpenAI's convention, which edits carry: 64x64, opaque, its left half fully transparent (the area to change). */
+    const leftHalfMask = async () => {
+      const rgba = Buffer.alloc(64 * 64 * 4);
+      for (let i = 0; i < 64 * 64; i++) rgba[i * 4 + 3] = i % 64 < 32 ? 0 : 255;
+      return { data: await sharp(rgba, { raw: { width: 64, height: 64, channels: 4 } }).png().toBuffer(), mimeType: 'image/png' };
+    };
+    const pixel = async (image: Buffer, left: number, channels = 3) =>
+      [...(await sharp(image).extract({ left, top: 48, width: 1, height: 1 }).raw().toBuffer())].slice(0, channels);
+    const part = async (form: FormData, name: string) => Buffer.from(await (form.get(name) as Blob).arrayBuffer());
+
+    it('inpaints where the mask is transparent: sends it as Stability wants it (grayscale, white repaints), both at the asked size', async () => {
+      const [out] = await plugin.edit(await edit({ mask: await leftHalfMask() }), ctx());
       expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/inpaint');
       const form = await lastForm();
-      for (const part of ['image', 'mask']) {
-        const meta = await sharp(Buffer.from(await (form.get(part) as Blob).arrayBuffer())).metadata();
+      for (const name of ['image', 'mask']) {
+        const meta = await sharp(await part(form, name)).metadata();
         expect({ width: meta.width, height: meta.height }).toEqual({ width: 128, height: 96 });
       }
+      const mask = await part(form, 'mask');
+      expect((await sharp(mask).metadata()).channels).toBe(1);
+      expect([await pixel(mask, 10, 1), await pixel(mask, 120, 1)]).toEqual([[255], [0]]);
       expect(form.get('prompt')).toBe('a lighthouse at dusk');
       expect(out).toMatchObject({ format: 'png', width: 128, height: 96 });
+      // The fake repaints the mask's white: the left is changed, the right is the source's own colour.
+      const data = (out as { data: Buffer }).data;
+      expect(await pixel(data, 10)).toEqual([0x3a, 0x6e, 0xa5]);
+      expect(await pixel(data, 120)).toEqual([0xaa, 0x33, 0x55]);
     });
 
-    it('refuses more images than a source and a mask', async () => {
+    it("sends no mask without one: Stability then repaints the source's transparent pixels", async () => {
+      await plugin.edit(await edit(), ctx());
+      expect((await lastForm()).has('mask')).toBe(false);
+    });
+
+    it('takes one source image: a second is no mask', async () => {
       const image = { data: await square(64), mimeType: 'image/png' };
-      expect(await kindOf(plugin.edit(await edit({ images: [image, image, image] }), ctx()))).toMatchObject({ kind: 'invalid_input' });
+      const sent = fake.requests.length;
+      expect(await kindOf(plugin.edit(await edit({ images: [image, image] }), ctx()))).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('one source image') });
+      expect(fake.requests).toHaveLength(sent);
     });
 
-    it('erases without a prompt', async () => {
-      await plugin.edit(await edit({ model: 'erase' }), ctx());
+    it('erases where the mask is transparent, without a prompt', async () => {
+      const [out] = await plugin.edit(await edit({ model: 'erase', mask: await leftHalfMask() }), ctx());
       expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/erase');
-      expect((await lastForm()).has('prompt')).toBe(false);
+      const form = await lastForm();
+      expect(form.has('prompt')).toBe(false);
+      expect([await pixel(await part(form, 'mask'), 10, 1), await pixel(await part(form, 'mask'), 120, 1)]).toEqual([[255], [0]]);
+      expect(await pixel((out as { data: Buffer }).data, 120)).toEqual([0xaa, 0x33, 0x55]);
+    });
+
+    it('declares a mask on inpaint and erase only, and one source on every edit', () => {
+      const edits = STABILITY_MODELS.filter((m) => m.operations.includes('edit'));
+      expect(edits.map((m) => [m.id, m.mask ?? false, m.maxSourceImages ?? 1])).toEqual([['inpaint', true, 1], ['erase', true, 1], ['outpaint', false, 1]]);
     });
 
     it('outpaints the source, centred, out to the asked size', async () => {
