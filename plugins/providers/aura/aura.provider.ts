@@ -39,13 +39,15 @@ const SIZES = ['256x256', '512x512', '768x768', '1024x1024', '1024x768', '768x10
   models: [{
     id: 'aura',
     name: 'Aura procedural v1',
-    description: 'Colour words and moods in the prompt choose the palette; the style changes the rendering.',
+    description: 'Colour words and moods in the prompt choose the palette; the style changes the rendering. Edits blend one or two sources, only where the mask is transparent.',
     operations: ['generate', 'edit'],
     sizes: SIZES,
     formats: ['png', 'jpeg', 'webp', 'avif'],
     styles: [...STYLES],
     maxImagesPerCall: 4,
     seed: true,
+    maxSourceImages: 2,
+    mask: true,
     price: (quote) => quote.n,
   }, {
     id: 'aura-motion',
@@ -69,7 +71,7 @@ export class AuraProvider implements ImageGenerator, ImageEditor, VideoGenerator
 
   async edit(input: EditInput, ctx: ProviderCallContext): Promise<ImageBytes[]> {
     if (!input.images.length) throw new ProviderError('invalid_input', 'aura: an edit needs at least one source image');
-    return this.each(input, ctx.signal, (req) => renderEdit(req, input.images, ctx.signal));
+    return this.each(input, ctx.signal, (req) => renderEdit(req, input.images, input.mask, ctx.signal));
   }
 
   async generateVideo(input: VideoInput, ctx: ProviderCallContext): Promise<VideoFile[]> {

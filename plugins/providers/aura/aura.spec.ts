@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
-import type { EditInput, GenerateInput, VideoInput } from '../../../src/plugins';
+import { providerMetadataOf, type EditInput, type GenerateInput, type VideoInput } from '../../../src/plugins';
 import { AuraProvider } from './aura.provider';
 import { paletteFor } from './palette';
 import { seededRandom } from './random';
@@ -78,6 +78,30 @@ describe('aura provider', () => {
       expect(c.r).toBeGreaterThan(c.b + 10);
       const [single] = await edit({ ...input, images: [input.images[0]] });
       expect(single.data.equals(a.data)).toBe(false);
+    });
+
+    it('with a mask, changes only its transparent area: the opaque area keeps the first source\'s pixels exactly', async () => {
+      // A source with detail in every pixel, at the asked size, and a mask whose left half is fully transparent.
+      const pixels = Buffer.alloc(128 * 128 * 3);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + Math.floor(i / 384) * 11) % 256;
+      const source = await sharp(pixels, { raw: { width: 128, height: 128, channels: 3 } }).png().toBuffer();
+      const rgba = Buffer.alloc(128 * 128 * 4);
+      for (let i = 0; i < 128 * 128; i++) rgba[i * 4 + 3] = i % 128 < 64 ? 0 : 255;
+      const mask = await sharp(rgba, { raw: { width: 128, height: 128, channels: 4 } }).png().toBuffer();
+      const grey = await sharp({ create: { width: 128, height: 128, channels: 3, background: '#808080' } }).png().toBuffer();
+      const half = async (png: Buffer, left: number) => sharp(png).extract({ left, top: 0, width: 64, height: 128 }).raw().toBuffer();
+
+      const images = [{ data: source, mimeType: 'image/png' }, { data: grey, mimeType: 'image/png' }];
+      const [masked] = await edit({ ...base, prompt: 'red scarlet crimson', images, mask: { data: mask, mimeType: 'image/png' } });
+      const [whole] = await edit({ ...base, prompt: 'red scarlet crimson', images });
+      expect((await half(masked.data, 64)).equals(await half(source, 64))).toBe(true);
+      expect((await half(masked.data, 0)).equals(await half(whole.data, 0))).toBe(true);
+      expect((await half(masked.data, 0)).equals(await half(source, 0))).toBe(false);
+    });
+
+    it('declares two sources and a mask', () => {
+      const [model] = providerMetadataOf(AuraProvider)!.models;
+      expect({ maxSourceImages: model.maxSourceImages, mask: model.mask }).toEqual({ maxSourceImages: 2, mask: true });
     });
 
     it('needs a source image', async () => {

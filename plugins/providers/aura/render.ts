@@ -66,20 +66,27 @@ export async function renderGeneration(req: AuraRequest, signal?: AbortSignal): 
 
 /**
  * Blends the sources (two are mixed half and half), lays the prompt's aura over them in soft light
- * so they take its colours, then applies the style.
+ * so they take its colours, then applies the style. With a mask, only its transparent area changes:
+ * where it is opaque the first source's pixels are kept as they were.
  */
-export async function renderEdit(req: AuraRequest, sources: SourceImage[], signal?: AbortSignal): Promise<Buffer> {
+export async function renderEdit(req: AuraRequest, sources: SourceImage[], mask: SourceImage | undefined, signal?: AbortSignal): Promise<Buffer> {
   const digest = createHash('sha256');
   for (const s of sources) digest.update(s.data);
   const random = seededRandom('aura-edit', req.prompt, req.negativePrompt ?? '', req.style, req.seed, req.width, req.height, digest.digest('hex'));
-  const fit = (s: SourceImage) => sharp(s.data, { limitInputPixels: MAX_SOURCE_PIXELS }).rotate().resize(req.width, req.height, { fit: 'cover' }).removeAlpha();
-  let base = await step(signal, () => toRaw(fit(sources[0])));
+  // The mask has the first source's size, so fitting both alike keeps them aligned.
+  const fit = (s: SourceImage) => sharp(s.data, { limitInputPixels: MAX_SOURCE_PIXELS }).rotate().resize(req.width, req.height, { fit: 'cover' });
+  const first = await step(signal, () => toRaw(fit(sources[0]).removeAlpha()));
+  let base = first;
   if (sources[1]) {
-    const second = await step(signal, () => fit(sources[1]).ensureAlpha(0.5).png().toBuffer());
+    const second = await step(signal, () => fit(sources[1]).removeAlpha().ensureAlpha(0.5).png().toBuffer());
     base = await step(signal, () => toRaw(fromRaw(base).composite([{ input: second }])));
   }
   const glow = await step(signal, () => aura(req, random));
   const recoloured = await step(signal, () => toRaw(fromRaw(base).composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: 3 }, blend: 'soft-light' }])));
-  const styled = await step(signal, () => applyStyle(req.style, recoloured, random));
+  let styled = await step(signal, () => applyStyle(req.style, recoloured, random));
+  if (mask) {
+    const kept = await step(signal, async () => fromRaw(first).joinChannel(await fit(mask).ensureAlpha().extractChannel(3).toColourspace('b-w').png().toBuffer()).png().toBuffer());
+    styled = await step(signal, () => toRaw(fromRaw(styled).composite([{ input: kept }])));
+  }
   return step(signal, () => encode(fromRaw(styled), req.format));
 }
