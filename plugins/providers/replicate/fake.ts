@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
+import { Webhook } from 'standardwebhooks';
 import type { ProviderErrorKind } from '../../../src/plugins';
 import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
 // The fake server alone, not the testing index, which loads vitest: scripts/provider-fakes.ts runs the fakes on their own.
@@ -10,7 +11,7 @@ export const REPLICATE_TOKEN = 'r8_fake_test_token_0001';
 export const BROKE_TOKEN = 'r8_fake_broke_token_0002';
 /** The one model version the fake hosts besides its official models (an SDXL-like model taking width and height). */
 export const SDXL_VERSION = '7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc';
-const OFFICIAL_MODELS = ['black-forest-labs/flux-schnell', 'black-forest-labs/flux-kontext-pro'];
+const OFFICIAL_MODELS = ['black-forest-labs/flux-schnell', 'black-forest-labs/flux-kontext-pro', 'google/nano-banana'];
 
 const problem = (status: number, title: string, detail: string, headers?: Record<string, string>): FakeResponse => ({
   status, headers: { 'content-type': 'application/problem+json', ...headers }, body: { title, detail, status },
@@ -46,6 +47,10 @@ interface FakePrediction {
   /** Polls left before it succeeds. */
   pollsLeft: number;
   created_at: string;
+  /** Where its `completed` event is posted, when the create asked for it. */
+  webhook?: string;
+  /** Set once it starts to finish, so a poll and the background never finish it twice. */
+  finishing?: Promise<void>;
 }
 
 export interface ReplicateFake extends ProviderFake {
@@ -59,13 +64,23 @@ export interface ReplicateFake extends ProviderFake {
   failNextPrediction(error: string): void;
   /** The next request is answered with this. */
   answerNext(response: FakeResponse): void;
+  /** The account's webhook signing secret, "whsec_<base64>", as GET /webhooks/default/secret answers it. */
+  webhookSecret: string;
+  /** Replaces the signing secret, as Replicate does when an account's secret is rotated. */
+  rotateWebhookSecret(): void;
+  /** The headers Replicate signs a delivery of `body` with (now, and a fresh message id, unless given). */
+  signWebhook(body: string, at?: { id?: string; timestamp?: number }): Record<string, string>;
 }
+
+const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 /**
  * Replicate's HTTP API on 127.0.0.1, from its reference: predictions created on an official model
  * (POST /models/{owner}/{name}/predictions) or a version (POST /predictions), held with `Prefer:
  * wait`, polled (GET /predictions/{id}), cancelled (POST /predictions/{id}/cancel), GET /account,
- * and the output files it links to (real images of the asked size and format).
+ * GET /webhooks/default/secret, and the output files it links to (real images of the asked size
+ * and format). A prediction created with a `webhook` finishes on its own, polled or not, and its
+ * `completed` event is posted there, signed, as Replicate posts it (Standard Webhooks).
  */
 export async function startReplicateFake(): Promise<ReplicateFake> {
   const predictions = new Map<string, FakePrediction>();
@@ -90,6 +105,15 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     answerNext: (response) => {
       next = response;
     },
+    webhookSecret: newSecret(),
+    rotateWebhookSecret: () => {
+      fake.webhookSecret = newSecret();
+    },
+    signWebhook: (body, at = {}) => {
+      const id = at.id ?? `msg_${randomBytes(12).toString('hex')}`;
+      const timestamp = at.timestamp ?? Math.floor(Date.now() / 1000);
+      return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': new Webhook(fake.webhookSecret).sign(id, new Date(timestamp * 1000), body) };
+    },
     close: async () => undefined,
   };
 
@@ -99,26 +123,35 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     urls: { get: `${server.url}/v1/predictions/${p.id}`, cancel: `${server.url}/v1/predictions/${p.id}/cancel`, web: `https://replicate.com/p/${p.id}` },
   });
 
-  const finish = async (p: FakePrediction) => {
-    if (p.error) {
-      p.status = 'failed';
-      return;
-    }
-    const images = await render(p.input);
-    p.output = images.map((image, i) => {
-      const path = `/files/${p.id}-${i}.${image.extension}`;
-      files.set(path, image);
-      return `${server.url}${path}`;
-    });
-    p.status = 'succeeded';
+  /** Posts a finished prediction to its webhook, as Replicate's `completed` event; a receiver that fails is not retried. */
+  const notify = async (p: FakePrediction) => {
+    if (!p.webhook) return;
+    const body = JSON.stringify(json(p));
+    await fetch(p.webhook, { method: 'POST', headers: { 'content-type': 'application/json', ...fake.signWebhook(body) }, body }).catch(() => undefined);
   };
 
+  const settle = async (p: FakePrediction) => {
+    if (p.error) p.status = 'failed';
+    else {
+      const images = await render(p.input);
+      p.output = images.map((image, i) => {
+        const path = `/files/${p.id}-${i}.${image.extension}`;
+        files.set(path, image);
+        return `${server.url}${path}`;
+      });
+      p.status = 'succeeded';
+    }
+    void notify(p);
+  };
+  const finish = (p: FakePrediction) => (p.finishing ??= settle(p));
+
   const create = async (req: FakeRequest, model: string, version: string): Promise<FakeResponse> => {
-    const body = JSON.parse(req.body.toString() || '{}') as { input?: Record<string, unknown> };
+    const body = JSON.parse(req.body.toString() || '{}') as { input?: Record<string, unknown>; webhook?: string; webhook_events_filter?: string[] };
     if (typeof body.input?.prompt !== 'string') return REPLICATE_ERRORS.invalidInput;
     const p: FakePrediction = {
       id: randomBytes(13).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'a'), model, version, input: body.input,
       status: 'starting', output: null, error: failPrediction, pollsLeft: fake.pollsBeforeDone, created_at: new Date().toISOString(),
+      webhook: body.webhook && (body.webhook_events_filter ?? ['completed']).includes('completed') ? body.webhook : undefined,
     };
     failPrediction = null;
     predictions.set(p.id, p);
@@ -126,7 +159,9 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     const wait = /^wait(=\d+)?$/.test(String(req.headers.prefer ?? ''));
     if (wait && p.pollsLeft === 0) await finish(p);
     else if (wait) p.status = 'processing';
-    return { status: 201, body: json(p) };
+    const answer = json(p);
+    if (p.webhook) setImmediate(() => void finish(p));
+    return { status: 201, body: answer };
   };
 
   const server = await startFakeServer(async (req) => {
@@ -141,6 +176,7 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
       return answer;
     }
     if (req.method === 'GET' && path === '/v1/account') return { body: { type: 'user', username: 'darkroom-test', name: 'Darkroom test' } };
+    if (req.method === 'GET' && path === '/v1/webhooks/default/secret') return { body: { key: fake.webhookSecret } };
     const official = /^\/v1\/models\/([\w.-]+\/[\w.-]+)\/predictions$/.exec(path);
     if (req.method === 'POST' && (official || path === '/v1/predictions')) {
       if (token === BROKE_TOKEN) return REPLICATE_ERRORS.noCredit;
@@ -152,7 +188,10 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     const p = found && predictions.get(found[1]);
     if (!p) return REPLICATE_ERRORS.notFound;
     if (req.method === 'POST' && found[2]) {
-      if (p.status === 'starting' || p.status === 'processing') p.status = 'canceled';
+      if (p.status === 'starting' || p.status === 'processing') {
+        p.status = 'canceled';
+        p.finishing = notify(p);
+      }
       return { body: json(p) };
     }
     if (req.method !== 'GET' || found[2]) return REPLICATE_ERRORS.notFound;
@@ -165,11 +204,12 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
   return Object.assign(fake, { url: `${server.url}/v1`, requests: server.requests, close: server.close });
 }
 
-/** What the model renders for these inputs: plain images of the size and format asked, or an edit's source stretched to it. */
+/** What the model renders for these inputs: plain images of the size and format asked, or an edit's (first) source stretched to it. */
 async function render(input: Record<string, unknown>): Promise<Array<{ data: Buffer; mimeType: string; extension: string }>> {
   const [width, height] = typeof input.width === 'number' ? [input.width, Number(input.height)] : ASPECT_SIZES[String(input.aspect_ratio ?? '1:1')];
   const format = ({ jpg: 'jpeg', webp: 'webp', png: 'png' } as const)[String(input.output_format ?? 'png') as 'jpg' | 'webp' | 'png'] ?? 'png';
-  const source = [input.input_image, input.image].find((v): v is string => typeof v === 'string' && v.startsWith('data:'));
+  // FLUX Kontext's input_image, SDXL's image, or the first of Nano Banana's image_input list.
+  const source = [input.input_image, input.image, [input.image_input].flat()[0]].find((v): v is string => typeof v === 'string' && v.startsWith('data:'));
   const count = Number(input.num_outputs ?? 1);
   return Promise.all(Array.from({ length: count }, async (_, i) => {
     const image = source

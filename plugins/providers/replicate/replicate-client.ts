@@ -23,11 +23,12 @@ export class ReplicateClient {
     });
   }
 
-  /** `model` is "owner/name" (an official model) or "owner/name:version". */
-  createPrediction(model: string, input: Record<string, unknown>, waitSeconds: number): Promise<Prediction> {
+  /** `model` is "owner/name" (an official model) or "owner/name:version"; with `webhook`, Replicate posts the prediction there when it ends. */
+  createPrediction(model: string, input: Record<string, unknown>, waitSeconds: number, webhook?: string): Promise<Prediction> {
     const [name, version] = model.split(':');
     const target = version ? { version } : { model: name };
-    return this.call(() => this.sdk.predictions.create({ ...target, input, wait: waitSeconds, signal: this.ctx.signal }));
+    const notify = webhook ? { webhook, webhook_events_filter: ['completed' as const] } : {};
+    return this.call(() => this.sdk.predictions.create({ ...target, input, ...notify, wait: waitSeconds, signal: this.ctx.signal }));
   }
 
   getPrediction(id: string): Promise<Prediction> {
@@ -40,6 +41,11 @@ export class ReplicateClient {
 
   account(): Promise<{ username: string }> {
     return this.call(() => this.sdk.accounts.current({ signal: this.ctx.signal }));
+  }
+
+  /** The account's webhook signing secret, "whsec_<base64>". */
+  async webhookSecret(): Promise<string> {
+    return (await this.call(() => this.sdk.webhooks.default.secret.get({ signal: this.ctx.signal }))).key;
   }
 
   /** A cancelled job rejects with its signal's reason; the API's answers become ProviderErrors. */

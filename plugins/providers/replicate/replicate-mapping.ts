@@ -1,5 +1,6 @@
+import sharp from 'sharp';
 import {
-  ProviderError, providerErrorFromStatus, retryAfterMs, type ImageAtUrl, type PollResult, type ProviderRequest,
+  ProviderError, providerErrorFromStatus, retryAfterMs, type EditInput, type ImageAtUrl, type PollResult, type ProviderRequest, type SourceImage,
 } from '../../../src/plugins';
 import type { Prediction } from 'replicate';
 import type { ReplicateModelOptions } from './replicate-options.dto';
@@ -11,7 +12,7 @@ const MODERATED = /nsfw|sensitive|flagged|safety|moderat/i;
 const POLL_AFTER_MS = 500;
 
 /** A Darkroom request as the Replicate model's inputs, by the model's configured mapping. */
-export function predictionInput(request: ProviderRequest, model: ReplicateModelOptions): Record<string, unknown> {
+export async function predictionInput(request: ProviderRequest, model: ReplicateModelOptions): Promise<Record<string, unknown>> {
   if (request.operation !== 'generate' && request.operation !== 'edit') throw new ProviderError('invalid_input', `replicate: ${request.operation} is not served`);
   const { input } = request;
   const size = model.sizes[`${input.width}x${input.height}`];
@@ -21,12 +22,26 @@ export function predictionInput(request: ProviderRequest, model: ReplicateModelO
   if (model.countInput) values[model.countInput] = input.n;
   if (model.seedInput) values[model.seedInput] = input.seed;
   if (model.negativePromptInput && input.negativePrompt) values[model.negativePromptInput] = input.negativePrompt;
-  if (request.operation === 'edit') {
-    const [source] = request.input.images;
-    if (!source) throw new ProviderError('invalid_input', 'replicate: an edit needs a source image');
-    values[model.imageInput!] = `data:${source.mimeType};base64,${source.data.toString('base64')}`;
+  if (request.operation === 'edit') Object.assign(values, await editInputs(request.input, model));
+  return values;
+}
+
+/** An edit's sources (the first under `imageInput`, or all as a list under `imagesInput`) and its mask, as data URIs. */
+async function editInputs({ images, mask }: EditInput, model: ReplicateModelOptions): Promise<Record<string, unknown>> {
+  if (!images.length) throw new ProviderError('invalid_input', 'replicate: an edit needs a source image');
+  const values: Record<string, unknown> = model.imagesInput ? { [model.imagesInput]: images.map(dataUri) } : { [model.imageInput!]: dataUri(images[0]) };
+  if (mask) {
+    if (!model.maskInput) throw new ProviderError('invalid_input', `replicate: ${model.id} takes no mask`);
+    values[model.maskInput] = dataUri({ data: await whiteWhereChanged(mask), mimeType: 'image/png' });
   }
   return values;
+}
+
+const dataUri = (image: SourceImage) => `data:${image.mimeType};base64,${image.data.toString('base64')}`;
+
+/** The SDK's mask marks the area to change with transparent pixels; inpainting models want grayscale, white where they paint: its alpha, negated. */
+function whiteWhereChanged(mask: SourceImage): Promise<Buffer> {
+  return sharp(mask.data).ensureAlpha().extractChannel('alpha').negate().toColourspace('b-w').png().toBuffer();
 }
 
 /** Where a prediction stands, as the core's poll answer. */

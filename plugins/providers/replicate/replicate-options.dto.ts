@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateNested,
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import type { ImageFormat } from '../../../src/plugins';
 
@@ -35,8 +35,20 @@ export class ReplicateModelOptions {
   /** png, jpeg, webp -> the inputs that make the model answer in it, e.g. {"jpeg": {"output_format": "jpg"}}. */
   @IsObject() formats!: Partial<Record<ImageFormat, Record<string, unknown>>>;
 
-  /** The input taking the source image of an edit (as a data URI); needed for `edit`. */
+  /** The input taking the source image of an edit (as a data URI); `edit` needs it or `imagesInput`. */
   @IsOptional() @IsString() @MinLength(1) imageInput?: string;
+
+  /** The input taking every source image of an edit, as a list of data URIs: used instead of `imageInput`, and needed for `maxSourceImages` above 1. */
+  @IsOptional() @IsString() @MinLength(1) imagesInput?: string;
+
+  /** How many source images one edit may send (default 1). */
+  @IsOptional() @IsInt() @Min(1) @Max(16) maxSourceImages?: number;
+
+  /** Whether an edit may send a mask (default false); it goes to `maskInput`. */
+  @IsOptional() @IsBoolean() mask?: boolean;
+
+  /** The input taking an edit's mask, as a data URI of a grayscale PNG, white where the image is to change (inpainting models' convention). */
+  @IsOptional() @IsString() @MinLength(1) maskInput?: string;
 
   /** The input taking how many images to render; without it, one per prediction. */
   @IsOptional() @IsString() @MinLength(1) countInput?: string;
@@ -118,7 +130,7 @@ export const DEFAULT_MODELS: ReplicateModelOptions[] = [
 const SIZE = /^[1-9]\d{0,4}x[1-9]\d{0,4}$/;
 const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 
-/** What class-validator cannot say about the models: size keys, format keys, edit inputs, unique ids. */
+/** What class-validator cannot say about the models: size keys, format keys, edit, source and mask inputs, unique ids. */
 export function modelOptionProblems(models: ReplicateModelOptions[]): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
@@ -130,7 +142,9 @@ export function modelOptionProblems(models: ReplicateModelOptions[]): string[] {
     if (!sizes.length || sizes.some((s) => !SIZE.test(s))) problems.push(`${at}.sizes must map WIDTHxHEIGHT keys to the inputs for that size`);
     const formats = Object.keys(m.formats ?? {});
     if (!formats.length || formats.some((f) => !FORMATS.includes(f))) problems.push(`${at}.formats must map some of ${FORMATS.join(', ')} to the inputs for that format`);
-    if (m.operations?.includes('edit') && !m.imageInput) problems.push(`${at}.imageInput is needed for the edit operation`);
+    if (m.operations?.includes('edit') && !m.imageInput && !m.imagesInput) problems.push(`${at}.imageInput or imagesInput is needed for the edit operation`);
+    if ((m.maxSourceImages ?? 1) > 1 && !m.imagesInput) problems.push(`${at}.imagesInput is needed for maxSourceImages above 1`);
+    if (m.mask && !m.maskInput) problems.push(`${at}.maskInput is needed for mask`);
     if ((m.maxImagesPerCall ?? 1) > 1 && !m.countInput) problems.push(`${at}.countInput is needed for maxImagesPerCall above 1`);
   }
   return problems;

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { providerMetadataOf, ProviderError, type PollResult, type ProviderRequest } from '../../../src/plugins';
-import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { providerMetadataOf, ProviderError, type PollResult, type ProviderRequest, type ProviderWebhookDelivery } from '../../../src/plugins';
+import { describeProviderContract, providerTestContext, startFakeServer, type FakeRequest, type FakeServer } from '../../../src/plugins/testing';
 import { BROKE_TOKEN, NSFW_ERROR, REPLICATE_TOKEN, SDXL_VERSION, startReplicateFake, type ReplicateFake } from './fake';
 import { DEFAULT_MODELS, type ReplicateModelOptions } from './replicate-options.dto';
 import { ReplicateProvider } from './replicate.provider';
@@ -19,6 +19,17 @@ const MODELS: ReplicateModelOptions[] = [...DEFAULT_MODELS, {
   seedInput: 'seed',
   negativePromptInput: 'negative_prompt',
   credits: 2,
+}, {
+  id: 'nano-banana',
+  model: 'google/nano-banana',
+  operations: ['edit'],
+  sizes: { '1024x1024': { aspect_ratio: '1:1' } },
+  formats: { png: { output_format: 'png' } },
+  imagesInput: 'image_input',
+  maxSourceImages: 3,
+  mask: true,
+  maskInput: 'mask',
+  credits: 4,
 }];
 
 describeProviderContract('replicate', { plugin: ReplicateProvider, options: { models: MODELS }, credentials: { apiToken: REPLICATE_TOKEN }, fake: startReplicateFake });
@@ -52,7 +63,9 @@ describe('replicate plugin', () => {
 
   it('lists, for each configured id, the models its options configure', () => {
     const models = ReplicateProvider.modelsFor({ models: MODELS });
-    expect(models.map((m) => [m.id, m.seed, m.maxImagesPerCall])).toEqual([['flux-schnell', true, 4], ['flux-kontext-pro', true, 1], ['sdxl', true, 4]]);
+    expect(models.map((m) => [m.id, m.seed, m.maxImagesPerCall, m.maxSourceImages, m.mask])).toEqual([
+      ['flux-schnell', true, 4, 1, false], ['flux-kontext-pro', true, 1, 1, false], ['sdxl', true, 4, 1, false], ['nano-banana', false, 1, 3, true],
+    ]);
     expect(models[2].sizes).toEqual(['768x768', '1024x1024']);
     expect(models[2].price({ operation: 'generate', model: 'sdxl', n: 3, width: 768, height: 768, format: 'png' })).toBe(6);
     // Another id without the option has the defaults, which the class's metadata declares.
@@ -98,6 +111,27 @@ describe('replicate plugin', () => {
     const state = (await settle(remoteId)) as Extract<PollResult, { status: 'done' }>;
     const stats = await sharp(Buffer.from(await (await fetch((state.outputs[0] as { url: string }).url)).arrayBuffer())).stats();
     expect(stats.channels[0].mean).toBeGreaterThan(200);
+  });
+
+  it('sends every source of an edit as a list to a model with imagesInput, and its mask as grayscale, white where transparent', async () => {
+    const red = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    const blue = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0000ff' } }).png().toBuffer();
+    // Transparent (to change) on the left half, opaque (to keep) on the right.
+    const pixels = Buffer.alloc(32 * 32 * 4).map((_, i) => (i % 4 === 3 && (i >> 2) % 32 >= 16 ? 255 : 0));
+    const mask = await sharp(pixels, { raw: { width: 32, height: 32, channels: 4 } }).png().toBuffer();
+    const from = fake.requests.length;
+    const images = [{ data: red, mimeType: 'image/png' }, { data: blue, mimeType: 'image/png' }];
+    const { remoteId } = await plugin.submit({ operation: 'edit', input: { ...generate('nano-banana').input, width: 1024, height: 1024, format: 'png', n: 1, images, mask: { data: mask, mimeType: 'image/png' } } }, ctx());
+    const { input } = JSON.parse(fake.requests[from].body.toString()) as { input: Record<string, unknown> };
+    expect(fake.requests[from].url).toBe('/v1/models/google/nano-banana/predictions');
+    expect(input.image_input).toEqual([`data:image/png;base64,${red.toString('base64')}`, `data:image/png;base64,${blue.toString('base64')}`]);
+    const sent = String(input.mask);
+    expect(sent.startsWith('data:image/png;base64,')).toBe(true);
+    const grey = sharp(Buffer.from(sent.slice(sent.indexOf(',') + 1), 'base64'));
+    expect(await grey.metadata()).toMatchObject({ width: 32, height: 32, channels: 1 });
+    const row = await grey.extractChannel(0).raw().toBuffer();
+    expect([row[0], row[15], row[16], row[31]]).toEqual([255, 255, 0, 0]);
+    expect(await settle(remoteId)).toMatchObject({ status: 'done' });
   });
 
   it('cancels a running prediction, whose poll then answers failed (unavailable)', async () => {
@@ -183,8 +217,14 @@ describe('replicate plugin', () => {
     const { imageInput: _, ...noImage } = MODELS[2];
     expect(ReplicateProvider.validateOptions({ models: [{ ...noImage, sizes: { big: {} } }, MODELS[0], MODELS[0]] })).toEqual([
       'models.0.sizes must map WIDTHxHEIGHT keys to the inputs for that size',
-      'models.0.imageInput is needed for the edit operation',
+      'models.0.imageInput or imagesInput is needed for the edit operation',
       'models.2.id "flux-schnell" is used twice',
+    ]);
+    expect(ReplicateProvider.validateOptions({ models: [{ ...MODELS[2], maxSourceImages: 2, mask: true }] })).toEqual([
+      'models.0.imagesInput is needed for maxSourceImages above 1', 'models.0.maskInput is needed for mask',
+    ]);
+    expect(ReplicateProvider.validateOptions({ models: [{ ...MODELS[3], maxSourceImages: 17, mask: 'yes' }] })).toEqual([
+      expect.stringMatching(/^models\.0\.maxSourceImages/), expect.stringMatching(/^models\.0\.mask /),
     ]);
   });
 });
