@@ -1,5 +1,6 @@
+import sharp from 'sharp';
 import {
-  ProviderError, providerErrorFromStatus, retryAfterMs, type ImageAtUrl, type PollResult, type ProviderRequest,
+  ProviderError, providerErrorFromStatus, retryAfterMs, type EditInput, type ImageAtUrl, type PollResult, type ProviderRequest,
 } from '../../../src/plugins';
 import type { BflModelOptions } from './bfl-options.dto';
 
@@ -28,23 +29,47 @@ export interface BflErrorBody {
 }
 
 /** A Darkroom request as the task's inputs, for the model's endpoint. */
-export function taskInput(request: ProviderRequest, model: BflModelOptions): Record<string, unknown> {
+export async function taskInput(request: ProviderRequest, model: BflModelOptions): Promise<Record<string, unknown>> {
   if (request.operation !== 'generate' && request.operation !== 'edit') throw new ProviderError('invalid_input', `bfl: ${request.operation} is not served`);
   const { input } = request;
   const values: Record<string, unknown> = { ...model.input, prompt: input.prompt, output_format: input.format };
+  if (model.seed !== false) values.seed = input.seed;
+  if (request.operation === 'edit' && model.operation === 'fill') return { ...values, ...(await fillImages(request.input)) };
   if (model.bounds) Object.assign(values, { width: input.width, height: input.height });
   else {
     const ratio = model.aspectRatios?.[`${input.width}x${input.height}`];
     if (!ratio) throw new ProviderError('invalid_input', `bfl: ${model.id} does not render ${input.width}x${input.height}`);
     values.aspect_ratio = ratio;
   }
-  if (model.seed !== false) values.seed = input.seed;
-  if (request.operation === 'edit') {
-    const [source] = request.input.images;
-    if (!source) throw new ProviderError('invalid_input', 'bfl: an edit needs a source image');
-    values.input_image = source.data.toString('base64');
-  }
+  if (request.operation === 'edit') Object.assign(values, sourceImages(request.input, model));
   return values;
+}
+
+/** An edit's sources as `input_image`, `input_image_2` ... `input_image_8`, as many as the model takes. */
+function sourceImages(input: EditInput, model: BflModelOptions): Record<string, string> {
+  const most = model.maxSourceImages ?? 1;
+  if (!input.images.length) throw new ProviderError('invalid_input', 'bfl: an edit needs a source image');
+  if (input.images.length > most) throw new ProviderError('invalid_input', `bfl: ${model.id} takes at most ${most} source image${most === 1 ? '' : 's'}, not ${input.images.length}`);
+  return Object.fromEntries(input.images.map((image, i) => [i ? `input_image_${i + 1}` : 'input_image', image.data.toString('base64')]));
+}
+
+/**
+ * A fill task's `image` and `mask`, both brought to the asked size (the output keeps the image's).
+ * The SDK's mask marks the area to change with transparent pixels; BFL's is grayscale, white where
+ * it fills: its alpha channel, negated. With a mask the image goes without its alpha, so the mask
+ * alone says what to fill; without one BFL fills the image's own transparent pixels.
+ */
+async function fillImages(input: EditInput): Promise<{ image: string; mask?: string }> {
+  const [source] = input.images;
+  if (!source) throw new ProviderError('invalid_input', 'bfl: a fill needs a source image');
+  const size = { width: input.width, height: input.height, fit: 'cover' as const };
+  const image = sharp(source.data).resize(size);
+  if (!input.mask) return { image: (await image.png().toBuffer()).toString('base64') };
+  const [flat, mask] = await Promise.all([
+    image.removeAlpha().png().toBuffer(),
+    sharp(input.mask.data).ensureAlpha().extractChannel('alpha').negate().resize(size).toColourspace('b-w').png().toBuffer(),
+  ]);
+  return { image: flat.toString('base64'), mask: mask.toString('base64') };
 }
 
 /** Where a task stands, as the core's poll answer: Ready gives its sample's link, moderation and errors are the work's own end. */

@@ -10,6 +10,10 @@ export const BFL_BASE_URL = 'https://api.bfl.ai';
 export const BFL_POLL_INTERVAL_MS = 1000;
 /** BFL renders JPEG (its default) or PNG. */
 export const BFL_FORMATS: ImageFormat[] = ['jpeg', 'png'];
+/** The most sources an edit endpoint takes: FLUX.2's `input_image` to `input_image_8`. */
+export const BFL_MAX_SOURCE_IMAGES = 8;
+
+export type BflOperation = 'generate' | 'edit' | 'fill';
 
 /** Any size within these bounds, sent as `width` and `height` (FLUX1.1 [pro], FLUX.1 [dev], FLUX.2). */
 export class BflSizeBounds {
@@ -37,9 +41,17 @@ export class BflModelOptions {
   @IsOptional() @IsString() name?: string;
   @IsOptional() @IsString() description?: string;
 
-  /** generate: from a prompt; edit: the first source image is sent as `input_image`. */
-  @IsIn(['generate', 'edit'])
-  operation!: 'generate' | 'edit';
+  /**
+   * generate: from a prompt. edit: the sources are sent as `input_image`, `input_image_2` ...
+   * (Kontext, FLUX.2). fill: a Darkroom edit with a mask, for the fill endpoints
+   * (`flux-pro-1.0-fill`): the first source is sent as `image` and the mask as `mask`.
+   */
+  @IsIn(['generate', 'edit', 'fill'])
+  operation!: BflOperation;
+
+  /** edit: how many sources one task takes (FLUX.2 [pro], [max], [flex]: 8; [klein]: 4; Kontext: 1); default 1. */
+  @IsOptional() @IsInt() @Min(1) @Max(BFL_MAX_SOURCE_IMAGES)
+  maxSourceImages?: number;
 
   /** Sizes sent as `width` and `height`... */
   @IsOptional() @ValidateNested() @Type(() => BflSizeBounds)
@@ -89,6 +101,7 @@ const FLUX1_BOUNDS: BflSizeBounds = { minWidth: 256, maxWidth: 1440, minHeight: 
 /**
  * The defaults, at BFL's list prices (docs.bfl.ai pricing; 1 platform credit = 1 US cent, rounded
  * up). Ultra renders about 4 megapixels per ratio; Kontext about 1 megapixel (only 1:1 listed).
+ * FLUX.2 is priced per megapixel, which one price per image cannot say, so it is left to configuration.
  */
 export const DEFAULT_MODELS: BflModelOptions[] = [
   {
@@ -105,7 +118,13 @@ export const DEFAULT_MODELS: BflModelOptions[] = [
   },
   {
     id: 'flux-kontext-pro', name: 'FLUX.1 Kontext [pro]', description: 'Edits an image from a text instruction.',
-    operation: 'edit', aspectRatios: { '1024x1024': '1:1' }, credits: 4, usd: 0.04,
+    operation: 'edit', aspectRatios: { '1024x1024': '1:1' }, maxSourceImages: 1, credits: 4, usd: 0.04,
+  },
+  {
+    // The output keeps the size of the image sent, so the source is brought to the asked size first;
+    // the bounds are FLUX.1's (BFL publishes none for fill: NC).
+    id: 'flux-pro-1.0-fill', name: 'FLUX.1 Fill [pro]', description: 'Repaints the masked area of an image from a prompt (inpainting).',
+    operation: 'fill', bounds: FLUX1_BOUNDS, credits: 5, usd: 0.05,
   },
 ];
 
@@ -126,6 +145,8 @@ export function modelOptionProblems(models: BflModelOptions[]): string[] {
       problems.push(`${at}.aspectRatios must map WIDTHxHEIGHT keys to ratios such as "16:9"`);
     }
     if (m.bounds && (m.bounds.minWidth > m.bounds.maxWidth || m.bounds.minHeight > m.bounds.maxHeight)) problems.push(`${at}.bounds have a minimum above the maximum`);
+    if (m.operation === 'fill' && m.aspectRatios) problems.push(`${at}: a fill endpoint takes no aspect_ratio (its output keeps the source's size), so it needs bounds`);
+    if (m.maxSourceImages !== undefined && m.operation !== 'edit') problems.push(`${at}.maxSourceImages is for edit models (a ${m.operation} task takes ${m.operation === 'fill' ? 'one image' : 'none'})`);
   }
   return problems;
 }

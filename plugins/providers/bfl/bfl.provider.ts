@@ -9,8 +9,9 @@ import {
 } from './bfl-options.dto';
 
 /**
- * Black Forest Labs' FLUX API: text-to-image (FLUX1.1 [pro], Ultra, FLUX.1 [dev], FLUX.2) and
- * instruction edits (FLUX.1 Kontext), each model one BFL endpoint from configuration. Every task
+ * Black Forest Labs' FLUX API: text-to-image (FLUX1.1 [pro], Ultra, FLUX.1 [dev], FLUX.2),
+ * instruction edits of one source (FLUX.1 Kontext) or up to eight (FLUX.2), and masked fills
+ * (FLUX.1 Fill), each model one BFL endpoint from configuration. Every task
  * is asynchronous: submitted, then polled at the URL BFL answers; the ready sample is a link the
  * core downloads. The remote id is that polling URL, so a run after a crash asks the right region.
  */
@@ -18,7 +19,7 @@ import {
   id: 'bfl',
   sdkVersion: PROVIDER_SDK_VERSION,
   name: 'Black Forest Labs (FLUX)',
-  description: 'FLUX text-to-image (FLUX1.1 [pro], Ultra, [dev]) and FLUX.1 Kontext edits, from Black Forest Labs\' own API.',
+  description: 'FLUX text-to-image (FLUX1.1 [pro], Ultra, [dev]), FLUX.1 Kontext edits and FLUX.1 Fill inpainting with a mask, from Black Forest Labs\' own API.',
   models: DEFAULT_MODELS.map(providerModel),
   byok: true,
   credentials: BflCredentials,
@@ -48,7 +49,7 @@ export class BflProvider implements RemoteWork {
   async submit(request: ProviderRequest, ctx: ProviderCallContext): Promise<{ remoteId: string }> {
     const model = this.models.find((m) => m.id === request.input.model);
     if (!model) throw new ProviderError('invalid_input', `bfl: no model "${request.input.model}" is configured`);
-    const task = await this.client.submit(model.endpoint ?? model.id, taskInput(request, model), ctx);
+    const task = await this.client.submit(model.endpoint ?? model.id, await taskInput(request, model), ctx);
     // BFL credits are US cents; without a cost in the answer, the list price.
     ctx.report({ requestId: task.id, cost: { amount: typeof task.cost === 'number' ? task.cost / 100 : model.usd, currency: 'USD' } });
     ctx.logger.debug('bfl task submitted', { task: task.id, model: model.id });
@@ -79,11 +80,13 @@ function providerModel(m: BflModelOptions): ProviderModel {
     id: m.id,
     name: m.name ?? m.id,
     description: m.description ?? `BFL's ${m.endpoint ?? m.id} endpoint.`,
-    operations: [m.operation],
+    operations: [m.operation === 'generate' ? 'generate' : 'edit'],
     sizes: m.bounds ? { ...m.bounds } : Object.keys(m.aspectRatios ?? {}),
     formats: BFL_FORMATS,
     maxImagesPerCall: 1,
     seed: m.seed !== false,
+    ...(m.operation === 'edit' ? { maxSourceImages: m.maxSourceImages ?? 1 } : {}),
+    ...(m.operation === 'fill' ? { mask: true } : {}),
     price: (quote) => quote.n * m.credits,
     providerPrice: (quote) => ({ amount: Math.round(quote.n * m.usd * 1000) / 1000, currency: 'USD' }),
   };

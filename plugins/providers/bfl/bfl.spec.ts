@@ -70,6 +70,91 @@ describe('bfl plugin', () => {
     expect(await imageAt((done.outputs[0] as { url: string }).url)).toEqual(['jpeg', 1024, 1024]);
   });
 
+  describe('edits of several sources, and fills with a mask', () => {
+    const FLUX2_BOUNDS = { minWidth: 64, maxWidth: 2048, minHeight: 64, maxHeight: 2048, multipleOf: 16, maxPixels: 4_194_304 };
+    const FLUX2_EDIT = { id: 'flux-2-pro-edit', endpoint: 'flux-2-pro', operation: 'edit', bounds: FLUX2_BOUNDS, maxSourceImages: 8, credits: 3, usd: 0.03 };
+    const flux2 = () => new BflProvider({ baseUrl: fake.url, pollIntervalMs: 250, models: [FLUX2_EDIT] });
+    type EditRequest = Extract<ProviderRequest, { operation: 'edit' }>;
+    const edit = (model: string, more: Partial<EditRequest['input']>): EditRequest => ({ operation: 'edit', input: { ...generate(model).input, images: [], ...more } });
+    const square = (colour: string, size = 64) => sharp({ create: { width: size, height: size, channels: 3, background: colour } }).png().toBuffer();
+    /** A PNG whose left half is fully transparent: the SDK's mask of the area to change. */
+    const leftHalfMask = (width: number, height: number) => {
+      const rgba = Buffer.alloc(width * height * 4);
+      for (let y = 0; y < height; y++) for (let x = width / 2; x < width; x++) rgba[(y * width + x) * 4 + 3] = 255;
+      return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+    };
+    const pixel = async (image: Buffer, x: number, y: number) => {
+      const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+      return [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + info.channels)];
+    };
+    const sample = async (remoteId: string) => {
+      const done = (await settle(remoteId)) as Extract<PollResult, { status: 'done' }>;
+      return Buffer.from(await (await fetch((done.outputs[0] as { url: string }).url)).arrayBuffer());
+    };
+
+    it('declares how many sources each model takes and which takes a mask: Kontext one, a FLUX.2 edit model as configured, fill one and a mask', () => {
+      const [kontext, fill] = BflProvider.modelsFor({}).filter((m) => m.operations.includes('edit'));
+      expect([kontext.id, kontext.maxSourceImages, kontext.mask]).toEqual(['flux-kontext-pro', 1, undefined]);
+      expect([fill.id, fill.operations, fill.maxSourceImages, fill.mask]).toEqual(['flux-pro-1.0-fill', ['edit'], undefined, true]);
+      expect(BflProvider.modelsFor({ models: [FLUX2_EDIT] })[0])
+        .toMatchObject({ operations: ['edit'], maxSourceImages: 8 });
+      expect(BflProvider.modelsFor({}).find((m) => m.id === 'flux-pro-1.1')).not.toHaveProperty('maxSourceImages');
+    });
+
+    it('sends a FLUX.2 edit its sources as input_image, input_image_2, input_image_3, with the size', async () => {
+      const sources = await Promise.all(['#ff0000', '#00ff00', '#0000ff'].map((c) => square(c)));
+      const { remoteId } = await flux2().submit(edit('flux-2-pro-edit', { width: 1024, height: 768, images: sources.map((data) => ({ data, mimeType: 'image/png' })) }), ctx());
+      expect(fake.requests.at(-1)!.url).toBe('/v1/flux-2-pro');
+      expect(lastBody()).toEqual({
+        prompt: 'a teal teapot', output_format: 'jpeg', width: 1024, height: 768, seed: 42,
+        input_image: sources[0].toString('base64'), input_image_2: sources[1].toString('base64'), input_image_3: sources[2].toString('base64'),
+      });
+      expect(await sharp(await sample(remoteId)).metadata()).toMatchObject({ format: 'jpeg', width: 1024, height: 768 });
+    });
+
+    it('refuses more sources than the model takes without sending anything', async () => {
+      const from = fake.requests.length;
+      const nine = Array.from({ length: 9 }, () => ({ data: Buffer.from('x'), mimeType: 'image/png' }));
+      const err = await failure(flux2().submit(edit('flux-2-pro-edit', { width: 1024, height: 768, images: nine }), ctx()));
+      expect([err.kind, err.message]).toEqual(['invalid_input', 'bfl: flux-2-pro-edit takes at most 8 source images, not 9']);
+      const two = nine.slice(0, 2);
+      expect((await failure(plugin.submit(edit('flux-kontext-pro', { width: 1024, height: 1024, images: two }), ctx()))).message).toBe('bfl: flux-kontext-pro takes at most 1 source image, not 2');
+      expect(fake.requests.length).toBe(from);
+    });
+
+    it('fills with a mask: the source at the asked size as image, the mask turned grayscale with white where it was transparent, and only that area repainted', async () => {
+      const source = await square('#ff0000', 512);
+      const { remoteId } = await plugin.submit(edit('flux-pro-1.0-fill', { width: 256, height: 256, format: 'png', images: [{ data: source, mimeType: 'image/png' }], mask: { data: await leftHalfMask(512, 512), mimeType: 'image/png' } }), ctx());
+      expect(fake.requests.at(-1)!.url).toBe('/v1/flux-pro-1.0-fill');
+      const body = lastBody();
+      expect(Object.keys(body).sort()).toEqual(['image', 'mask', 'output_format', 'prompt', 'seed']);
+      const [image, mask] = [Buffer.from(body.image as string, 'base64'), Buffer.from(body.mask as string, 'base64')];
+      expect(await sharp(image).metadata()).toMatchObject({ format: 'png', width: 256, height: 256, hasAlpha: false });
+      expect(await sharp(mask).metadata()).toMatchObject({ format: 'png', width: 256, height: 256, channels: 1 });
+      expect([await pixel(mask, 10, 128), await pixel(mask, 245, 128)]).toEqual([[255, 255, 255], [0, 0, 0]]);
+      const out = await sample(remoteId);
+      expect(await sharp(out).metadata()).toMatchObject({ format: 'png', width: 256, height: 256 });
+      expect([await pixel(out, 10, 128), await pixel(out, 245, 128)]).toEqual([[40, 200, 120], [255, 0, 0]]);
+    });
+
+    it("fills without a mask: the source goes with its alpha, and BFL fills its transparent pixels", async () => {
+      const source = await leftHalfMask(256, 256);
+      const { remoteId } = await plugin.submit(edit('flux-pro-1.0-fill', { width: 256, height: 256, format: 'png', images: [{ data: source, mimeType: 'image/png' }] }), ctx());
+      expect(lastBody()).not.toHaveProperty('mask');
+      expect(await sharp(Buffer.from(lastBody().image as string, 'base64')).metadata()).toMatchObject({ hasAlpha: true });
+      const out = await sample(remoteId);
+      expect([await pixel(out, 10, 128), await pixel(out, 245, 128)]).toEqual([[40, 200, 120], [0, 0, 0]]);
+    });
+
+    it("is refused, as BFL refuses it, a fill whose mask is not the image's size", async () => {
+      const res = await fetch(`${fake.url}/v1/flux-pro-1.0-fill`, {
+        method: 'POST', headers: { 'x-key': BFL_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'p', image: (await square('#ff0000', 64)).toString('base64'), mask: (await square('#ffffff', 32)).toString('base64') }),
+      });
+      expect([res.status, await res.json()]).toEqual([422, { detail: [{ type: 'value_error', loc: ['body', 'mask'], msg: "Value error, the mask (32x32) must have the image's dimensions (64x64)" }] }]);
+    });
+  });
+
   it('refuses to send its key to a polling URL that is neither the configured API nor an https bfl.ai host', async () => {
     const pollingBase = fake.pollingBase;
     fake.pollingBase = 'http://localhost:9/eu1';
@@ -158,7 +243,7 @@ describe('bfl plugin', () => {
   it('lists the models its options configure, priced in credits and in dollars', () => {
     const models = BflProvider.modelsFor({});
     expect(models.map((m) => [m.id, m.operations[0]])).toEqual(providerMetadataOf(BflProvider)!.models.map((m) => [m.id, m.operations[0]]));
-    expect(models.map((m) => m.id)).toEqual(['flux-pro-1.1', 'flux-pro-1.1-ultra', 'flux-dev', 'flux-kontext-pro']);
+    expect(models.map((m) => m.id)).toEqual(['flux-pro-1.1', 'flux-pro-1.1-ultra', 'flux-dev', 'flux-kontext-pro', 'flux-pro-1.0-fill']);
     const quote = { operation: 'generate' as const, model: 'flux-dev', n: 3, width: 1024, height: 1024, format: 'jpeg' as const };
     expect([models[2].price(quote), models[2].providerPrice!(quote)]).toEqual([9, { amount: 0.075, currency: 'USD' }]);
     const configured = BflProvider.modelsFor({ models: [{ id: 'flux-2-pro', operation: 'edit', bounds: { minWidth: 64, maxWidth: 2048, minHeight: 64, maxHeight: 2048, multipleOf: 16, maxPixels: 4_194_304 }, credits: 3, usd: 0.03 }] });
@@ -184,6 +269,16 @@ describe('bfl plugin', () => {
       'models.0 needs exactly one of bounds (sent as width and height) or aspectRatios',
       'models.1.id "a" is used twice',
       'models.1.aspectRatios must map WIDTHxHEIGHT keys to ratios such as "16:9"',
+    ]);
+    expect(BflProvider.validateOptions({ models: [
+      { id: 'a', operation: 'edit', aspectRatios: { '1024x1024': '1:1' }, maxSourceImages: 9, credits: 1, usd: 0.01 },
+    ] })).toEqual([expect.stringMatching(/^models\.0\.maxSourceImages must not be greater than 8/)]);
+    expect(BflProvider.validateOptions({ models: [
+      { id: 'a', operation: 'generate', aspectRatios: { '1024x1024': '1:1' }, maxSourceImages: 2, credits: 1, usd: 0.01 },
+      { id: 'b', operation: 'fill', aspectRatios: { '1024x1024': '1:1' }, credits: 1, usd: 0.01 },
+    ] })).toEqual([
+      'models.0.maxSourceImages is for edit models (a generate task takes none)',
+      'models.1: a fill endpoint takes no aspect_ratio (its output keeps the source\'s size), so it needs bounds',
     ]);
   });
 });

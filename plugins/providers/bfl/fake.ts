@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
 import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
 // The fake server alone, not the testing index, which loads vitest: scripts/provider-fakes.ts runs the fakes on their own.
@@ -43,7 +43,15 @@ const DIMENSION_ENDPOINTS: Record<string, { min: number; max: number; step: numb
   'flux-dev': { min: 256, max: 1440, step: 32 },
   'flux-2-pro': { min: 64, max: 2048, step: 16 },
 };
-const EDIT_ENDPOINTS = ['flux-kontext-pro', 'flux-kontext-max'];
+/** The image fields each editing endpoint reads: Kontext one source, FLUX.2 up to eight, fill an image and its mask. */
+const IMAGE_FIELDS: Record<string, string[]> = {
+  'flux-kontext-pro': ['input_image'],
+  'flux-kontext-max': ['input_image'],
+  'flux-2-pro': ['input_image', ...[2, 3, 4, 5, 6, 7, 8].map((i) => `input_image_${i}`)],
+  'flux-pro-1.0-fill': ['image', 'mask'],
+};
+/** Where the fill endpoint paints what its mask (white) or its image's transparent pixels mark. */
+export const BFL_FILL_COLOUR = { r: 40, g: 200, b: 120 };
 
 interface FakeTask {
   id: string;
@@ -78,7 +86,9 @@ export interface BflFake extends ProviderFake {
  * /v1/<endpoint>` answers `{id, polling_url}` with the polling URL on a region (`/eu1/...`; the
  * global `/v1/get_result` does not know the region's tasks, so a plugin must follow the URL);
  * get_result answers Pending (with progress), then Ready with a signed sample link that expires
- * after 10 minutes of the fake's clock, or a moderation or error status; `GET /v1/credits`.
+ * after 10 minutes of the fake's clock, or a moderation or error status; `GET /v1/credits`. Edits
+ * read their image fields (Kontext's `input_image`, FLUX.2's up to `input_image_8`, fill's `image`
+ * and a `mask` of its size, white where it paints).
  */
 export async function startBflFake(): Promise<BflFake> {
   const tasks = new Map<string, FakeTask>();
@@ -113,7 +123,7 @@ export async function startBflFake(): Promise<BflFake> {
 
   const submit = async (endpoint: string, key: string, req: FakeRequest): Promise<FakeResponse> => {
     const input = JSON.parse(req.body.toString() || '{}') as Record<string, unknown>;
-    const problems = validate(endpoint, input);
+    const problems = await validate(endpoint, input);
     if (problems.length) return { status: 422, body: { detail: problems } };
     if (fake.holdMs) await delay(fake.holdMs);
     const task: FakeTask = { id: randomUUID(), endpoint, input, key, pollsLeft: fake.pollsBeforeDone, end: nextEnd };
@@ -156,7 +166,7 @@ export async function startBflFake(): Promise<BflFake> {
     if (req.method === 'GET' && url.pathname === '/v1/get_result') return { body: { id: url.searchParams.get('id'), status: 'Task not found' } };
     if (req.method === 'GET' && url.pathname === `${new URL(fake.pollingBase).pathname}/v1/get_result`) return result(url.searchParams.get('id') ?? '', key);
     const endpoint = /^\/v1\/([\w.-]+)$/.exec(url.pathname)?.[1];
-    if (req.method === 'POST' && endpoint && (endpoint in DIMENSION_ENDPOINTS || endpoint in RATIO_SIZES)) {
+    if (req.method === 'POST' && endpoint && (endpoint in DIMENSION_ENDPOINTS || endpoint in RATIO_SIZES || endpoint in IMAGE_FIELDS)) {
       return key === BFL_BROKE_KEY ? BFL_ERRORS.noCredits : submit(endpoint, key, req);
     }
     return BFL_ERRORS.notFound;
@@ -164,9 +174,11 @@ export async function startBflFake(): Promise<BflFake> {
   return Object.assign(fake, { url: server.url, requests: server.requests, pollingBase: `${server.url}/eu1`, close: server.close });
 }
 
+type Problem = { type: string; loc: string[]; msg: string };
+
 /** FastAPI-style problems with a task's inputs. */
-function validate(endpoint: string, input: Record<string, unknown>): Array<{ type: string; loc: string[]; msg: string }> {
-  const problems: Array<{ type: string; loc: string[]; msg: string }> = [];
+async function validate(endpoint: string, input: Record<string, unknown>): Promise<Problem[]> {
+  const problems: Problem[] = [];
   if (typeof input.prompt !== 'string') problems.push({ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' });
   if (input.output_format !== undefined && input.output_format !== 'jpeg' && input.output_format !== 'png') {
     problems.push({ type: 'enum', loc: ['body', 'output_format'], msg: "Input should be 'jpeg' or 'png'" });
@@ -182,25 +194,59 @@ function validate(endpoint: string, input: Record<string, unknown>): Array<{ typ
   if (ratios && input.aspect_ratio !== undefined && !ratios[String(input.aspect_ratio)]) {
     problems.push({ type: 'value_error', loc: ['body', 'aspect_ratio'], msg: 'Value error, aspect ratio not supported' });
   }
-  if (EDIT_ENDPOINTS.includes(endpoint) && typeof input.input_image !== 'string') problems.push({ type: 'missing', loc: ['body', 'input_image'], msg: 'Field required' });
+  return [...problems, ...(await imageProblems(endpoint, input))];
+}
+
+/**
+ * The endpoint's image fields: the first required, each a base64 image, and a fill's mask the size
+ * of its image (BFL checks that the two match).
+ */
+async function imageProblems(endpoint: string, input: Record<string, unknown>): Promise<Problem[]> {
+  const fields = IMAGE_FIELDS[endpoint] ?? [];
+  if (fields.length && typeof input[fields[0]] !== 'string') return [{ type: 'missing', loc: ['body', fields[0]], msg: 'Field required' }];
+  const problems: Problem[] = [];
+  const sizes = new Map<string, string>();
+  for (const field of fields.filter((f) => input[f] !== undefined)) {
+    const value = input[field];
+    const meta = typeof value === 'string' ? await sharp(Buffer.from(value, 'base64')).metadata().catch(() => null) : null;
+    if (meta) sizes.set(field, `${meta.width}x${meta.height}`);
+    else problems.push({ type: 'value_error', loc: ['body', field], msg: `Value error, ${field} must be a base64-encoded image` });
+  }
+  if (sizes.has('mask') && sizes.get('mask') !== sizes.get('image')) {
+    problems.push({ type: 'value_error', loc: ['body', 'mask'], msg: `Value error, the mask (${sizes.get('mask')}) must have the image's dimensions (${sizes.get('image')})` });
+  }
   return problems;
 }
 
 /** BFL's list price in its credits (1 credit = $0.01). */
 function priceOf(endpoint: string): number {
-  return ({ 'flux-pro-1.1-ultra': 6, 'flux-dev': 2.5, 'flux-kontext-max': 8 } as Record<string, number>)[endpoint] ?? 4;
+  return ({ 'flux-pro-1.1-ultra': 6, 'flux-dev': 2.5, 'flux-kontext-max': 8, 'flux-pro-1.0-fill': 5 } as Record<string, number>)[endpoint] ?? 4;
 }
 
-/** A plain image of the task's size and format, or its source image stretched to it. */
+/** A plain image of the task's size and format, its first source stretched to it, or a fill's image with its area painted. */
 async function render(task: FakeTask, expiresAt: number): Promise<NonNullable<FakeTask['sample']>> {
   const { input, endpoint } = task;
+  const format = input.output_format === 'png' ? 'png' : 'jpeg';
+  const image = typeof input.image === 'string' ? await fill(Buffer.from(input.image, 'base64'), typeof input.mask === 'string' ? Buffer.from(input.mask, 'base64') : undefined) : await drawn(endpoint, input);
+  const extension = format === 'png' ? 'png' : 'jpg';
+  return { path: `/delivery/eu1/${task.id}/sample.${extension}`, data: await image.toFormat(format).toBuffer(), mimeType: `image/${format}`, expiresAt };
+}
+
+async function drawn(endpoint: string, input: Record<string, unknown>): Promise<Sharp> {
   const [width, height] = RATIO_SIZES[endpoint]
     ? RATIO_SIZES[endpoint][String(input.aspect_ratio ?? '1:1')]
     : [Number(input.width ?? 1024), Number(input.height ?? 768)];
-  const format = input.output_format === 'png' ? 'png' : 'jpeg';
-  const image = typeof input.input_image === 'string'
+  return typeof input.input_image === 'string'
     ? sharp(Buffer.from(input.input_image, 'base64')).resize(width, height, { fit: 'fill' })
     : sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } });
-  const extension = format === 'png' ? 'png' : 'jpg';
-  return { path: `/delivery/eu1/${task.id}/sample.${extension}`, data: await image.toFormat(format).toBuffer(), mimeType: `image/${format}`, expiresAt };
+}
+
+/** The fill endpoint's answer, at its image's size: the mask's white (its first channel) painted, else the image's transparent pixels. */
+async function fill(image: Buffer, mask?: Buffer): Promise<Sharp> {
+  if (!mask) return sharp(image).flatten({ background: BFL_FILL_COLOUR });
+  const { width, height } = await sharp(image).metadata();
+  const weight = await sharp(mask).extractChannel(0).raw().toBuffer();
+  const paint = await sharp({ create: { width: width!, height: height!, channels: 3, background: BFL_FILL_COLOUR } })
+    .joinChannel(weight, { raw: { width: width!, height: height!, channels: 1 } }).png().toBuffer();
+  return sharp(await sharp(image).removeAlpha().composite([{ input: paint }]).png().toBuffer());
 }
