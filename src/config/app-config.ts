@@ -56,7 +56,8 @@ export interface AppConfig {
    * The circuit breaker per provider and key: this many failures in a row that another provider might
    * not have (5xx, timeouts, rate limits) open it for the cooldown, after which one call tries it again.
    */
-  routing: { breakerFailures: number; breakerCooldownSeconds: number };
+  /** `webhooks`: slow backends that can post when their work ends are given PUBLIC_URL's webhook route, and polled less often. */
+  routing: { breakerFailures: number; breakerCooldownSeconds: number; webhooks: boolean };
   studio: {
     /** How long a studio route waits for its job before answering 202 with where to poll. */
     waitSeconds: number;

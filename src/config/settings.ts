@@ -53,6 +53,7 @@ export const SETTINGS: Setting[] = [
   { path: 'library.price', env: 'LIBRARY_PRICE', kind: 'int', min: 0, max: 1000 },
   { path: 'routing.breakerFailures', env: 'PROVIDER_BREAKER_FAILURES', kind: 'int', min: 1, max: 100 },
   { path: 'routing.breakerCooldownSeconds', env: 'PROVIDER_BREAKER_COOLDOWN_SECONDS', kind: 'int', min: 1, max: 3600 },
+  { path: 'routing.webhooks', env: 'PROVIDER_WEBHOOKS', kind: 'bool' },
   { path: 'studio.waitSeconds', env: 'STUDIO_WAIT_SECONDS', kind: 'int', min: 1, max: 60 },
   { path: 'studio.modelConcurrency', env: 'STUDIO_MODEL_CONCURRENCY', kind: 'int', min: 1, max: 16 },
   { path: 'studio.prices.process', env: 'STUDIO_PRICE_PROCESS', kind: 'int', min: 0, max: 1000 },

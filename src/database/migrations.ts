@@ -20,6 +20,7 @@ import { Migration20261130050000 as PgVideos } from './migrations/postgresql/Mig
 import { Migration20261130060000 as PgLibrary } from './migrations/postgresql/Migration20261130060000';
 import { Migration20261130070000 as PgRoutingSteps } from './migrations/postgresql/Migration20261130070000';
 import { Migration20261130080000 as PgTestMode } from './migrations/postgresql/Migration20261130080000';
+import { Migration20261130090000 as PgRemoteWorkReady } from './migrations/postgresql/Migration20261130090000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -41,6 +42,7 @@ import { Migration20261130050000 as SqliteVideos } from './migrations/sqlite/Mig
 import { Migration20261130060000 as SqliteLibrary } from './migrations/sqlite/Migration20261130060000';
 import { Migration20261130070000 as SqliteRoutingSteps } from './migrations/sqlite/Migration20261130070000';
 import { Migration20261130080000 as SqliteTestMode } from './migrations/sqlite/Migration20261130080000';
+import { Migration20261130090000 as SqliteRemoteWorkReady } from './migrations/sqlite/Migration20261130090000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -65,6 +67,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130060000', class: SqliteLibrary },
   { name: 'Migration20261130070000', class: SqliteRoutingSteps },
   { name: 'Migration20261130080000', class: SqliteTestMode },
+  { name: 'Migration20261130090000', class: SqliteRemoteWorkReady },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -88,4 +91,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130060000', class: PgLibrary },
   { name: 'Migration20261130070000', class: PgRoutingSteps },
   { name: 'Migration20261130080000', class: PgTestMode },
+  { name: 'Migration20261130090000', class: PgRemoteWorkReady },
 ];

@@ -4,7 +4,7 @@ import { JobHandler, type JobResult, type JobRun } from '../jobs/job-handler';
 import { ProviderCalls } from '../providers/provider-calls';
 import { LIBRARY_TARGET } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
-import type { GenerationInput } from './generation.service';
+import { storedSources, type GenerationInput, type StoredSource } from './generation.service';
 
 /** Runs images.generate and images.edit jobs: render with the provider, store each image encrypted, return the rows to persist. */
 @JobHandler('images.generate', 'images.edit')
@@ -15,13 +15,14 @@ export class GenerateHandler implements JobHandler {
   async run({ job, signal, previousCheckpoint, checkpoint, progress }: JobRun): Promise<JobResult> {
     const input = job.input as unknown as GenerationInput;
     if (input.library) return this.fromLibrary(job, input, input.library);
-    const sources = input.sources ? await this.loadSources(input.sources) : null;
+    const sources = input.sources ? await Promise.all(input.sources.map((s) => this.load(s))) : null;
+    const mask = input.mask ? await this.load(input.mask) : undefined;
     // The provider call (its errors already the job's, by catalogue code) and the price it quotes.
     // `provider` and `model`: the target that answered, a fallback perhaps.
     const { images: rendered, cost, provider, model } = await this.providers.images({
       jobId: job.id, orgId: job.orgId, attempt: job.attempts, provider: input.provider, fallback: input.fallback, test: job.test, signal, previousCheckpoint, checkpoint,
       progress: (fraction) => void progress(Math.round(fraction * 100), 100).catch(() => undefined),
-      request: sources ? { operation: 'edit', input: { ...input, images: sources } } : { operation: 'generate', input },
+      request: sources ? { operation: 'edit', input: { ...input, images: sources, mask } } : { operation: 'generate', input },
     });
     signal.throwIfAborted();
     const images: Image[] = [];
@@ -35,7 +36,7 @@ export class GenerateHandler implements JobHandler {
       }));
     }
     // The sources served their purpose; a retry after a failure still finds them.
-    await Promise.all((input.sources ?? []).map((s) => this.files.delete(s.storageKey)));
+    await Promise.all(storedSources(input).map((s) => this.files.delete(s.storageKey)));
     return {
       persist: images,
       cost,
@@ -62,11 +63,9 @@ export class GenerateHandler implements JobHandler {
     return Number(job.input.n) || 1;
   }
 
-  private async loadSources(sources: NonNullable<GenerationInput['sources']>) {
-    return Promise.all(sources.map(async (s) => {
-      const data = await this.files.get(s.storageKey);
-      if (!data) throw new Error(`source ${s.storageKey} is missing`);
-      return { data, mimeType: s.mimeType };
-    }));
+  private async load(source: StoredSource) {
+    const data = await this.files.get(source.storageKey);
+    if (!data) throw new Error(`source ${source.storageKey} is missing`);
+    return { data, mimeType: source.mimeType };
   }
 }

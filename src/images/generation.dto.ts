@@ -8,6 +8,9 @@ export const ASPECT_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4'] as const;
 export const FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
 
 export const MAX_IMAGES_PER_REQUEST = 4;
+/** An edit's sources: as many as the most any model takes (OpenAI's 16), within one bound on their bytes in all. */
+export const MAX_SOURCES = 16;
+export const MAX_SOURCES_MB = 40;
 
 /**
  * A request's work units for the daily quota: the images it asks for. The guard reads it before
@@ -82,6 +85,14 @@ export class ImageRequestDto {
   @IsString({ each: true })
   @MaxLength(140, { each: true })
   fallback?: string[];
+
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { type: 'object' }, example: { openai: { background: 'transparent' } },
+    description: "Options for one provider or several, by provider id, each as that provider takes them (docs/providers.md): checked before anything is charged, and given to a provider only when the request runs on it",
+  })
+  @IsOptional()
+  @IsObject()
+  providerOptions?: Record<string, Record<string, unknown>>;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 2147483647, description: 'Same seed, same image (random when omitted)' })
   @IsOptional()
@@ -173,18 +184,30 @@ export class SourceImageDto {
 }
 
 export class EditCreateDto extends ImageRequestDto {
-  @ApiProperty({ type: [SourceImageDto], description: '1 or 2 source images; two are blended' })
+  @ApiProperty({ type: [SourceImageDto], maxItems: MAX_SOURCES, description: `1 to ${MAX_SOURCES} source images, ${MAX_SOURCES_MB} MB in all, as many as the model takes (its maxSourceImages in GET /api/v1/providers; aura blends two)` })
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => SourceImageDto)
   images!: SourceImageDto[];
+
+  @ApiPropertyOptional({ type: SourceImageDto, description: 'A PNG with an alpha channel, the size of the first image: its fully transparent pixels are the area to change, the rest is kept. For models that take a mask (mask: true in GET /api/v1/providers)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SourceImageDto)
+  mask?: SourceImageDto;
 }
 
 /** The multipart form of POST /api/v1/images/edits, for the OpenAPI document: the sources as files. */
-export class EditFormDto extends OmitType(ImageRequestDto, ['metadata']) {
-  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: 2, description: '1 or 2 image files, each up to 20 MB (also accepted as image or images[]); two are blended' })
+export class EditFormDto extends OmitType(ImageRequestDto, ['metadata', 'providerOptions']) {
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: MAX_SOURCES, description: `1 to ${MAX_SOURCES} image files, each up to 20 MB and ${MAX_SOURCES_MB} MB in all (also accepted as image or images[]), as many as the model takes` })
   images!: unknown[];
+
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'A PNG mask the size of the first image: its transparent pixels are the area to change' })
+  mask?: unknown;
+
+  @ApiPropertyOptional({ example: '{"openai":{"background":"transparent"}}', description: 'providerOptions as a JSON object' })
+  providerOptions?: string;
 
   @ApiPropertyOptional({ example: '{"sku":"A-100"}', description: 'A JSON object of up to 16 string values, returned with the job' })
   metadata?: string;

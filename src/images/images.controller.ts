@@ -34,7 +34,7 @@ export class ImagesController {
   @Post('edits')
   @RequireScope('images:edit')
   @ApiOperation({ summary: 'Edit images given as JSON (base64, gallery id or URL) or as a multipart form' })
-  @AcceptsMultipart({ sources: 'images', numbers: ['n', 'seed'], json: ['metadata'] }, EditFormDto)
+  @AcceptsMultipart({ sources: 'images', numbers: ['n', 'seed'], json: ['metadata', 'fallback', 'providerOptions'] }, EditFormDto)
   @JobRoute(imagesAsked)
   async createEdit(
     @Auth() auth: RequestAuth,

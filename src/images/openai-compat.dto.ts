@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsEmpty, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { SourceImageDto } from './generation.dto';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { MAX_SOURCES, MAX_SOURCES_MB, SourceImageDto } from './generation.dto';
 
 /** The body of OpenAI's images.generate, as far as Darkroom can honour it. */
 export class OpenAiGenerationDto {
@@ -51,6 +51,11 @@ export class OpenAiGenerationDto {
   @IsIn(['vivid', 'natural'])
   style?: 'vivid' | 'natural';
 
+  @ApiPropertyOptional({ enum: ['auto', 'opaque', 'transparent'], description: "Passed to providers that take a background option (openai); transparent on another answers 400 validation_failed" })
+  @IsOptional()
+  @IsIn(['auto', 'opaque', 'transparent'])
+  background?: 'auto' | 'opaque' | 'transparent';
+
   @ApiPropertyOptional({ description: 'Accepted for compatibility; not stored' })
   @IsOptional()
   @IsString()
@@ -63,21 +68,18 @@ export class OpenAiGenerationDto {
  * so `image` is documented as files and checked as sources.
  */
 export class OpenAiEditDto extends OmitType(OpenAiGenerationDto, ['style']) {
-  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: 2, description: 'The image to edit (image), or two to blend (image[]); PNG, JPEG, WebP or AVIF, up to 20 MB each' })
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'binary' }, minItems: 1, maxItems: MAX_SOURCES, description: `The image to edit (image), or up to ${MAX_SOURCES} (image[]) as the model takes; PNG, JPEG, WebP or AVIF, up to 20 MB each and ${MAX_SOURCES_MB} MB in all` })
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => SourceImageDto)
   image!: SourceImageDto[];
 
-  @ApiPropertyOptional({ enum: ['auto', 'opaque'], description: 'transparent is not supported; outputs are opaque' })
+  @ApiPropertyOptional({ type: 'string', format: 'binary', description: "A PNG the size of the first image whose transparent pixels are the area to change, for models that take a mask" })
   @IsOptional()
-  @IsIn(['auto', 'opaque'], { message: 'background must be auto or opaque: transparent backgrounds are not supported' })
-  background?: 'auto' | 'opaque';
-
-  @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'Not supported: the whole image is edited, so a mask answers 400 validation_failed' })
-  @IsEmpty({ message: 'mask is not supported: Darkroom edits the whole image' })
-  mask?: unknown;
+  @ValidateNested()
+  @Type(() => SourceImageDto)
+  mask?: SourceImageDto;
 }
 
 export class OpenAiImageDto {

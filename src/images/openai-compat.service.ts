@@ -3,7 +3,7 @@ import type { RequestAuth } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { ERROR_CODES, type ErrorCode } from '../common/errors/error-codes';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ProviderRouter } from '../providers/provider-router';
+import { ProviderRouter, requestOptionNames } from '../providers/provider-router';
 import { FileStore } from '../storage/file-store';
 import { GenerationService } from './generation.service';
 import { ImagesRepository } from './images.repository';
@@ -51,14 +51,25 @@ export class OpenAiCompatService {
   }
 
   async edit(auth: RequestAuth, dto: OpenAiEditDto, idempotencyKey?: string): Promise<OpenAiImagesResponseDto> {
-    const request = { ...this.request(dto, 'edit'), images: dto.image };
+    const request = { ...this.request(dto, 'edit'), images: dto.image, mask: dto.mask };
     return this.respond(await this.generation.edit(auth, request, this.config.openai.waitSeconds, idempotencyKey), dto.response_format);
   }
 
-  /** The Darkroom request an OpenAI one stands for: its model names the provider. */
+  /**
+   * The Darkroom request an OpenAI one stands for: its model names the provider; `background` goes
+   * to a provider that takes it as a request option, and only `transparent` is refused elsewhere
+   * (the other values ask for what every provider does).
+   */
   private request(dto: OpenAiEditDto | OpenAiGenerationDto, operation: 'generate' | 'edit'): GenerationCreateDto {
     const { provider, model } = this.router.routeByModel(operation, dto.model);
-    return { prompt: dto.prompt, provider: provider.id, model: model.id, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format };
+    const takesBackground = requestOptionNames(provider).includes('background');
+    if (dto.background === 'transparent' && !takesBackground) {
+      throw new AppError('validation_failed', `${provider.id}/${model.id} makes no transparent backgrounds`, { fields: [{ field: 'background', messages: ['transparent is not supported by this model'] }] });
+    }
+    return {
+      prompt: dto.prompt, provider: provider.id, model: model.id, n: dto.n, size: !dto.size || dto.size === 'auto' ? '1024x1024' : dto.size, format: dto.output_format,
+      ...(dto.background && takesBackground ? { providerOptions: { [provider.id]: { background: dto.background } } } : {}),
+    };
   }
 
   /** OpenAI's answer: the finished job's images as links or base64, or 502 when it failed or did not finish in time. */

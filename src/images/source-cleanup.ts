@@ -2,10 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobEvents, type FinishedJob } from '../jobs/job-events';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { FileStore } from '../storage/file-store';
-import type { GenerationInput } from './generation.service';
+import { storedSources, type GenerationInput } from './generation.service';
 
 /**
- * Deletes an edit's stored sources once its job has ended, whatever the ending: a completed job's
+ * Deletes an edit's stored sources and mask once its job has ended, whatever the ending: a completed job's
  * handler already removed them, but a failed or cancelled one would otherwise keep them forever.
  */
 @Injectable()
@@ -18,7 +18,6 @@ export class SourceCleanup implements OnModuleInit {
 
   async clean(job: FinishedJob): Promise<void> {
     const input = job.input ?? (await this.jobs.getById(job.id))?.input;
-    const sources = (input as GenerationInput | undefined)?.sources ?? [];
-    await Promise.all(sources.map((s) => this.files.delete(s.storageKey)));
+    await Promise.all(storedSources((input as GenerationInput | undefined) ?? {}).map((s) => this.files.delete(s.storageKey)));
   }
 }

@@ -116,6 +116,19 @@ export class JobQueueRepository {
   }
 
   /** Which of these running jobs someone asked to cancel. */
+  /** Marks that a webhook arrived for the job's remote work, for the node that runs it to notice. */
+  async markRemoteWorkReady(id: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Job, { id, status: 'processing' }, { remoteWorkReady: true });
+  }
+
+  /** Which of these running jobs a webhook marked, the marks taken off. */
+  async takeRemoteWorkReady(ids: string[]): Promise<string[]> {
+    const em = this.em.fork();
+    const marked = (await em.find(Job, { id: { $in: ids }, remoteWorkReady: true }, { fields: ['id'] })).map((r) => r.id);
+    if (marked.length) await em.nativeUpdate(Job, { id: { $in: marked } }, { remoteWorkReady: false });
+    return marked;
+  }
+
   async cancelRequestedAmong(ids: string[]): Promise<string[]> {
     const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: 'processing', cancelRequested: true }, { fields: ['id'] });
     return rows.map((r) => r.id);

@@ -99,6 +99,10 @@ export class Job {
   @Property({ type: 'boolean' })
   cancelRequested: boolean = false;
 
+  /** A provider's verified webhook said the job's remote work moved on: the node that runs it polls at once (RemoteWorkWakeups). */
+  @Property({ type: 'boolean' })
+  remoteWorkReady: boolean = false;
+
   @Property({ type: 'json', nullable: true })
   metadata: Record<string, string> | null = null;
 

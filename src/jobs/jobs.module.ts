@@ -73,7 +73,7 @@ export class JobsModule {
         { provide: QueueDriver, useClass: bullmq ? BullmqQueueDriver : EmbeddedQueueDriver },
       ],
       // With IdempotencyModule, a module's @JobRoute (IdempotencyInterceptor) finds all it needs here.
-      exports: [JobsRepository, JobStepsRepository, JobsService, JobSubmitter, IdempotencyModule],
+      exports: [JobsRepository, JobStepsRepository, JobQueueRepository, JobsService, JobSubmitter, IdempotencyModule],
     };
   }
 }

@@ -8,7 +8,7 @@ import { providerHttp } from './provider-http';
 export function callContext(
   http: OutboundHttp,
   provider: RegisteredProvider,
-  call: { credentials: ProviderCredentials | undefined; signal: AbortSignal; callId: string; jobId?: string; onReport?: (report: ProviderCallReport) => void },
+  call: { credentials: ProviderCredentials | undefined; signal: AbortSignal; callId: string; jobId?: string; onReport?: (report: ProviderCallReport) => void; webhookUrl?: string },
 ): ProviderCallContext {
   const logger = new Logger(`provider:${provider.id}`);
   const log = (level: 'debug' | 'log' | 'warn' | 'error') => (message: string, fields: Record<string, unknown> = {}) =>
@@ -20,5 +20,6 @@ export function callContext(
     logger: { debug: log('debug'), info: log('log'), warn: log('warn'), error: log('error') },
     callId: call.callId,
     report: call.onReport ?? (() => undefined),
+    ...(call.webhookUrl ? { webhookUrl: call.webhookUrl } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { PluginRegistry, RegisteredProvider } from '../plugins/plugin-regis
 import { ProviderError, type ProviderErrorKind } from '../plugins/provider-error';
 import type { GenerateInput, ImageOutput } from '../plugins/provider-operations';
 import { PROVIDER_SDK_VERSION, providerMetadataOf, type ProviderPlugin, type ProviderPluginMetadata } from '../plugins/provider-plugin';
+import { RemoteWorkWakeups } from './remote-work-wakeups';
+import type { JobQueueRepository } from '../jobs/job-queue.repository';
 import { jobErrorOf, ProviderCalls, split, type ProviderJobCall } from './provider-calls';
 import { JobStep } from '../jobs/job-step.entity';
 import type { JobStepsRepository } from '../jobs/job-steps.repository';
@@ -18,6 +20,9 @@ import { CircuitBreakers } from './circuit-breakers';
 import { ProviderOutputs } from './provider-outputs';
 import type { OrgProviderKeys } from './provider-credentials.keys';
 import { ProviderRouter } from './provider-router';
+
+// No webhooks in these cases: every wait runs its full length.
+const wakeups = new RemoteWorkWakeups({ takeRemoteWorkReady: () => Promise.resolve([]) } as unknown as JobQueueRepository);
 
 const input: GenerateInput = { model: 'echo-1', prompt: 'a square', width: 64, height: 96, format: 'webp', n: 3, seed: 10 };
 
@@ -60,7 +65,7 @@ describe('ProviderCalls', () => {
     breakers = new CircuitBreakers({ routing: { breakerFailures: 100, breakerCooldownSeconds: 30 } } as AppConfig);
     calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), metrics, breakers, {
       record: (step: JobStep) => Promise.resolve(void steps.push(step)),
-    } as unknown as JobStepsRepository);
+    } as unknown as JobStepsRepository, wakeups, { routing: { webhooks: false }, publicUrl: 'http://localhost' } as AppConfig);
   });
   afterAll(async () => {
     await fake.close();
@@ -182,7 +187,7 @@ describe('ProviderCalls: fallback, circuits and steps', () => {
     breakers = new CircuitBreakers({ routing: { breakerFailures: 2, breakerCooldownSeconds: 30 } } as AppConfig);
     calls = new ProviderCalls(new ProviderRouter(registry, { valuesFor: () => Promise.resolve(undefined) } as unknown as OrgProviderKeys), http, new ProviderOutputs(http), new Metrics(), breakers, {
       record: (step: JobStep) => Promise.resolve(void steps.push(step)),
-    } as unknown as JobStepsRepository);
+    } as unknown as JobStepsRepository, wakeups, { routing: { webhooks: false }, publicUrl: 'http://localhost' } as AppConfig);
   });
   afterAll(async () => {
     await fake.close();

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboundHttp } from '../common/net/outbound-http';
 import { FinalJobError, TransientJobError } from '../jobs/job-handler';
 import { Metrics } from '../ops/metrics';
@@ -9,6 +10,7 @@ import { JobStepsRepository } from '../jobs/job-steps.repository';
 import { callContext } from './call-context';
 import { circuitKey, CircuitBreakers } from './circuit-breakers';
 import { callOnce, parseCheckpoint, type RemoteWork } from './remote-work';
+import { RemoteWorkWakeups } from './remote-work-wakeups';
 import { StepRecorder } from './step-recorder';
 import { ProviderOutputs, type RenderedImage } from './provider-outputs';
 import { ProviderRouter, type ProviderRoute } from './provider-router';
@@ -64,6 +66,8 @@ export class ProviderCalls {
     private readonly metrics: Metrics,
     private readonly breakers: CircuitBreakers,
     private readonly steps: JobStepsRepository,
+    private readonly wakeups: RemoteWorkWakeups,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The images, and the credits the request costs: as its model prices it, or the platform fee on the organisation's own key. */
@@ -144,12 +148,13 @@ export class ProviderCalls {
     const observe = (outcome: string) => this.metrics.observeProviderCall(route.provider.id, request.operation, outcome, step.elapsedSeconds());
     try {
       const results: T[] = [];
-      // A fallback is asked the same with its own model.
-      const asked = { ...request, input: { ...request.input, model: route.model.id } };
+      // A fallback is asked the same with its own model, and the options the request gave its provider.
+      const asked = { ...request, input: askedOf(request.input, route) };
       for (const [index, part] of split(asked, route.model.maxImagesPerCall).entries()) {
         const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
-        const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r) });
-        const outputs = await callOnce(route, part, contextWith, call.signal, index, work, call.checkpoint);
+        const webhookUrl = this.webhookUrl(route, call.jobId);
+        const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r), webhookUrl });
+        const outputs = await callOnce(route, part, contextWith, call.signal, index, work, call.checkpoint, (ms, s) => this.wakeups.sleep(call.jobId, ms, s));
         for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
       const quote = { operation: request.operation, n: 'n' in request.input ? request.input.n : 1, format: 'format' in request.input ? request.input.format : 'png' as const, ...sizeOf(results) };
@@ -179,10 +184,23 @@ export class ProviderCalls {
     }
   }
 
+  /** Where the backend may post when the job's remote work ends: only with PROVIDER_WEBHOOKS on, to a plugin that checks deliveries. */
+  private webhookUrl(route: ProviderRoute, jobId: string): string | undefined {
+    if (!this.config.routing.webhooks || !route.provider.plugin.verifyWebhook) return undefined;
+    return new URL(`/api/v1/providers/webhooks/${encodeURIComponent(route.provider.id)}/${jobId}`, this.config.publicUrl).toString();
+  }
+
   private reported(call: ProviderJobCall<ProviderRequest>, step: StepRecorder, report: ProviderCallReport): void {
     step.reported(report);
     if (report.progress !== undefined && Number.isFinite(report.progress)) call.progress?.(Math.min(1, Math.max(0, report.progress)));
   }
+}
+
+/** A request's input for one target: its model, and of the request's providerOptions (by id) those of its provider. */
+function askedOf<I extends ProviderRequest['input']>(input: I & { providerOptions?: Record<string, Record<string, unknown>> }, route: ProviderRoute): I {
+  const { providerOptions, ...rest } = input;
+  const options = providerOptions?.[route.provider.id];
+  return { ...rest, model: route.model.id, ...(options ? { options } : {}) } as I;
 }
 
 /** The calls a request takes: generate and edit in parts of at most `max` images, the seeds running on. */

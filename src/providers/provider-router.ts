@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { AppError } from '../common/errors/app-error';
 import { PluginRegistry, type RegisteredProvider } from '../plugins/plugin-registry';
 import { declaredOperations } from '../plugins/provider-checks';
 import type { ProviderCredentials } from '../plugins/provider-context';
+import { optionProblems } from '../plugins/plugin-options';
 import { ProviderError } from '../plugins/provider-error';
 import { describeSizes, modelTakesSize, type ImageFormat, type PriceQuote, type ProviderModel, type ProviderOperation } from '../plugins/provider-models';
 import { OrgProviderKeys } from './provider-credentials.keys';
@@ -29,6 +31,12 @@ export const MAX_TARGETS = 5;
 
 /** Whether the platform has a key for the provider (or it needs none); without one it serves only organisations' own keys (BYOK). */
 export const hasPlatformKey = (provider: RegisteredProvider) => !provider.metadata.credentials || provider.platformCredentials !== null;
+
+/** What a request may pass the provider under providerOptions.<id>: the fields its requestOptions DTO declares. */
+export const requestOptionNames = (provider: RegisteredProvider): string[] => {
+  const dto = provider.metadata.requestOptions;
+  return dto ? [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort() : [];
+};
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -148,10 +156,20 @@ export class ProviderRouter {
   }
 
   /** Refuses, as 400 validation_failed on the field, what the route's model does not take; only the fields given are checked. */
-  check(route: ProviderRoute, request: { style?: string; format?: ImageFormat; width?: number; height?: number }): void {
+  check(route: ProviderRoute, request: { style?: string; format?: ImageFormat; width?: number; height?: number; sources?: number; mask?: boolean }): void {
     const { model } = route;
+    const name = `${route.provider.id}/${model.id}`;
+    const maxSources = model.maxSourceImages ?? 1;
+    if (request.sources !== undefined && request.sources > maxSources) {
+      throw new AppError('too_many_images', `${name} takes at most ${maxSources} source image${maxSources === 1 ? '' : 's'}`, { maxSourceImages: maxSources });
+    }
+    if (request.mask && !model.mask) {
+      const masked = this.enabled().flatMap((p) => p.metadata.models.filter((m) => m.mask && m.operations.includes('edit')).map((m) => `${p.id}/${m.id}`));
+      const message = `${name} takes no mask${masked.length ? `; these do: ${masked.join(', ')}` : ''}`;
+      throw new AppError('invalid_model', message, { fields: [{ field: 'mask', messages: [message] }], models: masked });
+    }
     if (request.style !== undefined && !(model.styles ?? []).includes(request.style)) {
-      throw invalid('style', model.styles?.length ? `style must be one of: ${model.styles.join(', ')}` : `${route.provider.id}/${model.id} takes no style`);
+      throw invalid('style', model.styles?.length ? `style must be one of: ${model.styles.join(', ')}` : `${name} takes no style`);
     }
     if (request.format !== undefined && !model.formats.includes(request.format)) throw invalid('format', `format must be one of: ${model.formats.join(', ')}`);
     if (request.width !== undefined && request.height !== undefined && !modelTakesSize(model, request.width, request.height)) {
@@ -162,6 +180,28 @@ export class ProviderRouter {
   }
 
   /** Whether the route's model takes the request as it stands (check without the error): for fallbacks, which are left out when not. */
+  /**
+   * A request's providerOptions, each checked against its provider's requestOptions, whether or not
+   * the route reaches it (a routing policy may change): 400 validation_failed when an id is not a
+   * provider here, takes no options, or its options do not pass. What the route's providers take is
+   * kept for the calls.
+   */
+  requestOptions(routes: ProviderRoute[], asked: Record<string, unknown> | undefined): Record<string, Record<string, unknown>> | undefined {
+    const kept: Record<string, Record<string, unknown>> = {};
+    for (const [id, options] of Object.entries(asked ?? {})) {
+      const field = `providerOptions.${id}`;
+      const provider = this.enabled().find((p) => p.id === id);
+      if (!provider) throw invalid(field, `${id} is not a provider here; these are: ${this.enabled().map((p) => p.id).join(', ')}`);
+      if (!options || typeof options !== 'object' || Array.isArray(options)) throw invalid(field, `${field} must be an object`);
+      const dto = provider.metadata.requestOptions;
+      if (!dto) throw invalid(field, `${id} takes no request options`);
+      const problems = optionProblems(dto, options as Record<string, unknown>);
+      if (problems.length) throw new AppError('validation_failed', `${field}: ${problems.join('; ')}`, { fields: problems.map((m) => ({ field, messages: [m] })) });
+      if (routes.some((r) => r.provider.id === id)) kept[id] = options as Record<string, unknown>;
+    }
+    return Object.keys(kept).length ? kept : undefined;
+  }
+
   takes(route: ProviderRoute, request: Parameters<ProviderRouter['check']>[1]): boolean {
     try {
       this.check(route, request);

@@ -33,6 +33,8 @@ export class ProviderModelDto {
   @ApiProperty({ description: 'Outputs per call to the provider; a request for more is split into several calls' }) maxImagesPerCall!: number;
   @ApiProperty({ description: 'Whether the same seed gives the same output' }) seed!: boolean;
   @ApiPropertyOptional({ type: VideoDurationsDto, description: 'Video models: the lengths it renders' }) durations?: VideoDurationsDto;
+  @ApiPropertyOptional({ description: 'Edit models: how many source images one edit may send' }) maxSourceImages?: number;
+  @ApiPropertyOptional({ description: 'Edit models: whether an edit may send a mask' }) mask?: boolean;
 }
 
 export class ProviderDto {
@@ -51,6 +53,7 @@ export class ProviderDto {
   })
   providerPricing?: Record<string, ProviderPriceDto>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
+  @ApiProperty({ type: [String], example: ['background', 'moderation'], description: 'What a request may pass it under providerOptions.<id> (docs/providers.md); empty when it takes none' }) requestOptions!: string[];
   @ApiProperty({
     enum: ['healthy', 'degraded', 'open', 'unconfigured'],
     description: "The platform key's circuit and health check: healthy (no recent failure, health check passed or none); degraded (recent failures, a trial call after a cooldown, or a failing health check); open (too many failures in a row, or the key refused or spent: routing passes it over until its cooldown ends); unconfigured (the platform has no key for it: it serves only organisations that bring their own, BYOK, and is no one's default)",

@@ -13,16 +13,22 @@ import { ProviderOutputs } from './provider-outputs';
 import { ProviderRouter } from './provider-router';
 import { ProvidersController } from './providers.controller';
 import { ProviderUsageController } from './provider-usage.controller';
+import { ProviderWebhooksController } from './provider-webhooks.controller';
+import { ProviderWebhooksService } from './provider-webhooks.service';
+import { RemoteWorkWakeups } from './remote-work-wakeups';
 import { RoutingPoliciesController } from './routing-policies.controller';
 import { RoutingPoliciesRepository } from './routing-policies.repository';
 import { RoutingPoliciesService } from './routing-policies.service';
 import { ProvidersService } from './providers.service';
 
-/** The provider listing, organisations' own provider keys, and routing and calling providers for the domains that generate (images). */
+/** The provider listing, organisations' own provider keys, providers' webhooks, and routing and calling providers for the domains that generate (images). */
 @Module({
   imports: [NetModule, OpsModule, TenancyModule, AuditModule],
-  controllers: [ProvidersController, ProviderCredentialsController, RoutingPoliciesController, ProviderUsageController],
-  providers: [ProvidersService, ProviderRouter, ProviderCalls, CircuitBreakers, ProviderOutputs, ProviderCredentialsService, ProviderCredentialsRepository, OrgProviderKeys, RoutingPoliciesService, RoutingPoliciesRepository],
+  controllers: [ProvidersController, ProviderCredentialsController, RoutingPoliciesController, ProviderUsageController, ProviderWebhooksController],
+  providers: [
+    ProvidersService, ProviderRouter, ProviderCalls, CircuitBreakers, ProviderOutputs, ProviderCredentialsService, ProviderCredentialsRepository, OrgProviderKeys,
+    RoutingPoliciesService, RoutingPoliciesRepository, ProviderWebhooksService, RemoteWorkWakeups,
+  ],
   exports: [ProviderRouter, ProviderCalls, RoutingPoliciesService],
 })
 export class ProvidersModule {}

@@ -7,7 +7,7 @@ import type { ProviderCost } from '../plugins/provider-context';
 import { smallestSize, type ProviderModel } from '../plugins/provider-models';
 import { callContext } from './call-context';
 import { circuitKey, CircuitBreakers } from './circuit-breakers';
-import { hasPlatformKey, ProviderRouter } from './provider-router';
+import { hasPlatformKey, ProviderRouter, requestOptionNames } from './provider-router';
 import type { ProviderDto, ProviderListDto, ProviderModelDto } from './providers.dto';
 
 /** A remote backend's health check may be slow; its answer is reused for this long. */
@@ -51,6 +51,7 @@ export class ProvidersService {
       pricing,
       ...(Object.keys(providerPricing).length ? { providerPricing } : {}),
       byok: m.byok,
+      requestOptions: requestOptionNames(provider),
       ...(await this.status(provider)),
     };
   }
@@ -93,5 +94,6 @@ function modelDto(model: ProviderModel): ProviderModelDto {
     maxImagesPerCall: model.maxImagesPerCall,
     seed: model.seed,
     ...(model.durations ? { durations: model.durations } : {}),
+    ...(model.operations.includes('edit') ? { maxSourceImages: model.maxSourceImages ?? 1, mask: model.mask ?? false } : {}),
   };
 }

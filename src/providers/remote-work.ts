@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ProviderCallContext } from '../plugins/provider-context';
 import { ProviderError } from '../plugins/provider-error';
 import { OPERATION_METHODS, type PollResult, type ProviderOutput, type ProviderRequest } from '../plugins/provider-operations';
@@ -13,10 +12,15 @@ export interface RemoteWork {
 const POLL_DEFAULT_MS = 2_000;
 const POLL_MIN_MS = 250;
 const POLL_MAX_MS = 30_000;
+/** With a webhook to wake it, the poll is only the safety net for a delivery that never comes. */
+const POLL_WITH_WEBHOOK_MS = 10_000;
 /** Remote work not done after this long fails the run; the next run polls the same remote work again. */
 const REMOTE_WORK_TIMEOUT_MS = 30 * 60_000;
 const CHECKPOINT_LENGTH = 255;
 const CANCEL_TIMEOUT_MS = 10_000;
+
+/** Waits between polls: `ms`, or less when a webhook says the work moved on; rejects when `signal` aborts. */
+export type PollWait = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /**
  * One call of a job to one target: the operation's method, or for slow backends submit (unless an
@@ -30,6 +34,7 @@ export async function callOnce(
   index: number,
   work: RemoteWork,
   checkpoint: (value: string) => Promise<void>,
+  wait: PollWait,
 ): Promise<ProviderOutput[]> {
   const { plugin } = route.provider;
   const ctx = contextWith(signal);
@@ -43,7 +48,7 @@ export async function callOnce(
     if (value.length <= CHECKPOINT_LENGTH) await checkpoint(value);
     else ctx.logger.warn('remote ids too long to checkpoint: a run after a crash submits again', { remoteIds: work.ids });
   }
-  const state = await pollUntilDone(route, work.ids[index], ctx, contextWith);
+  const state = await pollUntilDone(route, work.ids[index], ctx, contextWith, wait);
   if (state.status === 'done') return state.outputs;
   // The remote work itself failed: a retry must start it again, not poll its corpse.
   work.ids[index] = '';
@@ -51,7 +56,7 @@ export async function callOnce(
   throw state.error;
 }
 
-async function pollUntilDone(route: ProviderRoute, remoteId: string, ctx: ProviderCallContext, contextWith: (signal: AbortSignal) => ProviderCallContext): Promise<Exclude<PollResult, { status: 'pending' }>> {
+async function pollUntilDone(route: ProviderRoute, remoteId: string, ctx: ProviderCallContext, contextWith: (signal: AbortSignal) => ProviderCallContext, wait: PollWait): Promise<Exclude<PollResult, { status: 'pending' }>> {
   const { plugin } = route.provider;
   const deadline = Date.now() + REMOTE_WORK_TIMEOUT_MS;
   try {
@@ -59,7 +64,8 @@ async function pollUntilDone(route: ProviderRoute, remoteId: string, ctx: Provid
       const state = await plugin.poll!(remoteId, ctx);
       if (state.status !== 'pending') return state;
       if (Date.now() > deadline) throw new ProviderError('transient', `the remote work ${remoteId} did not finish in ${REMOTE_WORK_TIMEOUT_MS / 60_000} minutes`);
-      await delay(Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, state.retryAfterMs ?? POLL_DEFAULT_MS)), undefined, { signal: ctx.signal });
+      const asked = Math.max(POLL_MIN_MS, state.retryAfterMs ?? POLL_DEFAULT_MS);
+      await wait(Math.min(POLL_MAX_MS, ctx.webhookUrl ? Math.max(asked, POLL_WITH_WEBHOOK_MS) : asked), ctx.signal);
     }
   } catch (err) {
     // Cancelled: ask the backend to stop, so the work is not paid for in vain; its answer changes nothing here.

@@ -141,7 +141,7 @@ describe('multipart edit forms past their limits', () => {
     const answers = [await withFile.attach('images', png, 'a.png'), await alone];
     for (const res of answers) {
       expect(res.status).toBe(413);
-      expect(res.body.error).toEqual({ code: 'payload_too_large', message: 'A form may have at most 32 fields and 2 files', requestId: expect.any(String) });
+      expect(res.body.error).toEqual({ code: 'payload_too_large', message: 'A form may have at most 32 fields and 17 files', requestId: expect.any(String) });
     }
   });
 

@@ -61,14 +61,27 @@ describe('OpenAI-compatible images API, driven by the official openai SDK', () =
     expect(blend.data).toHaveLength(1);
   });
 
-  it('answers an unknown edit model with 400 invalid_model, and refuses a mask and transparent backgrounds clearly', async () => {
+  it('answers an unknown edit model with 400 invalid_model, and refuses a mask without alpha and transparent backgrounds aura cannot make', async () => {
     const err = await client.images.edit({ model: 'gpt-image-1', image: await upload(), prompt: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'invalid_model', available: ['aura'] });
-    const masked = await client.images.edit({ model: 'aura', image: await upload(), mask: await upload('mask.png'), prompt: 'x' }).catch((e: unknown) => e);
-    expect((masked as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('mask is not supported') });
+    const opaqueMask = await client.images.edit({ model: 'aura', image: await upload(), mask: await upload('mask.png'), prompt: 'x' }).catch((e: unknown) => e);
+    expect((opaqueMask as InstanceType<typeof OpenAI.UnprocessableEntityError>).error).toMatchObject({ code: 'unprocessable_image', message: expect.stringContaining('mask must be a PNG with an alpha channel') });
     const transparent = await client.images.edit({ model: 'aura', image: await upload(), background: 'transparent', prompt: 'x' }).catch((e: unknown) => e);
-    expect((transparent as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('transparent backgrounds are not supported') });
+    expect((transparent as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ code: 'validation_failed', message: 'aura/aura makes no transparent backgrounds' });
+  });
+
+  it('edits inside a mask: where the mask is opaque the source is kept', async () => {
+    const source = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    // Transparent on the left half (to change), opaque on the right (kept).
+    const half = Buffer.alloc(64 * 64 * 4);
+    for (let i = 0; i < 64 * 64; i++) half[i * 4 + 3] = i % 64 < 32 ? 0 : 255;
+    const mask = await sharp(half, { raw: { width: 64, height: 64, channels: 4 } }).png().toBuffer();
+    const res = (await client.images.edit({ model: 'aura', image: await toFile(source, 'red.png', { type: 'image/png' }), mask: await toFile(mask, 'mask.png', { type: 'image/png' }), prompt: 'blue sea', size: '256x256', response_format: 'b64_json' })) as OpenAI.ImagesResponse;
+    const { data, info } = await sharp(Buffer.from(res.data![0].b64_json!, 'base64')).resize(64, 64).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
+    expect(at(56, 32)).toEqual([255, 0, 0]);
+    expect(at(8, 32)).not.toEqual([255, 0, 0]);
   });
 
   it('needs images:edit to edit', async () => {

@@ -32,11 +32,13 @@ declare module 'fastify' {
 }
 
 /**
- * What a form may hold: at most an edit's sources (MAX_SOURCES), and small fields. A file may be as
- * large as the largest source any route takes (the studio's plans' maxSourceBytes, 20 MB at least);
- * each route's service then holds it to its own bound, as it does a base64 source.
+ * What a form may hold: at most an edit's sources (16, OpenAI's most) and its mask, and small fields.
+ * A file may be as large as the largest source any route takes (the studio's plans' maxSourceBytes,
+ * 20 MB at least), and the files two such in all; each route's service then holds them to its own
+ * bounds, as it does base64 sources.
  */
-const MAX_SOURCES = 2;
+const MAX_SOURCES = 16;
+const MAX_FILES = MAX_SOURCES + 1;
 const MIN_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_FIELDS = 32;
 const MAX_FIELD_BYTES = 64 * 1024;
@@ -46,17 +48,21 @@ const MAX_FIELD_BYTES = 64 * 1024;
  * end the stream under the part being read, and the answer would be that part's "Premature close".
  */
 const busboyLimits = (fileBytes: number) => ({
-  files: MAX_SOURCES + 1,
+  files: MAX_FILES + 1,
   fileSize: fileBytes,
   fields: MAX_FIELDS + 1,
   fieldSize: MAX_FIELD_BYTES,
-  parts: MAX_FIELDS + MAX_SOURCES + 1,
+  parts: MAX_FIELDS + MAX_FILES + 1,
 });
+/** The bytes of a form's files in all, and of a JSON body's base64 sources. */
+const filesInAll = (fileBytes: number) => fileBytes * 2;
 /** Routes that take source images take JSON bodies this large: base64 adds a third, plus room for the fields. */
-const sourceBodyLimit = (fileBytes: number) => Math.ceil((fileBytes * MAX_SOURCES * 4) / 3) + 1024 * 1024;
+const sourceBodyLimit = (fileBytes: number) => Math.ceil((filesInAll(fileBytes) * 4) / 3) + 1024 * 1024;
 
 /** The names clients give the image files of a form: ours, OpenAI's, and the bracketed array forms. */
 const SOURCE_FIELDS = new Set(['images', 'image', 'images[]', 'image[]']);
+/** An edit's mask file: the body's `mask`, as a source. */
+const MASK_FIELD = 'mask';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface MultipartForm {
@@ -120,13 +126,16 @@ const readInto = (shape: FormShape, fileBytes: number): preValidationAsyncHookHa
 async function readForm(req: FastifyRequest, fileBytes: number): Promise<MultipartForm> {
   const form: MultipartForm = { fields: {}, files: [] };
   let fields = 0;
+  let bytes = 0;
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        if (form.files.length === MAX_SOURCES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files`);
+        if (form.files.length === MAX_FILES) throw new AppError('too_many_images', `Send at most ${MAX_SOURCES} image files and a mask`);
         const data = await part.toBuffer();
         // toBuffer throws for a file busboy cut at the size limit, except when the cut falls on the end of a chunk.
         if (part.file.truncated) throw fileTooLarge(form.files.length, part.filename, fileBytes);
+        bytes += data.length;
+        if (bytes > filesInAll(fileBytes)) throw new AppError('payload_too_large', `The files are over ${megabytes(filesInAll(fileBytes))} MB in all`);
         form.files.push({ field: part.fieldname, data });
       } else if (++fields > MAX_FIELDS) {
         throw tooManyParts();
@@ -144,10 +153,12 @@ async function readForm(req: FastifyRequest, fileBytes: number): Promise<Multipa
   return form;
 }
 
-const tooManyParts = () => new AppError('payload_too_large', `A form may have at most ${MAX_FIELDS} fields and ${MAX_SOURCES} files`);
+const tooManyParts = () => new AppError('payload_too_large', `A form may have at most ${MAX_FIELDS} fields and ${MAX_FILES} files`);
+
+const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 const fileTooLarge = (index: number, filename: string | undefined, fileBytes: number) =>
-  new AppError('payload_too_large', `File ${index}${filename ? ` (${filename})` : ''} is over ${Math.round((fileBytes / 1024 / 1024) * 10) / 10} MB, the most a source image may be`, { index });
+  new AppError('payload_too_large', `File ${index}${filename ? ` (${filename})` : ''} is over ${megabytes(fileBytes)} MB, the most a source image may be`, { index });
 
 /** `fileIndex` is the file being read when the error came: the one after those already read. */
 function readError(err: unknown, fileIndex: number, fileBytes: number): AppError {
@@ -169,13 +180,16 @@ function readError(err: unknown, fileIndex: number, fileBytes: number): AppError
 function formBody(form: MultipartForm, shape: FormShape): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const name of Object.keys(form.fields).sort()) {
-    if (SOURCE_FIELDS.has(name)) throw invalid(name, `${name} must be sent as a file`);
+    if (SOURCE_FIELDS.has(name) || name === MASK_FIELD) throw invalid(name, `${name} must be sent as a file`);
     body[name] = form.fields[name];
   }
   Object.assign(body, formFieldsAs(body, shape));
   const sources = form.files.filter((f) => SOURCE_FIELDS.has(f.field)).map((f) => ({ data: f.data.toString('base64') }));
   if (sources.length) body[shape.sources] = sources;
-  for (const file of form.files) if (!SOURCE_FIELDS.has(file.field)) body[file.field] = { file: true };
+  const masks = form.files.filter((f) => f.field === MASK_FIELD);
+  if (masks.length > 1) throw invalid(MASK_FIELD, 'send one mask file');
+  if (masks.length) body[MASK_FIELD] = { data: masks[0].data.toString('base64') };
+  for (const file of form.files) if (!SOURCE_FIELDS.has(file.field) && file.field !== MASK_FIELD) body[file.field] = { file: true };
   return body;
 }
 
