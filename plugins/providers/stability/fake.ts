@@ -199,7 +199,7 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
  * part's white (black keeps; resized to the source when it differs, as the reference says), or
  * without one the source's transparent pixels.
  */
-async function repainted(source: { data: Buffer; width: number; height: number }, mask: FormDataEntryValue | null, format: string): Promise<Buffer | string> {
+async function repainted(source: { data: Buffer; width: number; height: number }, mask: ReturnType<FormData['get']>, format: string): Promise<Buffer | string> {
   const { width, height } = source;
   let area: Buffer;
   if (mask instanceof Blob) {
