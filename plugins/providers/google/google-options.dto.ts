@@ -9,6 +9,10 @@ export const GOOGLE_API = 'https://generativelanguage.googleapis.com';
 /** `gemini`: an image model answering generateContent with the image inline; `imagen`: an Imagen model's `:predict`. */
 export type GoogleApi = 'gemini' | 'imagen';
 
+/** Source images a Gemini image model takes by default, and the most any takes (Gemini 3 Pro Image's reference images). */
+export const GEMINI_SOURCE_IMAGES = 3;
+export const GEMINI_MOST_SOURCE_IMAGES = 14;
+
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
 export const IMAGE_SIZES = ['1K', '2K', '4K'];
 
@@ -41,6 +45,14 @@ export class GoogleModelOptions {
   /** WIDTHxHEIGHT -> { aspectRatio, imageSize? }: the pixel size each aspect ratio renders at. Default: the api's five ratios at 1K. */
   @IsOptional() @IsObject()
   sizes?: Record<string, GoogleSize>;
+
+  /**
+   * Edits: how many source images one request sends, as inline parts. Default 3: Gemini 2.5 Flash
+   * Image's limit (Vertex AI's model card says at most 3 a prompt; the Gemini API docs only that it
+   * "works best" with up to 3, so NC there). Gemini 3 Pro Image and 3.1 Flash Image take up to 14.
+   */
+  @IsOptional() @IsInt() @Min(1) @Max(GEMINI_MOST_SOURCE_IMAGES)
+  maxSourceImages?: number;
 
   /** Imagen renders up to 4 images per call; a Gemini image model one. */
   @IsOptional() @IsInt() @Min(1) @Max(4)
@@ -109,6 +121,7 @@ export interface GoogleModel extends GoogleModelOptions {
   operations: Array<'generate' | 'edit'>;
   sizes: Record<string, GoogleSize>;
   maxImagesPerCall: number;
+  maxSourceImages: number;
 }
 
 export function googleModel(m: GoogleModelOptions): GoogleModel {
@@ -117,6 +130,7 @@ export function googleModel(m: GoogleModelOptions): GoogleModel {
     operations: m.operations ?? (m.api === 'gemini' ? ['generate', 'edit'] : ['generate']),
     sizes: m.sizes ?? (m.api === 'gemini' ? GEMINI_SIZES : IMAGEN_SIZES),
     maxImagesPerCall: m.maxImagesPerCall ?? (m.api === 'imagen' ? 4 : 1),
+    maxSourceImages: m.maxSourceImages ?? GEMINI_SOURCE_IMAGES,
   };
 }
 
@@ -132,6 +146,7 @@ export function modelOptionProblems(models: GoogleModelOptions[]): string[] {
     ids.add(m.id);
     if (m.api === 'imagen' && m.operations?.includes('edit')) problems.push(`${at}: imagen models cannot edit on the Gemini API`);
     if (m.api === 'gemini' && (m.maxImagesPerCall ?? 1) > 1) problems.push(`${at}.maxImagesPerCall: a Gemini image model answers one image per call`);
+    if (m.maxSourceImages !== undefined && !googleModel(m).operations.includes('edit')) problems.push(`${at}.maxSourceImages is for models that edit`);
     if (m.sizes === undefined) continue;
     const entries = Object.entries(m.sizes);
     if (!entries.length) problems.push(`${at}.sizes must map WIDTHxHEIGHT keys to { aspectRatio, imageSize? }`);

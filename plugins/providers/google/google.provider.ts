@@ -19,7 +19,7 @@ import {
   id: 'google',
   sdkVersion: PROVIDER_SDK_VERSION,
   name: 'Google (Gemini, Imagen)',
-  description: 'Google Gemini image models (gemini-2.5-flash-image unless configured): text to image and edits from an instruction; Imagen models where configured.',
+  description: 'Google Gemini image models (gemini-2.5-flash-image unless configured): text to image, and edits of up to 3 source images from an instruction; Imagen models where configured.',
   models: DEFAULT_MODELS.map(googleModel).map(providerModel),
   byok: true,
   credentials: GoogleCredentials,
@@ -109,6 +109,7 @@ function providerModel(m: GoogleModel): ProviderModel {
     // Google answers PNG; the core converts to the format asked.
     formats: ['png', 'jpeg', 'webp'],
     maxImagesPerCall: m.maxImagesPerCall,
+    ...(m.operations.includes('edit') ? { maxSourceImages: m.maxSourceImages } : {}),
     seed: false,
     price: (quote) => quote.n * m.credits,
     ...(m.usdPerImage === undefined ? {} : { providerPrice: (quote) => listPrice(m, quote.n)! }),

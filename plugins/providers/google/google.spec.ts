@@ -45,11 +45,12 @@ describe('google provider', () => {
       expect(reports).toEqual([{ requestId: expect.stringMatching(/^[\w-]{16}$/), cost: { amount: 0.039, currency: 'USD' } }]);
     });
 
-    it('edits: the sources go as inlineData parts before the instruction', async () => {
-      const [image] = (await google.edit!({ ...base, prompt: 'make it blue', width: 864, height: 1184, images: [{ data: await square('#ff0000'), mimeType: 'image/png' }, { data: await square('#00ff00'), mimeType: 'image/png' }] }, ctx())) as ImageBytes[];
+    it('edits: all the sources (as many as the model takes) go as inlineData parts, in order, before the instruction', async () => {
+      const sources = [await square('#ff0000'), await square('#00ff00'), await sharp(await square('#0000ff')).jpeg().toBuffer()];
+      const images = sources.map((data, i) => ({ data, mimeType: i === 2 ? 'image/jpeg' : 'image/png' }));
+      const [image] = (await google.edit!({ ...base, prompt: 'make it blue', width: 864, height: 1184, images }, ctx())) as ImageBytes[];
       const parts = (fake.calls.at(-1)!.body.contents as Array<{ parts: Array<Record<string, unknown>> }>)[0].parts;
-      expect(parts.map((p) => Object.keys(p)[0])).toEqual(['inlineData', 'inlineData', 'text']);
-      expect(parts[0]).toEqual({ inlineData: { mimeType: 'image/png', data: (await square('#ff0000')).toString('base64') } });
+      expect(parts).toEqual([...images.map((i) => ({ inlineData: { mimeType: i.mimeType, data: i.data.toString('base64') } })), { text: 'make it blue' }]);
       expect({ width: image.width, height: image.height }).toEqual({ width: 864, height: 1184 });
     });
 
@@ -176,12 +177,25 @@ describe('google provider', () => {
 
     it('lists each id its configured models, with their sizes and prices in credits and dollars', () => {
       const [gemini, imagen] = GoogleProvider.modelsFor({ models: [{ id: 'nano', model: 'gemini-2.5-flash-image', api: 'gemini', credits: 4, usdPerImage: 0.039 }, IMAGEN] });
-      expect(gemini).toMatchObject({ id: 'nano', operations: ['generate', 'edit'], sizes: ['1024x1024', '864x1184', '1184x864', '768x1344', '1344x768'], maxImagesPerCall: 1 });
+      expect(gemini).toMatchObject({ id: 'nano', operations: ['generate', 'edit'], sizes: ['1024x1024', '864x1184', '1184x864', '768x1344', '1344x768'], maxImagesPerCall: 1, maxSourceImages: 3 });
       expect(imagen).toMatchObject({ id: 'imagen-4', operations: ['generate'], sizes: ['1024x1024', '896x1280', '1280x896', '768x1408', '1408x768'], maxImagesPerCall: 4 });
+      expect(imagen).not.toHaveProperty('maxSourceImages');
       const quote = { operation: 'generate' as const, model: 'imagen-4', n: 2, width: 1024, height: 1024, format: 'png' as const };
       expect(imagen.price(quote)).toBe(8);
       expect(imagen.providerPrice!(quote)).toEqual({ amount: 0.08, currency: 'USD' });
       expect(GoogleProvider.modelsFor({}).map((m) => m.id)).toEqual(['gemini-2.5-flash-image']);
+    });
+
+    it('takes the number of sources a Gemini model edits with from its entry: 3 unless told, up to 14', () => {
+      expect(GoogleProvider.modelsFor({}).map((m) => m.maxSourceImages)).toEqual([3]);
+      const pro = { id: 'pro', model: 'gemini-3-pro-image', api: 'gemini', credits: 14, maxSourceImages: 14 };
+      expect(GoogleProvider.validateOptions({ models: [pro] })).toEqual([]);
+      expect(GoogleProvider.modelsFor({ models: [pro] })[0].maxSourceImages).toBe(14);
+      expect(GoogleProvider.validateOptions({ models: [{ ...pro, maxSourceImages: 15 }] })).toEqual(['models.0.maxSourceImages must not be greater than 14']);
+      expect(GoogleProvider.validateOptions({ models: [{ ...pro, operations: ['generate'], maxSourceImages: 2 }, { ...IMAGEN, maxSourceImages: 2 }] })).toEqual([
+        'models.0.maxSourceImages is for models that edit',
+        'models.1.maxSourceImages is for models that edit',
+      ]);
     });
   });
 
