@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import sharp from 'sharp';
 import type { ProviderErrorKind } from '../../../src/plugins';
 import type { ProviderFake } from '../../../src/plugins/testing/describe-provider-contract';
@@ -10,7 +10,7 @@ export const FAL_KEY = 'fal-fake-key-id-0001:fal-fake-key-secret-0001';
 /** A key whose account has spent its balance: fal locks it (403) until topped up. */
 export const BROKE_FAL_KEY = 'fal-fake-key-id-0002:fal-fake-key-secret-0002';
 /** The endpoints the fake serves, as fal names them. */
-export const FAL_ENDPOINTS = ['fal-ai/flux/schnell', 'fal-ai/flux/dev', 'fal-ai/flux-pro/kontext'];
+export const FAL_ENDPOINTS = ['fal-ai/flux/schnell', 'fal-ai/flux/dev', 'fal-ai/flux-pro/kontext', 'fal-ai/flux-pro/kontext/max/multi'];
 
 const detail = (status: number, body: object, headers?: Record<string, string>): FakeResponse => ({ status, headers: { 'content-type': 'application/json', ...headers }, body });
 
@@ -46,6 +46,10 @@ interface FakeRequestState {
   pollsLeft: number;
   failure: FalRequestFailure | null;
   output?: object;
+  /** Where its outcome is posted, when the submit asked (`?fal_webhook=`). */
+  webhook?: string;
+  /** Set once it starts to complete, so a status read and the background never complete it twice. */
+  completing?: Promise<void>;
 }
 
 export interface FalFake extends ProviderFake {
@@ -59,19 +63,40 @@ export interface FalFake extends ProviderFake {
   failNextRequest(failure: FalRequestFailure): void;
   /** The next request is answered with this. */
   answerNext(response: FakeResponse): void;
+  /** Where the fake publishes its webhook signing key (a JWKS): the plugin's `webhookJwksUrl`. */
+  jwksUrl: string;
+  /** Replaces the signing key pair, as fal rotates its keys. */
+  rotateSigningKey(): void;
+  /** The headers fal signs a delivery of `body` about `requestId` with (now, unless given). */
+  signWebhook(body: string, requestId: string, at?: { timestamp?: number }): Record<string, string>;
+}
+
+/** The fal account the fake's deliveries say they are for. */
+export const FAL_USER_ID = 'fake-fal-user-0001';
+
+/** fal's webhook body (docs.fal.ai/model-endpoints/webhooks): the outcome of one queued request. */
+export interface FalWebhookBody {
+  request_id: string;
+  gateway_request_id: string;
+  status: 'OK' | 'ERROR';
+  payload: object;
+  error?: string;
 }
 
 /**
  * fal's queue API on 127.0.0.1, from its reference (fal.ai/docs/documentation/model-apis/inference/queue):
  * submit (POST /{owner}/{app}[/{path}]), status (GET /{owner}/{app}/requests/{id}/status), result
  * (GET /{owner}/{app}/requests/{id}), cancel (PUT .../cancel), with `Authorization: Key`, and the
- * files its results link to (real images of the asked size and format).
+ * files its results link to (real images of the asked size and format). A request submitted with
+ * `?fal_webhook=<url>` completes on its own, polled or not, and its outcome is posted there, signed
+ * with Ed25519 by a key pair made at start whose public half the fake serves as a JWKS.
  */
 export async function startFalFake(): Promise<FalFake> {
   const queued = new Map<string, FakeRequestState>();
   const files = new Map<string, { data: Buffer; mimeType: string }>();
   let next: FakeResponse | null = null;
   let failure: FalRequestFailure | null = null;
+  let signing = generateKeyPairSync('ed25519');
 
   const fake: FalFake = {
     url: '',
@@ -90,6 +115,18 @@ export async function startFalFake(): Promise<FalFake> {
     answerNext: (response) => {
       next = response;
     },
+    jwksUrl: '',
+    rotateSigningKey: () => {
+      signing = generateKeyPairSync('ed25519');
+    },
+    signWebhook: (body, requestId, at = {}) => {
+      const timestamp = String(at.timestamp ?? Math.floor(Date.now() / 1000));
+      const signed = `${requestId}\n${FAL_USER_ID}\n${timestamp}\n${createHash('sha256').update(body).digest('hex')}`;
+      return {
+        'x-fal-webhook-request-id': requestId, 'x-fal-webhook-user-id': FAL_USER_ID, 'x-fal-webhook-timestamp': timestamp,
+        'x-fal-webhook-signature': sign(null, Buffer.from(signed), signing.privateKey).toString('hex'),
+      };
+    },
     close: async () => undefined,
   };
 
@@ -98,7 +135,20 @@ export async function startFalFake(): Promise<FalFake> {
     return { request_id: r.id, gateway_request_id: r.id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
   };
 
-  const complete = async (r: FakeRequestState) => {
+  /** Posts a completed request's outcome to its webhook; a receiver that fails is not retried. */
+  const notify = async (r: FakeRequestState) => {
+    if (!r.webhook) return;
+    const refused = r.failure === 'content_policy_violation';
+    const outcome: FalWebhookBody = refused
+      ? { request_id: r.id, gateway_request_id: r.id, status: 'ERROR', error: 'Invalid status code: 422', payload: FAL_ERRORS.contentPolicy.body as object }
+      : { request_id: r.id, gateway_request_id: r.id, status: 'OK', payload: r.output! };
+    const body = JSON.stringify(outcome);
+    await fetch(r.webhook, { method: 'POST', headers: { 'content-type': 'application/json', ...fake.signWebhook(body, r.id) }, body }).catch(() => undefined);
+  };
+
+  const complete = (r: FakeRequestState) => (r.completing ??= produce(r).then(() => void notify(r)));
+
+  const produce = async (r: FakeRequestState) => {
     r.status = 'COMPLETED';
     if (r.failure === 'content_policy_violation') return;
     const images = await render(r.input, r.failure === 'nsfw');
@@ -120,10 +170,12 @@ export async function startFalFake(): Promise<FalFake> {
     if (typeof input.prompt !== 'string') return FAL_ERRORS.invalidInput;
     const r: FakeRequestState = {
       id: randomUUID(), app: endpoint.split('/').slice(0, 2).join('/'), endpoint, input, status: 'IN_QUEUE', pollsLeft: fake.pollsBeforeDone, failure,
+      webhook: new URLSearchParams(req.url.split('?')[1] ?? '').get('fal_webhook') ?? undefined,
     };
     failure = null;
     queued.set(r.id, r);
     if (fake.holdMs) await new Promise((resolve) => setTimeout(resolve, fake.holdMs));
+    if (r.webhook) setImmediate(() => void complete(r));
     return { headers: { 'x-fal-request-id': r.id }, body: { ...urls(r), queue_position: 0 } };
   };
 
@@ -141,7 +193,8 @@ export async function startFalFake(): Promise<FalFake> {
     return { body: { ...body, logs: [], metrics: { inference_time: 0.4 } } };
   };
 
-  const result = (r: FakeRequestState): FakeResponse => {
+  const result = async (r: FakeRequestState): Promise<FakeResponse> => {
+    await r.completing;
     if (r.status === 'CANCELLED') return detail(400, { detail: 'Request was cancelled' });
     if (r.status !== 'COMPLETED') return detail(400, { detail: 'Request is still in progress' });
     if (r.failure === 'content_policy_violation') return FAL_ERRORS.contentPolicy;
@@ -158,6 +211,7 @@ export async function startFalFake(): Promise<FalFake> {
     const [path] = req.url.split('?');
     const file = files.get(path);
     if (req.method === 'GET' && file) return { headers: { 'content-type': file.mimeType }, body: file.data };
+    if (req.method === 'GET' && path === JWKS_PATH) return { body: { keys: [{ ...signing.publicKey.export({ format: 'jwk' }), use: 'sig', alg: 'EdDSA' }] } };
     const key = /^Key (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     if (key !== FAL_KEY && key !== BROKE_FAL_KEY) return FAL_ERRORS.unauthorized;
     if (key === BROKE_FAL_KEY) return FAL_ERRORS.exhaustedBalance;
@@ -179,8 +233,10 @@ export async function startFalFake(): Promise<FalFake> {
     if (req.method === 'POST' && FAL_ENDPOINTS.includes(endpoint)) return submit(req, endpoint);
     return FAL_ERRORS.appNotFound;
   });
-  return Object.assign(fake, { url: server.url, requests: server.requests, close: server.close });
+  return Object.assign(fake, { url: server.url, jwksUrl: `${server.url}${JWKS_PATH}`, requests: server.requests, close: server.close });
 }
+
+const JWKS_PATH = '/.well-known/jwks.json';
 
 /** FLUX's image_size presets and Kontext's aspect ratios (at 1 megapixel). */
 const PRESETS: Record<string, [number, number]> = {
@@ -193,7 +249,9 @@ async function render(input: Record<string, unknown>, flagged: boolean): Promise
   const size = input.image_size;
   const [width, height] = typeof size === 'object' && size ? [Number((size as { width: number }).width), Number((size as { height: number }).height)] : PRESETS[String(size ?? input.aspect_ratio ?? 'square_hd')];
   const format = input.output_format === 'png' ? 'png' : 'jpeg';
-  const source = typeof input.image_url === 'string' && input.image_url.startsWith('data:') ? Buffer.from(input.image_url.slice(input.image_url.indexOf(',') + 1), 'base64') : null;
+  // Kontext's image_url, or the first of Kontext multi's image_urls.
+  const uri = [input.image_url, [input.image_urls].flat()[0]].find((v): v is string => typeof v === 'string' && v.startsWith('data:'));
+  const source = uri ? Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64') : null;
   return Promise.all(Array.from({ length: Number(input.num_images ?? 1) }, async (_, i) => {
     const image = flagged
       ? sharp({ create: { width, height, channels: 3, background: '#000000' } })

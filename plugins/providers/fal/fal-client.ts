@@ -27,8 +27,9 @@ export class FalClient {
     });
   }
 
-  submit(endpoint: string, input: Record<string, unknown>): Promise<{ request_id: string }> {
-    return this.call(() => this.sdk.queue.submit(endpoint, { input, abortSignal: this.ctx.signal }));
+  /** With `webhookUrl`, fal posts the outcome there (`?fal_webhook=`) when the request ends. */
+  submit(endpoint: string, input: Record<string, unknown>, webhookUrl?: string): Promise<{ request_id: string }> {
+    return this.call(() => this.sdk.queue.submit(endpoint, { input, webhookUrl, abortSignal: this.ctx.signal }));
   }
 
   status(endpoint: string, requestId: string): Promise<QueueStatus> {

@@ -1,5 +1,7 @@
+import sharp from 'sharp';
 import {
-  ProviderError, providerErrorFromStatus, retryAfterMs, type ImageAtUrl, type PollResult, type PriceQuote, type ProviderCost, type ProviderRequest,
+  ProviderError, providerErrorFromStatus, retryAfterMs,
+  type EditInput, type ImageAtUrl, type PollResult, type PriceQuote, type ProviderCost, type ProviderRequest, type SourceImage,
 } from '../../../src/plugins';
 import type { FalModelOptions } from './fal-options.dto';
 
@@ -7,7 +9,7 @@ import type { FalModelOptions } from './fal-options.dto';
 export const POLL_AFTER_MS = 500;
 
 /** A Darkroom request as the fal endpoint's input, by the model's configured mapping. */
-export function queueInput(request: ProviderRequest, model: FalModelOptions): Record<string, unknown> {
+export async function queueInput(request: ProviderRequest, model: FalModelOptions): Promise<Record<string, unknown>> {
   if (request.operation !== 'generate' && request.operation !== 'edit') throw new ProviderError('invalid_input', `fal: ${request.operation} is not served`);
   const { input } = request;
   const size = model.sizes[`${input.width}x${input.height}`];
@@ -17,13 +19,29 @@ export function queueInput(request: ProviderRequest, model: FalModelOptions): Re
   if (model.countInput) values[model.countInput] = input.n;
   if (model.seedInput) values[model.seedInput] = input.seed;
   if (model.negativePromptInput && input.negativePrompt) values[model.negativePromptInput] = input.negativePrompt;
-  if (request.operation === 'edit') {
-    const [source] = request.input.images;
-    if (!source) throw new ProviderError('invalid_input', 'fal: an edit needs a source image');
-    // A URL, not a Blob: the client would upload a Blob to fal's storage (rest.fal.ai) first.
-    values[model.imageInput!] = `data:${source.mimeType};base64,${source.data.toString('base64')}`;
+  if (request.operation === 'edit') Object.assign(values, await editInputs(request.input, model));
+  return values;
+}
+
+/**
+ * An edit's sources (the first under `imageInput`, or all as a list under `imagesInput`) and its
+ * mask, as data URIs: URLs, not Blobs, which the client would upload to fal's storage first.
+ */
+async function editInputs({ images, mask }: EditInput, model: FalModelOptions): Promise<Record<string, unknown>> {
+  if (!images.length) throw new ProviderError('invalid_input', 'fal: an edit needs a source image');
+  const values: Record<string, unknown> = model.imagesInput ? { [model.imagesInput]: images.map(dataUri) } : { [model.imageInput!]: dataUri(images[0]) };
+  if (mask) {
+    if (!model.maskInput) throw new ProviderError('invalid_input', `fal: ${model.id} takes no mask`);
+    values[model.maskInput] = dataUri({ data: await whiteWhereChanged(mask), mimeType: 'image/png' });
   }
   return values;
+}
+
+const dataUri = (image: SourceImage) => `data:${image.mimeType};base64,${image.data.toString('base64')}`;
+
+/** The SDK's mask marks the area to change with transparent pixels; fal's fill endpoints want grayscale, white where they paint: its alpha, negated. */
+function whiteWhereChanged(mask: SourceImage): Promise<Buffer> {
+  return sharp(mask.data).ensureAlpha().extractChannel('alpha').negate().toColourspace('b-w').png().toBuffer();
 }
 
 /** fal's list price for a request: per image, or per megapixel of each image (1024x1024 is one, rounded up). */

@@ -1,11 +1,14 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateNested,
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import type { ImageFormat } from '../../../src/plugins';
 
 /** fal's queue host: the client builds every queue URL on it; `baseUrl` replaces it (a proxy, a fake). */
 export const FAL_QUEUE_URL = 'https://queue.fal.run';
+
+/** The public keys fal signs webhook deliveries with. */
+export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
 
 /** "owner/app" or "owner/app/path", as fal names its endpoints (fal-ai/flux/schnell). */
 const ENDPOINT_ID = /^[\w.-]+\/[\w.-]+(\/[\w.-]+)*$/;
@@ -40,8 +43,20 @@ export class FalModelOptions {
   /** png, jpeg, webp -> the inputs that make the endpoint answer in it, e.g. {"jpeg": {"output_format": "jpeg"}}. */
   @IsObject() formats!: Partial<Record<ImageFormat, Record<string, unknown>>>;
 
-  /** The input taking an edit's source image (sent as a data URI); needed for `edit`. */
+  /** The input taking an edit's source image (sent as a data URI); `edit` needs it or `imagesInput`. */
   @IsOptional() @IsString() @MinLength(1) imageInput?: string;
+
+  /** The input taking every source image of an edit, as a list of data URIs: used instead of `imageInput`, and needed for `maxSourceImages` above 1. */
+  @IsOptional() @IsString() @MinLength(1) imagesInput?: string;
+
+  /** How many source images one edit may send (default 1). */
+  @IsOptional() @IsInt() @Min(1) @Max(16) maxSourceImages?: number;
+
+  /** Whether an edit may send a mask (default false); it goes to `maskInput`. */
+  @IsOptional() @IsBoolean() mask?: boolean;
+
+  /** The input taking an edit's mask, as a data URI of a grayscale PNG, white where the image is to change (fal's fill and inpainting endpoints' convention). */
+  @IsOptional() @IsString() @MinLength(1) maskInput?: string;
 
   /** The input taking how many images to render; without it, one per request. */
   @IsOptional() @IsString() @MinLength(1) countInput?: string;
@@ -71,6 +86,10 @@ export class FalOptions {
 
   @IsOptional() @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => FalModelOptions)
   models?: FalModelOptions[];
+
+  /** Where fal's webhook signing keys are (a JWKS); only a fake in tests needs another. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  webhookJwksUrl?: string;
 }
 
 export class FalCredentials {
@@ -144,7 +163,7 @@ export const DEFAULT_MODELS: FalModelOptions[] = [
 const SIZE = /^[1-9]\d{0,4}x[1-9]\d{0,4}$/;
 const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 
-/** What class-validator cannot say about the models: size keys, format keys, edit and count inputs, unique ids. */
+/** What class-validator cannot say about the models: size keys, format keys, edit, source, mask and count inputs, unique ids. */
 export function modelOptionProblems(models: FalModelOptions[]): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
@@ -156,7 +175,9 @@ export function modelOptionProblems(models: FalModelOptions[]): string[] {
     if (!sizes.length || sizes.some((s) => !SIZE.test(s))) problems.push(`${at}.sizes must map WIDTHxHEIGHT keys to the inputs for that size`);
     const formats = Object.keys(m.formats ?? {});
     if (!formats.length || formats.some((f) => !FORMATS.includes(f))) problems.push(`${at}.formats must map some of ${FORMATS.join(', ')} to the inputs for that format`);
-    if (m.operations?.includes('edit') && !m.imageInput) problems.push(`${at}.imageInput is needed for the edit operation`);
+    if (m.operations?.includes('edit') && !m.imageInput && !m.imagesInput) problems.push(`${at}.imageInput or imagesInput is needed for the edit operation`);
+    if ((m.maxSourceImages ?? 1) > 1 && !m.imagesInput) problems.push(`${at}.imagesInput is needed for maxSourceImages above 1`);
+    if (m.mask && !m.maskInput) problems.push(`${at}.maskInput is needed for mask`);
     if ((m.maxImagesPerCall ?? 1) > 1 && !m.countInput) problems.push(`${at}.countInput is needed for maxImagesPerCall above 1`);
   }
   return problems;

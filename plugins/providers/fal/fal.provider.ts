@@ -1,12 +1,14 @@
 import {
   optionProblems, PROVIDER_SDK_VERSION, ProviderError, ProviderPlugin,
-  type GenerateInput, type PollResult, type ProviderCallContext, type ProviderHealth, type ProviderModel, type ProviderRequest, type RemoteWork,
+  type GenerateInput, type PollResult, type ProviderCallContext, type ProviderHealth, type ProviderModel, type ProviderRequest,
+  type ProviderWebhookDelivery, type RemoteWork,
 } from '../../../src/plugins';
 import { FalClient } from './fal-client';
 import { listPrice, outputResult, POLL_AFTER_MS, queueInput } from './fal-mapping';
 import {
-  DEFAULT_MODELS, FAL_QUEUE_URL, FalCredentials, FalOptions, modelOptionProblems, type FalModelOptions,
+  DEFAULT_MODELS, FAL_JWKS_URL, FAL_QUEUE_URL, FalCredentials, FalOptions, modelOptionProblems, type FalModelOptions,
 } from './fal-options.dto';
+import { FalWebhookVerifier } from './fal-webhooks';
 
 /** How a remote id joins the endpoint and fal's request id, as fal's own queue paths do. */
 const REQUESTS = '/requests/';
@@ -17,8 +19,8 @@ const UNKNOWN_REQUEST = '00000000-0000-4000-8000-000000000000';
 /**
  * fal: image endpoints (FLUX by default) run on fal's queue, each a model configured in the `models`
  * option with the inputs it takes. A generation or edit is submitted to the queue, its status polled
- * and, once completed, its result read; a cancelled job cancels it. Outputs are fal's file links,
- * downloaded by the core.
+ * and, once completed, its result read (when the core gives a webhook URL, fal's signed delivery
+ * wakes the poll); a cancelled job cancels it. Outputs are fal's file links, downloaded by the core.
  */
 @ProviderPlugin({
   id: 'fal',
@@ -42,18 +44,20 @@ export class FalProvider implements RemoteWork {
 
   private readonly baseUrl: string;
   private readonly models: FalModelOptions[];
+  private readonly webhooks: FalWebhookVerifier;
 
   constructor(options: Record<string, unknown>) {
-    const { baseUrl, models } = options as FalOptions;
+    const { baseUrl, models, webhookJwksUrl } = options as FalOptions;
     this.baseUrl = baseUrl ?? FAL_QUEUE_URL;
     this.models = models ?? DEFAULT_MODELS;
+    this.webhooks = new FalWebhookVerifier(webhookJwksUrl ?? FAL_JWKS_URL);
   }
 
   async submit(request: ProviderRequest, ctx: ProviderCallContext): Promise<{ remoteId: string }> {
     const model = this.models.find((m) => m.id === request.input.model);
     if (!model) throw new ProviderError('invalid_input', `fal: no model "${request.input.model}" is configured`);
-    const input = queueInput(request, model);
-    const { request_id: requestId } = await new FalClient(this.baseUrl, ctx).submit(model.endpoint, input);
+    const input = await queueInput(request, model);
+    const { request_id: requestId } = await new FalClient(this.baseUrl, ctx).submit(model.endpoint, input, ctx.webhookUrl);
     // fal's answers say nothing of the cost: its list price is what it charges.
     ctx.report({ requestId, cost: listPrice(model, request.input as GenerateInput) });
     ctx.logger.debug('fal request queued', { endpoint: model.endpoint, request: requestId });
@@ -72,6 +76,10 @@ export class FalProvider implements RemoteWork {
       if (err instanceof ProviderError && !err.retryable) return { status: 'failed', error: err };
       throw err;
     }
+  }
+
+  verifyWebhook(delivery: ProviderWebhookDelivery, ctx: ProviderCallContext): Promise<{ remoteId: string } | null> {
+    return this.webhooks.verify(delivery, ctx);
   }
 
   async cancel(remoteId: string, ctx: ProviderCallContext): Promise<void> {
@@ -112,6 +120,8 @@ function providerModel(m: FalModelOptions): ProviderModel {
     sizes: Object.keys(m.sizes),
     formats: Object.keys(m.formats) as ProviderModel['formats'],
     maxImagesPerCall: m.maxImagesPerCall ?? 1,
+    maxSourceImages: m.maxSourceImages ?? 1,
+    mask: m.mask ?? false,
     seed: Boolean(m.seedInput),
     price: (quote) => quote.n * m.credits,
     providerPrice: (quote) => listPrice(m, quote),

@@ -3,10 +3,25 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { providerMetadataOf, ProviderError, type PollResult, type ProviderCallReport, type ProviderRequest } from '../../../src/plugins';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
 import { BROKE_FAL_KEY, FAL_ERRORS, FAL_KEY, startFalFake, type FalFake } from './fake';
-import { DEFAULT_MODELS } from './fal-options.dto';
+import { DEFAULT_MODELS, type FalModelOptions } from './fal-options.dto';
 import { FalProvider } from './fal.provider';
 
 describeProviderContract('fal', { plugin: FalProvider, credentials: { apiKey: FAL_KEY }, fake: startFalFake });
+
+/** FLUX Kontext [max] multi: several sources as a list, and (in this test's configuration) a mask. */
+const KONTEXT_MULTI: FalModelOptions = {
+  id: 'kontext-multi',
+  endpoint: 'fal-ai/flux-pro/kontext/max/multi',
+  operations: ['edit'],
+  sizes: { '1024x1024': { aspect_ratio: '1:1' } },
+  formats: { png: { output_format: 'png' } },
+  imagesInput: 'image_urls',
+  maxSourceImages: 4,
+  mask: true,
+  maskInput: 'mask_url',
+  credits: 8,
+  listPrice: { usd: 0.08, per: 'image' },
+};
 
 describe('fal plugin', () => {
   let fake: FalFake;
@@ -47,8 +62,10 @@ describe('fal plugin', () => {
     expect([models[1].price(quote), models[1].providerPrice!(quote)]).toEqual([6, { amount: 0.05, currency: 'USD' }]);
     expect(models[2].providerPrice!({ ...quote, operation: 'edit', n: 1, width: 1024, height: 1024 })).toEqual({ amount: 0.04, currency: 'USD' });
     const { name: _, description: __, ...unnamed } = DEFAULT_MODELS[0];
-    const custom = FalProvider.modelsFor({ models: [{ ...unnamed, id: 'sdxl', endpoint: 'fal-ai/fast-sdxl', credits: 2 }] });
-    expect(custom.map((m) => [m.id, m.name, m.description, m.price({ ...quote, n: 3 })])).toEqual([['sdxl', 'sdxl', 'fal-ai/fast-sdxl, on fal', 6]]);
+    const custom = FalProvider.modelsFor({ models: [{ ...unnamed, id: 'sdxl', endpoint: 'fal-ai/fast-sdxl', credits: 2 }, KONTEXT_MULTI] });
+    expect(custom.map((m) => [m.id, m.name, m.description, m.price({ ...quote, n: 3 })])).toEqual([['sdxl', 'sdxl', 'fal-ai/fast-sdxl, on fal', 6], ['kontext-multi', 'kontext-multi', 'fal-ai/flux-pro/kontext/max/multi, on fal', 24]]);
+    expect(custom.map((m) => [m.maxSourceImages, m.mask])).toEqual([[1, false], [4, true]]);
+    expect(models.map((m) => [m.maxSourceImages, m.mask])).toEqual([[1, false], [1, false], [1, false]]);
   });
 
   it('submits to the queue with its key, the inputs mapped, and reports the request id and list price', async () => {
@@ -93,6 +110,36 @@ describe('fal plugin', () => {
     const image = sharp(Buffer.from(await (await fetch((state.outputs[0] as { url: string }).url)).arrayBuffer()));
     expect((await image.metadata()).width).toBe(1024);
     expect((await image.stats()).channels[1].mean).toBeGreaterThan(200);
+  });
+
+  it('sends every source of an edit as a list to a model with imagesInput, and its mask as grayscale, white where transparent', async () => {
+    const multi = new FalProvider({ baseUrl: fake.url, models: [KONTEXT_MULTI] });
+    const green = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const blue = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0000ff' } }).png().toBuffer();
+    // Transparent (to change) on the left half, opaque (to keep) on the right.
+    const pixels = Buffer.alloc(32 * 32 * 4).map((_, i) => (i % 4 === 3 && (i >> 2) % 32 >= 16 ? 255 : 0));
+    const mask = await sharp(pixels, { raw: { width: 32, height: 32, channels: 4 } }).png().toBuffer();
+    const from = fake.requests.length;
+    const images = [{ data: green, mimeType: 'image/png' }, { data: blue, mimeType: 'image/png' }];
+    const { remoteId } = await multi.submit({ operation: 'edit', input: { ...generate('kontext-multi').input, width: 1024, height: 1024, format: 'png', n: 1, images, mask: { data: mask, mimeType: 'image/png' } } }, ctx());
+    expect(since(from)).toEqual(['POST /fal-ai/flux-pro/kontext/max/multi']);
+    const input = JSON.parse(fake.requests[from].body.toString()) as Record<string, unknown>;
+    expect(input.image_urls).toEqual([`data:image/png;base64,${green.toString('base64')}`, `data:image/png;base64,${blue.toString('base64')}`]);
+    const sent = String(input.mask_url);
+    expect(sent.startsWith('data:image/png;base64,')).toBe(true);
+    const grey = sharp(Buffer.from(sent.slice(sent.indexOf(',') + 1), 'base64'));
+    expect(await grey.metadata()).toMatchObject({ width: 32, height: 32, channels: 1 });
+    const row = await grey.extractChannel(0).raw().toBuffer();
+    expect([row[0], row[15], row[16], row[31]]).toEqual([255, 255, 0, 0]);
+    const state = (await multi.poll(remoteId, ctx())) as Extract<PollResult, { status: 'done' }>;
+    const image = sharp(Buffer.from(await (await fetch((state.outputs[0] as { url: string }).url)).arrayBuffer()));
+    expect((await image.stats()).channels[1].mean).toBeGreaterThan(200);
+  });
+
+  it('refuses a mask for a model with no mask input', async () => {
+    const source = { data: await sharp({ create: { width: 8, height: 8, channels: 4, background: '#00ff0000' } }).png().toBuffer(), mimeType: 'image/png' };
+    const err = await failure(plugin.submit({ operation: 'edit', input: { ...generate('flux-kontext-pro').input, width: 1024, height: 1024, format: 'png', n: 1, images: [source], mask: source } }, ctx()));
+    expect([err.kind, err.message]).toEqual(['invalid_input', 'fal: flux-kontext-pro takes no mask']);
   });
 
   it('cancels a queued request', async () => {
@@ -184,8 +231,15 @@ describe('fal plugin', () => {
     const { imageInput: _, ...noImage } = DEFAULT_MODELS[2];
     expect(FalProvider.validateOptions({ models: [{ ...noImage, sizes: { big: {} } }, DEFAULT_MODELS[0], DEFAULT_MODELS[0]] })).toEqual([
       'models.0.sizes must map WIDTHxHEIGHT keys to the inputs for that size',
-      'models.0.imageInput is needed for the edit operation',
+      'models.0.imageInput or imagesInput is needed for the edit operation',
       'models.2.id "flux-schnell" is used twice',
+    ]);
+    const { imagesInput: __, maskInput: ___, ...noLists } = KONTEXT_MULTI;
+    expect(FalProvider.validateOptions({ models: [{ ...noLists, imageInput: 'image_url' }] })).toEqual([
+      'models.0.imagesInput is needed for maxSourceImages above 1', 'models.0.maskInput is needed for mask',
+    ]);
+    expect(FalProvider.validateOptions({ models: [{ ...KONTEXT_MULTI, maxSourceImages: 0, mask: 'yes' }], webhookJwksUrl: 'jwks' })).toEqual([
+      expect.stringMatching(/^models\.0\.maxSourceImages/), expect.stringMatching(/^models\.0\.mask /), expect.stringMatching(/^webhookJwksUrl/),
     ]);
     expect(FalProvider.validateOptions({ models: [{ ...DEFAULT_MODELS[0], listPrice: { usd: -1, per: 'second' } }] })).toEqual([
       expect.stringMatching(/^models\.0\.listPrice\.usd/), expect.stringMatching(/^models\.0\.listPrice\.per/),
