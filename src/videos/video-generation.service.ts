@@ -20,8 +20,10 @@ import { SourceDownloader } from '../images/source-downloader';
 import { VideoCreateDto } from './videos.dto';
 
 /** A video job's input: what the provider is asked, which provider, and the first frame stored until the job ends. */
-export interface VideoJobInput extends Omit<VideoInput, 'image'> {
+export interface VideoJobInput extends Omit<VideoInput, 'image' | 'options'> {
   provider: string;
+  /** The request's providerOptions for its provider, by id. */
+  providerOptions?: Record<string, Record<string, unknown>>;
   image?: { storageKey: string; mimeType: string };
 }
 
@@ -66,8 +68,10 @@ export class VideoGenerationService {
     }
     this.router.check(route, { width, height });
     const durationSeconds = durationFor(route.model, dto.durationSeconds);
+    const providerOptions = this.router.requestOptions([route], dto.providerOptions);
     const input: VideoJobInput = {
       provider: route.provider.id, model: route.model.id, prompt: dto.prompt, negativePrompt: dto.negativePrompt, width, height, durationSeconds, seed: dto.seed ?? randomInt(0, 2_147_483_647),
+      ...(providerOptions ? { providerOptions } : {}),
     };
     // On the organisation's own key (BYOK) it pays the platform fee only.
     const key = await this.router.credentialsFor(job.orgId, route.provider);

@@ -55,6 +55,11 @@ export class VideoCreateDto {
   @Max(2_147_483_647)
   seed?: number;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'object' }, description: "Options for the provider, by its id, as it takes them (requestOptions in GET /api/v1/providers): checked before anything is charged" })
+  @IsOptional()
+  @IsObject()
+  providerOptions?: Record<string, Record<string, unknown>>;
+
   @ApiPropertyOptional({ type: SourceImageDto, description: 'A first frame to animate, where the model takes one: base64 data, a gallery imageId or a URL' })
   @IsOptional()
   @ValidateNested()
