@@ -172,4 +172,9 @@ export interface RemoteWork {
 export interface ProviderWebhookDelivery {
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /**
+   * The remote work the job waits on, as `submit` named it: a backend whose delivery names its work
+   * another way (fal: the bare request id) answers the one of these it is about.
+   */
+  remoteIds: string[];
 }

@@ -36,9 +36,10 @@ export class ProviderWebhooksService {
     if (!provider || !job) throw refused(providerId);
     const credentials = await this.router.credentialsFor(job.orgId, provider);
     const ctx = callContext(this.http, provider, { credentials, signal: AbortSignal.timeout(VERIFY_TIMEOUT_MS), callId: `webhook-${job.id}`, jobId: job.id });
-    const verified = await provider.plugin.verifyWebhook!({ headers: lowerCased(headers), body }, ctx);
+    const remoteIds = parseCheckpoint(job.checkpoint, MAX_TARGETS).ids.filter(Boolean);
+    const verified = await provider.plugin.verifyWebhook!({ headers: lowerCased(headers), body, remoteIds }, ctx);
     if (!verified) throw refused(providerId);
-    if (job.status === 'processing' && parseCheckpoint(job.checkpoint, MAX_TARGETS).ids.includes(verified.remoteId)) await this.wakeups.delivered(job.id);
+    if (job.status === 'processing' && remoteIds.includes(verified.remoteId)) await this.wakeups.delivered(job.id);
   }
 }
 

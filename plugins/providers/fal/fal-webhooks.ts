@@ -26,7 +26,8 @@ export class FalWebhookVerifier {
     const signed = Buffer.from(`${requestId}\n${userId}\n${timestamp}\n${createHash('sha256').update(delivery.body).digest('hex')}`);
     const signedBy = (keys: KeyObject[]) => keys.some((key) => verify(null, signed, key, Buffer.from(signature, 'hex')));
     const genuine = signedBy(await this.publicKeys(ctx)) || (this.mayRefetch() && signedBy(await this.publicKeys(ctx, true)));
-    return genuine ? { remoteId: requestId } : null;
+    // The job knows the work as `<endpoint>/requests/<id>` (what submit answered); fal names only the id.
+    return genuine ? { remoteId: delivery.remoteIds.find((id) => id.endsWith(`/requests/${requestId}`)) ?? requestId } : null;
   }
 
   private publicKeys(ctx: ProviderCallContext, refetch = false): Promise<KeyObject[]> {

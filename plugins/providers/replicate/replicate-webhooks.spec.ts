@@ -12,10 +12,11 @@ describe('replicate webhooks', () => {
   const ctx = (apiToken = REPLICATE_TOKEN) => providerTestContext({ credentials: { owner: 'platform', values: { apiToken } } });
   const generate: ProviderRequest = { operation: 'generate', input: { model: 'flux-schnell', prompt: 'a teal teapot', width: 1024, height: 1024, format: 'png', n: 1, seed: 1 } };
   const secretReads = () => fake.requests.filter((r) => r.url === '/v1/webhooks/default/secret').length;
-  const signed = (body: string, at?: { timestamp?: number }): ProviderWebhookDelivery => ({ headers: fake.signWebhook(body, at), body: Buffer.from(body) });
-  const asDelivery = (req: FakeRequest): ProviderWebhookDelivery => ({
+  const signed = (body: string, at?: { timestamp?: number }): ProviderWebhookDelivery => ({ headers: fake.signWebhook(body, at), body: Buffer.from(body), remoteIds: [] });
+  const asDelivery = (req: FakeRequest, remoteIds: string[] = []): ProviderWebhookDelivery => ({
     headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value])),
     body: req.body,
+    remoteIds,
   });
   const delivered = async (count: number): Promise<FakeRequest> => {
     for (let waited = 0; receiver.requests.length < count; waited += 20) {
@@ -75,7 +76,7 @@ describe('replicate webhooks', () => {
       signed(body, { timestamp: now - 301 }),
       signed(body, { timestamp: now + 301 }),
       { ...genuine, body: Buffer.from(body.replace('p4n7q2', 'x9y8z7')) },
-      { headers: { 'content-type': 'application/json' }, body: Buffer.from(body) },
+      { headers: { 'content-type': 'application/json' }, body: Buffer.from(body), remoteIds: [] },
     ];
     for (const delivery of refused) expect(await plugin.verifyWebhook(delivery, ctx())).toBeNull();
     // A failed signature within a minute of the last read does not read the secret again: forgeries cost Replicate nothing.
