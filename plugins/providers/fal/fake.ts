@@ -59,6 +59,8 @@ export interface FalFake extends ProviderFake {
   pollsBeforeDone: number;
   /** How long a submit holds its answer, in ms: a slow queue. */
   holdMs: number;
+  /** How long a request that asked for a webhook runs on its own before it completes and posts, in ms (0: at once). */
+  webhookAfterMs: number;
   /** Makes the next queued request end this way. */
   failNextRequest(failure: FalRequestFailure): void;
   /** The next request is answered with this. */
@@ -104,6 +106,7 @@ export async function startFalFake(): Promise<FalFake> {
     queued,
     pollsBeforeDone: 0,
     holdMs: 0,
+    webhookAfterMs: 0,
     failNext: (kind: ProviderErrorKind) => {
       if (kind === 'content_rejected') failure = 'content_policy_violation';
       else next = { invalid_credentials: FAL_ERRORS.unauthorized, quota_exhausted: FAL_ERRORS.exhaustedBalance, rate_limited: FAL_ERRORS.rateLimited, transient: FAL_ERRORS.unavailable, invalid_input: FAL_ERRORS.invalidInput, unavailable: FAL_ERRORS.appNotFound }[kind];
@@ -175,7 +178,7 @@ export async function startFalFake(): Promise<FalFake> {
     failure = null;
     queued.set(r.id, r);
     if (fake.holdMs) await new Promise((resolve) => setTimeout(resolve, fake.holdMs));
-    if (r.webhook) setImmediate(() => void complete(r));
+    if (r.webhook) setTimeout(() => void complete(r), fake.webhookAfterMs);
     return { headers: { 'x-fal-request-id': r.id }, body: { ...urls(r), queue_position: 0 } };
   };
 

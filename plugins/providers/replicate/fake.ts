@@ -60,6 +60,8 @@ export interface ReplicateFake extends ProviderFake {
   pollsBeforeDone: number;
   /** How long a create holds its answer, in ms: a slow model. */
   holdMs: number;
+  /** How long a prediction that asked for a webhook runs on its own before it finishes and posts, in ms (0: at once). */
+  webhookAfterMs: number;
   /** Makes the next prediction fail with this error, as the model would. */
   failNextPrediction(error: string): void;
   /** The next request is answered with this. */
@@ -94,6 +96,7 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     predictions,
     pollsBeforeDone: 0,
     holdMs: 0,
+    webhookAfterMs: 0,
     failNext: (kind: ProviderErrorKind) => {
       if (kind === 'content_rejected') failPrediction = NSFW_ERROR;
       else next = { invalid_credentials: REPLICATE_ERRORS.unauthenticated, quota_exhausted: REPLICATE_ERRORS.noCredit, rate_limited: REPLICATE_ERRORS.throttled, transient: REPLICATE_ERRORS.unavailable, invalid_input: REPLICATE_ERRORS.invalidInput, unavailable: REPLICATE_ERRORS.invalidVersion }[kind];
@@ -160,7 +163,7 @@ export async function startReplicateFake(): Promise<ReplicateFake> {
     if (wait && p.pollsLeft === 0) await finish(p);
     else if (wait) p.status = 'processing';
     const answer = json(p);
-    if (p.webhook) setImmediate(() => void finish(p));
+    if (p.webhook) setTimeout(() => void finish(p), fake.webhookAfterMs);
     return { status: 201, body: answer };
   };
 
