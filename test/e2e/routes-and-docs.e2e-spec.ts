@@ -118,6 +118,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'DELETE /api/v1/orgs/:orgId/teams/:teamId/members/:userId': 'org:admin',
   'GET /api/v1/postman': 'public (unthrottled)',
   'GET /api/v1/providers': 'providers:read',
+  'POST /api/v1/providers/webhooks/:provider/:jobId': 'public (unthrottled)',
   'GET /api/v1/subscription': 'credits:read',
   'GET /healthz': 'public (unthrottled)',
   'POST /v1/images/generations': 'images:generate',
