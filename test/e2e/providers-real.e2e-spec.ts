@@ -152,7 +152,7 @@ describe('the shipped provider plugins through the REST API and the OpenAI-compa
       { id: 'openai', status: 'healthy', byok: true, pricing: { generate: 4, edit: 5 }, models: ['gpt-image-medium', 'gpt-image-low', 'gpt-image-high'] },
       {
         id: 'stability', status: 'healthy', byok: true, pricing: { generate: 3, edit: 5, upscale: 2, removeBackground: 5 },
-        models: ['core', 'ultra', 'sd3', 'inpaint', 'erase', 'outpaint', 'remove-background', 'upscale-fast', 'upscale-creative'],
+        models: ['core', 'ultra', 'sd3', 'inpaint', 'erase', 'search-and-replace', 'outpaint', 'remove-background', 'upscale-fast', 'upscale-creative'],
       },
       { id: 'replicate', status: 'healthy', byok: true, pricing: { generate: 1, edit: 10 }, models: ['flux-schnell', 'flux-kontext-pro'] },
     ]);

@@ -45,6 +45,13 @@ const SD3_MODELS = ['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3.5-f
 /** The colour the fake renders (and repaints) with. */
 const PAINT = '#3a6ea5';
 
+/** A source image as the edits and upscalers receive it. */
+interface Source {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
 interface CreativeResult {
   image: Buffer;
   format: string;
@@ -140,7 +147,7 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
   const prompt = text('prompt');
   const needsPrompt = !['edit/erase', 'edit/remove-background', 'upscale/fast'].includes(service);
   if (needsPrompt && (!prompt || prompt.length > 10000)) return 'prompt: must be between 1 and 10000 characters';
-  let source: { data: Buffer; width: number; height: number } | undefined;
+  let source: Source | undefined;
   if (!service.startsWith('generate/')) {
     const file = form.get('image');
     if (!(file instanceof Blob)) return 'image: required';
@@ -159,6 +166,17 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
       if (!RATIO_SIZES[ratio]) return `aspect_ratio: must be one of ${Object.keys(RATIO_SIZES).join(', ')}`;
       if (service === 'generate/sd3' && !SD3_MODELS.includes(text('model') ?? 'sd3.5-large')) return `model: must be one of ${SD3_MODELS.join(', ')}`;
       size = RATIO_SIZES[ratio];
+      break;
+    }
+    case 'edit/search-and-replace': {
+      const search = text('search_prompt');
+      if (!search) return 'search_prompt: required';
+      if (search.length > 10000) return 'search_prompt: must be at most 10000 characters';
+      const { width, height } = source!;
+      if (width * height > 9_437_184 || Math.max(width / height, height / width) > 2.5) {
+        return 'image: must be at most 9,437,184 pixels, with an aspect ratio between 1:2.5 and 2.5:1';
+      }
+      size = [width, height];
       break;
     }
     case 'edit/inpaint':
@@ -183,9 +201,11 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
     default:
       return `${service}: not a service this fake serves`;
   }
-  if (service === 'edit/inpaint' || service === 'edit/erase') {
-    const image = await repainted(source!, form.get('mask'), format);
-    return typeof image === 'string' ? image : { image, format, seed };
+  if (['edit/inpaint', 'edit/erase', 'edit/search-and-replace'].includes(service)) {
+    const grow = Number(text('grow_mask') ?? 3);
+    if (!(grow >= 0 && grow <= 20)) return 'grow_mask: must be between 0 and 20';
+    const area = service === 'edit/search-and-replace' ? await foundArea(source!, grow) : await maskedArea(source!, form.get('mask'));
+    return typeof area === 'string' ? area : { image: await repainted(source!, area, format), format, seed };
   }
   const transparent = service === 'edit/remove-background';
   const image = await sharp({ create: { width: size[0], height: size[1], channels: 4, background: transparent ? { r: 40, g: 90, b: 160, alpha: 0 } : PAINT } })
@@ -194,21 +214,33 @@ async function render(service: string, form: FormData): Promise<{ image: Buffer;
   return { image, format, seed };
 }
 
-/**
- * Inpaint and erase: the source with the area to change painted over. That area is the `mask`
- * part's white (black keeps; resized to the source when it differs, as the reference says), or
- * without one the source's transparent pixels.
- */
-async function repainted(source: { data: Buffer; width: number; height: number }, mask: ReturnType<FormData['get']>, format: string): Promise<Buffer | string> {
-  const { width, height } = source;
-  let area: Buffer;
-  if (mask instanceof Blob) {
-    const data = Buffer.from(await mask.arrayBuffer());
-    if (!(await sharp(data).metadata().catch(() => null))?.width) return 'mask: could not be decoded';
-    area = await sharp(data).removeAlpha().greyscale().resize(width, height, { fit: 'fill' }).png().toBuffer();
-  } else {
-    area = await sharp(source.data).ensureAlpha().extractChannel(3).negate().png().toBuffer();
-  }
-  const paint = await sharp({ create: { width, height, channels: 3, background: PAINT } }).joinChannel(area).png().toBuffer();
+/** Inpaint, erase and search-and-replace: the source with an area (a grayscale image, white changes) painted over. */
+async function repainted(source: Source, area: Buffer, format: string): Promise<Buffer> {
+  const paint = await sharp({ create: { width: source.width, height: source.height, channels: 3, background: PAINT } }).joinChannel(area).png().toBuffer();
   return sharp(source.data).removeAlpha().composite([{ input: paint }]).toFormat(format as 'png' | 'jpeg' | 'webp').toBuffer();
+}
+
+/**
+ * Inpaint and erase change the `mask` part's white (black keeps; resized to the source when it
+ * differs, as the reference says), or without one the source's transparent pixels.
+ */
+async function maskedArea(source: Source, mask: ReturnType<FormData['get']>): Promise<Buffer | string> {
+  if (!(mask instanceof Blob)) return sharp(source.data).ensureAlpha().extractChannel(3).negate().png().toBuffer();
+  const data = Buffer.from(await mask.arrayBuffer());
+  if (!(await sharp(data).metadata().catch(() => null))?.width) return 'mask: could not be decoded';
+  return sharp(data).removeAlpha().greyscale().resize(source.width, source.height, { fit: 'fill' }).png().toBuffer();
+}
+
+/**
+ * What search-and-replace "finds": the fake cannot see, so whatever `search_prompt` names is the
+ * middle of the source (half of each side, centred), grown by `grow_mask` pixels on every side.
+ */
+async function foundArea(source: Source, grow: number): Promise<Buffer> {
+  const { width, height } = source;
+  const left = Math.max(0, Math.round(width / 4) - grow);
+  const top = Math.max(0, Math.round(height / 4) - grow);
+  const found = { width: Math.min(width - left, Math.round(width / 2) + 2 * grow), height: Math.min(height - top, Math.round(height / 2) + 2 * grow) };
+  const white = await sharp({ create: { ...found, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const area = await sharp({ create: { width, height, channels: 3, background: '#000000' } }).composite([{ input: white, left, top }]).png().toBuffer();
+  return sharp(area).extractChannel(0).png().toBuffer();
 }

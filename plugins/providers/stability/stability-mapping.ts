@@ -10,6 +10,7 @@ import {
   type SourceImage,
 } from '../../../src/plugins';
 import type { StabilityField, StabilityImage } from './stability-client';
+import type { StabilityRequestOptions } from './stability-options.dto';
 
 /**
  * Stability's text-to-image services take an aspect ratio, not a size: the sizes Darkroom declares
@@ -33,6 +34,9 @@ export interface StabilityErrorBody {
   name?: string;
   errors?: string[];
 }
+
+/** Search-and-replace refuses an image more than 2.5 times as wide as it is tall, or as tall as it is wide. */
+const SEARCH_MAX_RATIO = 2.5;
 
 /** Stability's "timed out for 60 seconds" when a 429 says no more. */
 const RATE_LIMIT_PENALTY_MS = 60_000;
@@ -68,13 +72,33 @@ export function generateFields(input: GenerateInput, extra: Record<string, Stabi
 /** Inpaint: the source and its optional mask at the asked size; without a mask Stability repaints the source's transparent pixels. */
 export async function inpaintFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
   const [image, mask] = await sourceAndMask(input, 'inpaint');
-  return { image, mask, prompt: input.prompt, negative_prompt: input.negativePrompt, seed: input.seed, style_preset: input.style, output_format: input.format };
+  return {
+    image, mask, grow_mask: requestOptions(input).growMask,
+    prompt: input.prompt, negative_prompt: input.negativePrompt, seed: input.seed, style_preset: input.style, output_format: input.format,
+  };
 }
 
 /** Erase: the source and an optional mask of what to remove; the prompt has no part in it. */
 export async function eraseFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
   const [image, mask] = await sourceAndMask(input, 'erase');
-  return { image, mask, seed: input.seed, output_format: input.format };
+  return { image, mask, grow_mask: requestOptions(input).growMask, seed: input.seed, output_format: input.format };
+}
+
+/**
+ * Search-and-replace: Stability finds what the request's `searchPrompt` describes and repaints it
+ * from the prompt, so it takes no mask; without a search prompt there is nothing to find.
+ */
+export async function searchAndReplaceFields(input: EditInput): Promise<Record<string, StabilityField | undefined>> {
+  const { searchPrompt, growMask } = requestOptions(input);
+  if (!searchPrompt) throw new ProviderError('invalid_input', 'stability: search-and-replace needs providerOptions.stability.searchPrompt, what to find in the image');
+  if (Math.max(input.width / input.height, input.height / input.width) > SEARCH_MAX_RATIO) {
+    throw new ProviderError('invalid_input', `stability: search-and-replace takes sizes up to 2.5:1 either way, not ${input.width}x${input.height}`);
+  }
+  const [image] = await sourceAndMask(input, 'search-and-replace');
+  return {
+    image, search_prompt: searchPrompt, grow_mask: growMask,
+    prompt: input.prompt, negative_prompt: input.negativePrompt, seed: input.seed, style_preset: input.style, output_format: input.format,
+  };
 }
 
 /**
@@ -130,6 +154,11 @@ async function sourceAndMask(input: EditInput, service: string): Promise<[Stabil
 /** An edit's mask (fully transparent pixels are the area to change) as Stability wants it: grayscale, white repaints, black keeps. */
 function stabilityMask(mask: SourceImage): Promise<Buffer> {
   return sharp(mask.data).ensureAlpha().extractChannel(3).negate().png().toBuffer();
+}
+
+/** The request's `providerOptions.stability`, which the core has checked against StabilityRequestOptions. */
+function requestOptions(input: EditInput): StabilityRequestOptions {
+  return (input.options ?? {}) as StabilityRequestOptions;
 }
 
 function onlySource(input: EditInput, service: string): SourceImage {

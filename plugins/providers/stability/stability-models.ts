@@ -45,6 +45,11 @@ export const STABILITY_MODELS: ProviderModel[] = [
     operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, maxImagesPerCall: 1, seed: true, mask: true, price: perImage(5),
   },
   {
+    id: 'search-and-replace', name: 'Search and replace',
+    description: 'Finds what providerOptions.stability.searchPrompt describes in the source and repaints it from the prompt; no mask. Sizes up to 2.5:1 either way.',
+    operations: ['edit'], sizes: EDIT_SIZES, formats: ALL_FORMATS, styles: STABILITY_STYLES, maxImagesPerCall: 1, seed: true, price: perImage(5),
+  },
+  {
     id: 'outpaint', name: 'Outpaint', description: 'Extends the source, centred, to the asked size, painting the new border from the prompt.',
     operations: ['edit'], sizes: OUTPAINT_SIZES, formats: ALL_FORMATS, styles: STABILITY_STYLES, maxImagesPerCall: 1, seed: true, price: perImage(4),
   },

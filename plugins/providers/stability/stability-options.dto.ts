@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const STABILITY_BASE_URL = 'https://api.stability.ai';
 /** Stability's own rule: ask for an asynchronous result at most once every 10 seconds. */
@@ -34,6 +34,27 @@ export class StabilityOptions {
   @IsString()
   @Matches(/\S/, { message: 'upscalePrompt must not be blank' })
   upscalePrompt?: string;
+}
+
+/**
+ * What a request may pass under `providerOptions.stability`, for that call only. `searchPrompt` is
+ * search-and-replace's alone (it needs one); `growMask` applies to search-and-replace, inpaint and
+ * erase, the services that take Stability's `grow_mask`. The other models ignore both.
+ */
+export class StabilityRequestOptions {
+  /** What to find in the image, which search-and-replace repaints from the prompt: its `search_prompt` ("the blue cup"). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  @Matches(/\S/, { message: 'searchPrompt must not be blank' })
+  searchPrompt?: string;
+
+  /** How many pixels the area to change grows by on every side, blurred to hide the seam: `grow_mask`, 0 to 20 (Stability's default: 3 for search-and-replace, 5 for inpaint). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  growMask?: number;
 }
 
 /** The platform's key (or an organisation's own): a Stability API key, `sk-...`. */

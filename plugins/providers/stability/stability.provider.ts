@@ -15,8 +15,8 @@ import {
   type UpscaleInput,
   type Upscaler,
 } from '../../../src/plugins';
-import { StabilityClient } from './stability-client';
-import { eraseFields, generateFields, imageField, inpaintFields, outpaintFields, outputOf } from './stability-mapping';
+import { StabilityClient, type StabilityField } from './stability-client';
+import { eraseFields, generateFields, imageField, inpaintFields, outpaintFields, outputOf, searchAndReplaceFields } from './stability-mapping';
 import { STABILITY_MODELS } from './stability-models';
 import {
   STABILITY_BASE_URL,
@@ -25,21 +25,32 @@ import {
   STABILITY_UPSCALE_PROMPT,
   StabilityCredentials,
   StabilityOptions,
+  StabilityRequestOptions,
 } from './stability-options.dto';
+
+/** The form each edit model sends its service (`stable-image/edit/<model>`). */
+const EDIT_FIELDS = new Map<string, (input: EditInput) => Promise<Record<string, StabilityField | undefined>>>([
+  ['inpaint', inpaintFields],
+  ['erase', eraseFields],
+  ['search-and-replace', searchAndReplaceFields],
+  ['outpaint', outpaintFields],
+]);
 
 /**
  * Stability AI's Stable Image REST API (v2beta): text-to-image (core, ultra, sd3), inpaint, erase,
- * outpaint, background removal, and the fast and creative upscalers. Each call is one multipart
- * POST answered with the image, except the creative upscaler, whose result is polled.
+ * search-and-replace, outpaint, background removal, and the fast and creative upscalers. Each call
+ * is one multipart POST answered with the image, except the creative upscaler, whose result is
+ * polled. A request's `providerOptions.stability` (StabilityRequestOptions) reaches the edits.
  */
 @ProviderPlugin({
   id: 'stability',
   sdkVersion: PROVIDER_SDK_VERSION,
   name: 'Stability AI',
-  description: 'Stable Image Core, Ultra and SD 3.5 text-to-image, inpaint, erase, outpaint, background removal and upscaling.',
+  description: 'Stable Image Core, Ultra and SD 3.5 text-to-image, inpaint, erase, search-and-replace, outpaint, background removal and upscaling.',
   models: STABILITY_MODELS,
   byok: true,
   credentials: StabilityCredentials,
+  requestOptions: StabilityRequestOptions,
 })
 export class StabilityProvider implements ImageGenerator, ImageEditor, Upscaler, BackgroundRemover {
   static validateOptions = (options: Record<string, unknown>) => optionProblems(StabilityOptions, options);
@@ -63,7 +74,9 @@ export class StabilityProvider implements ImageGenerator, ImageEditor, Upscaler,
   }
 
   async edit(input: EditInput, ctx: ProviderCallContext): Promise<ImageBytes[]> {
-    const fields = input.model === 'erase' ? await eraseFields(input) : input.model === 'outpaint' ? await outpaintFields(input) : await inpaintFields(input);
+    const fieldsOf = EDIT_FIELDS.get(input.model);
+    if (!fieldsOf) throw new ProviderError('invalid_input', `stability: no edit model "${input.model}"`);
+    const fields = await fieldsOf(input);
     return [await outputOf(await this.client.image(`stable-image/edit/${input.model}`, fields, ctx), input.format, input)];
   }
 

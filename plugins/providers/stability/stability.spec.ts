@@ -1,14 +1,24 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { optionProblems, ProviderError, type EditInput, type GenerateInput, type ProviderCallContext } from '../../../src/plugins';
+import { optionProblems, providerMetadataOf, ProviderError, type EditInput, type GenerateInput, type ProviderCallContext } from '../../../src/plugins';
 import { describeProviderContract, providerTestContext } from '../../../src/plugins/testing';
 import { STABILITY_KEY, startStabilityFake, type StabilityFailure, type StabilityFake } from './fake';
 import { STABILITY_MODELS } from './stability-models';
-import { StabilityCredentials } from './stability-options.dto';
+import { StabilityCredentials, StabilityRequestOptions } from './stability-options.dto';
 import { StabilityProvider } from './stability.provider';
 
+/**
+ * The contract suite calls every model with a tiny request and no request options, but
+ * search-and-replace needs to be told what to find: here it is given a searchPrompt, as a request would.
+ */
+class StabilityWithSearchPrompt extends StabilityProvider {
+  override edit(input: EditInput, ctx: ProviderCallContext) {
+    return super.edit(input.model === 'search-and-replace' ? { ...input, options: { searchPrompt: 'the square', ...input.options } } : input, ctx);
+  }
+}
+
 describeProviderContract('stability', {
-  plugin: StabilityProvider,
+  plugin: StabilityWithSearchPrompt,
   options: { pollIntervalMs: 10 },
   credentials: { apiKey: STABILITY_KEY },
   fake: startStabilityFake,
@@ -163,7 +173,76 @@ describe('stability plugin', () => {
 
     it('declares a mask on inpaint and erase only, and one source on every edit', () => {
       const edits = STABILITY_MODELS.filter((m) => m.operations.includes('edit'));
-      expect(edits.map((m) => [m.id, m.mask ?? false, m.maxSourceImages ?? 1])).toEqual([['inpaint', true, 1], ['erase', true, 1], ['outpaint', false, 1]]);
+      expect(edits.map((m) => [m.id, m.mask ?? false, m.maxSourceImages ?? 1])).toEqual([
+        ['inpaint', true, 1], ['erase', true, 1], ['search-and-replace', false, 1], ['outpaint', false, 1],
+      ]);
+    });
+
+    it('sends the request\'s growMask to inpaint and erase as grow_mask, and none without it', async () => {
+      await plugin.edit(await edit({ mask: await leftHalfMask(), options: { growMask: 12 } }), ctx());
+      expect((await lastForm()).get('grow_mask')).toBe('12');
+      await plugin.edit(await edit({ model: 'erase', mask: await leftHalfMask(), options: { growMask: 0 } }), ctx());
+      expect((await lastForm()).get('grow_mask')).toBe('0');
+      await plugin.edit(await edit(), ctx());
+      expect((await lastForm()).has('grow_mask')).toBe(false);
+    });
+
+    describe('search-and-replace', () => {
+      const searchAndReplace = (options?: Record<string, unknown>, over: Partial<EditInput> = {}) =>
+        edit({ model: 'search-and-replace', prompt: 'a red ball', style: 'photographic', options, ...over });
+
+      it('sends providerOptions.stability.searchPrompt as search_prompt: Stability repaints what it finds from the prompt', async () => {
+        const [out] = await plugin.edit(await searchAndReplace({ searchPrompt: 'the blue cup' }), ctx());
+        expect(fake.requests.at(-1)!.url).toBe('/v2beta/stable-image/edit/search-and-replace');
+        const form = await lastForm();
+        expect(Object.fromEntries([...form.entries()].filter(([name]) => name !== 'image'))).toEqual({
+          prompt: 'a red ball', search_prompt: 'the blue cup', seed: '42', style_preset: 'photographic', output_format: 'png',
+        });
+        expect(await sharp(await part(form, 'image')).metadata()).toMatchObject({ width: 128, height: 96 });
+        expect(out).toMatchObject({ format: 'png', width: 128, height: 96, seed: 42 });
+        // The fake "finds" the middle of the source (grown 3 pixels, Stability's default) and repaints it.
+        const data = (out as { data: Buffer }).data;
+        expect([await pixel(data, 64), await pixel(data, 20)]).toEqual([[0x3a, 0x6e, 0xa5], [0xaa, 0x33, 0x55]]);
+      });
+
+      it('grows the found area by growMask, sent as grow_mask', async () => {
+        const [out] = await plugin.edit(await searchAndReplace({ searchPrompt: 'the blue cup', growMask: 20 }), ctx());
+        expect((await lastForm()).get('grow_mask')).toBe('20');
+        expect(await pixel((out as { data: Buffer }).data, 20)).toEqual([0x3a, 0x6e, 0xa5]);
+      });
+
+      it('refuses a call without a searchPrompt before asking Stability', async () => {
+        const sent = fake.requests.length;
+        for (const options of [undefined, {}, { growMask: 5 }]) {
+          expect(await kindOf(plugin.edit(await searchAndReplace(options), ctx()))).toMatchObject({
+            kind: 'invalid_input',
+            message: 'stability: search-and-replace needs providerOptions.stability.searchPrompt, what to find in the image',
+          });
+        }
+        expect(fake.requests).toHaveLength(sent);
+      });
+
+      it('refuses a size beyond 2.5:1 before asking Stability, as Stability would', async () => {
+        const sent = fake.requests.length;
+        const failure = await kindOf(plugin.edit(await searchAndReplace({ searchPrompt: 'the cup' }, { width: 1040, height: 400 }), ctx()));
+        expect(failure).toMatchObject({ kind: 'invalid_input', message: expect.stringContaining('2.5:1') });
+        expect(fake.requests).toHaveLength(sent);
+        expect(await plugin.edit(await searchAndReplace({ searchPrompt: 'the cup' }, { width: 1000, height: 400 }), ctx())).toMatchObject([{ width: 1000, height: 400 }]);
+      });
+
+      it('costs 5 credits an image, its list price', () => {
+        const model = STABILITY_MODELS.find((m) => m.id === 'search-and-replace')!;
+        expect(model.price({ operation: 'edit', model: model.id, n: 2, width: 1024, height: 1024, format: 'png' })).toBe(10);
+      });
+
+      it('is refused by the fake without search_prompt, in Stability\'s own error body', async () => {
+        const form = new FormData();
+        form.append('image', new Blob([await square(64)], { type: 'image/png' }), 'image.png');
+        form.append('prompt', 'a red ball');
+        const res = await fetch(`${fake.url}/v2beta/stable-image/edit/search-and-replace`, { method: 'POST', headers: { authorization: `Bearer ${STABILITY_KEY}` }, body: form });
+        expect(res.status).toBe(400);
+        expect(await res.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'bad_request', errors: ['search_prompt: required'] });
+      });
     });
 
     it('outpaints the source, centred, out to the asked size', async () => {
@@ -245,6 +324,19 @@ describe('stability plugin', () => {
       const problems = StabilityProvider.validateOptions({ baseUrl: 'api.stability', sd3Model: 'SD3 Large', pollIntervalMs: 0, upscalePrompt: ' ', model: 'core' });
       expect(problems).toHaveLength(5);
       for (const field of ['baseUrl', 'sd3Model', 'pollIntervalMs', 'upscalePrompt', 'model']) expect(problems.join('\n')).toContain(field);
+    });
+
+    it('takes searchPrompt and growMask per request, checked as the core checks them, and nothing else', () => {
+      expect(providerMetadataOf(StabilityProvider)!.requestOptions).toBe(StabilityRequestOptions);
+      expect(optionProblems(StabilityRequestOptions, { searchPrompt: 'the blue cup', growMask: 20 })).toEqual([]);
+      expect(optionProblems(StabilityRequestOptions, { growMask: 0 })).toEqual([]);
+      expect(optionProblems(StabilityRequestOptions, { searchPrompt: '', growMask: 21, strength: 0.5 })).toEqual([
+        'strength is not a field this plugin takes', 'searchPrompt must not be blank', 'growMask must not be greater than 20',
+      ]);
+      expect(optionProblems(StabilityRequestOptions, { searchPrompt: '   ' })).toEqual(['searchPrompt must not be blank']);
+      expect(optionProblems(StabilityRequestOptions, { searchPrompt: 'x'.repeat(10_001), growMask: 2.5 })).toEqual([
+        'searchPrompt must be shorter than or equal to 10000 characters', 'growMask must be an integer number',
+      ]);
     });
 
     it('needs an API key', () => {
