@@ -92,7 +92,7 @@ export async function searchAndReplaceFields(input: EditInput): Promise<Record<s
   const { searchPrompt, growMask } = requestOptions(input);
   if (!searchPrompt) throw new ProviderError('invalid_input', 'stability: search-and-replace needs providerOptions.stability.searchPrompt, what to find in the image');
   if (Math.max(input.width / input.height, input.height / input.width) > SEARCH_MAX_RATIO) {
-    throw new ProviderError('invalid_input', `stability: search-and-replace takes sizes up to 2.5:1 either way, not ${input.width}x${input.height}`);
+    throw new ProviderError('invalid_input', `stability: search-and-replace takes sizes up to ${SEARCH_MAX_RATIO}:1 either way, not ${input.width}x${input.height}`);
   }
   const [image] = await sourceAndMask(input, 'search-and-replace');
   return {
