@@ -23,7 +23,7 @@ export class ProviderWebhooksController {
   @ApiOperation({ summary: "Receive a provider's webhook for a job's remote work: verified with the provider's signature, it makes the job poll the work at once" })
   @ApiOkResponse({ type: ProviderWebhookReceivedDto })
   @ApiUnauthorizedResponse({ description: 'webhook_signature_invalid: not signed by the provider for this job, no such job, or a provider that sends no webhooks; nothing changed' })
-  async receive(@Param('provider') provider: string, @Param('jobId') jobId: string, @Headers() headers: WebhookHeaders, @RawBody() body: Buffer): Promise<ProviderWebhookReceivedDto> {
+  async receiveProviderWebhook(@Param('provider') provider: string, @Param('jobId') jobId: string, @Headers() headers: WebhookHeaders, @RawBody() body: Buffer): Promise<ProviderWebhookReceivedDto> {
     await this.webhooks.receive(provider, jobId, headers, body);
     return { received: true };
   }
