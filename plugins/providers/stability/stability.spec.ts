@@ -7,19 +7,11 @@ import { STABILITY_MODELS } from './stability-models';
 import { StabilityCredentials, StabilityRequestOptions } from './stability-options.dto';
 import { StabilityProvider } from './stability.provider';
 
-/**
- * The contract suite calls every model with a tiny request and no request options, but
- * search-and-replace needs to be told what to find: here it is given a searchPrompt, as a request would.
- */
-class StabilityWithSearchPrompt extends StabilityProvider {
-  override edit(input: EditInput, ctx: ProviderCallContext) {
-    return super.edit(input.model === 'search-and-replace' ? { ...input, options: { searchPrompt: 'the square', ...input.options } } : input, ctx);
-  }
-}
-
 describeProviderContract('stability', {
-  plugin: StabilityWithSearchPrompt,
+  plugin: StabilityProvider,
   options: { pollIntervalMs: 10 },
+  // search-and-replace must be told what to find, as a request tells it.
+  requestOptions: { 'search-and-replace': { searchPrompt: 'the square' } },
   credentials: { apiKey: STABILITY_KEY },
   fake: startStabilityFake,
 });

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optionProblems } from '../plugin-options';
 import { providerPluginProblems } from '../provider-checks';
 import type { ProviderCallContext } from '../provider-context';
 import { PROVIDER_ERROR_KINDS, ProviderError, type ProviderErrorKind } from '../provider-error';
@@ -31,6 +32,12 @@ export interface ProviderContractOptions {
   fake?: () => Promise<ProviderFake>;
   /** How long one call may take, in milliseconds (default 30 s). */
   timeoutMs?: number;
+  /**
+   * By model id, what a request passes it under `providerOptions.<id>` in these calls: for models
+   * that cannot run without (Stability's search-and-replace must be told what to find). Checked
+   * against the plugin's `requestOptions` as the core checks a request's.
+   */
+  requestOptions?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -62,6 +69,13 @@ export function describeProviderContract(name: string, contract: ProviderContrac
       expect(providerPluginProblems(metadata!, plugin)).toEqual([]);
     });
 
+    it('declares requestOptions for the request options it is given, and they pass', () => {
+      for (const options of Object.values(contract.requestOptions ?? {})) {
+        expect(metadata!.requestOptions, 'requestOptions are given, so the plugin declares a requestOptions DTO').toBeDefined();
+        expect(optionProblems(metadata!.requestOptions!, options)).toEqual([]);
+      }
+    });
+
     it('accepts the options it is given', () => {
       if (contract.plugin.validateOptions) expect(contract.plugin.validateOptions(options())).toEqual([]);
       else expect(Object.keys(options()), 'a plugin without validateOptions takes no options').toEqual([]);
@@ -77,7 +91,7 @@ export function describeProviderContract(name: string, contract: ProviderContrac
         });
 
         it(`${model.id}: ${operation} answers a tiny input in a declared format and the asked size`, async () => {
-          const request = await tinyRequest(model, operation);
+          const request = await tinyRequest(model, operation, contract.requestOptions?.[model.id]);
           const outputs = await call(plugin, request, ctx());
           expect(outputs).toHaveLength(1);
           if (operation !== 'video') await expectImage(outputs[0] as ImageOutput, model, request);
@@ -95,6 +109,18 @@ export function describeProviderContract(name: string, contract: ProviderContrac
       controller.abort();
       await expect(running).rejects.toBeDefined();
     }, timeout);
+
+    for (const model of metadata?.models.filter((m) => m.operations.includes('edit') && (m.mask || (m.maxSourceImages ?? 1) > 1)) ?? []) {
+      it(`${model.id}: edits as many sources as it declares (${model.maxSourceImages ?? 1})${model.mask ? ', under a mask' : ''}`, async () => {
+        const request = (await tinyRequest(model, 'edit', contract.requestOptions?.[model.id])) as Extract<ProviderRequest, { operation: 'edit' }>;
+        const images = Array.from({ length: model.maxSourceImages ?? 1 }, () => request.input.images[0]);
+        const mask = model.mask ? { data: await leftHalfMask(64, 64), mimeType: 'image/png' } : undefined;
+        const asked: ProviderRequest = { operation: 'edit', input: { ...request.input, images, ...(mask ? { mask } : {}) } };
+        const outputs = await call(plugin, asked, ctx());
+        expect(outputs).toHaveLength(1);
+        await expectImage(outputs[0] as ImageOutput, model, asked);
+      }, timeout);
+    }
 
     const editor = metadata?.models.find((m) => m.operations.includes('edit'));
     if (editor) {
@@ -139,11 +165,18 @@ async function call(plugin: ProviderPlugin, request: ProviderRequest, ctx: Provi
   return method.call(plugin, request.input, ctx);
 }
 
-async function tinyRequest(model: ProviderModel, operation: ProviderOperation): Promise<ProviderRequest> {
+/** A mask as the SDK defines it: its left half fully transparent (to change), its right half opaque (kept). */
+async function leftHalfMask(width: number, height: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < width * height; i++) pixels[i * 4 + 3] = i % width < width / 2 ? 0 : 255;
+  return sharp(pixels, { raw: { width, height, channels: 4 } }).png().toBuffer();
+}
+
+async function tinyRequest(model: ProviderModel, operation: ProviderOperation, options?: Record<string, unknown>): Promise<ProviderRequest> {
   const { width, height } = smallestSize(model.sizes);
   const format = model.formats[0];
   const image = { data: await sharp({ create: { width: 64, height: 64, channels: 3, background: '#7a9cc6' } }).png().toBuffer(), mimeType: 'image/png' };
-  const base = { model: model.id, prompt: 'a small blue square', width, height, format, n: 1, seed: 7 };
+  const base = { model: model.id, prompt: 'a small blue square', width, height, format, n: 1, seed: 7, ...(options ? { options } : {}) };
   switch (operation) {
     case 'generate':
       return { operation, input: base };
@@ -154,7 +187,7 @@ async function tinyRequest(model: ProviderModel, operation: ProviderOperation): 
     case 'removeBackground':
       return { operation, input: { model: model.id, image, format } };
     case 'video':
-      return { operation, input: { model: model.id, prompt: base.prompt, width, height, durationSeconds: 1, seed: 7 } };
+      return { operation, input: { model: model.id, prompt: base.prompt, width, height, durationSeconds: 1, seed: 7, ...(options ? { options } : {}) } };
   }
 }
 
