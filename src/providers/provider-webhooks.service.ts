@@ -37,7 +37,10 @@ export class ProviderWebhooksService {
     const credentials = await this.router.credentialsFor(job.orgId, provider);
     const ctx = callContext(this.http, provider, { credentials, signal: AbortSignal.timeout(VERIFY_TIMEOUT_MS), callId: `webhook-${job.id}`, jobId: job.id });
     const remoteIds = parseCheckpoint(job.checkpoint, MAX_TARGETS).ids.filter(Boolean);
-    const verified = await provider.plugin.verifyWebhook!({ headers: lowerCased(headers), body, remoteIds }, ctx);
+    // A check that could not run (the signing keys out of reach) is no verdict: the provider delivers again later.
+    const verified = await provider.plugin.verifyWebhook!({ headers: lowerCased(headers), body, remoteIds }, ctx).catch((err: unknown) => {
+      throw new AppError('provider_unavailable', `The delivery's signature could not be checked now: ${(err as Error).message}`);
+    });
     if (!verified) throw refused(providerId);
     if (job.status === 'processing' && remoteIds.includes(verified.remoteId)) await this.wakeups.delivered(job.id);
   }
