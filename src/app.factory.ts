@@ -17,6 +17,7 @@ import { registerApiReference } from './docs/api-reference';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { registerMultipart } from './common/http/multipart-form';
 import { registerRawBodies } from './common/http/raw-body';
+import fastifyCookie from '@fastify/cookie';
 import { Metrics } from './ops/metrics';
 import { loadPluginModules } from './plugins/plugin-loader';
 
@@ -61,6 +62,7 @@ export async function createApp(config: AppConfig, options: { channelRoots?: str
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   registerJsonBodies(fastify);
   registerRawBodies(fastify);
+  await fastify.register(fastifyCookie);
   await registerMultipart(fastify, Math.max(...Object.values(config.plans.plans).map((plan) => plan.maxSourceBytes)));
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, pluginModules), adapter, { logger: new PinoNestLogger(logger), bodyParser: false });

@@ -1,15 +1,19 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../common/errors/app-error';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { SessionTokenPair } from '../sessions/sessions.service';
 import { Auth, Public, UserOnly } from '../../tenancy/access.decorators';
 import type { RequestAuth, UserPrincipal } from '../../tenancy/principal';
 import { AcceptedDto, LoginDto, RefreshDto, RegisterDto, RegisterResponseDto, SessionTokensDto, VerifiedDto, VerifyEmailDto } from './accounts.dto';
 import { AccountsService } from './accounts.service';
+import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie';
 
 @ApiTags('Accounts')
 @Controller('api/v1/auth')
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(private readonly accounts: AccountsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Post('register')
   @Public()
@@ -53,8 +57,9 @@ export class AccountsController {
   @ApiOperation({ summary: 'Sign in: get an access token and a refresh token' })
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
-  login(@Body() dto: LoginDto, @Req() req: FastifyRequest): Promise<SessionTokensDto> {
-    return this.accounts.login(dto, { ip: req.ip, requestId: String(req.id) });
+  async login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokensDto> {
+    const tokens = await this.accounts.login(dto, { ip: req.ip, requestId: String(req.id) });
+    return dto.refreshCookie ? this.inCookie(reply, tokens) : tokens;
   }
 
   @Post('refresh')
@@ -62,15 +67,31 @@ export class AccountsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the refresh token; presenting a used one ends the whole session' })
   @ApiOkResponse({ type: SessionTokensDto })
-  refresh(@Body() dto: RefreshDto): Promise<SessionTokensDto> {
-    return this.accounts.refresh(dto.refreshToken);
+  async refresh(@Body() dto: RefreshDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionTokensDto> {
+    const fromCookie = dto.refreshToken === undefined;
+    const token = dto.refreshToken ?? refreshCookieOf(req);
+    if (!token) throw new AppError('invalid_refresh_token', 'Send refreshToken, or sign in with refreshCookie for a session kept in a cookie');
+    const tokens = await this.accounts.refresh(token).catch((err: unknown) => {
+      // A refused cookie is of no further use: the browser forgets it.
+      if (fromCookie) clearRefreshCookie(reply, this.config);
+      throw err;
+    });
+    return fromCookie ? this.inCookie(reply, tokens) : tokens;
   }
 
   @Post('logout')
   @UserOnly()
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session: its refresh tokens and access tokens stop working' })
-  async logout(@Auth() auth: RequestAuth): Promise<void> {
+  async logout(@Auth() auth: RequestAuth, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.accounts.logout(auth.principal as UserPrincipal);
+    clearRefreshCookie(reply, this.config);
+  }
+
+  /** The answer of a browser session: the refresh token goes to the cookie, not the page. */
+  private inCookie(reply: FastifyReply, tokens: SessionTokenPair): SessionTokensDto {
+    const { refreshToken, ...rest } = tokens;
+    setRefreshCookie(reply, this.config, refreshToken);
+    return rest;
   }
 }

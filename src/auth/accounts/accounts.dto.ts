@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
@@ -35,6 +35,11 @@ export class LoginDto {
   @IsString()
   @MaxLength(200)
   password!: string;
+
+  @ApiPropertyOptional({ description: "For browsers (the console): keep the refresh token in an httpOnly, SameSite=Strict cookie sent only to /api/v1/auth, instead of in the answer" })
+  @IsOptional()
+  @IsBoolean()
+  refreshCookie?: boolean;
 }
 
 export class VerifyEmailDto {
@@ -46,11 +51,12 @@ export class VerifyEmailDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh token from login or the last refresh; it is rotated on use' })
+  @ApiPropertyOptional({ description: 'The refresh token from login or the last refresh; it is rotated on use. Omitted: the one in the refresh cookie (a session signed in with refreshCookie), rotated there' })
+  @IsOptional()
   @IsString()
   @MinLength(10)
   @MaxLength(200)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 export class UserDto {
@@ -75,7 +81,7 @@ export class RegisterResponseDto {
 
 export class SessionTokensDto {
   @ApiProperty({ description: 'Short-lived JWT; send as Authorization: Bearer' }) accessToken!: string;
-  @ApiProperty({ description: 'Exchange at /auth/refresh for a new pair; single use' }) refreshToken!: string;
+  @ApiPropertyOptional({ description: 'Exchange at /auth/refresh for a new pair; single use. Absent when it is kept in the refresh cookie' }) refreshToken?: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
 }
