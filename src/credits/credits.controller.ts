@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OrgId, RequireScope } from '../tenancy/access.decorators';
 import { CursorQueryDto } from '../common/pagination';
-import { CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
+import { CreditPackListDto, CreditsSummaryDto, DailyUsageListDto, DailyUsageQueryDto, LedgerPageDto } from './credits.dto';
 import { LedgerService } from './ledger.service';
 
 @ApiTags('Credits')
@@ -24,6 +24,14 @@ export class CreditsController {
   @ApiOkResponse({ type: LedgerPageDto, description: 'Newest first' })
   listLedger(@OrgId() orgId: string, @Query() query: CursorQueryDto): Promise<LedgerPageDto> {
     return this.ledger.list(orgId, query);
+  }
+
+  @Get('usage')
+  @RequireScope('credits:read')
+  @ApiOperation({ summary: 'Credits spent and granted per UTC day, for the last days (30 by default)' })
+  @ApiOkResponse({ type: DailyUsageListDto })
+  getDailyUsage(@OrgId() orgId: string, @Query() query: DailyUsageQueryDto): Promise<DailyUsageListDto> {
+    return this.ledger.daily(orgId, query.days ?? 30);
   }
 
   @Get('packs')

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageInfoDto } from '../common/pagination';
 
@@ -56,4 +57,29 @@ export class CreditGrantDto {
 export class CreditGrantResultDto {
   @ApiProperty() creditsBalance!: number;
   @ApiProperty() granted!: number;
+}
+
+export const MAX_USAGE_DAYS = 366;
+
+export class DailyUsageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_USAGE_DAYS, default: 30, description: 'How many UTC days, ending today' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_USAGE_DAYS)
+  days?: number;
+}
+
+export class DailyUsageDto {
+  @ApiProperty({ example: '2026-11-30', description: 'A UTC day' }) date!: string;
+  @ApiProperty({ description: 'Credits spent that day: reserved for work, net of what was released (work that failed, or cost less)' }) spent!: number;
+  @ApiProperty({ description: 'Credits granted that day (starting, operator and pack grants)' }) granted!: number;
+  @ApiProperty({ description: 'Pieces of paid work started that day (reservations)' }) reservations!: number;
+}
+
+export class DailyUsageListDto {
+  @ApiProperty({ example: '2026-11-01', description: 'The first day, UTC' }) from!: string;
+  @ApiProperty({ example: '2026-11-30', description: 'The last day (today), UTC' }) to!: string;
+  @ApiProperty({ type: [DailyUsageDto], description: 'Every day of the period in order, days without entries as zeros' }) data!: DailyUsageDto[];
 }

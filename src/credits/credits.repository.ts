@@ -1,12 +1,41 @@
 import { EntityManager, LockMode } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { databaseKind } from '../config/database-kind';
 import { insertOnce } from '../common/errors/db-errors';
 import { Organization } from '../tenancy/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
+/** One UTC day of an organisation's ledger: what it spent (reservations net of releases), what it was granted, the reservations made. */
+export interface DailyCreditsRow {
+  date: string;
+  spent: number;
+  granted: number;
+  reservations: number;
+}
+
 @Injectable()
 export class CreditsRepository {
-  constructor(private readonly em: EntityManager) {}
+  /** The UTC day of created_at as YYYY-MM-DD: SQLite keeps datetimes as epoch milliseconds. */
+  private readonly dayOf: string;
+
+  constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
+    this.dayOf = databaseKind(config) === 'postgresql' ? `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')` : `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
+  }
+
+  /** The days of [from, to) that have ledger entries, summed by the database. */
+  async daily(orgId: string, from: Date, to: Date): Promise<DailyCreditsRow[]> {
+    const platform = this.em.getPlatform();
+    const rows: { day: string; spent: number | string; granted: number | string; reservations: number | string }[] = await this.em.fork().getConnection().execute(
+      `select ${this.dayOf} as day,
+         coalesce(-sum(case when kind in ('reservation', 'release') then amount else 0 end), 0) as spent,
+         coalesce(sum(case when kind in ('starting_grant', 'operator_grant', 'pack_grant') then amount else 0 end), 0) as granted,
+         sum(case when kind = 'reservation' then 1 else 0 end) as reservations
+       from credit_ledger where org_id = ? and created_at >= ? and created_at < ? group by day order by day`,
+      [orgId, platform.processDateProperty(from), platform.processDateProperty(to)],
+    );
+    return rows.map((r) => ({ date: r.day, spent: Number(r.spent), granted: Number(r.granted), reservations: Number(r.reservations) }));
+  }
 
   async balance(orgId: string): Promise<number> {
     const rows = await this.em.fork().getConnection().execute<{ total: number | string | null }[]>(

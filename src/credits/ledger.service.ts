@@ -4,9 +4,11 @@ import type { UserPrincipal } from '../tenancy/principal';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { OrgDirectory } from '../tenancy/org-directory';
-import type { CreditGrantDto, CreditGrantResultDto, CreditPackListDto, CreditsSummaryDto, LedgerPageDto } from './credits.dto';
+import type { CreditGrantDto, CreditGrantResultDto, CreditPackListDto, CreditsSummaryDto, DailyUsageListDto, LedgerPageDto } from './credits.dto';
 import { CreditsRepository } from './credits.repository';
 import { CreditsService } from './credits.service';
+
+const DAY_MS = 86_400_000;
 
 const invalid = (message: string) => new AppError('validation_failed', message, { fields: [{ field: 'amount', messages: [message] }] });
 
@@ -22,6 +24,19 @@ export class LedgerService {
 
   summary(orgId: string): Promise<CreditsSummaryDto> {
     return this.credits.summary(orgId);
+  }
+
+  /** The last `days` UTC days, today included, each summed (zeros for days without entries). */
+  async daily(orgId: string, days: number): Promise<DailyUsageListDto> {
+    const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+    const from = new Date(today - (days - 1) * DAY_MS);
+    const rows = new Map((await this.repo.daily(orgId, from, new Date(today + DAY_MS))).map((r) => [r.date, r]));
+    const data = Array.from({ length: days }, (_, i) => {
+      const date = new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10);
+      const { spent, granted, reservations } = rows.get(date) ?? { spent: 0, granted: 0, reservations: 0 };
+      return { date, spent, granted, reservations };
+    });
+    return { from: data[0].date, to: data[data.length - 1].date, data };
   }
 
   async list(orgId: string, query: { limit?: number; cursor?: string }): Promise<LedgerPageDto> {

@@ -49,6 +49,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/v1/credits': 'credits:read',
   'GET /api/v1/credits/ledger': 'credits:read',
   'GET /api/v1/credits/packs': 'credits:read',
+  'GET /api/v1/credits/usage': 'credits:read',
   'GET /api/v1/files/:token': 'public (unthrottled)',
   'GET /api/v1/images': 'images:read',
   'POST /api/v1/images/edits': 'images:edit',
