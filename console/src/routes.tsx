@@ -1,0 +1,32 @@
+import type { ComponentType } from 'preact';
+import type { RouteComponentProps } from 'wouter-preact';
+import { ApiKeys } from './screens/keys/ApiKeys';
+import { SignIn } from './screens/login/SignIn';
+import { SignUp } from './screens/signup/SignUp';
+import { Verify } from './screens/verify/Verify';
+
+export interface ScreenRoute {
+  /** Under /console (wouter's base), e.g. '/keys'. */
+  path: string;
+  /** Takes the path's parameters (e.g. '/jobs/:jobId') as `params`. */
+  component: ComponentType<RouteComponentProps>;
+  /** The link's name in the "Main" nav; none: not in the nav. */
+  nav?: string;
+  /** The nav link shows only to users with this scope in the organisation. */
+  scope?: string;
+}
+
+/** Screens for visitors who are not signed in. */
+export const publicRoutes: ScreenRoute[] = [
+  { path: '/signup', component: SignUp },
+  { path: '/verify', component: Verify },
+  { path: '/login', component: SignIn },
+];
+
+/** Screens inside the signed-in layout, in nav order. Add one line per screen. */
+export const screens: ScreenRoute[] = [
+  { path: '/keys', component: ApiKeys, nav: 'API keys', scope: 'keys:read' },
+];
+
+/** Where signing in lands. */
+export const HOME = '/keys';
