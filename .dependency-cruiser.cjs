@@ -14,6 +14,8 @@ const LAYERS = [
   { name: 'common/net', path: '^src/common/net/' },
   { name: 'tenancy', path: '^src/tenancy/' },
   { name: 'docs', path: '^src/docs/' },
+  // The web console's files, served at /console: it reads the configuration, the errors and the access decorators.
+  { name: 'console', path: '^src/console/' },
   { name: 'audit', path: '^src/audit/' },
   { name: 'mail', path: '^src/mail/' },
   { name: 'storage', path: '^src/storage/' },

@@ -14,6 +14,7 @@ import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
 import { ApiDocs } from './docs/api-docs';
 import { registerApiReference } from './docs/api-reference';
+import { registerConsoleFiles } from './console/console-static';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { registerMultipart } from './common/http/multipart-form';
 import { registerRawBodies } from './common/http/raw-body';
@@ -86,6 +87,7 @@ export async function createApp(config: AppConfig, options: { channelRoots?: str
     done();
   });
   await registerApiReference(fastify);
+  await registerConsoleFiles(fastify);
 
   await app.init();
   app.get(ApiDocs).set(buildOpenApiDocument(app, config.publicUrl));

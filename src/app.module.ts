@@ -3,6 +3,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { CreditsModule } from './credits/credits.module';
 import { DatabaseModule } from './database/database.module';
 import { DocsModule } from './docs/docs.module';
@@ -31,6 +32,7 @@ export class AppModule {
         MailModule,
         OpsModule,
         DocsModule,
+        ConsoleModule,
         AuditModule,
         OrgsModule,
         CreditsModule,

@@ -22,6 +22,8 @@ export interface AppConfig {
   shutdownTimeoutSeconds: number;
   /** all: serves HTTP and runs jobs; api: serves HTTP only; worker: runs jobs only (`npm run worker`). */
   processRole: 'all' | 'api' | 'worker';
+  /** The built console (`npm run build` writes dist/console), served at /console; an absolute path (relative ones are taken from the project folder). */
+  console: { dir: string };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;

@@ -162,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const plans = parsePlans(readYaml(own('plans.yaml') ?? join(shipped, 'plans.yaml'), problems), problems);
   if (problems.length) throw new ConfigError(problems);
   out.dataDir = resolve(out.dataDir as string);
+  const consoleSettings = out.console as AppConfig['console'];
+  consoleSettings.dir = resolve(packageRoot(), consoleSettings.dir);
   out.publicUrlFollowsPort = !out.publicUrl;
   if (!out.publicUrl) out.publicUrl = localPublicUrl(out.port as number);
   out.plans = plans;

@@ -31,6 +31,7 @@ export const SETTINGS: Setting[] = [
   { path: 'logLevel', env: 'LOG_LEVEL', kind: 'logLevel' },
   { path: 'shutdownTimeoutSeconds', env: 'SHUTDOWN_TIMEOUT_SECONDS', kind: 'int', min: 1, max: 600 },
   { path: 'processRole', env: 'PROCESS_ROLE', kind: 'choice', choices: ['all', 'api', 'worker'] },
+  { path: 'console.dir', env: 'CONSOLE_DIR', kind: 'string' },
   { path: 'auth.jwtSecret', env: 'JWT_SECRET', kind: 'string' },
   { path: 'auth.accessTokenTtlSeconds', env: 'ACCESS_TOKEN_TTL_SECONDS', kind: 'int', min: 30, max: 86_400 },
   { path: 'auth.refreshTokenTtlSeconds', env: 'REFRESH_TOKEN_TTL_SECONDS', kind: 'int', min: 300, max: 31_536_000 },

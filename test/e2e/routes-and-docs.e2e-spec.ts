@@ -126,7 +126,13 @@ const EXPECTED_ACCESS: Record<string, string> = {
   'POST /v1/images/edits': 'images:edit',
   'GET /metrics': 'public (unthrottled)',
   'GET /readyz': 'public (unthrottled)',
+  'GET /': 'public (unthrottled)',
+  'GET /console': 'public (unthrottled)',
+  'GET /console/*': 'public (unthrottled)',
 };
+
+/** Routes that are not API operations: the document itself, and the web console's page and files. */
+const UNDOCUMENTED = ['GET /api/v1/openapi', 'GET /', 'GET /console', 'GET /console/*'];
 
 describe('routes, OpenAPI and operations', () => {
   let t: TestApp;
@@ -178,8 +184,9 @@ describe('routes, OpenAPI and operations', () => {
       }
     }
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].get.parameters).toContainEqual(expect.objectContaining({ name: 'orgId', in: 'path', required: true }));
-    const apiRoutes = Object.keys(EXPECTED_ACCESS).filter((r) => r !== 'GET /api/v1/openapi');
+    const apiRoutes = Object.keys(EXPECTED_ACCESS).filter((r) => !UNDOCUMENTED.includes(r));
     expect(apiRoutes.filter((r) => !documented.has(r))).toEqual([]);
+    expect(UNDOCUMENTED.filter((r) => documented.has(r))).toEqual([]);
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.responses['403']).toBeDefined();
     expect(doc.paths['/api/v1/orgs/{orgId}/api-keys'].post.requestBody).toBeDefined();
     // Edits take JSON or a form whose sources are files; OpenAI's edits take the form only.

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   provider_quota_exhausted: 502,
   provider_rate_limited: 503,
   channel_rate_limited: 503,
+  console_not_built: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
