@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { Redirect, Route, Router, Switch } from 'wouter-preact';
 import { asApiError } from './api/errors';
-import { refreshSession, session } from './api/session';
+import { resumeSession, session } from './api/session';
 import { Layout } from './layout/Layout';
 import { useStore } from './lib/store';
 import { HOME, publicRoutes, screens } from './routes';
@@ -29,9 +29,8 @@ function SignedIn({ children }: { children: ComponentChildren }) {
 }
 
 export function App() {
-  // The refresh cookie, if the browser has one, resumes the session after a reload.
   useEffect(() => {
-    if (session.get().status === 'unknown') refreshSession().catch(() => session.set({ status: 'signed-out' }));
+    if (session.get().status === 'unknown') resumeSession();
   }, []);
   return (
     <QueryClientProvider client={queryClient}>

@@ -10,6 +10,37 @@ export type SessionState = { status: 'unknown' } | { status: 'signed-out' } | { 
 
 export const session = createStore<SessionState>({ status: 'unknown' });
 
+/**
+ * Whether this browser signed in and has not signed out since: a hint kept in localStorage (the
+ * cookie itself is out of the page's reach), so a visitor's page load asks for no refresh the
+ * server can only refuse. The server stays the judge: a refused refresh signs out.
+ */
+const SIGNED_IN_HINT = 'darkroom.signedIn';
+
+export function maySignIn(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) !== null;
+  } catch {
+    return true;
+  }
+}
+
+function setSession(state: SessionState): void {
+  try {
+    if (state.status === 'signed-in') localStorage.setItem(SIGNED_IN_HINT, '1');
+    else if (state.status === 'signed-out') localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Storage off: every page load checks the cookie instead.
+  }
+  session.set(state);
+}
+
+/** The page's first look at the session: the refresh cookie, if this browser may have one, resumes it. */
+export function resumeSession(): void {
+  if (!maySignIn()) setSession({ status: 'signed-out' });
+  else refreshSession().catch(() => setSession({ status: 'signed-out' }));
+}
+
 interface TokensAnswer {
   accessToken: string;
 }
@@ -36,12 +67,12 @@ export function refreshSession(): Promise<string | null> {
         credentials: 'same-origin',
       });
       if (res.status === 401) {
-        session.set({ status: 'signed-out' });
+        setSession({ status: 'signed-out' });
         return null;
       }
       if (!res.ok) throw await ApiError.from(res);
       const { accessToken: token } = (await res.json()) as TokensAnswer;
-      session.set({ status: 'signed-in', accessToken: token });
+      setSession({ status: 'signed-in', accessToken: token });
       return token;
     } finally {
       refreshing = null;
@@ -70,7 +101,7 @@ export async function signIn(email: string, password: string): Promise<void> {
   });
   if (!res.ok) throw await ApiError.from(res);
   const { accessToken: token } = (await res.json()) as TokensAnswer;
-  session.set({ status: 'signed-in', accessToken: token });
+  setSession({ status: 'signed-in', accessToken: token });
 }
 
 /** Ends the session on the server (which clears the cookie), then forgets the token whatever it answered. */
@@ -79,6 +110,6 @@ export async function signOut(): Promise<void> {
   try {
     if (token) await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` }, credentials: 'same-origin' });
   } finally {
-    session.set({ status: 'signed-out' });
+    setSession({ status: 'signed-out' });
   }
 }

@@ -47,35 +47,37 @@ export function Layout({ children }: { children: ComponentChildren }) {
   return (
     <CurrentOrganizationContext.Provider value={org}>
       <div class="shell">
-        <header class="topbar">
-          <Link href={HOME} class="brand">Darkroom</Link>
-          <button type="button" class="menu-button" aria-expanded={menuOpen} aria-controls="side-panel" onClick={() => setMenuOpen(!menuOpen)}>
-            Menu
-          </button>
-        </header>
-        <div id="side-panel" class={menuOpen ? 'side-panel open' : 'side-panel'}>
-          <nav aria-label="Main">
-            <ul>
-              {screens
-                .filter((s) => s.nav && (!s.scope || org?.can(s.scope)))
-                .map((s) => (
-                  <li key={s.path}>
-                    <Link href={s.path} aria-current={location === s.path ? 'page' : undefined}>{s.nav}</Link>
-                  </li>
-                ))}
-            </ul>
-          </nav>
-          <div class="session-controls">
-            <label for="organization-select">Organisation</label>
-            <select id="organization-select" value={org?.id ?? ''} onChange={(e) => switchTo(e.currentTarget.value)}>
-              {me.data.organizations.map((o) => (
-                <option key={o.id} value={o.id}>{o.name}</option>
-              ))}
-            </select>
-            <p class="who">{me.data.user?.email}</p>
-            <button type="button" onClick={onSignOut}>Sign out</button>
+        <header class="sidebar">
+          <div class="topbar">
+            <Link href={HOME} class="brand">Darkroom</Link>
+            <button type="button" class="menu-button" aria-expanded={menuOpen} aria-controls="side-panel" onClick={() => setMenuOpen(!menuOpen)}>
+              Menu
+            </button>
           </div>
-        </div>
+          <div id="side-panel" class={menuOpen ? 'side-panel open' : 'side-panel'}>
+            <nav aria-label="Main">
+              <ul>
+                {screens
+                  .filter((s) => s.nav && (!s.scope || org?.can(s.scope)))
+                  .map((s) => (
+                    <li key={s.path}>
+                      <Link href={s.path} aria-current={location === s.path ? 'page' : undefined}>{s.nav}</Link>
+                    </li>
+                  ))}
+              </ul>
+            </nav>
+            <div class="session-controls">
+              <label for="organization-select">Organisation</label>
+              <select id="organization-select" value={org?.id ?? ''} onChange={(e) => switchTo(e.currentTarget.value)}>
+                {me.data.organizations.map((o) => (
+                  <option key={o.id} value={o.id}>{o.name}</option>
+                ))}
+              </select>
+              <p class="who">{me.data.user?.email}</p>
+              <button type="button" onClick={onSignOut}>Sign out</button>
+            </div>
+          </div>
+        </header>
         <main class="content" key={org?.id}>
           {org ? children : <p>You belong to no organisation.</p>}
         </main>

@@ -65,7 +65,7 @@ export function ApiKeys() {
               {keys.items.map((key) => (
                 <tr key={key.id}>
                   <td>{key.name}{key.type !== 'live' && <span class="tag">{key.type}</span>}</td>
-                  <td><code>{key.prefix}</code></td>
+                  <td class="nowrap"><code>{key.prefix}</code></td>
                   <td class="scopes-cell">{key.scopes.map((s) => <code key={s}>{s}</code>)}</td>
                   <td>{formatDate(key.createdAt)}</td>
                   <td>{formatDate(key.lastUsedAt, 'Never')}</td>

@@ -1,0 +1,24 @@
+import type { Job } from './jobs';
+
+/** The job's status, and that a cancel is on its way. */
+export function JobStatus({ job }: { job: Job }) {
+  return (
+    <span class={`job-status job-status-${job.status}`}>
+      {job.status}
+      {job.cancelRequested && <span class="job-status-note"> (cancelling)</span>}
+    </span>
+  );
+}
+
+/** How far a batch or a long job (a sync) has got: a bar and "done of total"; a dash for jobs that report none. */
+export function JobProgress({ job }: { job: Job }) {
+  const progress = job.progress;
+  if (!progress) return <>—</>;
+  const total = progress.total ?? undefined;
+  return (
+    <span class="job-progress">
+      <progress value={progress.done} max={total} aria-label={`Progress of job ${job.id}`} />
+      <span>{total === undefined ? `${progress.done} so far` : `${progress.done} of ${total}`}</span>
+    </span>
+  );
+}
