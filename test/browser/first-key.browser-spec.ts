@@ -18,7 +18,7 @@ describeInChromium('a new user gets a first API key in the console', () => {
     await server?.stop();
   });
 
-  it('signs up, verifies from the mail, signs in, creates a key shown once, uses it and revokes it', async () => {
+  it('signs up, verifies from the mail, signs in, creates a key shown once, uses it, revokes it and signs out', async () => {
     const { context, page, problems } = await newConsoleContext(browser, server.base);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const email = uniqueEmail('first-key');
@@ -73,6 +73,13 @@ describeInChromium('a new user gets a first API key in the console', () => {
     const refused = await api(server.base, 'GET', '/api/v1/me', { token: secret });
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('invalid_api_key');
+
+    // Signing out ends the session for good: the refresh cookie is gone, so a signed-in screen sends to sign-in.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/console/login');
+    expect(await context.cookies()).toEqual([]);
+    await page.goto('/console/keys');
+    await page.waitForURL('**/console/login');
     expect(problems).toEqual([]);
     await context.close();
   });
