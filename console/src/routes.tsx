@@ -1,9 +1,15 @@
 import type { ComponentType } from 'preact';
 import type { RouteComponentProps } from 'wouter-preact';
+import { Credits } from './screens/credits/Credits';
+import { JobDetail } from './screens/jobs/JobDetail';
+import { Jobs } from './screens/jobs/Jobs';
 import { ApiKeys } from './screens/keys/ApiKeys';
 import { SignIn } from './screens/login/SignIn';
+import { Organisation } from './screens/organisation/Organisation';
+import { Providers } from './screens/providers/Providers';
 import { SignUp } from './screens/signup/SignUp';
 import { Verify } from './screens/verify/Verify';
+import { Webhooks } from './screens/webhooks/Webhooks';
 
 export interface ScreenRoute {
   /** Under /console (wouter's base), e.g. '/keys'. */
@@ -26,6 +32,12 @@ export const publicRoutes: ScreenRoute[] = [
 /** Screens inside the signed-in layout, in nav order. Add one line per screen. */
 export const screens: ScreenRoute[] = [
   { path: '/keys', component: ApiKeys, nav: 'API keys', scope: 'keys:read' },
+  { path: '/jobs', component: Jobs, nav: 'Jobs', scope: 'jobs:read' },
+  { path: '/jobs/:jobId', component: JobDetail, scope: 'jobs:read' },
+  { path: '/credits', component: Credits, nav: 'Credits', scope: 'credits:read' },
+  { path: '/organisation', component: Organisation, nav: 'Organisation' },
+  { path: '/providers', component: Providers, nav: 'Providers', scope: 'providers:read' },
+  { path: '/webhooks', component: Webhooks, nav: 'Webhooks', scope: 'webhooks:write' },
 ];
 
 /** Where signing in lands. */
