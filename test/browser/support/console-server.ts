@@ -22,9 +22,10 @@ const MAIL_TIMEOUT_MS = 15_000;
 /**
  * Starts the built server (`node dist/src/main.js`, as `npm start` runs it) the way a user would: a
  * fresh DATA_DIR (SQLite), PUBLIC_URL on its own port, an operator, and no SMTP_URL, so mail goes
- * to its log. Only the variables a shell would pass go along, not the test runner's.
+ * to its log. Only the variables a shell would pass go along, not the test runner's, plus a suite's
+ * own `settings` (e.g. ALLOW_PRIVATE_URLS for a webhook receiver on 127.0.0.1).
  */
-export async function startConsoleServer(): Promise<ConsoleServer> {
+export async function startConsoleServer(settings: Record<string, string> = {}): Promise<ConsoleServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'darkroom-browser-'));
@@ -37,6 +38,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     DATA_DIR: dataDir,
     ADMIN_EMAILS: OPERATOR_EMAIL,
     LOG_LEVEL: 'info',
+    ...settings,
   };
   const child = spawn(process.execPath, ['dist/src/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
