@@ -9,6 +9,7 @@ import { signOut } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { HOME, screens } from '../routes';
 import { CurrentOrganizationContext } from './current-organization';
+import { EmailNotice } from './EmailNotice';
 
 /** The signed-in frame: the "Main" nav, the organisation switch, Sign out; behind "Menu" on narrow screens. */
 export function Layout({ children }: { children: ComponentChildren }) {
@@ -79,6 +80,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </div>
         </header>
         <main class="content" key={org?.id}>
+          {me.data.user && !me.data.user.emailVerified && <EmailNotice email={me.data.user.email} />}
           {org ? children : <p>You belong to no organisation.</p>}
         </main>
       </div>
