@@ -11,12 +11,14 @@ async function navEntries(page: Page): Promise<[string, string][]> {
   return Promise.all((await links.all()).map(async (link) => [(await link.textContent())!.trim(), new URL((await link.getAttribute('href'))!, page.url()).pathname]));
 }
 
-/** What every screen owes: exactly one h1, no serious or critical axe violation; then its screenshot. */
-async function checkScreen(page: Page, name: string): Promise<void> {
+/** What every screen owes: exactly one h1 (naming it, for a nav entry), no serious or critical axe violation; then its screenshot. */
+async function checkScreen(page: Page, name: string, title?: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   const headings = page.getByRole('heading', { level: 1 });
   expect(await headings.count(), `h1 on ${name}`).toBe(1);
-  expect((await headings.textContent())!.trim()).not.toBe('');
+  const heading = (await headings.textContent())!.trim();
+  if (title) expect(heading, `h1 on ${name}`).toBe(title);
+  else expect(heading).not.toBe('');
   await expectAccessible(page, name);
   await screenshot(page, name);
 }
@@ -73,17 +75,24 @@ describeInChromium('every screen of the console', () => {
     await signIn(page, OPERATOR_EMAIL);
     const entries = await navEntries(page);
     expect(entries.map(([name]) => name)).toContain('API keys');
+    console.log(`screens in the nav: ${entries.map(([name, path]) => `${name} (${path})`).join(', ')}`);
 
     for (const [name, path] of entries) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
       await page.waitForURL(`**${path}`);
-      await checkScreen(page, path.replace(/^\/console\//, '').replaceAll('/', '-'));
+      await checkScreen(page, path.replace(/^\/console\//, '').replaceAll('/', '-'), name);
     }
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys', exact: true }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
-    await page.getByRole('dialog', { name: 'Create API key' }).waitFor();
+    const create = page.getByRole('dialog', { name: 'Create API key' });
+    await create.getByLabel('Name').fill('studio backend');
+    await create.getByRole('checkbox', { name: 'studio:process', exact: true }).check();
+    await create.getByRole('checkbox', { name: 'jobs:read', exact: true }).check();
     await checkScreen(page, 'keys-create');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.getByRole('textbox', { name: 'Secret' }).waitFor();
+    await checkScreen(page, 'keys-secret');
 
     expect(problems).toEqual([]);
     await context.close();
