@@ -8,6 +8,8 @@ import { SignIn } from './screens/login/SignIn';
 import { Organisation } from './screens/organisation/Organisation';
 import { Providers } from './screens/providers/Providers';
 import { SignUp } from './screens/signup/SignUp';
+import { Studio } from './screens/studio/Studio';
+import { Tester } from './screens/tester/Tester';
 import { Verify } from './screens/verify/Verify';
 import { Webhooks } from './screens/webhooks/Webhooks';
 
@@ -38,6 +40,8 @@ export const screens: ScreenRoute[] = [
   { path: '/organisation', component: Organisation, nav: 'Organisation' },
   { path: '/providers', component: Providers, nav: 'Providers', scope: 'providers:read' },
   { path: '/webhooks', component: Webhooks, nav: 'Webhooks', scope: 'webhooks:write' },
+  { path: '/studio', component: Studio, nav: 'Studio', scope: 'studio:process' },
+  { path: '/tester', component: Tester, nav: 'API tester' },
 ];
 
 /** Where signing in lands. */
