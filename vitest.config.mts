@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['src/**/*.spec.ts', 'plugins/**/*.spec.ts', 'test/fixtures/plugins/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: ['src/**/*.spec.ts', 'plugins/**/*.spec.ts', 'test/fixtures/plugins/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'console/src/**/*.spec.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
