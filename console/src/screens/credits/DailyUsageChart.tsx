@@ -71,9 +71,9 @@ function UsageBars({ usage }: { usage: DailyUsageList }) {
             <thead>
               <tr>
                 <th scope="col">Day (UTC)</th>
-                <th scope="col">Spent</th>
-                <th scope="col">Granted</th>
-                <th scope="col">Paid work started</th>
+                <th scope="col" class="credits-number">Spent</th>
+                <th scope="col" class="credits-number">Granted</th>
+                <th scope="col" class="credits-number">Paid work started</th>
               </tr>
             </thead>
             <tbody>

@@ -21,9 +21,9 @@ const JOB_KINDS: LedgerKind[] = ['reservation', 'capture', 'release'];
 function Reference({ entry, linkJobs }: { entry: LedgerEntry; linkJobs: boolean }) {
   if (!entry.referenceId) return <>—</>;
   if (linkJobs && JOB_KINDS.includes(entry.kind)) {
-    return <Link href={`/jobs/${encodeURIComponent(entry.referenceId)}`}><code>{entry.referenceId}</code></Link>;
+    return <Link href={`/jobs/${encodeURIComponent(entry.referenceId)}`}><code class="credits-id">{entry.referenceId}</code></Link>;
   }
-  return <code>{entry.referenceId}</code>;
+  return <code class="credits-id">{entry.referenceId}</code>;
 }
 
 /** The organisation's append-only ledger, newest first, a page at a time. */
@@ -46,7 +46,7 @@ export function Ledger() {
               <tr>
                 <th scope="col">Date</th>
                 <th scope="col">Kind</th>
-                <th scope="col">Amount</th>
+                <th scope="col" class="credits-number">Amount</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Reference</th>
               </tr>
@@ -62,7 +62,7 @@ export function Ledger() {
                   <td class="credits-nowrap">{formatDate(entry.createdAt)}</td>
                   <td>{KIND_NAMES[entry.kind] ?? entry.kind}</td>
                   <td class={entry.amount > 0 ? 'credits-number credits-in' : 'credits-number'}>{entry.amount > 0 ? `+${entry.amount.toLocaleString()}` : entry.amount.toLocaleString()}</td>
-                  <td>{entry.reason}</td>
+                  <td class="credits-reason">{entry.reason}</td>
                   <td><Reference entry={entry} linkJobs={linkJobs} /></td>
                 </tr>
               ))}

@@ -58,11 +58,11 @@ export function ProviderUsageTable({ days }: { days: number }) {
                 <tr>
                   <th scope="col">Provider</th>
                   <th scope="col">Key</th>
-                  <th scope="col">Tries</th>
-                  <th scope="col">Succeeded</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Skipped</th>
-                  <th scope="col">Credits</th>
+                  <th scope="col" class="credits-number">Tries</th>
+                  <th scope="col" class="credits-number">Succeeded</th>
+                  <th scope="col" class="credits-number">Failed</th>
+                  <th scope="col" class="credits-number">Skipped</th>
+                  <th scope="col" class="credits-number">Credits</th>
                   <th scope="col">Provider cost</th>
                 </tr>
               </thead>

@@ -81,7 +81,7 @@ function JobFacts({ job }: { job: Job }) {
         <dt>Progress</dt>
         <dd><JobProgress job={job} /></dd>
         <dt>Cost</dt>
-        <dd>{job.cost.toLocaleString()} credits</dd>
+        <dd>{job.cost.toLocaleString()} {job.cost === 1 ? 'credit' : 'credits'}</dd>
         <dt>Created</dt>
         <dd>{formatDate(job.createdAt)}</dd>
         <dt>Started</dt>

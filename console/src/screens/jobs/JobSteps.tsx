@@ -10,11 +10,11 @@ export function JobSteps({ steps }: { steps: JobStep[] }) {
             <th scope="col">Provider</th>
             <th scope="col">Model</th>
             <th scope="col">Key</th>
-            <th scope="col">Attempt</th>
+            <th scope="col" class="jobs-number">Attempt</th>
             <th scope="col">Status</th>
-            <th scope="col">Latency</th>
-            <th scope="col">Provider cost</th>
-            <th scope="col">Credits</th>
+            <th scope="col" class="jobs-number">Latency</th>
+            <th scope="col" class="jobs-number">Provider cost</th>
+            <th scope="col" class="jobs-number">Credits</th>
             <th scope="col">Provider's request</th>
             <th scope="col">Error</th>
           </tr>

@@ -71,7 +71,7 @@ export function Jobs() {
                 <th scope="col">Status</th>
                 <th scope="col">Progress</th>
                 <th scope="col">Created</th>
-                <th scope="col">Cost</th>
+                <th scope="col" class="jobs-number">Cost</th>
                 {canCancel && <th scope="col">Actions</th>}
               </tr>
             </thead>
@@ -84,13 +84,13 @@ export function Jobs() {
               {jobs.items.map((job) => (
                 <tr key={job.id}>
                   <td>
-                    <Link href={`/jobs/${encodeURIComponent(job.id)}`}><code>{job.id}</code></Link>
+                    <Link href={`/jobs/${encodeURIComponent(job.id)}`}><code class="jobs-id">{job.id}</code></Link>
                     {job.test && <span class="tag">test</span>}
                   </td>
                   <td>{job.type}</td>
                   <td><JobStatus job={job} /></td>
                   <td><JobProgress job={job} /></td>
-                  <td>{formatDate(job.createdAt)}</td>
+                  <td class="jobs-nowrap">{formatDate(job.createdAt)}</td>
                   <td class="jobs-number">{job.cost.toLocaleString()}</td>
                   {canCancel && (
                     <td class="row-actions">
