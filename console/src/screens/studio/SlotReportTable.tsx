@@ -1,35 +1,10 @@
 import type { RuleResult, SlotReport } from './compliance';
-
-type Value = RuleResult['measured'] | RuleResult['expected'];
-
-function formatValue(value: Value): string {
-  if (Array.isArray(value)) return value.map(formatValue).join(', ');
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString() : String(Number(value.toFixed(4)));
-  return value;
-}
-
-/** The value a rule requires, in words: "at least 0.98", "500 to 10,000", "one of jpeg, png". */
-function expectedText(rule: RuleResult): string {
-  const expected = rule.expected;
-  switch (rule.comparison) {
-    case 'atLeast':
-      return `at least ${formatValue(expected)}`;
-    case 'atMost':
-      return `at most ${formatValue(expected)}`;
-    case 'between':
-      return Array.isArray(expected) ? `${formatValue(expected[0]!)} to ${formatValue(expected[1]!)}` : formatValue(expected);
-    case 'oneOf':
-      return `one of ${formatValue(expected)}`;
-    default:
-      return formatValue(expected);
-  }
-}
+import { expectedText, formatValue, verdictOf } from './report-text';
 
 /** Pass or fail in words (not colour alone), with the value measured; a failed warning does not fail the slot. */
 function Verdict({ rule }: { rule: RuleResult | undefined }) {
   if (!rule) return <span class="muted">—</span>;
-  const verdict = rule.pass ? 'Pass' : rule.severity === 'warning' ? 'Warning' : 'Fail';
+  const verdict = verdictOf(rule);
   return (
     <>
       <span class={`verdict verdict-${verdict.toLowerCase()}`}>{verdict}</span> <span class="measured">{formatValue(rule.measured)}</span>

@@ -147,7 +147,7 @@ export function Studio() {
           {(running || ended > 0) && (
             <div class="run-progress">
               <progress value={ended} max={photos.length} aria-label="Photos checked" />
-              <p role="status">{ended} of {photos.length} photos checked</p>
+              <p role="status">{ended} of {photos.length} {photos.length === 1 ? 'photo' : 'photos'} checked</p>
             </div>
           )}
           {photos.map((photo) => (

@@ -47,6 +47,7 @@ function TesterForm({ doc }: { doc: OpenApiDocument }) {
   const [copyStatus, setCopyStatus] = useState('');
   const inflight = useRef<AbortController | null>(null);
   const curlArea = useRef<HTMLTextAreaElement>(null);
+  const responseArea = useRef<HTMLElement>(null);
 
   useEffect(() => () => inflight.current?.abort(), []);
   // An image answer is held as an object URL until the next answer replaces it.
@@ -92,6 +93,9 @@ function TesterForm({ doc }: { doc: OpenApiDocument }) {
     const controller = new AbortController();
     inflight.current = controller;
     setSending(true);
+    // Below the form on narrow screens, out of sight: bring the answer into view (beside it on wide ones, it is in view).
+    const area = responseArea.current;
+    if (area && area.getBoundingClientRect().top > window.innerHeight) area.scrollIntoView({ block: 'start' });
     const started = performance.now();
     let answer: TesterResponse;
     try {
@@ -199,7 +203,7 @@ function TesterForm({ doc }: { doc: OpenApiDocument }) {
         </div>
       </form>
 
-      <section class="tester-response" aria-labelledby="tester-response-title">
+      <section ref={responseArea} class="tester-response" aria-labelledby="tester-response-title">
         <h2 id="tester-response-title">Response</h2>
         {sending ? (
           <p class="loading">Sending…</p>
