@@ -1,6 +1,7 @@
 import type { ComponentType } from 'preact';
 import type { RouteComponentProps } from 'wouter-preact';
 import { Credits } from './screens/credits/Credits';
+import { Integrations } from './screens/integrations/Integrations';
 import { JobDetail } from './screens/jobs/JobDetail';
 import { Jobs } from './screens/jobs/Jobs';
 import { ApiKeys } from './screens/keys/ApiKeys';
@@ -40,6 +41,7 @@ export const screens: ScreenRoute[] = [
   { path: '/organisation', component: Organisation, nav: 'Organisation' },
   { path: '/providers', component: Providers, nav: 'Providers', scope: 'providers:read' },
   { path: '/webhooks', component: Webhooks, nav: 'Webhooks', scope: 'webhooks:write' },
+  { path: '/integrations', component: Integrations, nav: 'Integrations', scope: 'channels:read' },
   { path: '/studio', component: Studio, nav: 'Studio', scope: 'studio:process' },
   { path: '/tester', component: Tester, nav: 'API tester' },
 ];

@@ -1,0 +1,40 @@
+import { useState } from 'preact/hooks';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useOrganization } from '../../layout/current-organization';
+import { ConnectionCard } from './ConnectionCard';
+import { ConnectStoreDialog } from './ConnectStoreDialog';
+import type { Channel, Connection } from './integrations-api';
+
+interface ConnectionsProps {
+  channels: Channel[];
+  connections: Connection[];
+  /** Why the list could not be read (e.g. a plan without channels). */
+  error: unknown;
+}
+
+/** The organisation's store connections, and Connect store (channels:write). */
+export function Connections({ channels, connections, error }: ConnectionsProps) {
+  const org = useOrganization();
+  const [connecting, setConnecting] = useState(false);
+  const byId = new Map(channels.map((c) => [c.id, c]));
+
+  return (
+    <section class="section" aria-labelledby="connections-title">
+      <div class="page-head">
+        <h2 id="connections-title">Connections</h2>
+        {org.can('channels:write') && channels.length > 0 && (
+          <button type="button" class="primary" onClick={() => setConnecting(true)}>Connect store</button>
+        )}
+      </div>
+      {channels.length === 0 && <p class="hint">This installation offers no stores to connect (its operator sets CHANNEL_PLUGINS).</p>}
+      <ErrorMessage error={error} />
+      {!error && connections.length === 0 && channels.length > 0 && <p class="hint">No store connected yet.</p>}
+      <div class="connection-grid">
+        {connections.map((c) => (
+          <ConnectionCard key={c.id} connection={c} channel={byId.get(c.channel)} />
+        ))}
+      </div>
+      {connecting && <ConnectStoreDialog channels={channels} onClose={() => setConnecting(false)} />}
+    </section>
+  );
+}
