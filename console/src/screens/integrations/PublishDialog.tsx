@@ -7,8 +7,9 @@ import { Field } from '../../components/Field';
 import { JobStatus } from '../../components/JobStatus';
 import type { WatchedJob } from '../../components/poll-job';
 import { useOrganization } from '../../layout/current-organization';
+import { SlotReportTable } from '../studio/SlotReportTable';
 import { GalleryPicker } from './GalleryPicker';
-import { activityQueryKey, productsQueryKey, PUBLISH_PATH, type Channel, type Connection, type Product, type PublishPlan, type SlotReport } from './integrations-api';
+import { activityQueryKey, productsQueryKey, PUBLISH_PATH, type Channel, type Connection, type Product, type PublishPlan } from './integrations-api';
 import { jobError, useWatchedJob } from './use-watched-job';
 
 const MODES = [
@@ -22,35 +23,6 @@ const OUTCOME_TEXT: Record<PublishPlan['compliance']['outcome'], string> = {
   refuse: 'It would be refused: it fails the rules.',
   fix: 'It would be fixed first, then published.',
 };
-
-const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value));
-
-function ReportTable({ report }: { report: SlotReport }) {
-  return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={`Rules of ${report.slot}`}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Result</th>
-            <th scope="col">Measured</th>
-            <th scope="col">Expected</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.rules.map((r) => (
-            <tr key={r.id}>
-              <td>{r.description} <code>{r.id}</code>{r.severity === 'warning' && <span class="tag">warning</span>}</td>
-              <td><span class={r.pass ? 'compliance compliance-passing' : 'compliance compliance-failing'}>{r.pass ? 'Pass' : 'Fail'}</span></td>
-              <td>{shown(r.measured)}</td>
-              <td>{shown(r.expected)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 /** What the publish job reported once it ended: the store's image, or why it failed. */
 function PublishOutcome({ job }: { job: WatchedJob }) {
@@ -145,7 +117,7 @@ export function PublishDialog({ connection, channel, product, onClose }: { conne
             <p>
               <strong>Dry run:</strong> {OUTCOME_TEXT[check.data.compliance.outcome]} ({check.data.width}×{check.data.height} {check.data.format})
             </p>
-            {check.data.compliance.report && <ReportTable report={check.data.compliance.report} />}
+            {check.data.compliance.report && <SlotReportTable title={`${product.title} at ${connection.name}`} report={check.data.compliance.report} />}
           </div>
         )}
         <ErrorMessage error={check.error ?? publish.error} />

@@ -1,3 +1,5 @@
+import type { SlotReport } from '../studio/compliance';
+
 /** GET /api/v1/channels items: a kind of store this installation connects to. */
 export interface Channel {
   id: string;
@@ -50,13 +52,6 @@ export interface Product {
   images: ProductImage[];
   complianceState: ComplianceState;
   syncedAt: string;
-}
-
-/** A rule pack slot's report (POST /api/v1/compliance, a publish's check). */
-export interface SlotReport {
-  slot: string;
-  pass: boolean;
-  rules: { id: string; description: string; severity: 'error' | 'warning'; measured: unknown; expected: unknown; pass: boolean }[];
 }
 
 /** POST /api/v1/channels/publish with dryRun: what a publish would do. */

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
-import { MAX_ROUTING_TARGETS, operationName, routingPoliciesQueryKey, routingPolicyPath, type RoutingPolicy } from './providers-api';
+import { MAX_ROUTING_TARGETS, operationName, reordered, routingPoliciesQueryKey, routingPolicyPath, type RoutingPolicy } from './providers-api';
 
 interface RoutingPolicyEditorProps {
   operation: string;
@@ -13,13 +13,6 @@ interface RoutingPolicyEditorProps {
   /** `provider/model` for every model that does the operation. */
   offered: string[];
   canWrite: boolean;
-}
-
-function moved<T>(list: T[], from: number, to: number): T[] {
-  const next = [...list];
-  const [item] = next.splice(from, 1);
-  next.splice(to, 0, item);
-  return next;
 }
 
 /**
@@ -68,8 +61,8 @@ export function RoutingPolicyEditor({ operation, policy, offered, canWrite }: Ro
               {!offered.includes(t) && <span class="tag">not offered now</span>}
               {canWrite && (
                 <span class="route-buttons">
-                  <button type="button" aria-label={`Move ${t} up`} disabled={i === 0} onClick={() => setTargets(moved(targets, i, i - 1))}>Up</button>
-                  <button type="button" aria-label={`Move ${t} down`} disabled={i === targets.length - 1} onClick={() => setTargets(moved(targets, i, i + 1))}>Down</button>
+                  <button type="button" aria-label={`Move ${t} up`} disabled={i === 0} onClick={() => setTargets(reordered(targets, i, i - 1))}>Up</button>
+                  <button type="button" aria-label={`Move ${t} down`} disabled={i === targets.length - 1} onClick={() => setTargets(reordered(targets, i, i + 1))}>Down</button>
                   <button type="button" aria-label={`Remove ${t}`} onClick={() => setTargets(targets.filter((x) => x !== t))}>Remove</button>
                 </span>
               )}

@@ -80,3 +80,11 @@ export function targetsFor(providers: Provider[], operation: string): string[] {
 export function operationsOf(providers: Provider[]): string[] {
   return [...new Set(providers.flatMap((p) => p.operations))];
 }
+
+/** `list` with the item at `from` moved to `to` (Up and Down in a routing order). */
+export function reordered<T>(list: T[], from: number, to: number): T[] {
+  const next = [...list];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item);
+  return next;
+}
