@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/preact-query';
+import { keepPreviousData, useQuery } from '@tanstack/preact-query';
 import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
@@ -18,6 +18,8 @@ export function DailyUsageChart({ days }: { days: number }) {
   const usage = useQuery({
     queryKey: [...creditsQueryKey(org.id), 'usage', days],
     queryFn: ({ signal }) => api<DailyUsageList>('/api/v1/credits/usage', { query: { days }, signal }),
+    // A new period replaces the old one's bars when it arrives, keeping the figures open meanwhile.
+    placeholderData: keepPreviousData,
   });
 
   return (

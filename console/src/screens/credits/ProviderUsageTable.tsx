@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/preact-query';
+import { keepPreviousData, useQuery } from '@tanstack/preact-query';
 import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
@@ -36,6 +36,7 @@ export function ProviderUsageTable({ days }: { days: number }) {
   const usage = useQuery({
     queryKey: [...creditsQueryKey(org.id), 'providers', from],
     queryFn: ({ signal }) => api<ProviderUsage>('/api/v1/usage/providers', { query: { from }, signal }),
+    placeholderData: keepPreviousData,
   });
   // The bars' common scale: the busiest row's bar fills its box.
   const most = Math.max(1, ...(usage.data?.data ?? []).map((r) => r.steps));
