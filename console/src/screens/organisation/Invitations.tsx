@@ -56,7 +56,7 @@ export function Invitations() {
               {invitations.data.map((invitation) => (
                 <tr key={invitation.id}>
                   <td>{invitation.email}</td>
-                  <td><span class={`role role-${invitation.role}`}>{invitation.role}</span></td>
+                  <td><span class={`org-role org-role-${invitation.role}`}>{invitation.role}</span></td>
                   <td>{memberLabel(members.data, invitation.invitedByUserId)}</td>
                   <td>{formatDate(invitation.createdAt)}</td>
                   <td>{formatDate(invitation.expiresAt)}</td>

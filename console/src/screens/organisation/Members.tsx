@@ -50,7 +50,7 @@ export function Members({ myUserId }: { myUserId: string | undefined }) {
                 <tr key={member.userId}>
                   <td>{member.name}{member.userId === myUserId && <span class="tag">you</span>}</td>
                   <td>{member.email}</td>
-                  <td><span class={`role role-${member.role}`}>{member.role}</span></td>
+                  <td><span class={`org-role org-role-${member.role}`}>{member.role}</span></td>
                   <td>{formatDate(member.joinedAt)}</td>
                   <td class="row-actions">
                     {canManageMember(org.role, member) ? (

@@ -76,7 +76,8 @@ export const AUDIT_ACTIONS = [
   'library.asset_deleted',
 ];
 
-export const orgPath = (orgId: string, rest: string) => `/api/v1/orgs/${encodeURIComponent(orgId)}/${rest}`;
+export const orgRoot = (orgId: string) => `/api/v1/orgs/${encodeURIComponent(orgId)}`;
+export const orgPath = (orgId: string, rest: string) => `${orgRoot(orgId)}/${rest}`;
 
 export const membersQueryKey = (orgId: string) => ['members', orgId];
 export const invitationsQueryKey = (orgId: string) => ['invitations', orgId];
