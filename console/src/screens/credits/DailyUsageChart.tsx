@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/preact-query';
 import { api } from '../../api/client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
-import { creditsQueryKey, formatDay, type DailyUsageList } from './credits';
+import { barHeights, creditsQueryKey, formatDay, type DailyUsageList } from './credits';
 
 /** Each day's bar is BAR wide in a slot SLOT wide; the chart is HEIGHT tall, stretched to its box by CSS. */
 const SLOT = 10;
@@ -39,8 +39,7 @@ export function DailyUsageChart({ days }: { days: number }) {
 function UsageBars({ usage }: { usage: DailyUsageList }) {
   const data = usage.data;
   const total = data.reduce((sum, d) => sum + d.spent, 0);
-  // Releases of earlier days' reservations can make a day's net spending negative: its bar stays empty.
-  const top = Math.max(1, ...data.map((d) => d.spent));
+  const { top, heights } = barHeights(data.map((d) => d.spent), HEIGHT);
   const description = `Credits spent per day from ${formatDay(usage.from)} to ${formatDay(usage.to)}: ${total.toLocaleString()} in all, at most ${top.toLocaleString()} in a day. The table "Daily figures" lists each day.`;
   return (
     <>
@@ -52,14 +51,11 @@ function UsageBars({ usage }: { usage: DailyUsageList }) {
         <svg viewBox={`0 0 ${data.length * SLOT} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={description}>
           <line class="credits-chart-grid" x1={0} x2={data.length * SLOT} y1={0.5} y2={0.5} vector-effect="non-scaling-stroke" />
           <line class="credits-chart-axis" x1={0} x2={data.length * SLOT} y1={HEIGHT} y2={HEIGHT} vector-effect="non-scaling-stroke" />
-          {data.map((d, i) => {
-            const height = (Math.max(0, d.spent) / top) * HEIGHT;
-            return (
-              <rect key={d.date} class="credits-chart-bar" x={i * SLOT + (SLOT - BAR) / 2} y={HEIGHT - height} width={BAR} height={height}>
-                <title>{`${formatDay(d.date)}: ${d.spent.toLocaleString()} spent`}</title>
-              </rect>
-            );
-          })}
+          {data.map((d, i) => (
+            <rect key={d.date} class="credits-chart-bar" x={i * SLOT + (SLOT - BAR) / 2} y={HEIGHT - heights[i]} width={BAR} height={heights[i]}>
+              <title>{`${formatDay(d.date)}: ${d.spent.toLocaleString()} spent`}</title>
+            </rect>
+          ))}
         </svg>
         <div class="credits-chart-days" aria-hidden="true">
           <span>{formatDay(usage.from)}</span>

@@ -68,3 +68,13 @@ const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short',
 export function formatDay(date: string): string {
   return day.format(new Date(`${date}T00:00:00Z`));
 }
+
+/**
+ * Each day's bar out of `height`, scaled to the day that spent most (`top`, at least 1 so a quiet
+ * period draws no bars). Releases of earlier days' reservations can make a day's net spending
+ * negative: its bar stays empty.
+ */
+export function barHeights(spent: number[], height: number): { top: number; heights: number[] } {
+  const top = Math.max(1, ...spent);
+  return { top, heights: spent.map((s) => (Math.max(0, s) / top) * height) };
+}

@@ -6,7 +6,7 @@ import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { CancelJobDialog } from './CancelJobDialog';
 import { JobOutputs } from './JobOutputs';
-import { JobProgress, JobStatus } from './JobStatus';
+import { JobProgress, JobStatusLabel } from './JobStatusLabel';
 import { JobSteps } from './JobSteps';
 import { isCancellable, isRunning, useJob, type Job } from './jobs';
 import './jobs.css';
@@ -75,7 +75,7 @@ function JobFacts({ job }: { job: Job }) {
       {isRunning(job) && <p class="hint" role="status">This job is {job.status}: the page follows it until it ends.</p>}
       <dl class="job-facts">
         <dt>Status</dt>
-        <dd><JobStatus job={job} /></dd>
+        <dd><JobStatusLabel job={job} /></dd>
         <dt>Type</dt>
         <dd>{job.type}{job.test && <span class="tag">test</span>}</dd>
         <dt>Progress</dt>
@@ -131,7 +131,7 @@ function JobChildren({ job }: { job: Job }) {
       <ol class="job-children">
         {job.children!.map((child) => (
           <li key={child.id}>
-            <Link href={`/jobs/${encodeURIComponent(child.id)}`}><code>{child.id}</code></Link> <span class={`job-status job-status-${child.status}`}>{child.status}</span>
+            <Link href={`/jobs/${encodeURIComponent(child.id)}`}><code>{child.id}</code></Link> <span class={`jobs-state jobs-state-${child.status}`}>{child.status}</span>
           </li>
         ))}
       </ol>

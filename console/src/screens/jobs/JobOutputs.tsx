@@ -1,3 +1,4 @@
+import { FileImage, sameOriginUrl } from '../../components/FileImage';
 import type { JobOutput } from './jobs';
 
 const UNITS = ['B', 'KB', 'MB', 'GB'];
@@ -28,10 +29,10 @@ export function JobOutputs({ outputs }: { outputs: JobOutput[] }) {
           <li key={output.id}>
             <figure>
               {output.mimeType?.startsWith('video/') ? (
-                <video src={output.url} controls preload="metadata" aria-label={label} />
+                <video src={sameOriginUrl(output.url)} controls preload="metadata" aria-label={label} />
               ) : (
-                <a href={output.url} target="_blank" rel="noopener">
-                  <img src={output.url} alt={label} loading="lazy" width={output.width} height={output.height} />
+                <a href={sameOriginUrl(output.url)} target="_blank" rel="noopener">
+                  <FileImage url={output.url} alt={label} width={output.width} height={output.height} />
                 </a>
               )}
               <figcaption>{describe(output)}</figcaption>

@@ -7,7 +7,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { CancelJobDialog } from './CancelJobDialog';
-import { JobProgress, JobStatus } from './JobStatus';
+import { JobProgress, JobStatusLabel } from './JobStatusLabel';
 import { isCancellable, isRunning, JOB_STATUSES, JOBS_PATH, jobsQueryKey, POLL_MS, type Job } from './jobs';
 import './jobs.css';
 
@@ -88,7 +88,7 @@ export function Jobs() {
                     {job.test && <span class="tag">test</span>}
                   </td>
                   <td>{job.type}</td>
-                  <td><JobStatus job={job} /></td>
+                  <td><JobStatusLabel job={job} /></td>
                   <td><JobProgress job={job} /></td>
                   <td class="jobs-nowrap">{formatDate(job.createdAt)}</td>
                   <td class="jobs-number">{job.cost.toLocaleString()}</td>

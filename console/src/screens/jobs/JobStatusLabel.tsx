@@ -1,11 +1,11 @@
 import { isRunning, type Job } from './jobs';
 
 /** The job's status, and that a cancel is on its way. */
-export function JobStatus({ job }: { job: Job }) {
+export function JobStatusLabel({ job }: { job: Job }) {
   return (
-    <span class={`job-status job-status-${job.status}`}>
+    <span class={`jobs-state jobs-state-${job.status}`}>
       {job.status}
-      {job.cancelRequested && <span class="job-status-note"> (cancelling)</span>}
+      {job.cancelRequested && <span class="jobs-state-note"> (cancelling)</span>}
     </span>
   );
 }
