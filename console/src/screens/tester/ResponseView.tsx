@@ -91,7 +91,7 @@ export function ResponseView({ response, job, jobError }: ResponseViewProps) {
           <p class="hint">Answered 202: read again every second until it ends.</p>
           <JobStatus job={job} />
           <OutputImages value={job} title="The job's output images" />
-          <JsonBlock value={job} label="The job" />
+          <JsonBlock value={job} label="The job as JSON" />
         </section>
       )}
       <ErrorMessage error={jobError} />
