@@ -94,6 +94,16 @@ describe('sign-up to first authenticated call', () => {
     await t.http().post('/api/v1/auth/verify-email').send({ token }).expect(200, { verified: true });
   });
 
+  it('sends a browser opening the mailed link to the console page that verifies, leaving the token unused', async () => {
+    const email = uniqueEmail();
+    await t.http().post('/api/v1/auth/register').send({ email, password: PASSWORD, name: 'Browser' }).expect(201);
+    const token = await verificationToken(t, email);
+    const res = await t.http().get('/api/v1/auth/verify-email').query({ token }).set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8').expect(303);
+    expect(res.headers.location).toBe(`/console/verify?token=${encodeURIComponent(token)}`);
+    const { accessToken } = await login(t, email);
+    expect((await t.http().get('/api/v1/me').set(bearer(accessToken)).expect(200)).body.user.emailVerified).toBe(false);
+  });
+
   it('answers 404 on /me for an organisation you do not belong to', async () => {
     const a = uniqueEmail();
     const b = uniqueEmail();

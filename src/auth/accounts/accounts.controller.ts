@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors/app-error';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -9,6 +9,11 @@ import type { RequestAuth, UserPrincipal } from '../../tenancy/principal';
 import { AcceptedDto, LoginDto, RefreshDto, RegisterDto, RegisterResponseDto, SessionTokensDto, VerifiedDto, VerifyEmailDto } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie';
+
+const ApiSeeOtherResponse = (options: { description: string }) => ApiResponse({ status: 303, ...options });
+
+/** A browser opening a link asks for HTML first; an API client asks for JSON or anything. */
+const prefersHtml = (req: FastifyRequest) => /^text\/html\b/.test(String(req.headers.accept ?? ''));
 
 @ApiTags('Accounts')
 @Controller('api/v1/auth')
@@ -35,9 +40,11 @@ export class AccountsController {
 
   @Get('verify-email')
   @Public()
-  @ApiOperation({ summary: 'The link in the verification mail' })
+  @ApiOperation({ summary: 'The link in the verification mail: verifies for API clients; a browser is sent to the console page that verifies and says so' })
   @ApiOkResponse({ type: VerifiedDto })
-  async verifyEmailLink(@Query() dto: VerifyEmailDto): Promise<VerifiedDto> {
+  @ApiSeeOtherResponse({ description: 'A browser (Accept: text/html): to /console/verify with the token' })
+  async verifyEmailLink(@Query() dto: VerifyEmailDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerifiedDto | void> {
+    if (prefersHtml(req)) return void reply.redirect(`/console/verify?token=${encodeURIComponent(dto.token)}`, 303);
     await this.accounts.verifyEmail(dto.token);
     return { verified: true };
   }
