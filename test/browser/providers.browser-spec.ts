@@ -64,6 +64,7 @@ describeInChromium('the providers screen', () => {
     const policies = await apiOk(server.base, 'GET', `/api/v1/orgs/${operator.orgId}/routing-policies`, 200, { token: operator.accessToken });
     expect(policies.data).toEqual([expect.objectContaining({ operation: 'generate', targets: ['aura/aura', 'openai/gpt-image-medium'] })]);
     await expectAccessible(page, 'providers');
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'providers');
 
     await page.setViewportSize({ width: 375, height: 800 });
