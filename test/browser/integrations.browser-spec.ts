@@ -51,7 +51,7 @@ describeInChromium('the integrations screen', () => {
     await connect.getByLabel('Rule pack').selectOption('amazon');
     await connect.getByRole('button', { name: 'Connect' }).click();
     await expect.poll(() => connect.getByRole('alert').textContent()).toMatch(/channel_credentials_invalid/);
-    await connect.getByLabel('accessToken').fill(accessToken);
+    await connect.getByLabel('accessToken').fill(accessToken!);
     await connect.getByRole('button', { name: 'Connect' }).click();
     expect(await connect.getByRole('textbox', { name: 'Secret', exact: true }).inputValue()).toMatch(/^whsec_/);
     await connect.getByRole('button', { name: 'Done' }).click();
