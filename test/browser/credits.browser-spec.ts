@@ -40,6 +40,8 @@ describeInChromium('the Credits screen', () => {
 
     const chart = page.getByRole('img', { name: /^Credits spent per day/ });
     expect(await chart.getAttribute('aria-label')).toContain(`${JOBS} in all, at most ${JOBS} in a day`);
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'credits-usage');
     await page.getByText('Daily figures').click();
     const days = page.getByRole('region', { name: 'Daily figures table' }).getByRole('row');
     expect(await days.count()).toBe(31); // the header and 30 days
@@ -57,7 +59,6 @@ describeInChromium('the Credits screen', () => {
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     expect((await ledger.last().getByRole('cell').allTextContents()).slice(1, 4)).toEqual(['Starting grant', '+100', 'Starting credits of the Free plan']);
     await expectAccessible(page, 'credits');
-    await screenshot(page, 'credits');
 
     await page.getByLabel('Period').selectOption({ label: 'Last 7 days' });
     await expect.poll(() => days.count()).toBe(8);

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { apiOk } from './api';
 
 const JOB_TIMEOUT_MS = 60_000;
+/** Seldom enough to leave the free plan's 300 reads a minute (per organisation) to the page under test. */
+const POLL_MS = 1000;
 
 /** Polls GET /api/v1/jobs/:id until the job has ended, then until its credits have settled (nothing reserved). */
 export async function jobEnded(base: string, token: string, jobId: string, orgId?: string): Promise<any> {
@@ -11,12 +13,12 @@ export async function jobEnded(base: string, token: string, jobId: string, orgId
     if (job.status !== 'queued' && job.status !== 'processing') {
       while ((await apiOk(base, 'GET', '/api/v1/credits', 200, { token, orgId })).reserved !== 0) {
         if (Date.now() > until) throw new Error(`credits still reserved ${JOB_TIMEOUT_MS} ms after job ${jobId} ended`);
-        await sleep(100);
+        await sleep(POLL_MS / 2);
       }
       return job;
     }
     if (Date.now() > until) throw new Error(`job ${jobId} still ${job.status} after ${JOB_TIMEOUT_MS} ms`);
-    await sleep(200);
+    await sleep(POLL_MS);
   }
 }
 

@@ -1,29 +1,27 @@
 import type { JobStep } from './jobs';
 
-/** Each try of each routing target, oldest first: which provider did the work, on whose key, at what cost. */
+/** Each try of each routing target (provider/model, as routing policies name them), oldest first: who did the work, on whose key, at what cost. */
 export function JobSteps({ steps }: { steps: JobStep[] }) {
   return (
     <div class="table-scroll" tabIndex={0} role="region" aria-label="Steps table">
       <table>
         <thead>
           <tr>
-            <th scope="col">Provider</th>
-            <th scope="col">Model</th>
+            <th scope="col">Target</th>
             <th scope="col">Key</th>
             <th scope="col" class="jobs-number">Attempt</th>
             <th scope="col">Status</th>
             <th scope="col" class="jobs-number">Latency</th>
             <th scope="col" class="jobs-number">Provider cost</th>
             <th scope="col" class="jobs-number">Credits</th>
-            <th scope="col">Provider's request</th>
+            <th scope="col">Request id</th>
             <th scope="col">Error</th>
           </tr>
         </thead>
         <tbody>
           {steps.map((step, i) => (
             <tr key={i}>
-              <td>{step.provider}</td>
-              <td><code>{step.model}</code></td>
+              <td><code>{step.provider}/{step.model}</code></td>
               <td>{step.keySource === 'byok' ? 'your key' : 'platform'}</td>
               <td class="jobs-number">{step.attempt}</td>
               <td><span class={`job-step-${step.status}`}>{step.status}</span></td>

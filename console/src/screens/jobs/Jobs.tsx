@@ -8,8 +8,14 @@ import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { CancelJobDialog } from './CancelJobDialog';
 import { JobProgress, JobStatusLabel } from './JobStatusLabel';
-import { isCancellable, isRunning, JOB_STATUSES, JOBS_PATH, jobsQueryKey, POLL_MS, type Job } from './jobs';
+import { isCancellable, isRunning, JOB_STATUSES, JOBS_PATH, jobsQueryKey, type Job } from './jobs';
 import './jobs.css';
+
+/**
+ * How often the list is read again while a job in it runs: every loaded page is read each time,
+ * and reads count against the plan's per-minute budget (300 on the free plan).
+ */
+const LIST_POLL_MS = 5000;
 
 /** The organisation's jobs, newest first, filtered by status and type; running ones are read again until they end. */
 export function Jobs() {
@@ -29,7 +35,7 @@ export function Jobs() {
   const { refetch } = jobs;
   useEffect(() => {
     if (!running) return;
-    const timer = setInterval(() => refetch(), POLL_MS * 2);
+    const timer = setInterval(() => refetch(), LIST_POLL_MS);
     return () => clearInterval(timer);
   }, [running, refetch]);
 
