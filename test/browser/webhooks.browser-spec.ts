@@ -110,6 +110,7 @@ describeInChromium('the webhooks screen', () => {
       return (await deliveryRow.count()) === 1 && /failed/.test((await deliveryRow.textContent())!);
     }, { timeout: 15_000 }).toBe(true);
     expect(await deliveryRow.textContent()).toContain('500');
+    await screenshot(page, 'webhooks-log');
 
     const filters = page.getByRole('group', { name: 'Delivery log filters' });
     await filters.getByLabel('Status').selectOption('succeeded');

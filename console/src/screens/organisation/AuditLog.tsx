@@ -80,7 +80,7 @@ export function AuditLog() {
               {log.items.map((event) => (
                 <tr key={event.id}>
                   <td class="org-nowrap">{formatDate(event.createdAt)}</td>
-                  <td><code>{event.action}</code></td>
+                  <td class="org-nowrap"><code>{event.action}</code></td>
                   <td>{actorLabel(event, members.data)}</td>
                   <td>{event.target ? <>{event.target.type}: <code>{event.target.type === 'member' ? memberLabel(members.data, event.target.id) : event.target.id}</code></> : '—'}</td>
                   <td><Details details={event.details} /></td>

@@ -82,7 +82,7 @@ export function Deliveries({ endpoints }: { endpoints: WebhookEndpoint[] }) {
               {deliveries.items.map((delivery) => (
                 <tr key={delivery.id}>
                   <td class="wh-nowrap">{formatDate(delivery.createdAt)}</td>
-                  <td><code>{delivery.eventType}</code></td>
+                  <td class="wh-nowrap"><code>{delivery.eventType}</code></td>
                   <td class="wh-url-cell"><code>{delivery.url}</code></td>
                   <td><DeliveryStatus delivery={delivery} /></td>
                   <td class="wh-nowrap">{formatDate(delivery.deliveredAt)}</td>
