@@ -24,7 +24,6 @@ describeInChromium('the integrations screen', () => {
     server = await startConsoleServer({ CHANNEL_PLUGINS: 'shopify', SHOPIFY_BASE_URL: shopify.baseUrl, ALLOW_PRIVATE_URLS: 'true' });
     browser = await launchChromium();
     operator = await signUpByApi(server, { email: OPERATOR_EMAIL, name: 'Olga Operator' });
-    await apiOk(server.base, 'PATCH', `/api/v1/admin/orgs/${operator.orgId}`, 200, { token: operator.accessToken, body: { plan: 'pro' } });
     // One image in the gallery to publish.
     await apiOk(server.base, 'POST', '/api/v1/images/generations', 202, { token: operator.accessToken, body: { prompt: 'a white mug', size: '1024x1024' } });
   });
@@ -34,7 +33,18 @@ describeInChromium('the integrations screen', () => {
     await shopify?.close();
   });
 
+  it('says a plan without store connections has none, and offers no Connect store', async () => {
+    const { context, page, problems } = await newConsoleContext(browser, server.base);
+    await signIn(page, OPERATOR_EMAIL);
+    await page.goto('/console/integrations');
+    await page.getByText('Your plan does not include store connections', { exact: false }).waitFor();
+    expect(await page.getByRole('button', { name: 'Connect store' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('connects the Shopify fake, syncs it with progress, filters the failing products, publishes an image and shows the activity', async () => {
+    await apiOk(server.base, 'PATCH', `/api/v1/admin/orgs/${operator.orgId}`, 200, { token: operator.accessToken, body: { plan: 'pro' } });
     const { context, page, problems } = await newConsoleContext(browser, server.base);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await signIn(page, OPERATOR_EMAIL);

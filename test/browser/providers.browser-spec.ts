@@ -18,7 +18,6 @@ describeInChromium('the providers screen', () => {
     server = await startConsoleServer({ PROVIDER_PLUGINS: 'aura,openai', OPENAI_BASE_URL: fake.url });
     browser = await launchChromium();
     operator = await signUpByApi(server, { email: OPERATOR_EMAIL, name: 'Olga Operator' });
-    await apiOk(server.base, 'PATCH', `/api/v1/admin/orgs/${operator.orgId}`, 200, { token: operator.accessToken, body: { plan: 'pro' } });
   });
   afterAll(async () => {
     await browser?.close();
@@ -26,7 +25,19 @@ describeInChromium('the providers screen', () => {
     await fake?.close();
   });
 
+  it('says a plan without own keys has none, and offers no Add key', async () => {
+    const { context, page, problems } = await newConsoleContext(browser, server.base);
+    await signIn(page, OPERATOR_EMAIL);
+    await page.goto('/console/providers');
+    await page.getByText('Your plan does not include your own provider keys', { exact: false }).waitFor();
+    await page.getByRole('row', { name: /OpenAI/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add key for OpenAI' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows health; saves an own key once the provider takes it (hint only), routes through it in the chosen order, then resets both', async () => {
+    await apiOk(server.base, 'PATCH', `/api/v1/admin/orgs/${operator.orgId}`, 200, { token: operator.accessToken, body: { plan: 'pro' } });
     const { context, page, problems } = await newConsoleContext(browser, server.base);
     await signIn(page, OPERATOR_EMAIL);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers', exact: true }).click();

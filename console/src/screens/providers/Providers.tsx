@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/preact-query';
 import { api } from '../../api/client';
-import { useMe } from '../../api/me';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { usePlanFeature } from '../../components/plan-features';
 import { useOrganization } from '../../layout/current-organization';
 import { ProviderCard } from './ProviderCard';
 import { ProviderKeys } from './ProviderKeys';
@@ -9,17 +9,11 @@ import { PROVIDERS_PATH, providersQueryKey, type Provider } from './providers-ap
 import { RoutingPolicies } from './RoutingPolicies';
 import './providers.css';
 
-/** GET /api/v1/me also tells the plan's features; the console's Me type leaves them out. */
-interface PlanFeatures {
-  features?: Record<string, boolean>;
-}
-
 /** The providers this installation runs, their health, the organisation's own keys and its routing order. */
 export function Providers() {
   const org = useOrganization();
-  const me = useMe();
   const providers = useQuery({ queryKey: providersQueryKey(org.id), queryFn: () => api<{ data: Provider[] }>(PROVIDERS_PATH) });
-  const planHasByok = (me.data as PlanFeatures | undefined)?.features?.byok === true;
+  const planHasByok = usePlanFeature('byok');
 
   return (
     <>
