@@ -32,11 +32,15 @@ export const MAX_TARGETS = 5;
 /** Whether the platform has a key for the provider (or it needs none); without one it serves only organisations' own keys (BYOK). */
 export const hasPlatformKey = (provider: RegisteredProvider) => !provider.metadata.credentials || provider.platformCredentials !== null;
 
+/** The fields a class-validator DTO declares, sorted. */
+const fieldsOf = (dto: (new () => object) | undefined): string[] =>
+  dto ? [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort() : [];
+
 /** What a request may pass the provider under providerOptions.<id>: the fields its requestOptions DTO declares. */
-export const requestOptionNames = (provider: RegisteredProvider): string[] => {
-  const dto = provider.metadata.requestOptions;
-  return dto ? [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort() : [];
-};
+export const requestOptionNames = (provider: RegisteredProvider): string[] => fieldsOf(provider.metadata.requestOptions);
+
+/** The fields of the provider's key (its credentials DTO), as an organisation's own key (BYOK) gives them. */
+export const credentialFieldNames = (provider: RegisteredProvider): string[] => fieldsOf(provider.metadata.credentials);
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 

@@ -53,6 +53,7 @@ export class ProviderDto {
   })
   providerPricing?: Record<string, ProviderPriceDto>;
   @ApiProperty({ description: 'Whether an organisation may use its own provider key' }) byok!: boolean;
+  @ApiProperty({ type: [String], example: ['apiKey', 'organization'], description: "The fields of the provider's key: what PUT /api/v1/orgs/:orgId/provider-credentials/:provider takes (BYOK); empty for a provider that needs none" }) credentialFields!: string[];
   @ApiProperty({ type: [String], example: ['background', 'moderation'], description: 'What a request may pass it under providerOptions.<id> (docs/providers.md); empty when it takes none' }) requestOptions!: string[];
   @ApiProperty({
     enum: ['healthy', 'degraded', 'open', 'unconfigured'],

@@ -7,7 +7,7 @@ import type { ProviderCost } from '../plugins/provider-context';
 import { smallestSize, type ProviderModel } from '../plugins/provider-models';
 import { callContext } from './call-context';
 import { circuitKey, CircuitBreakers } from './circuit-breakers';
-import { hasPlatformKey, ProviderRouter, requestOptionNames } from './provider-router';
+import { credentialFieldNames, hasPlatformKey, ProviderRouter, requestOptionNames } from './provider-router';
 import type { ProviderDto, ProviderListDto, ProviderModelDto } from './providers.dto';
 
 /** A remote backend's health check may be slow; its answer is reused for this long. */
@@ -52,6 +52,7 @@ export class ProvidersService {
       ...(Object.keys(providerPricing).length ? { providerPricing } : {}),
       byok: m.byok,
       requestOptions: requestOptionNames(provider),
+      credentialFields: credentialFieldNames(provider),
       ...(await this.status(provider)),
     };
   }

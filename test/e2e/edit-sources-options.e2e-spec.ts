@@ -45,6 +45,9 @@ describe('edits with several sources and a mask, and per-request provider option
     const provider = (id: string) => body.data.find((p: { id: string }) => p.id === id);
     expect(provider('openai').requestOptions).toEqual(expect.arrayContaining(['background', 'moderation']));
     expect(provider('aura').requestOptions).toEqual([]);
+    expect(provider('openai').credentialFields).toContain('apiKey');
+    expect(provider('stability').credentialFields).toEqual(['apiKey']);
+    expect(provider('aura').credentialFields).toEqual([]);
     const model = (id: string, modelId: string) => provider(id).models.find((m: { id: string }) => m.id === modelId);
     expect(model('openai', 'gpt-image-low')).toMatchObject({ maxSourceImages: 16, mask: true });
     expect(model('aura', 'aura')).toMatchObject({ maxSourceImages: 2, mask: true });
