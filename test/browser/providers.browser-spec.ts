@@ -48,11 +48,11 @@ describeInChromium('the providers screen', () => {
 
     await page.getByRole('button', { name: 'Add key for OpenAI' }).click();
     const save = page.getByRole('dialog', { name: 'Save OpenAI key' });
-    expect(await save.getByLabel('Field').inputValue()).toBe('apiKey');
-    await save.getByLabel('Value').fill('sk-wrong-0123456789abcdef');
+    expect(await save.getByLabel('organization').inputValue()).toBe('');
+    await save.getByLabel('apiKey').fill('sk-wrong-0123456789abcdef');
     await save.getByRole('button', { name: 'Save key' }).click();
     await expect.poll(() => save.getByRole('alert').textContent()).toMatch(/provider_credentials_rejected/);
-    await save.getByLabel('Value').fill(FAKE_OPENAI_KEY);
+    await save.getByLabel('apiKey').fill(FAKE_OPENAI_KEY);
     await save.getByRole('button', { name: 'Save key' }).click();
     await save.waitFor({ state: 'detached' });
     const keyRow = page.getByRole('row', { name: /OpenAI/ });

@@ -7,38 +7,17 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
 import { providerCredentialPath, providerCredentialsQueryKey, providersQueryKey, type Provider, type ProviderCredential } from './providers-api';
 
-interface CredentialRow {
-  key: number;
-  field: string;
-  value: string;
-}
-
-let nextRowKey = 0;
-const row = (field: string): CredentialRow => ({ key: nextRowKey++, field, value: '' });
-
-/**
- * The fields of one credential row. GET /api/v1/providers does not say which fields a provider's
- * key takes, so the form starts from the saved key's fields (or `apiKey`, which most take) and the
- * user may rename and add fields; the API names the fields it expects when they are wrong.
- */
-function CredentialRowFields({ row: r, onChange, onRemove, error, removable }: { row: CredentialRow; onChange(r: CredentialRow): void; onRemove(): void; error: unknown; removable: boolean }) {
+/** One field of the provider's key (its credentialFields), as a password input with the API's message for it. */
+// Which fields are optional is the API's to say (it names a missing one), so none is marked required here.
+function CredentialField({ field, value, onInput, error }: { field: string; value: string; onInput(value: string): void; error: unknown }) {
   const id = useId();
-  const message = error && r.field ? asApiError(error).fieldMessage(`credentials.${r.field}`) : undefined;
+  const message = error ? asApiError(error).fieldMessage(`credentials.${field}`) : undefined;
   return (
-    <div class="credential-row">
-      <div class="field">
-        <label for={`${id}-field`}>Field</label>
-        <input id={`${id}-field`} required spellcheck={false} autoComplete="off" value={r.field} onInput={(e) => onChange({ ...r, field: e.currentTarget.value.trim() })} />
-      </div>
-      <div class="field">
-        <label for={`${id}-value`}>Value</label>
-        <input id={`${id}-value`} type="password" required autoComplete="off" spellcheck={false} value={r.value}
-          onInput={(e) => onChange({ ...r, value: e.currentTarget.value })} aria-invalid={message ? true : undefined} aria-describedby={message ? `${id}-error` : undefined} />
-        {message && <small id={`${id}-error`} class="field-error">{message}</small>}
-      </div>
-      {removable && (
-        <button type="button" class="remove-row" aria-label={`Remove field ${r.field || ''}`.trim()} onClick={onRemove}>Remove</button>
-      )}
+    <div class="field">
+      <label for={id}>{field}</label>
+      <input id={id} type="password" autoComplete="off" spellcheck={false} value={value}
+        onInput={(e) => onInput(e.currentTarget.value)} aria-invalid={message ? true : undefined} aria-describedby={message ? `${id}-error` : undefined} />
+      {message && <small id={`${id}-error`} class="field-error">{message}</small>}
     </div>
   );
 }
@@ -47,12 +26,13 @@ function CredentialRowFields({ row: r, onChange, onRemove, error, removable }: {
 export function SaveProviderKeyDialog({ provider, saved, onClose }: { provider: Provider; saved?: ProviderCredential; onClose(): void }) {
   const org = useOrganization();
   const queryClient = useQueryClient();
-  const [rows, setRows] = useState<CredentialRow[]>(() => (saved ? Object.keys(saved.hint) : ['apiKey']).map(row));
+  const [values, setValues] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: () =>
       api<ProviderCredential>(providerCredentialPath(org.id, provider.id), {
         method: 'PUT',
-        body: { credentials: Object.fromEntries(rows.map((r) => [r.field, r.value])) },
+        // Fields left empty are optional ones the user did not give (an OpenAI organization id, say).
+        body: { credentials: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) },
       }),
     onSuccess: async () => {
       await Promise.all([
@@ -66,7 +46,6 @@ export function SaveProviderKeyDialog({ provider, saved, onClose }: { provider: 
     e.preventDefault();
     save.mutate();
   };
-  const update = (next: CredentialRow) => setRows(rows.map((r) => (r.key === next.key ? next : r)));
 
   return (
     <Dialog title={`${saved ? 'Replace' : 'Save'} ${provider.name} key`} onClose={onClose}>
@@ -77,11 +56,9 @@ export function SaveProviderKeyDialog({ provider, saved, onClose }: { provider: 
         </p>
         <fieldset class="credentials">
           <legend>Credentials</legend>
-          <p class="hint">Most providers take <code>apiKey</code>; if the fields are wrong, the answer names the ones {provider.name} takes.</p>
-          {rows.map((r) => (
-            <CredentialRowFields key={r.key} row={r} onChange={update} onRemove={() => setRows(rows.filter((x) => x.key !== r.key))} error={save.error} removable={rows.length > 1} />
+          {provider.credentialFields.map((field) => (
+            <CredentialField key={field} field={field} value={values[field] ?? ''} error={save.error} onInput={(value) => setValues({ ...values, [field]: value })} />
           ))}
-          <button type="button" onClick={() => setRows([...rows, row('')])}>Add field</button>
         </fieldset>
         <ErrorMessage error={save.error} />
         <div class="actions">

@@ -3,7 +3,7 @@ import { operationName, operationsOf, reordered, targetsFor, type Provider, type
 
 const model = (id: string, operations: string[]): ProviderModel => ({ id, name: id, description: '', operations, sizes: [], formats: ['png'], styles: [], maxImagesPerCall: 1 });
 const provider = (id: string, models: ProviderModel[]): Provider => ({
-  id, name: id, description: '', operations: [...new Set(models.flatMap((m) => m.operations))], models, pricing: {}, byok: false, requestOptions: [], status: 'healthy',
+  id, name: id, description: '', operations: [...new Set(models.flatMap((m) => m.operations))], models, pricing: {}, byok: false, requestOptions: [], credentialFields: [], status: 'healthy',
 });
 
 const providers = [

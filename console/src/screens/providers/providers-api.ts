@@ -24,6 +24,8 @@ export interface Provider {
   providerPricing?: Record<string, { amount: number; currency: string }>;
   byok: boolean;
   requestOptions: string[];
+  /** The fields of the provider's key, as BYOK takes them. */
+  credentialFields: string[];
   status: ProviderStatus;
   retryAt?: string;
 }
