@@ -10,6 +10,13 @@ import type { TestApp } from '../support/test-app';
 const PRICE = { openai: 1, stability: 3, aura: 1, library: 1 };
 const OPENAI = { provider: 'openai', model: 'gpt-image-low', size: '1024x1024' };
 
+/**
+ * Long enough that a loaded machine still reads a circuit as open between the failures that open it
+ * and the status check (a 3 s cooldown was not, once, in CI); each wait for it costs this long.
+ */
+const COOLDOWN_SECONDS = 6;
+const afterCooldown = () => new Promise((r) => setTimeout(r, COOLDOWN_SECONDS * 1000 + 100));
+
 describe('routing: fallback targets, routing policies, circuit breakers, job steps, usage and library first', () => {
   let openai: OpenAIFake;
   let stability: StabilityFake;
@@ -28,7 +35,7 @@ describe('routing: fallback targets, routing policies, circuit breakers, job ste
       ],
       plan: 'pro', credits: 900, label: 'routing',
       scopes: ['images:generate', 'images:read', 'jobs:read', 'credits:read', 'providers:read', 'providers:write', 'library:read'],
-      env: { PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_SECONDS: '3' },
+      env: { PROVIDER_BREAKER_FAILURES: '2', PROVIDER_BREAKER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) },
     }));
   }, 60_000);
   afterAll(async () => {
@@ -106,8 +113,7 @@ describe('routing: fallback targets, routing policies, circuit breakers, job ste
     expect(steps(await run({ ...OPENAI, fallback: ['aura'] }))).toEqual([['openai', 'skipped', 'circuit_open'], ['aura', 'succeeded', null]]);
     expect(openai.requests.length).toBe(calls);
 
-    // This suite's cooldown is 3 seconds (PROVIDER_BREAKER_COOLDOWN_SECONDS).
-    await new Promise((r) => setTimeout(r, 3_100));
+    await afterCooldown();
     expect((await providerStatus('openai')).status).toBe('degraded');
     expect(steps(await run({ ...OPENAI, fallback: ['aura'] }))).toEqual([['openai', 'succeeded', null]]);
     expect((await providerStatus('openai')).status).toBe('healthy');
@@ -123,7 +129,7 @@ describe('routing: fallback targets, routing policies, circuit breakers, job ste
     await settledCredits(t, key, before);
     // Both keys were refused: their circuits are open for the cooldown.
     expect((await providerStatus('stability')).status).toBe('open');
-    await new Promise((r) => setTimeout(r, 3_100));
+    await afterCooldown();
   }, 30_000);
 
   it('sums the steps per provider and key source in the usage', async () => {
