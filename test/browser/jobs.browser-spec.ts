@@ -71,7 +71,7 @@ describeInChromium('the Jobs screens', () => {
     await page.waitForURL(`**/console/jobs/${doneId}`);
     await page.getByRole('heading', { level: 1, name: `Job ${doneId}` }).waitFor();
     const output = page.getByRole('img', { name: /^Output 1: 256×256, png/ });
-    await expect.poll(() => output.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
+    await expect.poll(() => output.evaluate((img) => img.complete && img.naturalWidth)).toBe(256);
     const step = page.getByRole('region', { name: 'Steps table' }).getByRole('row').nth(1);
     expect((await step.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['aura/aura', 'platform', '1', 'succeeded']);
     await page.waitForLoadState('networkidle');

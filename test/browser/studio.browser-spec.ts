@@ -17,6 +17,9 @@ function shoePhoto(): Promise<Buffer> {
 /** A plain backdrop with no product on it: its fix fails. */
 const blankPhoto = () => sharp({ create: { width: 300, height: 300, channels: 3, background: '#f0f0f0' } }).png().toBuffer();
 
+/** The page's DataTransfer, as far as dropFiles uses it: the tests are typed without the DOM's types. */
+declare const DataTransfer: new () => { items: { add(file: File): unknown } };
+
 /** Drops files on the studio's drop zone as a browser does for files dragged from the desktop. */
 async function dropFiles(page: Page, files: { name: string; type: string; bytes: Buffer }[]): Promise<void> {
   const dataTransfer = await page.evaluateHandle((list) => {
@@ -27,7 +30,7 @@ async function dropFiles(page: Page, files: { name: string; type: string; bytes:
   await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer });
 }
 
-const naturalWidth = (page: Page, name: string) => page.getByRole('img', { name, exact: true }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth);
+const naturalWidth = (page: Page, name: string) => page.getByRole('img', { name, exact: true }).evaluate((img) => img.complete && img.naturalWidth);
 
 describeInChromium('the studio screen', () => {
   let server: ConsoleServer;

@@ -28,7 +28,7 @@ async function openTester(page: Page): Promise<void> {
 const send = (page: Page) => page.getByRole('button', { name: 'Send', exact: true }).click();
 const responseArea = (page: Page) => page.getByRole('region', { name: 'Response', exact: true });
 const highlight = (page: Page, label: string) => responseArea(page).locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
-const naturalWidth = (page: Page, name: string) => page.getByRole('img', { name, exact: true }).first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth);
+const naturalWidth = (page: Page, name: string) => page.getByRole('img', { name, exact: true }).first().evaluate((img) => img.complete && img.naturalWidth);
 
 async function copiedCurl(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Copy as curl' }).click();
