@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, apiOk, signUpByApi, tokenOf, type ApiUser } from './support/api';
+import { api, apiOk, joinWorkspace, signUpByApi, type ApiUser } from './support/api';
 import { describeInChromium, launchChromium } from './support/chromium';
 import { startConsoleServer, type ConsoleServer } from './support/console-server';
 import { batchOf, jobEnded } from './support/jobs';
@@ -30,9 +30,7 @@ describeInChromium('the Jobs screens', () => {
     await jobEnded(server.base, owner.accessToken, batch.id);
 
     viewer = await signUpByApi(server, { name: 'Watcher' });
-    await apiOk(server.base, 'POST', `/api/v1/orgs/${owner.orgId}/invitations`, 201, { token: owner.accessToken, body: { email: viewer.email, role: 'viewer' } });
-    const invitation = tokenOf(await server.mailedLink(viewer.email, '/accept'));
-    await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: viewer.accessToken });
+    await joinWorkspace(server, owner, viewer, 'viewer');
   });
   afterAll(async () => {
     await browser?.close();

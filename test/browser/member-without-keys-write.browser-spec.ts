@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, apiOk, signUpByApi, tokenOf, type ApiUser } from './support/api';
+import { api, apiOk, joinWorkspace, signUpByApi, type ApiUser } from './support/api';
 import { describeInChromium, launchChromium } from './support/chromium';
 import { startConsoleServer, type ConsoleServer } from './support/console-server';
 import { newConsoleContext, signIn } from './support/pages';
@@ -19,9 +19,7 @@ describeInChromium('a member without keys:write', () => {
     owner = await signUpByApi(server, { name: 'Owner' });
     keyId = (await apiOk(server.base, 'POST', `/api/v1/orgs/${owner.orgId}/api-keys`, 201, { token: owner.accessToken, body: { name: 'owner key', scopes: ['credits:read'] } })).id;
     viewer = await signUpByApi(server, { name: 'Viewer' });
-    await apiOk(server.base, 'POST', `/api/v1/orgs/${owner.orgId}/invitations`, 201, { token: owner.accessToken, body: { email: viewer.email, role: 'viewer' } });
-    const invitation = tokenOf(await server.mailedLink(viewer.email, '/accept'));
-    await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: viewer.accessToken });
+    await joinWorkspace(server, owner, viewer, 'viewer');
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FAKE_OPENAI_KEY, startOpenAIFake, type OpenAIFake } from '../../plugins/providers/openai/fake';
-import { apiOk, signUpByApi, tokenOf, type ApiUser } from './support/api';
+import { apiOk, joinWorkspace, signUpByApi, type ApiUser } from './support/api';
 import { describeInChromium, launchChromium } from './support/chromium';
 import { OPERATOR_EMAIL, startConsoleServer, type ConsoleServer } from './support/console-server';
 import { expectAccessible, newConsoleContext, screenshot, scrollsSideways, signIn } from './support/pages';
@@ -97,9 +97,7 @@ describeInChromium('the providers screen', () => {
 
   it('shows a member without providers:write the routing but no way to change it, and no keys', async () => {
     const member = await signUpByApi(server, { name: 'Vic' });
-    await apiOk(server.base, 'POST', `/api/v1/orgs/${operator.orgId}/invitations`, 201, { token: operator.accessToken, body: { email: member.email, role: 'viewer' } });
-    const invitation = tokenOf(await server.mailedLink(member.email, '/accept'));
-    await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: member.accessToken });
+    await joinWorkspace(server, operator, member, 'viewer');
     const { context, page, problems } = await newConsoleContext(browser, server.base);
     await signIn(page, member.email);
     await page.getByLabel('Organisation').selectOption({ label: operator.orgName });

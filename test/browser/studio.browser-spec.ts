@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { apiOk, signUpByApi, tokenOf, type ApiUser } from './support/api';
+import { joinWorkspace, signUpByApi, type ApiUser } from './support/api';
 import { describeInChromium, launchChromium } from './support/chromium';
 import { OPERATOR_EMAIL, startConsoleServer, type ConsoleServer } from './support/console-server';
 import { expectAccessible, newConsoleContext, screenshot, signIn } from './support/pages';
@@ -44,9 +44,7 @@ describeInChromium('the studio screen', () => {
     operator = await signUpByApi(server, { email: OPERATOR_EMAIL, name: 'Olga Operator' });
     // A viewer of the operator's workspace holds no studio:process there.
     viewer = await signUpByApi(server, { name: 'Viewer' });
-    await apiOk(server.base, 'POST', `/api/v1/orgs/${operator.orgId}/invitations`, 201, { token: operator.accessToken, body: { email: viewer.email, role: 'viewer' } });
-    const invitation = tokenOf(await server.mailedLink(viewer.email, '/accept'));
-    await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: viewer.accessToken });
+    await joinWorkspace(server, operator, viewer, 'viewer');
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { apiOk, signUpByApi, tokenOf, type ApiUser } from './support/api';
+import { apiOk, joinWorkspace, signUpByApi, type ApiUser } from './support/api';
 import { describeInChromium, launchChromium } from './support/chromium';
 import { OPERATOR_EMAIL, startConsoleServer, type ConsoleServer } from './support/console-server';
 import { expectAccessible, newConsoleContext, screenshot, signIn } from './support/pages';
@@ -48,9 +48,7 @@ describeInChromium('the API tester', () => {
     browser = await launchChromium();
     operator = await signUpByApi(server, { email: OPERATOR_EMAIL, name: 'Olga Operator' });
     viewer = await signUpByApi(server, { name: 'Viewer' });
-    await apiOk(server.base, 'POST', `/api/v1/orgs/${operator.orgId}/invitations`, 201, { token: operator.accessToken, body: { email: viewer.email, role: 'viewer' } });
-    const invitation = tokenOf(await server.mailedLink(viewer.email, '/accept'));
-    await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: viewer.accessToken });
+    await joinWorkspace(server, operator, viewer, 'viewer');
     folder = mkdtempSync(join(tmpdir(), 'darkroom-tester-'));
   });
   afterAll(async () => {

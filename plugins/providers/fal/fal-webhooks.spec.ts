@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderRequest, ProviderWebhookDelivery } from '../../../src/plugins';
-import { providerTestContext, startFakeServer, type FakeRequest, type FakeServer } from '../../../src/plugins/testing';
+import { nthReceived, providerTestContext, startFakeServer, webhookDeliveryOf, type FakeServer } from '../../../src/plugins/testing';
 import { FAL_KEY, FAL_USER_ID, startFalFake, type FalFake, type FalWebhookBody } from './fake';
 import { FalProvider } from './fal.provider';
 
@@ -13,19 +13,6 @@ describe('fal webhooks', () => {
   const generate: ProviderRequest = { operation: 'generate', input: { model: 'flux-schnell', prompt: 'a teal teapot', width: 1024, height: 1024, format: 'png', n: 1, seed: 1 } };
   const keyReads = () => fake.requests.filter((r) => r.url === '/.well-known/jwks.json').length;
   const signed = (body: string, requestId: string, at?: { timestamp?: number }): ProviderWebhookDelivery => ({ headers: fake.signWebhook(body, requestId, at), body: Buffer.from(body), remoteIds: [] });
-  const asDelivery = (req: FakeRequest, remoteIds: string[] = []): ProviderWebhookDelivery => ({
-    headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value])),
-    body: req.body,
-    remoteIds,
-  });
-  const delivered = async (count: number): Promise<FakeRequest> => {
-    for (let waited = 0; receiver.requests.length < count; waited += 20) {
-      if (waited > 5_000) throw new Error('no delivery');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return receiver.requests[count - 1];
-  };
-
   beforeAll(async () => {
     fake = await startFalFake();
     receiver = await startFakeServer(() => ({ status: 204 }));
@@ -51,14 +38,14 @@ describe('fal webhooks', () => {
     expect(fake.requests[from].url).toBe(`/fal-ai/flux/schnell?fal_webhook=${encodeURIComponent(webhookUrl)}`);
     const requestId = remoteId.split('/requests/')[1];
     // Completed on its own, nobody polling: only the delivery says so.
-    const delivery = await delivered(seen + 1);
+    const delivery = await nthReceived(receiver, seen + 1);
     expect(delivery.url).toBe('/api/v1/providers/webhooks/fal/job-1');
     expect(delivery.headers).toMatchObject({ 'x-fal-webhook-request-id': requestId, 'x-fal-webhook-user-id': FAL_USER_ID });
     const body = JSON.parse(delivery.body.toString()) as FalWebhookBody;
     expect(body).toMatchObject({ request_id: requestId, status: 'OK', payload: { images: [expect.objectContaining({ width: 1024 })] } });
-    expect(await plugin.verifyWebhook(asDelivery(delivery), ctx())).toEqual({ remoteId: requestId });
+    expect(await plugin.verifyWebhook(webhookDeliveryOf(delivery), ctx())).toEqual({ remoteId: requestId });
     // The job knows the work by the id submit answered; the delivery names that one.
-    expect(await plugin.verifyWebhook(asDelivery(delivery, ['other/app/requests/x', remoteId]), ctx())).toEqual({ remoteId });
+    expect(await plugin.verifyWebhook(webhookDeliveryOf(delivery, ['other/app/requests/x', remoteId]), ctx())).toEqual({ remoteId });
     expect(keyReads() - reads).toBe(1);
     expect((await plugin.poll(remoteId, ctx())).status).toBe('done');
   });
@@ -73,9 +60,9 @@ describe('fal webhooks', () => {
     fake.failNextRequest('content_policy_violation');
     const seen = receiver.requests.length;
     const { remoteId } = await plugin.submit(generate, { ...ctx(), webhookUrl: `${receiver.url}/hook` });
-    const delivery = await delivered(seen + 1);
+    const delivery = await nthReceived(receiver, seen + 1);
     expect(JSON.parse(delivery.body.toString())).toMatchObject({ status: 'ERROR', payload: { detail: [expect.objectContaining({ type: 'content_policy_violation' })] } });
-    expect(await plugin.verifyWebhook(asDelivery(delivery), ctx())).toEqual({ remoteId: remoteId.split('/requests/')[1] });
+    expect(await plugin.verifyWebhook(webhookDeliveryOf(delivery), ctx())).toEqual({ remoteId: remoteId.split('/requests/')[1] });
   });
 
   it('refuses a delivery with a wrong signature, a timestamp more than 5 minutes off, a body or request id changed after signing, or missing headers', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderRequest, ProviderWebhookDelivery } from '../../../src/plugins';
-import { providerTestContext, startFakeServer, type FakeRequest, type FakeServer } from '../../../src/plugins/testing';
+import { nthReceived, providerTestContext, startFakeServer, webhookDeliveryOf, type FakeServer } from '../../../src/plugins/testing';
 import { BROKE_TOKEN, REPLICATE_TOKEN, startReplicateFake, type ReplicateFake } from './fake';
 import { ReplicateProvider } from './replicate.provider';
 
@@ -13,19 +13,6 @@ describe('replicate webhooks', () => {
   const generate: ProviderRequest = { operation: 'generate', input: { model: 'flux-schnell', prompt: 'a teal teapot', width: 1024, height: 1024, format: 'png', n: 1, seed: 1 } };
   const secretReads = () => fake.requests.filter((r) => r.url === '/v1/webhooks/default/secret').length;
   const signed = (body: string, at?: { timestamp?: number }): ProviderWebhookDelivery => ({ headers: fake.signWebhook(body, at), body: Buffer.from(body), remoteIds: [] });
-  const asDelivery = (req: FakeRequest, remoteIds: string[] = []): ProviderWebhookDelivery => ({
-    headers: Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value])),
-    body: req.body,
-    remoteIds,
-  });
-  const delivered = async (count: number): Promise<FakeRequest> => {
-    for (let waited = 0; receiver.requests.length < count; waited += 20) {
-      if (waited > 5_000) throw new Error('no delivery');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return receiver.requests[count - 1];
-  };
-
   beforeAll(async () => {
     fake = await startReplicateFake();
     receiver = await startFakeServer(() => ({ status: 204 }));
@@ -50,11 +37,11 @@ describe('replicate webhooks', () => {
     const { remoteId } = await plugin.submit(generate, { ...ctx(), webhookUrl });
     expect(JSON.parse(fake.requests[from].body.toString())).toMatchObject({ webhook: webhookUrl, webhook_events_filter: ['completed'] });
     // Finished on its own, nobody polling: only the delivery says so.
-    const delivery = await delivered(seen + 1);
+    const delivery = await nthReceived(receiver, seen + 1);
     expect(delivery.url).toBe('/api/v1/providers/webhooks/replicate/job-1');
     expect(JSON.parse(delivery.body.toString())).toMatchObject({ id: remoteId, status: 'succeeded' });
-    expect(await plugin.verifyWebhook(asDelivery(delivery), ctx())).toEqual({ remoteId });
-    expect(await plugin.verifyWebhook(asDelivery(delivery), ctx())).toEqual({ remoteId });
+    expect(await plugin.verifyWebhook(webhookDeliveryOf(delivery), ctx())).toEqual({ remoteId });
+    expect(await plugin.verifyWebhook(webhookDeliveryOf(delivery), ctx())).toEqual({ remoteId });
     expect(secretReads() - reads).toBe(1);
     expect((await plugin.poll(remoteId, ctx())).status).toBe('done');
   });

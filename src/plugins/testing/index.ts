@@ -8,3 +8,4 @@ export * from './channel-test-context';
 export * from './fake-server';
 export * from './test-context';
 export * from './tiny-mp4';
+export * from './webhook-receiver';

@@ -52,3 +52,10 @@ export async function signUpByApi(server: ConsoleServer, opts: { email?: string;
   const { accessToken } = await apiOk(server.base, 'POST', '/api/v1/auth/login', 200, { body: { email, password: PASSWORD } });
   return { email, accessToken, orgId: registered.organization.id, orgName: registered.organization.name };
 }
+
+/** `member` joins `owner`'s workspace in `role`, by the invitation mailed to them, accepted through the REST API. */
+export async function joinWorkspace(server: ConsoleServer, owner: Pick<ApiUser, 'orgId' | 'accessToken'>, member: Pick<ApiUser, 'email' | 'accessToken'>, role: string): Promise<void> {
+  await apiOk(server.base, 'POST', `/api/v1/orgs/${owner.orgId}/invitations`, 201, { token: owner.accessToken, body: { email: member.email, role } });
+  const invitation = tokenOf(await server.mailedLink(member.email, '/accept'));
+  await apiOk(server.base, 'POST', `/api/v1/invitations/${invitation}/accept`, 200, { token: member.accessToken });
+}
