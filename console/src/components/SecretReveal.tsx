@@ -24,7 +24,7 @@ export function SecretReveal({ secret }: { secret: string }) {
         <input ref={input} id={id} type="text" readOnly value={secret} spellcheck={false} autoComplete="off" onFocus={(e) => e.currentTarget.select()} />
         <button type="button" onClick={copy}>Copy</button>
       </div>
-      <p class="warning">This secret is shown once: store it now. Darkroom keeps only its hash and cannot show it again.</p>
+      <p class="warning">This secret is shown once: store it now. Darkroom cannot show it again.</p>
       <p role="status" class="hint">{status}</p>
     </div>
   );
