@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OutboundHttp } from '../common/net/outbound-http';
@@ -154,7 +155,9 @@ export class ProviderCalls {
         const callId = work.target === 0 ? `${call.jobId}-${index}` : `${call.jobId}-${work.target}-${index}`;
         const webhookUrl = this.webhookUrl(route, call.jobId);
         const contextWith = (s: AbortSignal) => callContext(this.http, route.provider, { credentials, signal: s, callId, jobId: call.jobId, onReport: (r) => this.reported(call, step, r), webhookUrl });
-        const outputs = await callOnce(route, part, contextWith, call.signal, index, work, call.checkpoint, (ms, s) => this.wakeups.sleep(call.jobId, ms, s));
+        // Only a call that gave the backend a webhook URL waits to be woken; the rest just wait, and cost the wake-up poll nothing.
+        const wait = webhookUrl ? (ms: number, s: AbortSignal) => this.wakeups.sleep(call.jobId, ms, s) : (ms: number, s: AbortSignal) => delay(ms, undefined, { signal: s });
+        const outputs = await callOnce(route, part, contextWith, call.signal, index, work, call.checkpoint, wait);
         for (const [i, output] of outputs.entries()) results.push(await consume(output, part, i, route));
       }
       const quote = { operation: request.operation, n: 'n' in request.input ? request.input.n : 1, format: 'format' in request.input ? request.input.format : 'png' as const, ...sizeOf(results) };
