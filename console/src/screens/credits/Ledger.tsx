@@ -5,6 +5,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { creditsQueryKey, type LedgerEntry, type LedgerKind } from './credits';
+import { DataTable } from '../../components/DataTable';
 
 const KIND_NAMES: Record<LedgerKind, string> = {
   starting_grant: 'Starting grant',
@@ -40,35 +41,17 @@ export function Ledger() {
       ) : ledger.isError && !ledger.data ? (
         <ErrorMessage error={ledger.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Ledger table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Kind</th>
-                <th scope="col" class="credits-number">Amount</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Reference</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ledger.items.length === 0 && (
-                <tr>
-                  <td colSpan={5} class="empty">No entries yet.</td>
-                </tr>
-              )}
-              {ledger.items.map((entry) => (
-                <tr key={entry.id}>
-                  <td class="credits-nowrap">{formatDate(entry.createdAt)}</td>
-                  <td>{KIND_NAMES[entry.kind] ?? entry.kind}</td>
-                  <td class={entry.amount > 0 ? 'credits-number credits-in' : 'credits-number'}>{entry.amount > 0 ? `+${entry.amount.toLocaleString()}` : entry.amount.toLocaleString()}</td>
-                  <td class="credits-reason">{entry.reason}</td>
-                  <td><Reference entry={entry} linkJobs={linkJobs} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Ledger table" columns={['Date', 'Kind', { label: 'Amount', class: 'credits-number' }, 'Reason', 'Reference']} empty={ledger.items.length === 0 ? 'No entries yet.' : null}>
+          {ledger.items.map((entry) => (
+            <tr key={entry.id}>
+              <td class="credits-nowrap">{formatDate(entry.createdAt)}</td>
+              <td>{KIND_NAMES[entry.kind] ?? entry.kind}</td>
+              <td class={entry.amount > 0 ? 'credits-number credits-in' : 'credits-number'}>{entry.amount > 0 ? `+${entry.amount.toLocaleString()}` : entry.amount.toLocaleString()}</td>
+              <td class="credits-reason">{entry.reason}</td>
+              <td><Reference entry={entry} linkJobs={linkJobs} /></td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <LoadMore hasMore={ledger.hasMore} loading={ledger.isFetchingNextPage} error={ledger.data ? ledger.error : null} onLoadMore={ledger.loadMore} />
     </section>

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { creditsQueryKey, periodStart, type ProviderUsage, type ProviderUsageRow } from './credits';
+import { DataTable } from '../../components/DataTable';
 
 const costText = (cost: Record<string, number>) =>
   Object.entries(cost)
@@ -53,49 +54,28 @@ export function ProviderUsageTable({ days }: { days: number }) {
           <p class="hint">
             Every call to a provider from {formatDate(usage.data.from)} to {formatDate(usage.data.to)}, fallbacks included; the bar shows succeeded, failed and skipped tries.
           </p>
-          <div class="table-scroll" tabIndex={0} role="region" aria-label="Usage per provider table">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Key</th>
-                  <th scope="col" class="credits-number">Tries</th>
-                  <th scope="col" class="credits-number">Succeeded</th>
-                  <th scope="col" class="credits-number">Failed</th>
-                  <th scope="col" class="credits-number">Skipped</th>
-                  <th scope="col" class="credits-number">Credits</th>
-                  <th scope="col">Provider cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {usage.data.data.length === 0 && (
-                  <tr>
-                    <td colSpan={8} class="empty">No provider was called in this period.</td>
-                  </tr>
-                )}
-                {usage.data.data.map((row) => (
-                  <tr key={`${row.provider}-${row.keySource}-${row.test}`}>
-                    <th scope="row">
-                      {row.provider}
-                      {row.test && <span class="tag">test</span>}
-                    </th>
-                    <td>{row.keySource === 'byok' ? 'your key' : 'platform'}</td>
-                    <td>
-                      <span class="credits-tries">
-                        <span class="credits-number">{row.steps.toLocaleString()}</span>
-                        <OutcomeBar row={row} most={most} />
-                      </span>
-                    </td>
-                    <td class="credits-number">{row.succeeded.toLocaleString()}</td>
-                    <td class="credits-number">{row.failed.toLocaleString()}</td>
-                    <td class="credits-number">{row.skipped.toLocaleString()}</td>
-                    <td class="credits-number">{row.credits.toLocaleString()}</td>
-                    <td>{costText(row.providerCost)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Usage per provider table" columns={['Provider', 'Key', { label: 'Tries', class: 'credits-number' }, { label: 'Succeeded', class: 'credits-number' }, { label: 'Failed', class: 'credits-number' }, { label: 'Skipped', class: 'credits-number' }, { label: 'Credits', class: 'credits-number' }, 'Provider cost']} empty={usage.data.data.length === 0 ? 'No provider was called in this period.' : null}>
+            {usage.data.data.map((row) => (
+              <tr key={`${row.provider}-${row.keySource}-${row.test}`}>
+                <th scope="row">
+                  {row.provider}
+                  {row.test && <span class="tag">test</span>}
+                </th>
+                <td>{row.keySource === 'byok' ? 'your key' : 'platform'}</td>
+                <td>
+                  <span class="credits-tries">
+                    <span class="credits-number">{row.steps.toLocaleString()}</span>
+                    <OutcomeBar row={row} most={most} />
+                  </span>
+                </td>
+                <td class="credits-number">{row.succeeded.toLocaleString()}</td>
+                <td class="credits-number">{row.failed.toLocaleString()}</td>
+                <td class="credits-number">{row.skipped.toLocaleString()}</td>
+                <td class="credits-number">{row.credits.toLocaleString()}</td>
+                <td>{costText(row.providerCost)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>

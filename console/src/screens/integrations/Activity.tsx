@@ -6,6 +6,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { ACTIVITY_PATH, activityQueryKey, type Activity as ActivityEntry, type Connection } from './integrations-api';
+import { DataTable } from '../../components/DataTable';
 
 const PAGE_SIZE = 20;
 
@@ -48,41 +49,20 @@ export function Activity({ connections }: { connections: Connection[] }) {
       ) : activity.isError && !activity.data ? (
         <ErrorMessage error={activity.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Publish activity table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Product</th>
-                <th scope="col">Connection</th>
-                <th scope="col">Slot</th>
-                <th scope="col">Compliance</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Store image or error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {activity.items.length === 0 && (
-                <tr>
-                  <td colSpan={8} class="empty">Nothing published yet.</td>
-                </tr>
-              )}
-              {activity.items.map((a) => (
-                <tr key={a.id}>
-                  <td>{org.can('jobs:read') ? <Link href={`/jobs/${encodeURIComponent(a.jobId)}`}>{formatDate(a.createdAt)}</Link> : formatDate(a.createdAt)}</td>
-                  <td>{a.productTitle}</td>
-                  <td>{names.get(a.connectionId) ?? <span class="hint">Deleted</span>}</td>
-                  <td>{a.slot}</td>
-                  <td>{a.compliance}{a.fixedImageId && <span class="tag">fixed</span>}</td>
-                  <td><span class={`publish-status publish-${a.status}`}>{a.status}</span></td>
-                  <td>{a.attempts}</td>
-                  <td><Result entry={a} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Publish activity table" columns={['When', 'Product', 'Connection', 'Slot', 'Compliance', 'Status', 'Attempts', 'Store image or error']} empty={activity.items.length === 0 ? 'Nothing published yet.' : null}>
+          {activity.items.map((a) => (
+            <tr key={a.id}>
+              <td>{org.can('jobs:read') ? <Link href={`/jobs/${encodeURIComponent(a.jobId)}`}>{formatDate(a.createdAt)}</Link> : formatDate(a.createdAt)}</td>
+              <td>{a.productTitle}</td>
+              <td>{names.get(a.connectionId) ?? <span class="hint">Deleted</span>}</td>
+              <td>{a.slot}</td>
+              <td>{a.compliance}{a.fixedImageId && <span class="tag">fixed</span>}</td>
+              <td><span class={`publish-status publish-${a.status}`}>{a.status}</span></td>
+              <td>{a.attempts}</td>
+              <td><Result entry={a} /></td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <LoadMore hasMore={activity.hasMore} loading={activity.isFetchingNextPage} error={activity.data ? activity.error : null} onLoadMore={activity.loadMore} />
     </section>

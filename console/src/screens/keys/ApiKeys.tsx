@@ -11,6 +11,7 @@ import { apiKeysPath, apiKeysQueryKey, type ApiKey } from './api-keys';
 import { ClientTokenKeys } from './ClientTokenKeys';
 import { CreateKeyDialog } from './CreateKeyDialog';
 import { RotateKeyDialog } from './RotateKeyDialog';
+import { DataTable } from '../../components/DataTable';
 
 type Open = { kind: 'create' } | { kind: 'revoke'; key: ApiKey } | { kind: 'rotate'; key: ApiKey } | null;
 
@@ -43,48 +44,28 @@ export function ApiKeys() {
       ) : keys.isError && !keys.data ? (
         <ErrorMessage error={keys.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="API keys table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.items.length === 0 && (
-                <tr>
-                  <td colSpan={7} class="empty">No API keys yet.</td>
-                </tr>
-              )}
-              {keys.items.map((key) => (
-                <tr key={key.id}>
-                  <td>{key.name}{key.type !== 'live' && <span class="tag">{key.type}</span>}</td>
-                  <td class="nowrap"><code>{key.prefix}</code></td>
-                  <td class="scopes-cell">{key.scopes.map((s) => <code key={s}>{s}</code>)}</td>
-                  <td>{formatDate(key.createdAt)}</td>
-                  <td>{formatDate(key.lastUsedAt, 'Never')}</td>
-                  <td><span class={`status status-${key.status}`}>{key.status}</span></td>
-                  <td class="row-actions">
-                    {canWrite && key.status === 'active' ? (
-                      <>
-                        <button type="button" onClick={() => setOpen({ kind: 'rotate', key })}>Rotate</button>
-                        <button type="button" class="danger" onClick={() => setOpen({ kind: 'revoke', key })}>Revoke</button>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="API keys table" columns={['Name', 'Prefix', 'Scopes', 'Created', 'Last used', 'Status', 'Actions']} empty={keys.items.length === 0 ? 'No API keys yet.' : null}>
+          {keys.items.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}{key.type !== 'live' && <span class="tag">{key.type}</span>}</td>
+              <td class="nowrap"><code>{key.prefix}</code></td>
+              <td class="scopes-cell">{key.scopes.map((s) => <code key={s}>{s}</code>)}</td>
+              <td>{formatDate(key.createdAt)}</td>
+              <td>{formatDate(key.lastUsedAt, 'Never')}</td>
+              <td><span class={`status status-${key.status}`}>{key.status}</span></td>
+              <td class="row-actions">
+                {canWrite && key.status === 'active' ? (
+                  <>
+                    <button type="button" onClick={() => setOpen({ kind: 'rotate', key })}>Rotate</button>
+                    <button type="button" class="danger" onClick={() => setOpen({ kind: 'revoke', key })}>Revoke</button>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <LoadMore hasMore={keys.hasMore} loading={keys.isFetchingNextPage} error={keys.data ? keys.error : null} onLoadMore={keys.loadMore} />
 

@@ -7,6 +7,7 @@ import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { clientTokenKeysPath, clientTokenKeysQueryKey, type ClientTokenKey } from './client-token-keys';
 import { CreateClientTokenKeyDialog } from './CreateClientTokenKeyDialog';
+import { DataTable } from '../../components/DataTable';
 
 /** Keys the organisation's own backend signs client tokens with (org:admin). */
 export function ClientTokenKeys() {
@@ -34,39 +35,20 @@ export function ClientTokenKeys() {
       ) : keys.error ? (
         <ErrorMessage error={keys.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Client-token signing keys table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key id</th>
-                <th scope="col">Algorithm</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.data.length === 0 && (
-                <tr>
-                  <td colSpan={6} class="empty">No signing keys yet.</td>
-                </tr>
-              )}
-              {keys.data.data.map((key) => (
-                <tr key={key.id}>
-                  <td>{key.name}</td>
-                  <td><code>{key.id}</code></td>
-                  <td>{key.algorithm}</td>
-                  <td class="scopes-cell">{key.scopes.map((s) => <code key={s}>{s}</code>)}</td>
-                  <td>{formatDate(key.createdAt)}</td>
-                  <td class="row-actions">
-                    <button type="button" class="danger" onClick={() => setRevoking(key)}>Revoke</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Client-token signing keys table" columns={['Name', 'Key id', 'Algorithm', 'Scopes', 'Created', 'Actions']} empty={keys.data.data.length === 0 ? 'No signing keys yet.' : null}>
+          {keys.data.data.map((key) => (
+            <tr key={key.id}>
+              <td>{key.name}</td>
+              <td><code>{key.id}</code></td>
+              <td>{key.algorithm}</td>
+              <td class="scopes-cell">{key.scopes.map((s) => <code key={s}>{s}</code>)}</td>
+              <td>{formatDate(key.createdAt)}</td>
+              <td class="row-actions">
+                <button type="button" class="danger" onClick={() => setRevoking(key)}>Revoke</button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {creating && <CreateClientTokenKeyDialog onClose={() => setCreating(false)} />}
       {revoking && (

@@ -5,6 +5,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { AUDIT_ACTIONS, auditLogQueryKey, memberLabel, orgPath, useMembers, type AuditEvent } from './organisation-api';
+import { DataTable } from '../../components/DataTable';
 
 function actorLabel(event: AuditEvent, members: Parameters<typeof memberLabel>[0]): string {
   const who = event.actor.type === 'user' || event.actor.type === 'operator' ? memberLabel(members, event.actor.id) : event.actor.id;
@@ -59,37 +60,18 @@ export function AuditLog() {
       ) : log.isError && !log.data ? (
         <ErrorMessage error={log.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Audit log table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-                <th scope="col">IP</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} class="empty">{action ? `No ${action} events.` : 'Nothing recorded yet.'}</td>
-                </tr>
-              )}
-              {log.items.map((event) => (
-                <tr key={event.id}>
-                  <td class="org-nowrap">{formatDate(event.createdAt)}</td>
-                  <td class="org-nowrap"><code>{event.action}</code></td>
-                  <td>{actorLabel(event, members.data)}</td>
-                  <td>{event.target ? <>{event.target.type}: <code>{event.target.type === 'member' ? memberLabel(members.data, event.target.id) : event.target.id}</code></> : '—'}</td>
-                  <td><Details details={event.details} /></td>
-                  <td>{event.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Audit log table" columns={['When', 'Action', 'Actor', 'Target', 'Details', 'IP']} empty={log.items.length === 0 ? (action ? `No ${action} events.` : 'Nothing recorded yet.') : null}>
+          {log.items.map((event) => (
+            <tr key={event.id}>
+              <td class="org-nowrap">{formatDate(event.createdAt)}</td>
+              <td class="org-nowrap"><code>{event.action}</code></td>
+              <td>{actorLabel(event, members.data)}</td>
+              <td>{event.target ? <>{event.target.type}: <code>{event.target.type === 'member' ? memberLabel(members.data, event.target.id) : event.target.id}</code></> : '—'}</td>
+              <td><Details details={event.details} /></td>
+              <td>{event.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <LoadMore hasMore={log.hasMore} loading={log.isFetchingNextPage} error={log.data ? log.error : null} onLoadMore={log.loadMore} />
     </section>

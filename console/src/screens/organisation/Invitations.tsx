@@ -7,6 +7,7 @@ import { useOrganization } from '../../layout/current-organization';
 import { formatDate } from '../../lib/format';
 import { InviteDialog } from './InviteDialog';
 import { invitationsQueryKey, memberLabel, orgPath, useMembers, type Invitation } from './organisation-api';
+import { DataTable } from '../../components/DataTable';
 
 /** The invitations not yet accepted, revoked or expired (org:admin): invite, revoke. */
 export function Invitations() {
@@ -35,39 +36,20 @@ export function Invitations() {
       ) : invitations.error ? (
         <ErrorMessage error={invitations.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Invitations table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Invited by</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.length === 0 && (
-                <tr>
-                  <td colSpan={6} class="empty">No open invitations.</td>
-                </tr>
-              )}
-              {invitations.data.map((invitation) => (
-                <tr key={invitation.id}>
-                  <td>{invitation.email}</td>
-                  <td><span class={`org-role org-role-${invitation.role}`}>{invitation.role}</span></td>
-                  <td>{memberLabel(members.data, invitation.invitedByUserId)}</td>
-                  <td>{formatDate(invitation.createdAt)}</td>
-                  <td>{formatDate(invitation.expiresAt)}</td>
-                  <td class="row-actions">
-                    <button type="button" class="danger" onClick={() => setRevoking(invitation)} aria-label={`Revoke the invitation of ${invitation.email}`}>Revoke</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Invitations table" columns={['Email', 'Role', 'Invited by', 'Sent', 'Expires', 'Actions']} empty={invitations.data.length === 0 ? 'No open invitations.' : null}>
+          {invitations.data.map((invitation) => (
+            <tr key={invitation.id}>
+              <td>{invitation.email}</td>
+              <td><span class={`org-role org-role-${invitation.role}`}>{invitation.role}</span></td>
+              <td>{memberLabel(members.data, invitation.invitedByUserId)}</td>
+              <td>{formatDate(invitation.createdAt)}</td>
+              <td>{formatDate(invitation.expiresAt)}</td>
+              <td class="row-actions">
+                <button type="button" class="danger" onClick={() => setRevoking(invitation)} aria-label={`Revoke the invitation of ${invitation.email}`}>Revoke</button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {inviting && <InviteDialog onClose={() => setInviting(false)} />}
       {revoking && (

@@ -8,6 +8,7 @@ import { formatDate } from '../../lib/format';
 import { DeliveryDialog } from './DeliveryDialog';
 import { DeliveryStatus } from './DeliveryStatus';
 import { DELIVERIES_PATH, deliveriesQueryKey, queryEnum, type WebhookDelivery, type WebhookEndpoint } from './webhooks-api';
+import { DataTable } from '../../components/DataTable';
 
 interface Filters {
   endpointId: string;
@@ -61,39 +62,20 @@ export function Deliveries({ endpoints }: { endpoints: WebhookEndpoint[] }) {
       ) : deliveries.isError && !deliveries.data ? (
         <ErrorMessage error={deliveries.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Delivery log table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Event</th>
-                <th scope="col">To</th>
-                <th scope="col">Status</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} class="empty">No deliveries{endpointId || filters.status || filters.eventType ? ' match these filters' : ' yet'}.</td>
-                </tr>
-              )}
-              {deliveries.items.map((delivery) => (
-                <tr key={delivery.id}>
-                  <td class="wh-nowrap">{formatDate(delivery.createdAt)}</td>
-                  <td class="wh-nowrap"><code>{delivery.eventType}</code></td>
-                  <td class="wh-url-cell"><code>{delivery.url}</code></td>
-                  <td><DeliveryStatus delivery={delivery} /></td>
-                  <td class="wh-nowrap">{formatDate(delivery.deliveredAt)}</td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => setShown(delivery.id)} aria-label={`Details of the ${delivery.eventType} delivery of ${formatDate(delivery.createdAt)}`}>Details</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Delivery log table" columns={['Created', 'Event', 'To', 'Status', 'Delivered', 'Actions']} empty={deliveries.items.length === 0 ? `No deliveries${endpointId || filters.status || filters.eventType ? ' match these filters' : ' yet'}.` : null}>
+          {deliveries.items.map((delivery) => (
+            <tr key={delivery.id}>
+              <td class="wh-nowrap">{formatDate(delivery.createdAt)}</td>
+              <td class="wh-nowrap"><code>{delivery.eventType}</code></td>
+              <td class="wh-url-cell"><code>{delivery.url}</code></td>
+              <td><DeliveryStatus delivery={delivery} /></td>
+              <td class="wh-nowrap">{formatDate(delivery.deliveredAt)}</td>
+              <td class="row-actions">
+                <button type="button" onClick={() => setShown(delivery.id)} aria-label={`Details of the ${delivery.eventType} delivery of ${formatDate(delivery.createdAt)}`}>Details</button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <LoadMore hasMore={deliveries.hasMore} loading={deliveries.isFetchingNextPage} error={deliveries.data ? deliveries.error : null} onLoadMore={deliveries.loadMore} />
       {shown && <DeliveryDialog deliveryId={shown} onClose={() => setShown(null)} />}

@@ -8,6 +8,7 @@ import { formatDate } from '../../lib/format';
 import { EndpointDialog } from './EndpointDialog';
 import { RotateSecretDialog } from './RotateSecretDialog';
 import { deliveriesQueryKey, DISABLED_REASONS, ENDPOINTS_PATH, endpointsQueryKey, type WebhookEndpoint, type WebhookSecret } from './webhooks-api';
+import { DataTable } from '../../components/DataTable';
 
 type Open = { kind: 'create' } | { kind: 'edit'; endpoint: WebhookEndpoint } | { kind: 'rotate'; endpoint: WebhookEndpoint } | { kind: 'delete'; endpoint: WebhookEndpoint } | null;
 
@@ -41,42 +42,24 @@ export function Endpoints({ endpoints }: { endpoints: ReturnType<typeof useEndpo
       ) : endpoints.error ? (
         <ErrorMessage error={endpoints.error} />
       ) : (
-        <div class="table-scroll" tabIndex={0} role="region" aria-label="Endpoints table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {endpoints.data.length === 0 && (
-                <tr>
-                  <td colSpan={5} class="empty">No endpoints yet.</td>
-                </tr>
-              )}
-              {endpoints.data.map((endpoint) => (
-                <tr key={endpoint.id}>
-                  <td class="wh-url-cell">
-                    <code>{endpoint.url}</code>
-                    {endpoint.description && <span class="hint wh-description">{endpoint.description}</span>}
-                  </td>
-                  <td class="scopes-cell">{endpoint.events.map((e) => <code key={e}>{e}</code>)}</td>
-                  <td><EndpointStatus endpoint={endpoint} /></td>
-                  <td>{formatDate(endpoint.createdAt)}</td>
-                  <td class="row-actions">
-                    <button type="button" onClick={() => setOpen({ kind: 'edit', endpoint })} aria-label={`Edit ${endpoint.url}`}>Edit</button>
-                    <button type="button" onClick={() => setOpen({ kind: 'rotate', endpoint })} aria-label={`Rotate secret of ${endpoint.url}`}>Rotate secret</button>
-                    <button type="button" class="danger" onClick={() => setOpen({ kind: 'delete', endpoint })} aria-label={`Delete ${endpoint.url}`}>Delete</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Endpoints table" columns={['URL', 'Events', 'Status', 'Created', 'Actions']} empty={endpoints.data.length === 0 ? 'No endpoints yet.' : null}>
+          {endpoints.data.map((endpoint) => (
+            <tr key={endpoint.id}>
+              <td class="wh-url-cell">
+                <code>{endpoint.url}</code>
+                {endpoint.description && <span class="hint wh-description">{endpoint.description}</span>}
+              </td>
+              <td class="scopes-cell">{endpoint.events.map((e) => <code key={e}>{e}</code>)}</td>
+              <td><EndpointStatus endpoint={endpoint} /></td>
+              <td>{formatDate(endpoint.createdAt)}</td>
+              <td class="row-actions">
+                <button type="button" onClick={() => setOpen({ kind: 'edit', endpoint })} aria-label={`Edit ${endpoint.url}`}>Edit</button>
+                <button type="button" onClick={() => setOpen({ kind: 'rotate', endpoint })} aria-label={`Rotate secret of ${endpoint.url}`}>Rotate secret</button>
+                <button type="button" class="danger" onClick={() => setOpen({ kind: 'delete', endpoint })} aria-label={`Delete ${endpoint.url}`}>Delete</button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {open?.kind === 'create' && <EndpointDialog onClose={close} />}
       {open?.kind === 'edit' && <EndpointDialog endpoint={open.endpoint} onClose={close} />}
