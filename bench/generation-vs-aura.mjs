@@ -1,12 +1,13 @@
 // What does the platform cost on top of rendering? Generations per second through Darkroom's HTTP API
 // (submit with Prefer: wait, to completed job) against the aura renderer called directly, with the
-// same inputs and the same number in flight. See bench/README.md.
+// same inputs and the same number in flight, the two sides interleaved in rounds. See bench/README.md.
 //
 //   npm run build && node bench/generation-vs-aura.mjs
-//   BENCH_GENERATIONS=500 node bench/generation-vs-aura.mjs
+//   BENCH_ROUNDS=10 BENCH_GENERATIONS=60 node bench/generation-vs-aura.mjs   # already built
 //
 // The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
-// of its own, as the server does, and the client's work is not counted against it.
+// of its own, as the server does, and the client's work is not counted against it. Both children stay
+// up for the whole run; each window of one side runs while the other side is idle.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,46 +15,41 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { baseEnv, call, Child, cpuSecondsOf, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady } from './lib.mjs';
+import { baseEnv, call, Child, cpuSecondsOf, freePort, guardRun, HOST, ROOT, setUpApiKey, stopChildren, waitReady, wholeFromEnv } from './lib.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(ROOT, 'dist/src/main.js');
 const AURA_RENDER = join(ROOT, 'dist/plugins/providers/aura/render.js');
 const CONFIG_DIR = join(BENCH_DIR, 'generation-config');
 const BARE_FLAG = '--bare-aura-renders';
+// The parent asks the bare child for its next window with this signal (SIGUSR1 would start Node's inspector).
+const WINDOW_SIGNAL = 'SIGUSR2';
 
 const IN_FLIGHT = 8; // = jobs.concurrency in bench/generation-config/default.yaml
-const WARMUP = 16; // generations / renders run first and thrown away (JIT, caches, connections)
+const WARMUP = 16; // generations / renders per side run first and thrown away (JIT, caches, connections)
 const SIZE = 256;
 const STYLE = 'digital-art';
 const WAIT_SECONDS = 60; // Prefer: wait=60, the most the API allows
 // Must match bench/generation-config/plans.yaml: checked against x-ratelimit-limit before measuring.
 const WORK_PER_MINUTE = 100_000_000;
-const TARGET_RATIO = 80;
+const AIM_PERCENT = 90;
 
-const STARTUP_TIMEOUT_MS = 60_000;
+const ROUNDS = wholeFromEnv('BENCH_ROUNDS', 6, 1, 100);
+const PER_WINDOW = wholeFromEnv('BENCH_GENERATIONS', 40, 1, 10_000);
 const GENERATION_TIMEOUT_MS = (WAIT_SECONDS + 15) * 1000; // one submit (it may wait the full 60 s)
+const WINDOW_TIMEOUT_MS = 120_000 + PER_WINDOW * 2000; // one bare window, however slow the machine
 const POLL_MS = 50; // only if a submit answers 202; short, so polling does not stretch the figure
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function parseCount(raw) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) {
-    console.error(`BENCH_GENERATIONS must be a whole number between 1 and 100000, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
-/** The same inputs on both sides: measured item i is prompt "bench i" with seed i. */
-const inputs = (i, warmup) => ({ prompt: `${warmup ? 'warm-up' : 'bench'} ${i}`, seed: i });
+/** The same inputs on both sides: item i of round r is prompt "bench r i" with seed r * PER_WINDOW + i. */
+const inputs = (round, i) => (round < 0 ? { prompt: `warm-up ${i}`, seed: i } : { prompt: `bench ${round} ${i}`, seed: round * PER_WINDOW + i });
 
 /**
- * Runs task(0..count-1) with `inFlight` at a time; returns the wall time from the first start to the
+ * Runs task(0..count-1) with IN_FLIGHT at a time; returns the wall time from the first start to the
  * last completion and each task's own duration. The first failure rejects (the caller ends the run).
  */
-async function runPool(count, inFlight, task) {
+async function runPool(count, task) {
   const latencies = [];
   let next = 0;
   const worker = async () => {
@@ -65,30 +61,45 @@ async function runPool(count, inFlight, task) {
     }
   };
   const start = performance.now();
-  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
   return { seconds: (performance.now() - start) / 1000, latencies };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Bare side: the child process. Prints one line, `RESULT {json}`, and exits.
+// Bare side: the child process. Warms up, prints READY, then renders one window per WINDOW_SIGNAL and
+// prints `RESULT {json}` after each; it exits on SIGTERM.
 
-async function bareChild(count) {
+async function bareChild() {
   // The compiled renderer is CommonJS; the exact code the server's aura provider runs.
   const { renderGeneration } = createRequire(import.meta.url)(AURA_RENDER);
-  const render = async (i, warmup) => {
-    const { prompt, seed } = inputs(i, warmup);
+  const render = async (round, i) => {
+    const { prompt, seed } = inputs(round, i);
     const png = await renderGeneration({ prompt, negativePrompt: undefined, style: STYLE, width: SIZE, height: SIZE, format: 'png', seed });
-    if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`render ${i} did not produce a PNG`);
+    if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`render ${prompt} did not produce a PNG`);
   };
-  await runPool(WARMUP, IN_FLIGHT, (i) => render(i, true));
-  const cpuBefore = process.cpuUsage();
-  const result = await runPool(count, IN_FLIGHT, (i) => render(i, false));
-  const cpu = process.cpuUsage(cpuBefore);
-  console.log(`RESULT ${JSON.stringify({ ...result, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}`);
+  await runPool(WARMUP, (i) => render(-1, i));
+  let round = 0;
+  let running = Promise.resolve();
+  process.on(WINDOW_SIGNAL, () => {
+    const r = round++;
+    running = running.then(async () => {
+      const cpuBefore = process.cpuUsage();
+      const result = await runPool(PER_WINDOW, (i) => render(r, i));
+      const cpu = process.cpuUsage(cpuBefore);
+      console.log(`RESULT ${JSON.stringify({ ...result, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}`);
+    });
+    running.catch((err) => {
+      console.error(`bare aura renders failed: ${err.stack ?? err}`);
+      process.exit(1);
+    });
+  });
+  process.once('SIGTERM', () => void running.finally(() => process.exit(0)));
+  console.log('READY');
+  setInterval(() => undefined, 60_000); // stay alive between windows
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Parent: child processes, Darkroom setup, the HTTP side, the report. Helpers as in bench/me-vs-bare.mjs.
+// Parent: child processes, Darkroom setup, the rounds, the report. Helpers as in bench/me-vs-bare.mjs.
 
 /** Log level, throttle and job concurrency come from bench/generation-config/default.yaml unless overridden here. */
 function startDarkroom(name, port, dataDir, extraEnv = {}) {
@@ -113,8 +124,8 @@ const TERMINAL = ['completed', 'failed', 'canceled'];
  * with the finished job (Prefer: wait); a 202 is polled to the end. Anything but a completed job with
  * one PNG output throws.
  */
-async function generate(base, apiKey, i, warmup, stats) {
-  const { prompt, seed } = inputs(i, warmup);
+async function generate(base, apiKey, round, i, stats) {
+  const { prompt, seed } = inputs(round, i);
   const submit = await call(base, 'POST', '/api/v1/images/generations', [200, 202], {
     token: apiKey,
     headers: { prefer: `wait=${WAIT_SECONDS}` },
@@ -139,47 +150,42 @@ async function generate(base, apiKey, i, warmup, stats) {
   }
 }
 
-async function measureDarkroom(dataDir, apiKey, count) {
+/** The Darkroom side: a server kept up for the run; window(round) measures one window of generations. */
+async function darkroomSide(dataDir, apiKey) {
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   const server = startDarkroom('darkroom', port, dataDir);
-  try {
-    await waitReady(server, `${base}/readyz`);
-    const stats = { accepted: 0, rateLimit: undefined };
-    process.stdout.write(`darkroom HTTP API: warm-up ${WARMUP}, `);
-    await runPool(WARMUP, IN_FLIGHT, (i) => generate(base, apiKey, i, true, stats));
-    if (stats.rateLimit !== String(WORK_PER_MINUTE)) {
-      throw new Error(`x-ratelimit-limit is ${stats.rateLimit}, expected ${WORK_PER_MINUTE}: is bench/generation-config/plans.yaml in use?`);
-    }
-    stats.accepted = 0;
-    process.stdout.write(`measuring ${count} ... `);
-    const cpuBefore = cpuSecondsOf(server.proc.pid);
-    const result = await runPool(count, IN_FLIGHT, (i) => generate(base, apiKey, i, false, stats));
-    const cpuAfter = cpuSecondsOf(server.proc.pid);
-    result.cpuSeconds = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-    console.log(`${(count / result.seconds).toFixed(1)} generations/s`);
-    // A 202 means the job outlived Prefer: wait=60; the figure still counts it (polled to the end).
-    if (stats.accepted) console.log(`  note: ${stats.accepted} submit(s) answered 202 and were polled to completion`);
-    return result;
-  } catch (err) {
-    err.message += `\n${server.lastOutput()}`;
-    throw err;
-  } finally {
-    const { code, signal } = await server.stop();
-    if (code !== 0) console.error(`note: darkroom exited with ${signal ?? `code ${code}`}`);
+  const stats = { accepted: 0, rateLimit: undefined };
+  await waitReady(server, `${base}/readyz`);
+  await runPool(WARMUP, (i) => generate(base, apiKey, -1, i, stats));
+  if (stats.rateLimit !== String(WORK_PER_MINUTE)) {
+    throw new Error(`x-ratelimit-limit is ${stats.rateLimit}, expected ${WORK_PER_MINUTE}: is bench/generation-config/plans.yaml in use?`);
   }
+  stats.accepted = 0;
+  return {
+    server,
+    stats,
+    async window(round) {
+      const cpuBefore = cpuSecondsOf(server.proc.pid);
+      const result = await runPool(PER_WINDOW, (i) => generate(base, apiKey, round, i, stats));
+      const cpuAfter = cpuSecondsOf(server.proc.pid);
+      return { ...result, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+    },
+  };
 }
 
-async function measureBare(count, timeoutMs) {
-  process.stdout.write(`bare aura renders: warm-up ${WARMUP}, measuring ${count} ... `);
-  const child = new Child('bare aura renders', [fileURLToPath(import.meta.url), BARE_FLAG], { ...baseEnv(), BENCH_GENERATIONS: String(count) });
-  const result = await child.waitFor('result', (line) => (line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined), timeoutMs);
-  // It exits by itself after the result line; the run's deadline covers a child that does not.
-  const { code, signal } = await child.exited;
-  Child.all.delete(child);
-  if (code !== 0) throw new Error(`bare aura renders exited with ${signal ?? `code ${code}`}\n${child.lastOutput()}`);
-  console.log(`${(count / result.seconds).toFixed(1)} renders/s`);
-  return result;
+/** The bare side: the child warmed up; window() signals it and waits for its RESULT line. */
+async function bareSide() {
+  const child = new Child('bare aura renders', [fileURLToPath(import.meta.url), BARE_FLAG], { ...baseEnv(), BENCH_GENERATIONS: String(PER_WINDOW) });
+  await child.waitFor('READY', (line) => (line === 'READY' ? true : undefined), WINDOW_TIMEOUT_MS);
+  return {
+    child,
+    async window() {
+      const result = child.waitFor('result', (line) => (line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined), WINDOW_TIMEOUT_MS);
+      child.proc.kill(WINDOW_SIGNAL);
+      return result;
+    },
+  };
 }
 
 function percentile(values, p) {
@@ -187,78 +193,125 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function printReport(count, rows) {
+/** Rounds whose order alternates (bare first, then Darkroom first, ...), so neither side always runs first. */
+async function measure(bare, dark) {
+  const totals = { bare: { seconds: 0, cpuSeconds: 0, latencies: [], rounds: [] }, dark: { seconds: 0, cpuSeconds: 0, latencies: [], rounds: [] } };
+  const sides = { bare: () => bare.window(), dark: (round) => dark.window(round) };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of round % 2 === 0 ? ['bare', 'dark'] : ['dark', 'bare']) {
+      const r = await sides[name](round);
+      const t = totals[name];
+      t.seconds += r.seconds;
+      t.cpuSeconds = t.cpuSeconds === null || r.cpuSeconds === null ? null : t.cpuSeconds + r.cpuSeconds;
+      t.latencies.push(...r.latencies);
+      t.rounds.push(r);
+    }
+    const [b, d] = [totals.bare.rounds[round], totals.dark.rounds[round]];
+    const cpu = (r) => (r.cpuSeconds === null ? 'n/a' : ((r.cpuSeconds * 1000) / PER_WINDOW).toFixed(0));
+    console.log(
+      `round ${round + 1}/${ROUNDS}: bare ${(PER_WINDOW / b.seconds).toFixed(1)} renders/s (${cpu(b)} ms CPU each), ` +
+        `darkroom ${(PER_WINDOW / d.seconds).toFixed(1)} generations/s (${cpu(d)} ms CPU each): ${((b.seconds / d.seconds) * 100).toFixed(1)}%`,
+    );
+  }
+  return totals;
+}
+
+function printReport(totals, accepted) {
+  const count = ROUNDS * PER_WINDOW;
   // CPU columns: the measured process only (server or render child), not this client.
-  const header = ['', 'generations/s', 'seconds', 'p50 ms', 'p99 ms', 'CPU ms each', 'cores busy'];
-  const cpu = (r, f) => (r.cpuSeconds === null ? 'n/a' : f(r.cpuSeconds));
+  const header = ['', 'per second', 'seconds', 'p50 ms', 'p99 ms', 'CPU ms each', 'cores busy'];
+  const cpu = (t, f) => (t.cpuSeconds === null ? 'n/a' : f(t.cpuSeconds));
+  const rows = [
+    ['bare aura renders (child process, direct calls)', totals.bare],
+    ['darkroom HTTP API (submit to completed)', totals.dark],
+  ];
   const lines = [
     header,
-    ...rows.map(([name, r]) => [
+    ...rows.map(([name, t]) => [
       name,
-      (count / r.seconds).toFixed(1),
-      r.seconds.toFixed(2),
-      percentile(r.latencies, 50).toFixed(0),
-      percentile(r.latencies, 99).toFixed(0),
-      cpu(r, (s) => ((s * 1000) / count).toFixed(0)),
-      cpu(r, (s) => (s / r.seconds).toFixed(2)),
+      (count / t.seconds).toFixed(1),
+      t.seconds.toFixed(2),
+      percentile(t.latencies, 50).toFixed(0),
+      percentile(t.latencies, 99).toFixed(0),
+      cpu(t, (s) => ((s * 1000) / count).toFixed(1)),
+      cpu(t, (s) => (s / t.seconds).toFixed(2)),
     ]),
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const fmt = (l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(`\n${fmt(lines[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const l of lines.slice(1)) console.log(fmt(l));
+  // A 202 means the job outlived Prefer: wait=60; the figure still counts it (polled to the end).
+  if (accepted) console.log(`note: ${accepted} submit(s) answered 202 and were polled to completion`);
 
-  const [bare, dark] = rows.map(([, r]) => r);
-  const ratio = (bare.seconds / dark.seconds) * 100; // same count, so the ratio of rates
-  console.log(`\ndarkroom / bare: ${ratio.toFixed(1)}%   aim: >= ${TARGET_RATIO}% of bare  (${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
-  console.log(`\nratio: ${ratio.toFixed(1)}% of bare aura renders/s (N=${count}, ${IN_FLIGHT} in flight)`);
+  const { bare, dark } = totals;
+  // Same count per window on each side, so the ratio of times is the ratio of rates.
+  const perRound = dark.rounds.map((d, r) => (bare.rounds[r].seconds / d.seconds) * 100);
+  const median = percentile(perRound, 50);
+  const overall = (bare.seconds / dark.seconds) * 100;
+  if (bare.cpuSeconds !== null && dark.cpuSeconds !== null) {
+    console.log(`\nplatform CPU per generation (server CPU - bare render CPU): ${(((dark.cpuSeconds - bare.cpuSeconds) * 1000) / count).toFixed(1)} ms`);
+  }
+  console.log(`darkroom / bare: median of rounds ${median.toFixed(1)}% (rounds ${Math.min(...perRound).toFixed(1)} to ${Math.max(...perRound).toFixed(1)}, whole run ${overall.toFixed(1)}%)   aim: >= ${AIM_PERCENT}% of bare  (${median >= AIM_PERCENT ? 'met' : 'NOT met'})`);
+  console.log(`\nratio: ${median.toFixed(1)}% of bare aura renders/s (median of ${ROUNDS} interleaved rounds of ${PER_WINDOW}, ${IN_FLIGHT} in flight)`);
 }
 
 let tmp; // the temporary DATA_DIR; removed however the run ends
+let cleaning;
 
-async function cleanUp() {
-  await stopChildren();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+/** Once, however many ways the run ends at the same time (an interrupt while a failure unwinds). */
+function cleanUp() {
+  cleaning ??= (async () => {
+    await stopChildren();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
-async function main(count, deadlineMs) {
+async function main() {
   if (!existsSync(MAIN) || !existsSync(AURA_RENDER)) throw new Error(`${MAIN} or ${AURA_RENDER} not found: run \`npm run build\` first`);
-  console.log(`node ${process.version}, ${availableParallelism()} cores; ${count} generations of ${SIZE}x${SIZE} ${STYLE} PNG, ${IN_FLIGHT} in flight, after ${WARMUP} warm-up\n`);
+  console.log(
+    `node ${process.version}, ${availableParallelism()} cores; ${ROUNDS} interleaved rounds of ${PER_WINDOW} generations per side ` +
+      `(${SIZE}x${SIZE} ${STYLE} PNG), ${IN_FLIGHT} in flight, after ${WARMUP} warm-up each\n`,
+  );
   tmp = await mkdtemp(join(tmpdir(), 'darkroom-bench-gen-'));
+  const dataDir = join(tmp, 'data');
+  console.log('setting up: register, verify email, log in, create API key ...');
+  const apiKey = await setUpApiKey((port) => startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' }), ['images:generate', 'jobs:read']);
+  console.log('starting both sides and warming them up ...');
+  const bare = await bareSide();
+  let dark;
   try {
-    const dataDir = join(tmp, 'data');
-    console.log('setting up: register, verify email, log in, create API key ...');
-    const apiKey = await setUpApiKey((port) => startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' }), ['images:generate', 'jobs:read']);
-    // One side after the other, never together: they share the same cores.
-    const bare = await measureBare(count, deadlineMs);
-    const dark = await measureDarkroom(dataDir, apiKey, count);
-    printReport(count, [
-      ['bare aura renders (child process, direct calls)', bare],
-      ['darkroom HTTP API (submit to completed)', dark],
-    ]);
-  } finally {
-    await cleanUp();
+    dark = await darkroomSide(dataDir, apiKey);
+    if (process.env.BENCH_CPU_PROF_DIR) console.log('profiling the server: it runs slower, so this run\'s ratio is not a figure');
+    const totals = await measure(bare, dark);
+    printReport(totals, dark.stats.accepted);
+  } catch (err) {
+    const server = [...Child.all].find((c) => c.name === 'darkroom');
+    if (server) err.message += `\n${server.lastOutput()}`;
+    throw err;
   }
 }
 
 async function parent() {
-  const count = parseCount(process.env.BENCH_GENERATIONS ?? '200');
   // Hard ceiling for the whole run, so a hung child can never keep it going: 3 min for setup plus a
   // generous half second per generation per side (a 256x256 render takes well under 100 ms of CPU).
-  const deadlineMs = 180_000 + 2 * (WARMUP + count) * 500;
+  const deadlineMs = 180_000 + 2 * (WARMUP + ROUNDS * PER_WINDOW) * 500;
   guardRun(deadlineMs, cleanUp);
   try {
-    await main(count, deadlineMs);
+    await main();
+    await cleanUp();
     process.exit(0);
   } catch (err) {
     console.error(`\nbenchmark failed: ${err.message}`);
+    await cleanUp();
     process.exit(1);
   }
 }
 
 if (process.argv[2] === BARE_FLAG) {
   try {
-    await bareChild(parseCount(process.env.BENCH_GENERATIONS));
+    await bareChild();
   } catch (err) {
     console.error(`bare aura renders failed: ${err.stack ?? err}`);
     process.exit(1);
