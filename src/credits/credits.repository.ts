@@ -6,6 +6,12 @@ import { insertOnce } from '../common/errors/db-errors';
 import { Organization } from '../tenancy/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
+/** Reservations of one organisation to write together, with the rows (jobs) they pay for. */
+export interface ReservationRequest {
+  entries: CreditLedgerEntry[];
+  alongWith: object[];
+}
+
 /** One UTC day of an organisation's ledger: what it spent (reservations net of releases), what it was granted, the reservations made. */
 export interface DailyCreditsRow {
   date: string;
@@ -60,28 +66,49 @@ export class CreditsRepository {
   }
 
   /**
-   * Appends the (negative) reservations of one organisation, and `alongWith` (the jobs they pay for),
-   * only if the balance covers them all, with the organisation row locked for the check (PostgreSQL;
-   * SQLite serialises writers anyway), so concurrent reservations can never take the balance below zero.
+   * Appends each request's (negative) reservations and `alongWith` (the jobs they pay for) only if the
+   * balance covers them, in one transaction for all the requests (group commit): per organisation the
+   * row is locked for the check (PostgreSQL; SQLite serialises writers anyway) and the balance summed
+   * once, then the requests are taken in order, each whole or not at all, so concurrent reservations
+   * can never take the balance below zero. Each answer is the balance its request found, or null
+   * when that did not cover it.
    */
-  async reserveIfCovered(entries: CreditLedgerEntry[], alongWith: object[] = []): Promise<{ balanceBefore: number } | null> {
+  async reserveIfCovered(requests: ReservationRequest[]): Promise<({ balanceBefore: number } | null)[]> {
     return this.em.fork().transactional(async (em) => {
-      await em.findOne(Organization, { id: entries[0].orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
-      const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [entries[0].orgId], 'all', em.getTransactionContext());
-      const balanceBefore = Number(rows[0]?.total ?? 0);
-      if (balanceBefore + entries.reduce((sum, e) => sum + e.amount, 0) < 0) return null;
-      for (const row of [...entries, ...alongWith]) em.persist(row);
-      return { balanceBefore };
+      const balances = new Map<string, number>();
+      for (const orgId of new Set(requests.map((r) => r.entries[0].orgId))) {
+        await em.findOne(Organization, { id: orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+        const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], 'all', em.getTransactionContext());
+        balances.set(orgId, Number(rows[0]?.total ?? 0));
+      }
+      return requests.map(({ entries, alongWith }) => {
+        const orgId = entries[0].orgId;
+        const balanceBefore = balances.get(orgId)!;
+        const after = balanceBefore + entries.reduce((sum, e) => sum + e.amount, 0);
+        if (after < 0) return null;
+        balances.set(orgId, after);
+        for (const row of [...entries, ...alongWith]) em.persist(row);
+        return { balanceBefore };
+      });
     });
   }
 
-  getReservation(orgId: string, id: string): Promise<CreditLedgerEntry | null> {
-    return this.em.fork().findOne(CreditLedgerEntry, { orgId, id, kind: 'reservation' });
+  /** These reservations (of any organisation), by id. */
+  async reservations(ids: string[]): Promise<Map<string, CreditLedgerEntry>> {
+    const rows = await this.em.fork().find(CreditLedgerEntry, { id: { $in: ids }, kind: 'reservation' });
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** Settles a reservation once; false if it was already captured or released. */
-  settle(entry: CreditLedgerEntry): Promise<boolean> {
-    return insertOnce(this.em, entry);
+  /**
+   * Settles reservations once: a capture or release entry each, in one transaction. One entry is
+   * inserted on its own and answered false if its reservation was already settled; several go in
+   * together and fail together on a reservation already settled, for the caller to settle them one
+   * at a time.
+   */
+  async settle(entries: CreditLedgerEntry[]): Promise<boolean[]> {
+    if (entries.length === 1) return [await insertOnce(this.em, entries[0])];
+    await this.em.fork().persistAndFlush(entries);
+    return entries.map(() => true);
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {

@@ -2,12 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { TtlCache } from '../common/ttl-cache';
+import { Batcher } from '../jobs/batcher';
 import { CreditEvents } from './credit-events';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
-import { CreditsRepository } from './credits.repository';
+import { CreditsRepository, type ReservationRequest } from './credits.repository';
 
 /** Balance shown on reads is cached for at most one second; a write on this node evicts it. */
 const BALANCE_CACHE_MS = 1000;
+
+interface Settlement {
+  orgId: string;
+  reservationId: string;
+  kind: 'capture' | 'release';
+}
 
 export interface Reservation {
   id: string;
@@ -22,6 +29,9 @@ export interface Reservation {
 @Injectable()
 export class CreditsService {
   private readonly balances = new TtlCache<string, number>(BALANCE_CACHE_MS);
+  /** Reservations and settlements arriving together are written together (group commit). */
+  private readonly reservations = new Batcher((requests: ReservationRequest[]) => this.repo.reserveIfCovered(requests));
+  private readonly settlements = new Batcher((items: Settlement[]) => this.settleAll(items));
 
   constructor(
     private readonly repo: CreditsRepository,
@@ -55,8 +65,7 @@ export class CreditsService {
   async reserve(orgId: string, amount: number, referenceId: string, reason: string, alongWith: object[] = []): Promise<Reservation> {
     const entry = this.entry(orgId, -amount, 'reservation', reason, referenceId);
     for (const item of alongWith) Object.assign(item, { reservationId: entry.id });
-    await this.reserveEntries(orgId, [entry], alongWith);
-    return { id: entry.id, amount, creditsBalance: await this.fresh(orgId) };
+    return { id: entry.id, amount, creditsBalance: await this.reserveEntries(orgId, [entry], alongWith) };
   }
 
   /**
@@ -70,18 +79,21 @@ export class CreditsService {
       for (const item of part.alongWith) Object.assign(item, { reservationId: entry.id });
       return entry;
     });
-    await this.reserveEntries(orgId, entries, [...parts.flatMap((p) => p.alongWith), ...alsoWrite]);
-    return { creditsBalance: await this.fresh(orgId) };
+    return { creditsBalance: await this.reserveEntries(orgId, entries, [...parts.flatMap((p) => p.alongWith), ...alsoWrite]) };
   }
 
-  private async reserveEntries(orgId: string, entries: CreditLedgerEntry[], alongWith: object[]): Promise<void> {
+  /** Writes the entries and rows if the balance covers them; the answer is the balance just after. */
+  private async reserveEntries(orgId: string, entries: CreditLedgerEntry[], alongWith: object[]): Promise<number> {
     const amount = -entries.reduce((sum, e) => sum + e.amount, 0);
-    const reserved = await this.repo.reserveIfCovered(entries, alongWith);
+    const reserved = await this.reservations.run({ entries, alongWith });
     if (!reserved) {
       const creditsBalance = await this.fresh(orgId);
       throw new AppError('insufficient_credits', `This needs ${amount} credits; the balance is ${creditsBalance}`, { creditsNeeded: amount, creditsBalance });
     }
-    this.events.balanceDropped({ orgId, before: reserved.balanceBefore, after: reserved.balanceBefore - amount });
+    this.balances.delete(orgId);
+    const after = reserved.balanceBefore - amount;
+    this.events.balanceDropped({ orgId, before: reserved.balanceBefore, after });
+    return after;
   }
 
   /** The work succeeded: the reserved credits are spent. False if the reservation was already settled. */
@@ -99,13 +111,25 @@ export class CreditsService {
   }
 
   private async settle(orgId: string, reservationId: string, kind: 'capture' | 'release'): Promise<boolean> {
-    const reservation = await this.repo.getReservation(orgId, reservationId);
-    if (!reservation) throw AppError.notFound('Reservation');
-    const entry = this.entry(orgId, kind === 'release' ? -reservation.amount : 0, kind, `${kind} of ${reservation.reason}`, reservation.referenceId);
-    entry.settles = reservation.id;
-    const settled = await this.repo.settle(entry);
+    const settled = await this.settlements.run({ orgId, reservationId, kind });
+    if (settled === null) throw AppError.notFound('Reservation');
     this.balances.delete(orgId);
     return settled;
+  }
+
+  /** Settles reservations together: each answer is whether it was settled now (false: it was already), or null if it is no reservation of its organisation. */
+  private async settleAll(items: Settlement[]): Promise<(boolean | null)[]> {
+    const reservations = await this.repo.reservations(items.map((i) => i.reservationId));
+    const entries = items.map(({ orgId, reservationId, kind }) => {
+      const reservation = reservations.get(reservationId);
+      if (reservation?.orgId !== orgId) return null;
+      const entry = this.entry(orgId, kind === 'release' ? -reservation.amount : 0, kind, `${kind} of ${reservation.reason}`, reservation.referenceId);
+      entry.settles = reservation.id;
+      return entry;
+    });
+    const written = entries.filter((e): e is CreditLedgerEntry => e !== null);
+    const settled = written.length ? await this.repo.settle(written) : [];
+    return entries.map((e) => (e ? settled[written.indexOf(e)] : null));
   }
 
   private fresh(orgId: string): Promise<number> {

@@ -49,12 +49,15 @@ export class JobsRepository {
    * says which were, and only their rows are written.
    */
   async complete(items: { job: Job; persist: object[]; cost: number }[]): Promise<boolean[]> {
+    // A plain statement, not the query builder: this runs once per job on the hot path.
+    const sql = `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true where id = ? and status = 'processing' and attempts = ? and cancel_requested = false`;
     return this.em.fork().transactional(async (em) => {
+      const finishedAt = em.getPlatform().processDateProperty(new Date());
       const done: boolean[] = [];
       for (const { job, persist, cost } of items) {
-        const n = await em.nativeUpdate(Job, { id: job.id, status: 'processing', attempts: job.attempts, cancelRequested: false }, { status: 'completed', cost, finishedAt: new Date(), eventPending: true });
-        if (n === 1) for (const row of persist) em.persist(row);
-        done.push(n === 1);
+        const { affectedRows } = await em.getConnection().execute<{ affectedRows: number }>(sql, [cost, finishedAt, job.id, job.attempts], 'run', em.getTransactionContext());
+        if (affectedRows === 1) for (const row of persist) em.persist(row);
+        done.push(affectedRows === 1);
       }
       return done;
     });
