@@ -12,7 +12,7 @@ export class ImageOutputs implements JobOutputReader {
 
   async outputsOf(jobs: Job[]): Promise<Map<string, ImageOutputDto[]>> {
     const byJob = new Map<string, ImageOutputDto[]>();
-    for (const image of await this.images.ofJobs(jobs.map((j) => j.id))) {
+    for (const image of await this.images.outputsOfJobs(jobs.map((j) => j.id))) {
       const output = { id: image.id, url: this.files.link(image.id).url, width: image.width, height: image.height, format: image.format, bytes: image.bytes, source: image.provider === LIBRARY_TARGET ? 'library' as const : 'generated' as const, ...(image.test ? { test: true } : {}) };
       byJob.set(image.jobId, [...(byJob.get(image.jobId) ?? []), output]);
     }

@@ -2,6 +2,9 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { Image } from './image.entity';
 
+/** The columns of an image a job's outputs show. */
+export type ImageOutputRow = Pick<Image, 'id' | 'jobId' | 'format' | 'width' | 'height' | 'bytes' | 'provider' | 'test'>;
+
 @Injectable()
 export class ImagesRepository {
   constructor(private readonly em: EntityManager) {}
@@ -15,9 +18,22 @@ export class ImagesRepository {
     return this.em.fork().findOne(Image, { id });
   }
 
-  /** The images these jobs made, oldest first. */
-  ofJobs(jobIds: string[]): Promise<Image[]> {
-    return jobIds.length ? this.em.fork().find(Image, { jobId: { $in: jobIds } }, { orderBy: { id: 'asc' } }) : Promise.resolve([]);
+  /**
+   * What a job's answer lists of the images these jobs made, oldest first. A plain statement, not
+   * the query builder and entities: every job view reads it, a Prefer: wait answer included.
+   */
+  async outputsOfJobs(jobIds: string[]): Promise<ImageOutputRow[]> {
+    if (!jobIds.length) return [];
+    const rows: Record<string, unknown>[] = await this.em.fork().getConnection().execute(
+      `select id, job_id, format, width, height, bytes, provider, test from images where job_id in (${jobIds.map(() => '?').join(', ')}) order by id asc`,
+      jobIds,
+    );
+    return rows.map((r) => ({
+      id: String(r.id), jobId: String(r.job_id), format: String(r.format), width: Number(r.width), height: Number(r.height), bytes: Number(r.bytes),
+      provider: String(r.provider),
+      // SQLite keeps booleans as 0 and 1.
+      test: Boolean(r.test),
+    }));
   }
 
   async page(orgId: string, opts: { after?: string; limit: number; endUserId?: string; test?: boolean }): Promise<{ rows: Image[]; total: number }> {

@@ -8,8 +8,19 @@ import { RoutingPolicy } from './routing-policy.entity';
 export class RoutingPoliciesRepository {
   constructor(private readonly em: EntityManager) {}
 
-  get(orgId: string, operation: ProviderOperation): Promise<RoutingPolicy | null> {
-    return this.em.fork().findOne(RoutingPolicy, { orgId, operation });
+  /**
+   * The targets of the organisation's policy for the operation, or null when it has none. A plain
+   * statement, not the query builder and an entity: every generation that names no provider asks.
+   */
+  async targetsOf(orgId: string, operation: ProviderOperation): Promise<string[] | null> {
+    const rows: { targets: string[] | string }[] = await this.em.fork().getConnection().execute(
+      'select targets from routing_policies where org_id = ? and operation = ?',
+      [orgId, operation],
+    );
+    if (!rows.length) return null;
+    // A JSON column: parsed by the PostgreSQL driver, text in SQLite.
+    const { targets } = rows[0];
+    return typeof targets === 'string' ? (JSON.parse(targets) as string[]) : targets;
   }
 
   listInOrg(orgId: string): Promise<RoutingPolicy[]> {

@@ -21,8 +21,8 @@ export class RoutingPoliciesService {
   }
 
   /** The targets of the organisation's policy for the operation, or null when it has none. */
-  async targetsFor(orgId: string, operation: ProviderOperation): Promise<string[] | null> {
-    return (await this.repo.get(orgId, operation))?.targets ?? null;
+  targetsFor(orgId: string, operation: ProviderOperation): Promise<string[] | null> {
+    return this.repo.targetsOf(orgId, operation);
   }
 
   /**

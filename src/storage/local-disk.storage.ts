@@ -15,9 +15,15 @@ export class LocalDiskStorage implements StorageDriver {
 
   async put(key: string, data: Buffer): Promise<void> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, data);
+    try {
+      await writeFile(tmp, data);
+    } catch (err) {
+      // The folder is made only when missing: most writes go to one that exists, and skip a call to the disk.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, data);
+    }
     await rename(tmp, path);
   }
 
