@@ -6,7 +6,8 @@ import { LogController, type FastifyError, type FastifyReply, type FastifyReques
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
-import { createRootLogger, PinoNestLogger, runWithRequestLogger } from './common/logging';
+import { switchOffIdleAsyncStorage } from './common/idle-async-storage';
+import { createRootLogger, PinoNestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { JSON_BODY_LIMIT, MAX_PARAM_LENGTH, refuseNulInUrl, registerJsonBodies, urlError } from './common/http/request-bounds';
 import { RouteTable } from './common/http/route-table';
@@ -36,6 +37,7 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
  * benchmarks. `channelRoots`: folders of channel plugins that exist only for tests (test/fixtures).
  */
 export async function createApp(config: AppConfig, options: { channelRoots?: string[] } = {}): Promise<NestFastifyApplication> {
+  switchOffIdleAsyncStorage();
   // Plugins check their options first: a configuration problem stops start-up before the database is touched.
   const pluginModules = await loadPluginModules(config, { channelRoots: options.channelRoots });
   const generated = applyGeneratedSecrets(config);
@@ -80,8 +82,6 @@ export async function createApp(config: AppConfig, options: { channelRoots?: str
     done();
   });
   fastify.addHook('onRequest', refuseNulInUrl);
-  // Nest Logger lines written on a request's behalf carry its request id.
-  fastify.addHook('preHandler', runWithRequestLogger);
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

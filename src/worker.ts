@@ -5,12 +5,14 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { applyGeneratedSecrets } from './config/generated-secrets';
 import { exitOnConfigError, loadConfig } from './config/load-config';
+import { switchOffIdleAsyncStorage } from './common/idle-async-storage';
 import { createRootLogger, PinoNestLogger } from './common/logging';
 import { migrateDatabase } from './database/migrate';
 import { loadPluginModules } from './plugins/plugin-loader';
 
 /** The whole app without an HTTP server: what a worker process runs, migrated and started. */
 export async function createWorkerContext(config: AppConfig): Promise<INestApplicationContext> {
+  switchOffIdleAsyncStorage();
   const modules = await loadPluginModules(config);
   const generated = applyGeneratedSecrets(config);
   await migrateDatabase(config);

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { PinoNestLogger, redactUrl, runWithRequestLogger } from './logging';
+import { PinoNestLogger, redactUrl } from './logging';
 
 describe('redactUrl', () => {
   it.each([
@@ -26,31 +25,15 @@ describe('PinoNestLogger', () => {
     const root = pino({ level: 'info' }, stream);
     return { lines, root, nest: new PinoNestLogger(root) };
   };
-  const request = (log: pino.Logger, ended = false) => ({ req: { log } as unknown as FastifyRequest, reply: { raw: { writableEnded: ended } } as unknown as FastifyReply });
-
-  it('writes through the request logger while a request is answered, and through the root one otherwise', async () => {
-    const { lines, root, nest } = capture();
-    const { req, reply } = request(root.child({ requestId: 'req-1' }));
-    await new Promise<void>((resolve) =>
-      runWithRequestLogger(req, reply, () => {
-        void Promise.resolve().then(() => {
-          nest.warn({ ip: '192.0.2.1' }, 'inside', 'Ctx');
-          resolve();
-        });
-      }),
-    );
-    nest.log('outside', 'Ctx');
+  it('writes objects, errors and strings with the context as a field', () => {
+    const { lines, nest } = capture();
+    nest.warn({ ip: '192.0.2.1', requestId: 'req-1' }, 'guessing', 'Ctx');
+    nest.error(new Error('boom'), 'Ctx');
+    nest.log('plain', 'Ctx');
     expect(lines).toMatchObject([
-      { requestId: 'req-1', context: 'Ctx', ip: '192.0.2.1', msg: 'inside' },
-      { context: 'Ctx', msg: 'outside' },
+      { requestId: 'req-1', context: 'Ctx', ip: '192.0.2.1', msg: 'guessing' },
+      { context: 'Ctx', err: { message: 'boom' }, msg: 'boom' },
+      { context: 'Ctx', msg: 'plain' },
     ]);
-    expect(lines[1]).not.toHaveProperty('requestId');
-  });
-
-  it('drops the request id once the answer is sent, from work the request left running', () => {
-    const { lines, root, nest } = capture();
-    const { req, reply } = request(root.child({ requestId: 'req-2' }), true);
-    runWithRequestLogger(req, reply, () => nest.log('after the answer', 'Ctx'));
-    expect(lines[0]).not.toHaveProperty('requestId');
   });
 });

@@ -104,7 +104,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     req.idempotencyKey = key;
     const renewal = setInterval(() => {
-      this.repo.renew(orgId, key, new Date(Date.now() + this.leaseMs)).catch((err: unknown) => this.logger.error({ err, key }, 'could not renew an idempotency key'));
+      this.repo.renew(orgId, key, new Date(Date.now() + this.leaseMs)).catch((err: unknown) => this.logger.error({ err, key, requestId: req.id }, 'could not renew an idempotency key'));
     }, this.leaseMs / 3);
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });

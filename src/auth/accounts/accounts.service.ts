@@ -86,7 +86,7 @@ export class AccountsService {
   }
 
   async login(dto: LoginDto, client: ClientInfo): Promise<SessionTokenPair> {
-    await this.loginThrottle.countAttempt(dto.email, client.ip);
+    await this.loginThrottle.countAttempt(dto.email, client);
     const user = await this.users.getByEmail(dto.email);
     // Hash even for unknown emails so response time does not reveal which accounts exist.
     const ok = user ? await this.hasher.verify(user.passwordHash, dto.password) : await this.hasher.hash(dto.password).then(() => false);

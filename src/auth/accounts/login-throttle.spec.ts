@@ -21,7 +21,7 @@ describe('LoginThrottle', () => {
 
   it('refuses past the limit, and a success clears what was counted', async () => {
     const throttle = new LoginThrottle(storage, config());
-    const attempt = () => throttle.countAttempt('carol@example.com', '192.0.2.1');
+    const attempt = () => throttle.countAttempt('carol@example.com', { ip: '192.0.2.1', requestId: 'req-1' });
     for (let i = 0; i < 3; i++) await attempt();
     await expect(attempt()).rejects.toMatchObject({ code: 'rate_limited' });
     await throttle.succeeded('carol@example.com', '192.0.2.1');

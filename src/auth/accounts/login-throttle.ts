@@ -24,7 +24,9 @@ export class LoginThrottle {
     this.accountKeySecret = Buffer.from(hkdfSync('sha256', config.encryptionKey, '', 'darkroom login throttle account keys', 32));
   }
 
-  async countAttempt(email: string, ip: string): Promise<void> {
+  /** Counts a sign-in attempt from `client`; over either limit it is refused, and the crossing is logged with the request's id. */
+  async countAttempt(email: string, client: { ip: string; requestId: string }): Promise<void> {
+    const { ip, requestId } = client;
     const { loginAttemptsPerAccount, loginAttemptsPerAddress, loginWindowSeconds } = this.config.auth;
     const ttl = loginWindowSeconds * 1000;
     const account = await this.storage.increment(this.accountKey(email), ttl, loginAttemptsPerAccount, NO_EXTRA_BLOCK_MS, THROTTLER);
@@ -34,8 +36,8 @@ export class LoginThrottle {
       address.totalHits > loginAttemptsPerAddress ? address : null,
     ].filter((r) => r !== null);
     // Once per window and counter, when it crosses its limit: someone may be guessing passwords.
-    if (account.totalHits === loginAttemptsPerAccount + 1) this.logger.warn({ ip }, 'sign-in attempts for one account over the limit; refusing them until the window closes');
-    if (address.totalHits === loginAttemptsPerAddress + 1) this.logger.warn({ ip }, 'sign-in attempts from one address over the limit; refusing them until the window closes');
+    if (account.totalHits === loginAttemptsPerAccount + 1) this.logger.warn({ ip, requestId }, 'sign-in attempts for one account over the limit; refusing them until the window closes');
+    if (address.totalHits === loginAttemptsPerAddress + 1) this.logger.warn({ ip, requestId }, 'sign-in attempts from one address over the limit; refusing them until the window closes');
     if (blocked.length) {
       const seconds = String(Math.max(1, ...blocked.map((r) => r.timeToExpire)));
       throw new AppError('rate_limited', `Too many sign-in attempts; try again in ${seconds} s`, { retryAfter: Number(seconds) }, {
