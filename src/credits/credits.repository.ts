@@ -1,9 +1,8 @@
-import { EntityManager, LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
 import { insertOnce } from '../common/errors/db-errors';
-import { Organization } from '../tenancy/organization.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 /** Reservations of one organisation to write together, with the rows (jobs) they pay for. */
@@ -24,9 +23,11 @@ export interface DailyCreditsRow {
 export class CreditsRepository {
   /** The UTC day of created_at as YYYY-MM-DD: SQLite keeps datetimes as epoch milliseconds. */
   private readonly dayOf: string;
+  private readonly postgres: boolean;
 
   constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
-    this.dayOf = databaseKind(config) === 'postgresql' ? `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')` : `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
+    this.postgres = databaseKind(config) === 'postgresql';
+    this.dayOf = this.postgres ? `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')` : `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   }
 
   /** The days of [from, to) that have ledger entries, summed by the database. */
@@ -77,26 +78,32 @@ export class CreditsRepository {
     return this.em.fork().transactional(async (em) => {
       const balances = new Map<string, number>();
       for (const orgId of new Set(requests.map((r) => r.entries[0].orgId))) {
-        await em.findOne(Organization, { id: orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+        if (this.postgres) await em.getConnection().execute('select id from organizations where id = ? for update', [orgId], 'all', em.getTransactionContext());
         const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], 'all', em.getTransactionContext());
         balances.set(orgId, Number(rows[0]?.total ?? 0));
       }
-      return requests.map(({ entries, alongWith }) => {
+      const rows: object[] = [];
+      const answers = requests.map(({ entries, alongWith }) => {
         const orgId = entries[0].orgId;
         const balanceBefore = balances.get(orgId)!;
         const after = balanceBefore + entries.reduce((sum, e) => sum + e.amount, 0);
         if (after < 0) return null;
         balances.set(orgId, after);
-        for (const row of [...entries, ...alongWith]) em.persist(row);
+        rows.push(...entries, ...alongWith);
         return { balanceBefore };
       });
+      await insertByEntity(em, rows);
+      return answers;
     });
   }
 
   /** These reservations (of any organisation), by id. */
-  async reservations(ids: string[]): Promise<Map<string, CreditLedgerEntry>> {
-    const rows = await this.em.fork().find(CreditLedgerEntry, { id: { $in: ids }, kind: 'reservation' });
-    return new Map(rows.map((r) => [r.id, r]));
+  async reservations(ids: string[]): Promise<Map<string, Pick<CreditLedgerEntry, 'id' | 'orgId' | 'amount' | 'reason' | 'referenceId'>>> {
+    const rows = await this.em.fork().getConnection().execute<{ id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }[]>(
+      `select id, org_id, amount, reason, reference_id from credit_ledger where kind = 'reservation' and id in (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    return new Map(rows.map((r: { id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }) => [r.id, { id: r.id, orgId: r.org_id, amount: Number(r.amount), reason: r.reason, referenceId: r.reference_id }]));
   }
 
   /**
@@ -107,11 +114,22 @@ export class CreditsRepository {
    */
   async settle(entries: CreditLedgerEntry[]): Promise<boolean[]> {
     if (entries.length === 1) return [await insertOnce(this.em, entries[0])];
-    await this.em.fork().persistAndFlush(entries);
+    await this.em.fork().insertMany(entries);
     return entries.map(() => true);
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {
     return this.em.fork().find(CreditLedgerEntry, { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit });
   }
+}
+
+/** Inserts new entities with one multi-row statement per entity type, types in the order they first appear (a row's references first). */
+async function insertByEntity(em: EntityManager, rows: object[]): Promise<void> {
+  const byType = new Map<Function, object[]>();
+  for (const row of rows) {
+    const group = byType.get(row.constructor);
+    if (group) group.push(row);
+    else byType.set(row.constructor, [row]);
+  }
+  for (const group of byType.values()) await em.insertMany(group);
 }

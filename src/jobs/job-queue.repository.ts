@@ -24,6 +24,15 @@ export interface ClaimRequest {
 
 export type DueJob = Pick<Job, 'id' | 'orgId' | 'status' | 'attempts' | 'reservationId' | 'parentId'>;
 
+interface DueRow {
+  id: string;
+  org_id: string;
+  status: Job['status'];
+  attempts: number | string;
+  reservation_id: string | null;
+  parent_id: string | null;
+}
+
 /**
  * The statements that move jobs between queued and processing: claims with the per-organisation
  * limit, lease renewal, and the look-ups the queue drivers poll with. Separate from JobsRepository,
@@ -38,12 +47,13 @@ export class JobQueueRepository {
   }
 
   /** Due jobs, oldest first: queued ones and running ones whose lease ran out (batches never run: their children do). Skips organisations in `skipOrgs`. */
-  due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
-    return this.em.fork().find(
-      Job,
-      { status: { $in: ['queued', 'processing'] }, runAfter: { $lte: now }, type: { $ne: BATCH_JOB_TYPE }, ...(skipOrgs.length ? { orgId: { $nin: skipOrgs } } : {}) },
-      { fields: ['id', 'orgId', 'status', 'attempts', 'reservationId', 'parentId'], orderBy: { runAfter: 'asc' }, limit },
+  async due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
+    const skip = skipOrgs.length ? ` and org_id not in (${skipOrgs.map(() => '?').join(', ')})` : '';
+    const rows = await this.em.fork().getConnection().execute<DueRow[]>(
+      `select id, org_id, status, attempts, reservation_id, parent_id from jobs where status in ('queued', 'processing') and run_after <= ? and type <> ?${skip} order by run_after limit ?`,
+      [this.dbDate(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
     );
+    return rows.map((r: DueRow) => ({ id: r.id, orgId: r.org_id, status: r.status, attempts: Number(r.attempts), reservationId: r.reservation_id, parentId: r.parent_id }));
   }
 
   /** Jobs running under a live lease, per organisation (a short list: at most every worker's concurrency). */
