@@ -8,7 +8,7 @@
 // The bare side runs in a child process (this file again, with BARE_FLAG), so it has an event loop
 // of its own, as the server does, and the client's work is not counted against it. Both children stay
 // up for the whole run; each window of one side runs while the other side is idle.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -63,6 +63,33 @@ async function runPool(count, task) {
   const start = performance.now();
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
   return { seconds: (performance.now() - start) / 1000, latencies };
+}
+
+/**
+ * CPU ms so far of a process's threads by kind, from /proc (null elsewhere): its main thread (the
+ * JavaScript, and SQLite's statements, which the driver runs there), libvips' workers (the pixels),
+ * and the rest (libuv's pool, where sharp's calls wait for libvips, and V8's garbage collector and
+ * compiler threads).
+ */
+function threadCpuOf(pid) {
+  try {
+    const byKind = { main: 0, libvips: 0, other: 0 };
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const kind = tid === String(pid) ? 'main' : comm.startsWith('libvips') ? 'libvips' : 'other';
+      byKind[kind] += (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 1/100 s
+    }
+    return byKind;
+  } catch {
+    return null; // no /proc, or a thread that ended while being read
+  }
+}
+
+/** What `measured` used between two threadCpuOf readings, or null. */
+function threadCpuBetween(before, after) {
+  return before && after ? Object.fromEntries(Object.keys(before).map((k) => [k, after[k] - before[k]])) : null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -167,9 +194,11 @@ async function darkroomSide(dataDir, apiKey) {
     stats,
     async window(round) {
       const cpuBefore = cpuSecondsOf(server.proc.pid);
+      const threadsBefore = threadCpuOf(server.proc.pid);
       const result = await runPool(PER_WINDOW, (i) => generate(base, apiKey, round, i, stats));
       const cpuAfter = cpuSecondsOf(server.proc.pid);
-      return { ...result, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+      const threads = threadCpuBetween(threadsBefore, threadCpuOf(server.proc.pid));
+      return { ...result, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, threads };
     },
   };
 }
@@ -182,8 +211,10 @@ async function bareSide() {
     child,
     async window() {
       const result = child.waitFor('result', (line) => (line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined), WINDOW_TIMEOUT_MS);
+      const threadsBefore = threadCpuOf(child.proc.pid);
       child.proc.kill(WINDOW_SIGNAL);
-      return result;
+      const r = await result;
+      return { ...r, threads: threadCpuBetween(threadsBefore, threadCpuOf(child.proc.pid)) };
     },
   };
 }
@@ -195,7 +226,8 @@ function percentile(values, p) {
 
 /** Rounds whose order alternates (bare first, then Darkroom first, ...), so neither side always runs first. */
 async function measure(bare, dark) {
-  const totals = { bare: { seconds: 0, cpuSeconds: 0, latencies: [], rounds: [] }, dark: { seconds: 0, cpuSeconds: 0, latencies: [], rounds: [] } };
+  const side = () => ({ seconds: 0, cpuSeconds: 0, threads: { main: 0, libvips: 0, other: 0 }, latencies: [], rounds: [] });
+  const totals = { bare: side(), dark: side() };
   const sides = { bare: () => bare.window(), dark: (round) => dark.window(round) };
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? ['bare', 'dark'] : ['dark', 'bare']) {
@@ -203,6 +235,7 @@ async function measure(bare, dark) {
       const t = totals[name];
       t.seconds += r.seconds;
       t.cpuSeconds = t.cpuSeconds === null || r.cpuSeconds === null ? null : t.cpuSeconds + r.cpuSeconds;
+      t.threads = t.threads === null || r.threads === null ? null : Object.fromEntries(Object.entries(t.threads).map(([k, ms]) => [k, ms + r.threads[k]]));
       t.latencies.push(...r.latencies);
       t.rounds.push(r);
     }
@@ -251,6 +284,10 @@ function printReport(totals, accepted) {
   const overall = (bare.seconds / dark.seconds) * 100;
   if (bare.cpuSeconds !== null && dark.cpuSeconds !== null) {
     console.log(`\nplatform CPU per generation (server CPU - bare render CPU): ${(((dark.cpuSeconds - bare.cpuSeconds) * 1000) / count).toFixed(1)} ms`);
+  }
+  if (bare.threads && dark.threads) {
+    const each = (t) => Object.entries(t.threads).map(([k, ms]) => `${k} ${(ms / count).toFixed(1)}`).join(', ');
+    console.log(`CPU ms each by thread: bare ${each(bare)}; darkroom ${each(dark)}`);
   }
   console.log(`darkroom / bare: median of rounds ${median.toFixed(1)}% (rounds ${Math.min(...perRound).toFixed(1)} to ${Math.max(...perRound).toFixed(1)}, whole run ${overall.toFixed(1)}%)   aim: >= ${AIM_PERCENT}% of bare  (${median >= AIM_PERCENT ? 'met' : 'NOT met'})`);
   console.log(`\nratio: ${median.toFixed(1)}% of bare aura renders/s (median of ${ROUNDS} interleaved rounds of ${PER_WINDOW}, ${IN_FLIGHT} in flight)`);
