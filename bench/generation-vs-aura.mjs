@@ -195,10 +195,12 @@ async function darkroomSide(dataDir, apiKey) {
     async window(round) {
       const cpuBefore = cpuSecondsOf(server.proc.pid);
       const threadsBefore = threadCpuOf(server.proc.pid);
+      const clientBefore = process.cpuUsage();
       const result = await runPool(PER_WINDOW, (i) => generate(base, apiKey, round, i, stats));
+      const client = process.cpuUsage(clientBefore);
       const cpuAfter = cpuSecondsOf(server.proc.pid);
       const threads = threadCpuBetween(threadsBefore, threadCpuOf(server.proc.pid));
-      return { ...result, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, threads };
+      return { ...result, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, threads, clientCpuSeconds: (client.user + client.system) / 1e6 };
     },
   };
 }
@@ -226,7 +228,7 @@ function percentile(values, p) {
 
 /** Rounds whose order alternates (bare first, then Darkroom first, ...), so neither side always runs first. */
 async function measure(bare, dark) {
-  const side = () => ({ seconds: 0, cpuSeconds: 0, threads: { main: 0, libvips: 0, other: 0 }, latencies: [], rounds: [] });
+  const side = () => ({ seconds: 0, cpuSeconds: 0, clientCpuSeconds: 0, threads: { main: 0, libvips: 0, other: 0 }, latencies: [], rounds: [] });
   const totals = { bare: side(), dark: side() };
   const sides = { bare: () => bare.window(), dark: (round) => dark.window(round) };
   for (let round = 0; round < ROUNDS; round++) {
@@ -234,6 +236,7 @@ async function measure(bare, dark) {
       const r = await sides[name](round);
       const t = totals[name];
       t.seconds += r.seconds;
+      t.clientCpuSeconds += r.clientCpuSeconds ?? 0;
       t.cpuSeconds = t.cpuSeconds === null || r.cpuSeconds === null ? null : t.cpuSeconds + r.cpuSeconds;
       t.threads = t.threads === null || r.threads === null ? null : Object.fromEntries(Object.entries(t.threads).map(([k, ms]) => [k, ms + r.threads[k]]));
       t.latencies.push(...r.latencies);
@@ -289,6 +292,8 @@ function printReport(totals, accepted) {
     const each = (t) => Object.entries(t.threads).map(([k, ms]) => `${k} ${(ms / count).toFixed(1)}`).join(', ');
     console.log(`CPU ms each by thread: bare ${each(bare)}; darkroom ${each(dark)}`);
   }
+  // The HTTP client shares the cores with the server (the bare side has none): what it took, for reading the ratio.
+  console.log(`this client's CPU per generation (fetch, JSON): ${((dark.clientCpuSeconds * 1000) / count).toFixed(1)} ms`);
   console.log(`darkroom / bare: median of rounds ${median.toFixed(1)}% (rounds ${Math.min(...perRound).toFixed(1)} to ${Math.max(...perRound).toFixed(1)}, whole run ${overall.toFixed(1)}%)   aim: >= ${AIM_PERCENT}% of bare  (${median >= AIM_PERCENT ? 'met' : 'NOT met'})`);
   console.log(`\nratio: ${median.toFixed(1)}% of bare aura renders/s (median of ${ROUNDS} interleaved rounds of ${PER_WINDOW}, ${IN_FLIGHT} in flight)`);
 }
