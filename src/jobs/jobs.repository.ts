@@ -49,17 +49,29 @@ export class JobsRepository {
    * says which were, and only their rows are written.
    */
   async complete(items: { job: Job; persist: object[]; cost: number }[]): Promise<boolean[]> {
-    // A plain statement, not the query builder: this runs once per job on the hot path.
-    const sql = `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true where id = ? and status = 'processing' and attempts = ? and cancel_requested = false`;
+    // Plain statements, one per (attempts, cost) among the jobs (usually one for all of them), not the query builder: the hot path.
+    const groups = new Map<string, { attempts: number; cost: number; ids: string[] }>();
+    for (const { job, cost } of items) {
+      const key = `${job.attempts}:${cost}`;
+      const group = groups.get(key) ?? { attempts: job.attempts, cost, ids: [] };
+      group.ids.push(job.id);
+      groups.set(key, group);
+    }
     return this.em.fork().transactional(async (em) => {
       const finishedAt = em.getPlatform().processDateProperty(new Date());
-      const done: boolean[] = [];
-      for (const { job, persist, cost } of items) {
-        const { affectedRows } = await em.getConnection().execute<{ affectedRows: number }>(sql, [cost, finishedAt, job.id, job.attempts], 'run', em.getTransactionContext());
-        if (affectedRows === 1) for (const row of persist) em.persist(row);
-        done.push(affectedRows === 1);
+      const completed = new Set<string>();
+      for (const { attempts, cost, ids } of groups.values()) {
+        const rows = await em.getConnection().execute<{ id: string }[]>(
+          `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true ` +
+            `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${ids.map(() => '?').join(', ')}) returning id`,
+          [cost, finishedAt, attempts, ...ids],
+          'all',
+          em.getTransactionContext(),
+        );
+        for (const row of rows) completed.add(row.id);
       }
-      return done;
+      for (const { job, persist } of items) if (completed.has(job.id)) for (const row of persist) em.persist(row);
+      return items.map(({ job }) => completed.has(job.id));
     });
   }
 
