@@ -11,6 +11,8 @@ export type LedgerEntryKind = 'starting_grant' | 'operator_grant' | 'pack_grant'
  */
 @Entity({ tableName: 'credit_ledger' })
 @Index({ properties: ['orgId', 'id'] })
+// The balance (the sum of an organisation's amounts), read on every reservation, from the index alone.
+@Index({ properties: ['orgId', 'amount'] })
 @Unique({ properties: ['settles'] })
 export class CreditLedgerEntry {
   @PrimaryKey({ type: 'string', length: 36 })

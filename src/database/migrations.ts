@@ -21,6 +21,7 @@ import { Migration20261130060000 as PgLibrary } from './migrations/postgresql/Mi
 import { Migration20261130070000 as PgRoutingSteps } from './migrations/postgresql/Migration20261130070000';
 import { Migration20261130080000 as PgTestMode } from './migrations/postgresql/Migration20261130080000';
 import { Migration20261130090000 as PgRemoteWorkReady } from './migrations/postgresql/Migration20261130090000';
+import { Migration20261130102000 as PgLedgerBalanceIndex } from './migrations/postgresql/Migration20261130102000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -43,6 +44,7 @@ import { Migration20261130060000 as SqliteLibrary } from './migrations/sqlite/Mi
 import { Migration20261130070000 as SqliteRoutingSteps } from './migrations/sqlite/Migration20261130070000';
 import { Migration20261130080000 as SqliteTestMode } from './migrations/sqlite/Migration20261130080000';
 import { Migration20261130090000 as SqliteRemoteWorkReady } from './migrations/sqlite/Migration20261130090000';
+import { Migration20261130102000 as SqliteLedgerBalanceIndex } from './migrations/sqlite/Migration20261130102000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -68,6 +70,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130070000', class: SqliteRoutingSteps },
   { name: 'Migration20261130080000', class: SqliteTestMode },
   { name: 'Migration20261130090000', class: SqliteRemoteWorkReady },
+  { name: 'Migration20261130102000', class: SqliteLedgerBalanceIndex },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -92,4 +95,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130070000', class: PgRoutingSteps },
   { name: 'Migration20261130080000', class: PgTestMode },
   { name: 'Migration20261130090000', class: PgRemoteWorkReady },
+  { name: 'Migration20261130102000', class: PgLedgerBalanceIndex },
 ];
