@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreditsRepository } from '../../src/credits/credits.repository';
 import { CreditsService } from '../../src/credits/credits.service';
+import { Job } from '../../src/jobs/job.entity';
+import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { bearer, createKey, signUp, uniqueEmail, type TestUser } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -53,6 +55,33 @@ describe('credits', () => {
       expect(await repo.reserved(orgId)).toBe(99);
       const ledger = await repo.list(orgId, { limit: 1000 });
       expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(1);
+    });
+
+    it('made together, are taken in the order made, each whole or refused, answering the balance just after each', async () => {
+      const { orgId } = await signUp(t); // 100 credits
+      const credits = t.app.get(CreditsService);
+      const part = (amount: number, i: number) => ({ amount, referenceId: `job-${i}`, reason: 'test work', alongWith: [] });
+      const results = await Promise.allSettled([
+        credits.reserveEach(orgId, [part(60, 1)]),
+        credits.reserveEach(orgId, [part(50, 2)]),
+        credits.reserveEach(orgId, [part(30, 3), part(10, 4)]),
+        credits.reserveEach(orgId, [part(1, 5)]),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value.creditsBalance : (r.reason as { code: string }).code))).toEqual([40, 'insufficient_credits', 0, 'insufficient_credits']);
+      expect(await credits.summary(orgId)).toEqual({ creditsBalance: 0, reserved: 100 });
+    });
+
+    it('made together, fail alone when their rows cannot be written: the others and their jobs are written', async () => {
+      const { orgId } = await signUp(t); // 100 credits
+      const credits = t.app.get(CreditsService);
+      const job = (ofOrg: string) => Object.assign(new Job(), { orgId: ofOrg, type: 'images.generate', input: {}, createdBy: 'test' });
+      // The second job names an organisation that does not exist: its insert breaks the foreign key.
+      const jobs = [job(orgId), job('00000000-0000-7000-8000-000000000000'), job(orgId)];
+      const results = await Promise.allSettled(jobs.map((j, i) => credits.reserveEach(orgId, [{ amount: 10 * (i + 1), referenceId: j.id, reason: 'test work', alongWith: [j] }])));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const rows = t.app.get(JobsRepository);
+      expect(await Promise.all(jobs.map(async (j) => (await rows.getById(j.id))?.reservationId ?? null))).toEqual([jobs[0].reservationId, null, jobs[2].reservationId]);
+      expect(await credits.summary(orgId)).toEqual({ creditsBalance: 60, reserved: 40 });
     });
 
     it('capture spends, release returns, and each reservation settles only once', async () => {
