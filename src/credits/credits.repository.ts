@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
 import { insertOnce } from '../common/errors/db-errors';
+import { PreparedSql } from '../database/prepared-sql';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 /** Reservations of one organisation to write together, with the rows (jobs) they pay for. */
@@ -25,7 +26,7 @@ export class CreditsRepository {
   private readonly dayOf: string;
   private readonly postgres: boolean;
 
-  constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql, @Inject(APP_CONFIG) config: AppConfig) {
     this.postgres = databaseKind(config) === 'postgresql';
     this.dayOf = this.postgres ? `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')` : `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   }
@@ -45,10 +46,7 @@ export class CreditsRepository {
   }
 
   async balance(orgId: string): Promise<number> {
-    const rows = await this.em.fork().getConnection().execute<{ total: number | string | null }[]>(
-      'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?',
-      [orgId],
-    );
+    const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId]);
     return Number(rows[0]?.total ?? 0);
   }
 
@@ -78,8 +76,8 @@ export class CreditsRepository {
     return this.em.fork().transactional(async (em) => {
       const balances = new Map<string, number>();
       for (const orgId of new Set(requests.map((r) => r.entries[0].orgId))) {
-        if (this.postgres) await em.getConnection().execute('select id from organizations where id = ? for update', [orgId], 'all', em.getTransactionContext());
-        const rows = await em.getConnection().execute<{ total: number | string | null }[]>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], 'all', em.getTransactionContext());
+        if (this.postgres) await this.sql.all('select id from organizations where id = ? for update', [orgId], em);
+        const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], em);
         balances.set(orgId, Number(rows[0]?.total ?? 0));
       }
       const rows: object[] = [];
@@ -99,7 +97,7 @@ export class CreditsRepository {
 
   /** These reservations (of any organisation), by id. */
   async reservations(ids: string[]): Promise<Map<string, Pick<CreditLedgerEntry, 'id' | 'orgId' | 'amount' | 'reason' | 'referenceId'>>> {
-    const rows = await this.em.fork().getConnection().execute<{ id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }[]>(
+    const rows = await this.sql.all<{ id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }>(
       `select id, org_id, amount, reason, reference_id from credit_ledger where kind = 'reservation' and id in (${ids.map(() => '?').join(', ')})`,
       ids,
     );

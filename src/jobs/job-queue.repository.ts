@@ -1,8 +1,8 @@
-import { EntityManager, LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { Organization } from '../tenancy/organization.entity';
+import { PreparedSql } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 
 /** What a queue needs to know about a job to hand it to a worker. */
@@ -42,14 +42,14 @@ interface DueRow {
 export class JobQueueRepository {
   private readonly postgres: boolean;
 
-  constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql, @Inject(APP_CONFIG) config: AppConfig) {
     this.postgres = databaseKind(config) === 'postgresql';
   }
 
   /** Due jobs, oldest first: queued ones and running ones whose lease ran out (batches never run: their children do). Skips organisations in `skipOrgs`. */
   async due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
     const skip = skipOrgs.length ? ` and org_id not in (${skipOrgs.map(() => '?').join(', ')})` : '';
-    const rows = await this.em.fork().getConnection().execute<DueRow[]>(
+    const rows = await this.sql.all<DueRow>(
       `select id, org_id, status, attempts, reservation_id, parent_id from jobs where status in ('queued', 'processing') and run_after <= ? and type <> ?${skip} order by run_after limit ?`,
       [this.dbDate(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
     );
@@ -58,10 +58,7 @@ export class JobQueueRepository {
 
   /** Jobs running under a live lease, per organisation (a short list: at most every worker's concurrency). */
   async runningByOrg(now: Date): Promise<Map<string, number>> {
-    const rows = await this.em.fork().getConnection().execute<{ org_id: string; n: number | string }[]>(
-      'select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id',
-      ['processing', this.dbDate(now)],
-    );
+    const rows = await this.sql.all<{ org_id: string; n: number | string }>('select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id', ['processing', this.dbDate(now)]);
     return new Map(rows.map((r: { org_id: string; n: number | string }) => [r.org_id, Number(r.n)]));
   }
 
@@ -85,12 +82,12 @@ export class JobQueueRepository {
       `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
     const params = [this.dbDate(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
     const run = async (em: EntityManager) => {
-      const rows = await em.getConnection().execute<Record<string, unknown>[]>(sql, params, 'all', em.getTransactionContext());
-      return rows.map((row: Record<string, unknown>) => em.map(Job, row));
+      const rows = await this.sql.all<Record<string, unknown>>(sql, params, em);
+      return rows.map((row) => em.map(Job, row));
     };
     if (!this.postgres) return run(this.em.fork());
     return this.em.fork().transactional(async (em) => {
-      await em.findOne(Organization, { id: req.orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] });
+      await this.sql.all('select id from organizations where id = ? for update', [req.orgId], em);
       return run(em);
     });
   }

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { PreparedSql } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
 
 /** What a batch shows of its children and sums up when it ends. */
@@ -13,7 +14,7 @@ export interface JobFilter {
 
 @Injectable()
 export class JobsRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
   /** `endUserId`, when given, finds the job only if it was made for that end user. */
   getInOrg(orgId: string, id: string, endUserId?: string): Promise<Job | null> {
@@ -61,12 +62,11 @@ export class JobsRepository {
       const finishedAt = em.getPlatform().processDateProperty(new Date());
       const completed = new Set<string>();
       for (const { attempts, cost, ids } of groups.values()) {
-        const rows = await em.getConnection().execute<{ id: string }[]>(
+        const rows = await this.sql.all<{ id: string }>(
           `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true ` +
             `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${ids.map(() => '?').join(', ')}) returning id`,
           [cost, finishedAt, attempts, ...ids],
-          'all',
-          em.getTransactionContext(),
+          em,
         );
         for (const row of rows) completed.add(row.id);
       }

@@ -1,0 +1,59 @@
+import { Entity, MikroORM, PrimaryKey, Property } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppConfig } from '../config/app-config';
+import { PreparedSql, toDollarPlaceholders } from './prepared-sql';
+
+@Entity({ tableName: 'things' })
+class Thing {
+  @PrimaryKey({ type: 'string' })
+  id!: string;
+
+  @Property({ type: 'boolean' })
+  ready!: boolean;
+}
+
+describe('toDollarPlaceholders', () => {
+  it('numbers the placeholders in order', () => {
+    expect(toDollarPlaceholders('select 1 from t where a = ? and b in (?, ?) limit ?')).toBe('select 1 from t where a = $1 and b in ($2, $3) limit $4');
+  });
+});
+
+describe('PreparedSql on SQLite', () => {
+  let orm: MikroORM;
+  let sql: PreparedSql;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init({ driver: LibSqlDriver, dbName: ':memory:', entities: [Thing], allowGlobalContext: false });
+    await orm.schema.createSchema();
+    sql = new PreparedSql(orm.em, { databaseUrl: '' } as AppConfig);
+  });
+  afterAll(() => orm.close());
+
+  it('writes and reads with bound values, booleans as the ORM stores them', async () => {
+    expect(await sql.run('insert into things (id, ready) values (?, ?), (?, ?)', ['a', true, 'b', false])).toBe(2);
+    expect(await sql.all('select id from things where ready = ? order by id', [true])).toEqual([{ id: 'a' }]);
+    expect((await orm.em.fork().findOneOrFail(Thing, { id: 'b' })).ready).toBe(false);
+    expect(await sql.all('update things set ready = ? where id in (?, ?) returning id', [true, 'b', 'none'])).toEqual([{ id: 'b' }]);
+  });
+
+  it('prepares a statement once per connection', async () => {
+    const client = (orm.em.getConnection() as unknown as { getKnex(): { client: { acquireConnection(): Promise<{ prepare(s: string): unknown }>; releaseConnection(c: unknown): Promise<void> } } }).getKnex().client;
+    const connection = await client.acquireConnection();
+    await client.releaseConnection(connection);
+    const prepare = vi.spyOn(connection, 'prepare');
+    for (let i = 0; i < 3; i++) await sql.all('select count(*) as n from things where id <> ?', [`x${i}`]);
+    expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs on the transaction of the entity manager it is given, and rolls back with it', async () => {
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        await sql.run('insert into things (id, ready) values (?, ?)', ['t', false], em);
+        expect(await sql.all('select id from things where id = ?', ['t'], em)).toEqual([{ id: 't' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await sql.all('select id from things where id = ?', ['t'])).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { databaseKind } from '../config/database-kind';
+
+/** A libsql statement, prepared once per connection. */
+interface SqliteStatement {
+  all(params: unknown[]): Record<string, unknown>[];
+  run(params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface PgConnection {
+  query(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+}
+/** The part of knex's client (the pool's, or a transaction's) that hands out its connection. */
+interface PoolClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`, ... (the statements given here hold no `?` in literals). */
+export function toDollarPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/**
+ * Runs the statements of the job and credit hot paths (claims, completions, reservations) as
+ * prepared statements on the connection MikroORM's pool already holds: on SQLite each libsql
+ * statement is prepared once per connection and kept; on PostgreSQL each is a named statement, which
+ * pg prepares once per connection. The values travel as parameters: no query builder, no formatting
+ * of values into the SQL, no hydration. Within a transaction (`em` from `transactional`) the
+ * statement runs on the transaction's connection. SQL takes `?` placeholders on both dialects; dates
+ * are passed as the ORM stores them (epoch milliseconds on SQLite).
+ */
+@Injectable()
+export class PreparedSql {
+  private readonly postgres: boolean;
+  private readonly sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
+  private readonly pgNames = new Map<string, { name: string; text: string }>();
+
+  constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
+    this.postgres = databaseKind(config) === 'postgresql';
+  }
+
+  /** The rows a statement answers (a select, or a write with `returning`). */
+  all<T extends object>(sql: string, params: unknown[], em?: EntityManager): Promise<T[]> {
+    return this.onConnection(em, async (connection) => {
+      if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rows as T[];
+      return this.sqliteStatement(connection as SqliteConnection, sql).all(this.sqliteValues(params)) as T[];
+    });
+  }
+
+  /** How many rows a write changed. */
+  run(sql: string, params: unknown[], em?: EntityManager): Promise<number> {
+    return this.onConnection(em, async (connection) => {
+      if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rowCount ?? 0;
+      return this.sqliteStatement(connection as SqliteConnection, sql).run(this.sqliteValues(params)).changes;
+    });
+  }
+
+  private async onConnection<T>(em: EntityManager | undefined, use: (connection: unknown) => Promise<T>): Promise<T> {
+    const transaction = em?.getTransactionContext<{ client: PoolClient }>();
+    const client: PoolClient = transaction ? transaction.client : (this.em.getConnection() as unknown as { getKnex(): { client: PoolClient } }).getKnex().client;
+    const connection = await client.acquireConnection();
+    try {
+      return await use(connection);
+    } finally {
+      // A transaction's connection stays with the transaction; the pool's goes back.
+      if (!transaction) await client.releaseConnection(connection);
+    }
+  }
+
+  private sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {
+    let statements = this.sqliteStatements.get(connection);
+    if (!statements) this.sqliteStatements.set(connection, (statements = new Map()));
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+    return statement;
+  }
+
+  /** libsql binds numbers, strings, null and buffers: booleans go as 1 and 0, as the ORM stores them. */
+  private sqliteValues(params: unknown[]): unknown[] {
+    return params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+  }
+
+  private pgQuery(connection: PgConnection, sql: string, values: unknown[]) {
+    let named = this.pgNames.get(sql);
+    if (!named) this.pgNames.set(sql, (named = { name: `darkroom_${this.pgNames.size + 1}`, text: toDollarPlaceholders(sql) }));
+    return connection.query({ ...named, values });
+  }
+}
