@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobLifecycle, type Offer } from './job-lifecycle';
 import { JobQueueRepository, type QueuedJob } from './job-queue.repository';
 import { runsJobs } from '../config/process-role';
+import { Batcher } from './batcher';
 import { QueueDriver } from './queue-driver';
 
 export const JOB_QUEUE = 'jobs';
@@ -36,6 +37,11 @@ export class BullmqQueueDriver extends QueueDriver implements OnApplicationBoots
   private worker?: Worker<JobData>;
   private sweeper?: NodeJS.Timeout;
   private sweeping: Promise<void> | null = null;
+  /** Jobs accepted together (concurrent requests) go to Redis in one addBulk. */
+  private readonly adds = new Batcher(async (groups: QueuedJob[][]) => {
+    await this.add(groups.flat());
+    return groups.map(() => undefined);
+  });
 
   constructor(
     @InjectQueue(JOB_QUEUE) private readonly queue: Queue<JobData>,
@@ -51,7 +57,7 @@ export class BullmqQueueDriver extends QueueDriver implements OnApplicationBoots
   }
 
   async enqueue(jobs: QueuedJob[]): Promise<void> {
-    const adding = this.add(jobs).catch((err: unknown) => this.logger.error({ err }, 'could not add jobs to the queue; the sweep will'));
+    const adding = this.adds.run(jobs).catch((err: unknown) => this.logger.error({ err }, 'could not add jobs to the queue; the sweep will'));
     await Promise.race([adding, sleep(ENQUEUE_WAIT_MS)]);
   }
 
