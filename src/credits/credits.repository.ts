@@ -75,7 +75,8 @@ export class CreditsRepository {
   async reserveIfCovered(requests: ReservationRequest[]): Promise<({ balanceBefore: number } | null)[]> {
     return this.em.fork().transactional(async (em) => {
       const balances = new Map<string, number>();
-      for (const orgId of new Set(requests.map((r) => r.entries[0].orgId))) {
+      // Organisations locked in id order, so two nodes' batches never wait on each other's locks in a cycle.
+      for (const orgId of [...new Set(requests.map((r) => r.entries[0].orgId))].sort()) {
         if (this.postgres) await this.sql.all('select id from organizations where id = ? for update', [orgId], em);
         const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], em);
         balances.set(orgId, Number(rows[0]?.total ?? 0));
