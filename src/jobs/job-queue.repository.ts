@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, type EntityData } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
@@ -83,7 +83,7 @@ export class JobQueueRepository {
     const params = [this.dbDate(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
     const run = async (em: EntityManager) => {
       const rows = await this.sql.all<Record<string, unknown>>(sql, params, em);
-      return rows.map((row) => em.map(Job, row));
+      return rows.map((row) => this.hydrate(em, row));
     };
     if (!this.postgres) return run(this.em.fork());
     return this.em.fork().transactional(async (em) => {
@@ -139,6 +139,12 @@ export class JobQueueRepository {
   async cancelRequestedAmong(ids: string[]): Promise<string[]> {
     const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: 'processing', cancelRequested: true }, { fields: ['id'] });
     return rows.map((r) => r.id);
+  }
+
+  /** A claimed row as a Job, its columns converted as the ORM reads them; not merged into a unit of work, since nothing writes it back. */
+  private hydrate(em: EntityManager, row: Record<string, unknown>): Job {
+    const data = em.getDriver().mapResult(row, em.getMetadata().get(Job.name)) as EntityData<Job>;
+    return em.getEntityFactory().create(Job, data, { merge: false, convertCustomTypes: true });
   }
 
   /** SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date. */

@@ -103,7 +103,7 @@ export class JobsRepository {
   }
 
   async clearEventPending(jobIds: string[]): Promise<void> {
-    await this.em.fork().nativeUpdate(Job, { id: { $in: jobIds }, eventPending: true }, { eventPending: false });
+    await this.sql.run(`update jobs set event_pending = false where event_pending = true and id in (${jobIds.map(() => '?').join(', ')})`, jobIds);
   }
 
   /** The children of these batches, in the order of their items (ids are time-ordered). */
