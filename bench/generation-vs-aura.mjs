@@ -190,7 +190,6 @@ async function darkroomSide(dataDir, apiKey) {
   }
   stats.accepted = 0;
   return {
-    server,
     stats,
     async window(round) {
       const cpuBefore = cpuSecondsOf(server.proc.pid);
@@ -210,7 +209,6 @@ async function bareSide() {
   const child = new Child('bare aura renders', [fileURLToPath(import.meta.url), BARE_FLAG], { ...baseEnv(), BENCH_GENERATIONS: String(PER_WINDOW) });
   await child.waitFor('READY', (line) => (line === 'READY' ? true : undefined), WINDOW_TIMEOUT_MS);
   return {
-    child,
     async window() {
       const result = child.waitFor('result', (line) => (line.startsWith('RESULT ') ? JSON.parse(line.slice(7)) : undefined), WINDOW_TIMEOUT_MS);
       const threadsBefore = threadCpuOf(child.proc.pid);
@@ -322,9 +320,8 @@ async function main() {
   const apiKey = await setUpApiKey((port) => startDarkroom('darkroom (setup)', port, dataDir, { LOG_LEVEL: 'info' }), ['images:generate', 'jobs:read']);
   console.log('starting both sides and warming them up ...');
   const bare = await bareSide();
-  let dark;
   try {
-    dark = await darkroomSide(dataDir, apiKey);
+    const dark = await darkroomSide(dataDir, apiKey);
     if (process.env.BENCH_CPU_PROF_DIR) console.log('profiling the server: it runs slower, so this run\'s ratio is not a figure');
     const totals = await measure(bare, dark);
     printReport(totals, dark.stats.accepted);
