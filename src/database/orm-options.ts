@@ -18,16 +18,21 @@ function sqlitePath(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): string 
 }
 
 /**
- * Settings of each new SQLite connection. The libsql dialect replaces its connection every 10 s, and
- * `synchronous` and `foreign_keys` belong to the connection, so they are set on every one (MikroORM
- * sets foreign_keys on the first only). WAL mode with NORMAL sync: readers never wait for the writer
- * and a commit does not wait for a full disk sync (still durable across process crashes; only a power
- * loss can lose the last commits). The driver runs statements on the main thread, so each waited-for
- * sync stalled every request.
+ * Settings of each new SQLite connection. `synchronous` and `foreign_keys` belong to the connection,
+ * so they are set on every one (MikroORM sets foreign_keys on the first only). WAL mode with NORMAL
+ * sync: readers never wait for the writer and a commit does not wait for a full disk sync (still
+ * durable across process crashes; only a power loss can lose the last commits). The driver runs
+ * statements on the main thread, so each waited-for sync stalled every request.
+ *
+ * The libsql dialect counts a connection stale 10 s after it opened it (`__created`), which suits a
+ * remote libsql server, not a file: replacing the connection every 10 s closed the last one, which
+ * checkpoints the whole WAL on the main thread, and dropped every prepared statement (PreparedSql).
+ * A file's connection is kept for as long as the pool keeps it.
  */
-function sqliteSession(connection: { exec(sql: string): void }, done: (err: Error | null, connection: unknown) => void): void {
+function sqliteSession(connection: { exec(sql: string): void; __created?: number }, done: (err: Error | null, connection: unknown) => void): void {
   try {
     connection.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on');
+    connection.__created = Number.POSITIVE_INFINITY;
     done(null, connection);
   } catch (err) {
     done(err as Error, connection);
