@@ -91,7 +91,7 @@ export class CreditsRepository {
         rows.push(...entries, ...alongWith);
         return { balanceBefore };
       });
-      await insertByEntity(em, rows);
+      await this.sql.insert(rows, em);
       return answers;
     });
   }
@@ -113,22 +113,11 @@ export class CreditsRepository {
    */
   async settle(entries: CreditLedgerEntry[]): Promise<boolean[]> {
     if (entries.length === 1) return [await insertOnce(this.em, entries[0])];
-    await this.em.fork().insertMany(entries);
+    await this.sql.insert(entries, this.em.fork());
     return entries.map(() => true);
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {
     return this.em.fork().find(CreditLedgerEntry, { orgId, ...(opts.after ? { id: { $lt: opts.after } } : {}) }, { orderBy: { id: 'desc' }, limit: opts.limit });
   }
-}
-
-/** Inserts new entities with one multi-row statement per entity type, types in the order they first appear (a row's references first). */
-async function insertByEntity(em: EntityManager, rows: object[]): Promise<void> {
-  const byType = new Map<Function, object[]>();
-  for (const row of rows) {
-    const group = byType.get(row.constructor);
-    if (group) group.push(row);
-    else byType.set(row.constructor, [row]);
-  }
-  for (const group of byType.values()) await em.insertMany(group);
 }

@@ -11,6 +11,22 @@ class Thing {
 
   @Property({ type: 'boolean' })
   ready!: boolean;
+
+  @Property({ type: 'json', nullable: true })
+  details: Record<string, unknown> | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  at: Date | null = null;
+}
+
+/** A column left to its database default: such rows go through the ORM's insert. */
+@Entity({ tableName: 'labels' })
+class Label {
+  @PrimaryKey({ type: 'string' })
+  id!: string;
+
+  @Property({ type: 'string', default: 'plain' })
+  kind?: string;
 }
 
 describe('toDollarPlaceholders', () => {
@@ -24,7 +40,7 @@ describe('PreparedSql on SQLite', () => {
   let sql: PreparedSql;
 
   beforeAll(async () => {
-    orm = await MikroORM.init({ driver: LibSqlDriver, dbName: ':memory:', entities: [Thing], allowGlobalContext: false });
+    orm = await MikroORM.init({ driver: LibSqlDriver, dbName: ':memory:', entities: [Thing, Label], allowGlobalContext: false });
     await orm.schema.createSchema();
     sql = new PreparedSql(orm.em, { databaseUrl: '' } as AppConfig);
   });
@@ -44,6 +60,22 @@ describe('PreparedSql on SQLite', () => {
     const prepare = vi.spyOn(connection, 'prepare');
     for (let i = 0; i < 3; i++) await sql.all('select count(*) as n from things where id <> ?', [`x${i}`]);
     expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it('inserts entities with one statement per type, their values as the ORM writes them', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const things = [Object.assign(new Thing(), { id: 'i1', ready: true, details: { a: [1, 'x'] }, at }), Object.assign(new Thing(), { id: 'i2', ready: false })];
+    const labels = [Object.assign(new Label(), { id: 'l1' }), Object.assign(new Label(), { id: 'l2', kind: 'bold' })];
+    const em = orm.em.fork();
+    const insertMany = vi.spyOn(em, 'insertMany');
+    await sql.insert([things[0], labels[0], things[1], labels[1]], em);
+    expect(insertMany.mock.calls.map(([rows]) => rows)).toEqual([labels]);
+    const read = orm.em.fork();
+    expect(await read.find(Thing, { id: { $in: ['i1', 'i2'] } }, { orderBy: { id: 'asc' } })).toEqual([
+      expect.objectContaining({ id: 'i1', ready: true, details: { a: [1, 'x'] }, at }),
+      expect.objectContaining({ id: 'i2', ready: false, details: null, at: null }),
+    ]);
+    expect((await read.find(Label, {}, { orderBy: { id: 'asc' } })).map((l) => l.kind)).toEqual(['plain', 'bold']);
   });
 
   it('runs on the transaction of the entity manager it is given, and rolls back with it', async () => {

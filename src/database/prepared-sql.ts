@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
@@ -61,6 +61,35 @@ export class PreparedSql {
     });
   }
 
+  /**
+   * Inserts new entities: one multi-row statement per entity type, types in the order they first
+   * appear (a row's references first), each row's values as the ORM would write them. A type with
+   * columns this does not write plainly (embedded objects, lifecycle hooks, values left to a database
+   * default) goes through the ORM's insertMany instead.
+   */
+  async insert(rows: object[], em: EntityManager): Promise<void> {
+    const byType = new Map<Function, object[]>();
+    for (const row of rows) {
+      const group = byType.get(row.constructor);
+      if (group) group.push(row);
+      else byType.set(row.constructor, [row]);
+    }
+    for (const group of byType.values()) {
+      const meta = em.getMetadata().get(group[0].constructor.name);
+      const props = plainColumns(meta);
+      const payloads = props && group.map((row) => em.getComparator().prepareEntity(row) as Record<string, unknown>);
+      if (!props || !payloads || payloads.some((payload) => props.some((p) => payload[p.name] === undefined))) {
+        await em.insertMany(group);
+        continue;
+      }
+      const platform = em.getPlatform();
+      const columns = props.map((p) => platform.quoteIdentifier(p.fieldNames[0])).join(', ');
+      const tuple = `(${props.map(() => '?').join(', ')})`;
+      const sql = `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns}) values ${payloads.map(() => tuple).join(', ')}`;
+      await this.run(sql, payloads.flatMap((payload) => props.map((p) => payload[p.name])), em);
+    }
+  }
+
   private async onConnection<T>(em: EntityManager | undefined, use: (connection: unknown) => Promise<T>): Promise<T> {
     const transaction = em?.getTransactionContext<{ client: PoolClient }>();
     const client: PoolClient = transaction ? transaction.client : (this.em.getConnection() as unknown as { getKnex(): { client: PoolClient } }).getKnex().client;
@@ -91,4 +120,11 @@ export class PreparedSql {
     if (!named) this.pgNames.set(sql, (named = { name: `darkroom_${this.pgNames.size + 1}`, text: toDollarPlaceholders(sql) }));
     return connection.query({ ...named, values });
   }
+}
+
+/** The entity's columns when every one is a plain column or a reference's key and no hook runs on insert; otherwise null. */
+function plainColumns(meta: EntityMetadata): EntityMetadata['props'] | null {
+  const props = meta.props.filter((p) => p.persist !== false);
+  const plain = props.every((p) => (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE) && p.fieldNames?.length === 1 && !p.version);
+  return plain && !Object.keys(meta.hooks ?? {}).length ? props : null;
 }
