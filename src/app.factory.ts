@@ -9,7 +9,7 @@ import { applyGeneratedSecrets } from './config/generated-secrets';
 import { switchOffIdleAsyncStorage } from './common/idle-async-storage';
 import { createRootLogger, PinoNestLogger } from './common/logging';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
-import { JSON_BODY_LIMIT, MAX_PARAM_LENGTH, refuseNulInUrl, registerJsonBodies, urlError } from './common/http/request-bounds';
+import { JSON_BODY_LIMIT, MAX_PARAM_LENGTH, nulInUrl, registerJsonBodies, urlError } from './common/http/request-bounds';
 import { RouteTable } from './common/http/route-table';
 import { createValidationPipe } from './common/validation';
 import { migrateDatabase } from './database/migrate';
@@ -79,9 +79,8 @@ export async function createApp(config: AppConfig, options: { channelRoots?: str
   // Callback hooks, not async ones: they run on every request and each promise costs.
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    done();
+    done(nulInUrl(req.url));
   });
-  fastify.addHook('onRequest', refuseNulInUrl);
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();

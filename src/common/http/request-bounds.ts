@@ -1,4 +1,4 @@
-import type { FastifyBodyParser, FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyBodyParser, FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { takesRawBody } from './raw-body';
 
@@ -107,10 +107,9 @@ function nulIn(path: string): AppError {
 }
 
 /** A NUL character (%00) in the path or query string is refused before routing: no id or query value has one. */
-export const refuseNulInUrl: onRequestHookHandler = (req, _reply, done) => {
-  if (req.url.includes('%00')) return done(new AppError('validation_failed', 'The URL must not contain a NUL character (%00)'));
-  done();
-};
+export function nulInUrl(url: string): AppError | undefined {
+  return url.includes('%00') ? new AppError('validation_failed', 'The URL must not contain a NUL character (%00)') : undefined;
+}
 
 /**
  * Fastify answers a URL it cannot route by itself, before any hook or filter runs: these are the
