@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { insertOnce } from '../common/errors/db-errors';
+import { newId } from '../common/ids';
 import { PreparedSql } from '../database/prepared-sql';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
@@ -10,6 +10,13 @@ import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 export interface ReservationRequest {
   entries: CreditLedgerEntry[];
   alongWith: object[];
+}
+
+/** A reservation to settle: `capture` keeps its credits spent, `release` gives them back. */
+export interface SettlementRequest {
+  orgId: string;
+  reservationId: string;
+  kind: 'capture' | 'release';
 }
 
 /** One UTC day of an organisation's ledger: what it spent (reservations net of releases), what it was granted, the reservations made. */
@@ -96,25 +103,32 @@ export class CreditsRepository {
     });
   }
 
-  /** These reservations (of any organisation), by id. */
-  async reservations(ids: string[]): Promise<Map<string, Pick<CreditLedgerEntry, 'id' | 'orgId' | 'amount' | 'reason' | 'referenceId'>>> {
-    const rows = await this.sql.all<{ id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }>(
-      `select id, org_id, amount, reason, reference_id from credit_ledger where kind = 'reservation' and id in (${ids.map(() => '?').join(', ')})`,
-      ids,
-    );
-    return new Map(rows.map((r: { id: string; org_id: string; amount: number | string; reason: string; reference_id: string | null }) => [r.id, { id: r.id, orgId: r.org_id, amount: Number(r.amount), reason: r.reason, referenceId: r.reference_id }]));
-  }
-
   /**
-   * Settles reservations once: a capture or release entry each, in one transaction. One entry is
-   * inserted on its own and answered false if its reservation was already settled; several go in
-   * together and fail together on a reservation already settled, for the caller to settle them one
-   * at a time.
+   * Settles reservations, each once: a capture (0) or release (the amount back) entry per item, all
+   * written by one statement that reads the reservations they settle; an item whose reservation is
+   * settled already (by this statement or before) writes nothing, by the unique index on `settles`.
+   * Answers, per item: true if settled now, false if it was already, null if it is no reservation of
+   * that organisation.
    */
-  async settle(entries: CreditLedgerEntry[]): Promise<boolean[]> {
-    if (entries.length === 1) return [await insertOnce(this.em, entries[0])];
-    await this.sql.insert(entries, this.em.fork());
-    return entries.map(() => true);
+  async settle(items: SettlementRequest[]): Promise<(boolean | null)[]> {
+    const createdAt = this.em.getPlatform().processDateProperty(new Date());
+    const rows = await this.sql.all<{ settles: string; kind: string }>(
+      `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
+        `select v.column1, r.org_id, case when v.column4 = 'release' then -r.amount else 0 end, v.column4, v.column4 || ' of ' || r.reason, r.reference_id, r.id, ${this.postgres ? 'cast(? as timestamptz)' : '?'} ` +
+        `from credit_ledger r join (values ${items.map(() => '(?, ?, ?, ?)').join(', ')}) v on r.id = v.column2 and r.org_id = v.column3 ` +
+        `where r.kind = 'reservation' on conflict (settles) do nothing returning settles, kind`,
+      [createdAt, ...items.flatMap((i) => [newId(), i.reservationId, i.orgId, i.kind])],
+    );
+    // Of several items for one reservation and kind, the first is the one settled now.
+    const settledNow = new Set<number>();
+    for (const row of rows) settledNow.add(items.findIndex((item, i) => !settledNow.has(i) && item.reservationId === row.settles && item.kind === row.kind));
+    const rest = items.filter((_, i) => !settledNow.has(i));
+    if (!rest.length) return items.map(() => true);
+    const found = await this.sql.all<{ id: string; org_id: string }>(
+      `select id, org_id from credit_ledger where kind = 'reservation' and id in (${rest.map(() => '?').join(', ')})`,
+      rest.map((i) => i.reservationId),
+    );
+    return items.map((item, i) => settledNow.has(i) || (found.some((r) => r.id === item.reservationId && r.org_id === item.orgId) ? false : null));
   }
 
   list(orgId: string, opts: { after?: string; limit: number }): Promise<CreditLedgerEntry[]> {

@@ -5,16 +5,10 @@ import { TtlCache } from '../common/ttl-cache';
 import { Batcher } from '../jobs/batcher';
 import { CreditEvents } from './credit-events';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
-import { CreditsRepository, type ReservationRequest } from './credits.repository';
+import { CreditsRepository, type ReservationRequest, type SettlementRequest } from './credits.repository';
 
 /** Balance shown on reads is cached for at most one second; a write on this node evicts it. */
 const BALANCE_CACHE_MS = 1000;
-
-interface Settlement {
-  orgId: string;
-  reservationId: string;
-  kind: 'capture' | 'release';
-}
 
 export interface Reservation {
   id: string;
@@ -31,7 +25,7 @@ export class CreditsService {
   private readonly balances = new TtlCache<string, number>(BALANCE_CACHE_MS);
   /** Reservations and settlements arriving together are written together (group commit). */
   private readonly reservations = new Batcher((requests: ReservationRequest[]) => this.repo.reserveIfCovered(requests));
-  private readonly settlements = new Batcher((items: Settlement[]) => this.settleAll(items));
+  private readonly settlements = new Batcher((items: SettlementRequest[]) => this.repo.settle(items));
 
   constructor(
     private readonly repo: CreditsRepository,
@@ -115,21 +109,6 @@ export class CreditsService {
     if (settled === null) throw AppError.notFound('Reservation');
     this.balances.delete(orgId);
     return settled;
-  }
-
-  /** Settles reservations together: each answer is whether it was settled now (false: it was already), or null if it is no reservation of its organisation. */
-  private async settleAll(items: Settlement[]): Promise<(boolean | null)[]> {
-    const reservations = await this.repo.reservations(items.map((i) => i.reservationId));
-    const entries = items.map(({ orgId, reservationId, kind }) => {
-      const reservation = reservations.get(reservationId);
-      if (reservation?.orgId !== orgId) return null;
-      const entry = this.entry(orgId, kind === 'release' ? -reservation.amount : 0, kind, `${kind} of ${reservation.reason}`, reservation.referenceId);
-      entry.settles = reservation.id;
-      return entry;
-    });
-    const written = entries.filter((e): e is CreditLedgerEntry => e !== null);
-    const settled = written.length ? await this.repo.settle(written) : [];
-    return entries.map((e) => (e ? settled[written.indexOf(e)] : null));
   }
 
   private fresh(orgId: string): Promise<number> {

@@ -99,6 +99,16 @@ describe('credits', () => {
       const [released, captured] = await Promise.all([credits.release(orgId, c.id), credits.capture(orgId, c.id)]);
       expect(released !== captured).toBe(true);
       expect(await credits.summary(orgId)).toEqual({ creditsBalance: released ? 90 : 85, reserved: 0 });
+      // Settled together: the first of two captures settles it; a reservation of another organisation is not found.
+      const d = await credits.reserve(orgId, 5, 'job-d', 'work d');
+      const other = await signUp(t);
+      const settling = [credits.capture(orgId, d.id), credits.capture(orgId, d.id), credits.release(other.orgId, d.id)];
+      expect(await Promise.allSettled(settling)).toEqual([
+        { status: 'fulfilled', value: true },
+        { status: 'fulfilled', value: false },
+        { status: 'rejected', reason: expect.objectContaining({ code: 'not_found' }) },
+      ]);
+      expect(await credits.summary(orgId)).toEqual({ creditsBalance: released ? 85 : 80, reserved: 0 });
     });
   });
 });
