@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-interface RouteSeries {
-  requests: { inc(): void };
-  latency: { observe(seconds: number): void };
-}
 
 /** Prometheus metrics: request counts and latency by route and status, provider calls, plus Node's defaults. */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
+  /** The latency histogram's counts, copied when scraped: one metric update per request, not two. */
+  private readonly requests: Counter<'method' | 'route' | 'status'> = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [this.registry],
+    collect: async () => {
+      this.requests.reset();
+      for (const v of (await this.latency.get()).values) if (v.metricName === 'http_request_duration_seconds_count') this.requests.inc(v.labels, v.value);
+    },
   });
   private readonly latency = new Histogram({
     name: 'http_request_duration_seconds',
@@ -31,7 +32,7 @@ export class Metrics {
     registers: [this.registry],
   });
   /** Labelled children kept per series: prom-client hashes the label object on every lookup. */
-  private readonly series = new Map<string, RouteSeries>();
+  private readonly series = new Map<string, { observe(seconds: number): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -39,14 +40,12 @@ export class Metrics {
 
   observe(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
-    let s = this.series.get(key);
-    if (!s) {
-      const labels = { method, route, status: String(status) };
-      s = { requests: this.requests.labels(labels), latency: this.latency.labels(labels) };
-      this.series.set(key, s);
+    let series = this.series.get(key);
+    if (!series) {
+      series = this.latency.labels({ method, route, status: String(status) });
+      this.series.set(key, series);
     }
-    s.requests.inc();
-    s.latency.observe(seconds);
+    series.observe(seconds);
   }
 
   /** A job's call to a provider ended; its count is the histogram's `_count`. */
