@@ -1,7 +1,51 @@
 import { EntityManager, raw } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
-import { JobStep, type KeySource } from './job-step.entity';
+import { PreparedSql } from '../database/prepared-sql';
+import { JobStep, type JobStepStatus, type KeySource } from './job-step.entity';
+
+/** A step as a job's answer shows it: its columns, read without an entity. */
+export type JobStepRecord = Pick<JobStep, 'jobId' | 'attempt' | 'provider' | 'model' | 'keySource' | 'status' | 'errorCode' | 'errorMessage' | 'requestId' | 'latencyMs' | 'providerCost' | 'providerCostCurrency' | 'credits' | 'createdAt'>;
+
+/** A job_steps row as either driver answers it: SQLite gives a datetime as epoch milliseconds, PostgreSQL (MikroORM's type parser) as text. */
+export interface JobStepRow {
+  job_id: string;
+  attempt: number | string;
+  provider: string;
+  model: string;
+  key_source: KeySource;
+  status: JobStepStatus;
+  error_code: string | null;
+  error_message: string | null;
+  request_id: string | null;
+  latency_ms: number | string;
+  provider_cost: number | string | null;
+  provider_cost_currency: string | null;
+  credits: number | string;
+  created_at: number | string | Date;
+}
+
+const STEPS_OF_JOBS = 'select job_id, attempt, provider, model, key_source, status, error_code, error_message, request_id, latency_ms, provider_cost, provider_cost_currency, credits, created_at from job_steps';
+
+/** The step a row holds, with the values the ORM would give its entity. */
+export function stepOfRow(row: JobStepRow): JobStepRecord {
+  return {
+    jobId: row.job_id,
+    attempt: Number(row.attempt),
+    provider: row.provider,
+    model: row.model,
+    keySource: row.key_source,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    requestId: row.request_id,
+    latencyMs: Number(row.latency_ms),
+    providerCost: row.provider_cost === null ? null : Number(row.provider_cost),
+    providerCostCurrency: row.provider_cost_currency,
+    credits: Number(row.credits),
+    createdAt: new Date(row.created_at),
+  };
+}
 
 /** One row of the provider usage: an organisation's steps on one provider and key source, test jobs' apart, over a period. */
 export interface ProviderUsageRow {
@@ -20,19 +64,24 @@ export interface ProviderUsageRow {
 
 @Injectable()
 export class JobStepsRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
-  /** A plain insert, outside any unit of work: it runs on every provider call (bench/routing-overhead.mjs). */
+  /** A prepared insert, outside any unit of work: it runs on every provider call (bench/routing-overhead.mjs). */
   async record(step: JobStep): Promise<void> {
-    await this.em.fork().insert(step);
+    await this.sql.insert([step], this.em);
   }
 
-  /** The steps of these jobs, oldest first, by job id. */
-  async ofJobs(jobIds: string[]): Promise<Map<string, JobStep[]>> {
-    const byJob = new Map<string, JobStep[]>();
+  /** The steps of these jobs, oldest first, by job id: a prepared statement, no entities (every job answer reads them). */
+  async ofJobs(jobIds: string[]): Promise<Map<string, JobStepRecord[]>> {
+    const byJob = new Map<string, JobStepRecord[]>();
     if (!jobIds.length) return byJob;
-    const steps = await this.em.fork().find(JobStep, { jobId: { $in: jobIds } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    for (const step of steps) byJob.set(step.jobId, [...(byJob.get(step.jobId) ?? []), step]);
+    const rows = await this.sql.all<JobStepRow>(`${STEPS_OF_JOBS} where job_id in (${jobIds.map(() => '?').join(', ')}) order by created_at asc, id asc`, jobIds);
+    for (const row of rows) {
+      const step = stepOfRow(row);
+      const ofJob = byJob.get(step.jobId);
+      if (ofJob) ofJob.push(step);
+      else byJob.set(step.jobId, [step]);
+    }
     return byJob;
   }
 

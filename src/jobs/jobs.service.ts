@@ -11,8 +11,7 @@ import { JobRegistry } from './job-registry';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, type Job, type JobStatus } from './job.entity';
 import type { JobAcceptedDto, JobDto, JobOutputDto, JobStepDto } from './jobs.dto';
 import { JobsRepository, type BatchChild } from './jobs.repository';
-import type { JobStep } from './job-step.entity';
-import { JobStepsRepository } from './job-steps.repository';
+import { JobStepsRepository, type JobStepRecord } from './job-steps.repository';
 
 const invalid = (field: string, message: string) => new AppError('validation_failed', message, { fields: [{ field, messages: [message] }] });
 
@@ -143,7 +142,7 @@ export class JobsService {
   }
 }
 
-function stepDto(step: JobStep): JobStepDto {
+function stepDto(step: JobStepRecord): JobStepDto {
   return {
     provider: step.provider,
     model: step.model,
