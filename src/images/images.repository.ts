@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { PreparedSql } from '../database/prepared-sql';
 import { Image } from './image.entity';
 
 /** The columns of an image a job's outputs show. */
@@ -7,7 +8,7 @@ export type ImageOutputRow = Pick<Image, 'id' | 'jobId' | 'format' | 'width' | '
 
 @Injectable()
 export class ImagesRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
   /** `endUserId`, when given, finds the image only if it was made for that end user. */
   getInOrg(orgId: string, id: string, endUserId?: string): Promise<Image | null> {
@@ -19,12 +20,12 @@ export class ImagesRepository {
   }
 
   /**
-   * What a job's answer lists of the images these jobs made, oldest first. A plain statement, not
+   * What a job's answer lists of the images these jobs made, oldest first. A prepared statement, not
    * the query builder and entities: every job view reads it, a Prefer: wait answer included.
    */
   async outputsOfJobs(jobIds: string[]): Promise<ImageOutputRow[]> {
     if (!jobIds.length) return [];
-    const rows: Record<string, unknown>[] = await this.em.fork().getConnection().execute(
+    const rows = await this.sql.all<Record<string, unknown>>(
       `select id, job_id, format, width, height, bytes, provider, test from images where job_id in (${jobIds.map(() => '?').join(', ')}) order by id asc`,
       jobIds,
     );

@@ -1,19 +1,20 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { insertOnce } from '../common/errors/db-errors';
+import { PreparedSql } from '../database/prepared-sql';
 import type { ProviderOperation } from '../plugins/provider-models';
 import { RoutingPolicy } from './routing-policy.entity';
 
 @Injectable()
 export class RoutingPoliciesRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
   /**
-   * The targets of the organisation's policy for the operation, or null when it has none. A plain
+   * The targets of the organisation's policy for the operation, or null when it has none. A prepared
    * statement, not the query builder and an entity: every generation that names no provider asks.
    */
   async targetsOf(orgId: string, operation: ProviderOperation): Promise<string[] | null> {
-    const rows: { targets: string[] | string }[] = await this.em.fork().getConnection().execute(
+    const rows = await this.sql.all<{ targets: string[] | string }>(
       'select targets from routing_policies where org_id = ? and operation = ?',
       [orgId, operation],
     );
