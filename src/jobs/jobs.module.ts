@@ -21,6 +21,7 @@ import { JobWaiter } from './job-waiter';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobStepsRepository } from './job-steps.repository';
+import { JobAnswersRepository } from './job-answers.repository';
 import { JobsService } from './jobs.service';
 import { QueueDriver } from './queue-driver';
 import { QuotesController } from './quotes.controller';
@@ -59,6 +60,7 @@ export class JobsModule {
       providers: [
         JobsRepository,
         JobStepsRepository,
+        JobAnswersRepository,
         JobQueueRepository,
         JobRegistry,
         JobsService,

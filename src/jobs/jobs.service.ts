@@ -5,6 +5,7 @@ import { AppError } from '../common/errors/app-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../common/pagination';
 import { CreditsService } from '../credits/credits.service';
 import { BatchJobs } from './batch-jobs';
+import { JobAnswersRepository } from './job-answers.repository';
 import { JobCancellations } from './job-cancellations';
 import { JobEvents } from './job-events';
 import { JobRegistry } from './job-registry';
@@ -26,6 +27,7 @@ export class JobsService {
     private readonly events: JobEvents,
     private readonly cancellations: JobCancellations,
     private readonly steps: JobStepsRepository,
+    private readonly answers: JobAnswersRepository,
   ) {}
 
   async get(auth: RequestAuth, id: string): Promise<JobDto> {
@@ -86,7 +88,7 @@ export class JobsService {
   }
 
   private async require(auth: RequestAuth, id: string): Promise<Job> {
-    const job = await this.jobs.getInOrg(orgIdOf(auth), id, readableEndUser(auth));
+    const job = await this.answers.inOrg(orgIdOf(auth), id, readableEndUser(auth));
     if (!job) throw AppError.notFound('Job');
     return job;
   }
