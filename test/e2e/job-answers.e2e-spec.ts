@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from '../../src/jobs/job.entity';
 import { JobAnswersRepository } from '../../src/jobs/job-answers.repository';
@@ -27,13 +28,14 @@ describe('the job an answer reads', () => {
     const plain = Object.assign(new Job(), { orgId, type: 'images.generate', input: {}, createdBy: 'key-1' });
     await rows.insert([full, plain]);
     const answers = t.app.get(JobAnswersRepository);
+    const byOrm = (id: string) => t.app.get(EntityManager).fork().findOne(Job, { id });
 
     for (const job of [full, plain]) {
       const read = await answers.inOrg(orgId, job.id);
       expect(read).toBeInstanceOf(Job);
-      expect(read).toEqual(await rows.getInOrg(orgId, job.id));
+      expect(read).toEqual(await byOrm(job.id));
     }
-    expect(await answers.inOrg(orgId, full.id, 'user-7')).toEqual(await rows.getInOrg(orgId, full.id, 'user-7'));
+    expect(await answers.inOrg(orgId, full.id, 'user-7')).toEqual(await byOrm(full.id));
     expect(await answers.inOrg(orgId, full.id, 'someone-else')).toBeNull();
     expect(await answers.inOrg(other.orgId, full.id)).toBeNull();
     expect(await answers.inOrg(orgId, 'no-such-job')).toBeNull();
