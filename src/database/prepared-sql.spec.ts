@@ -1,8 +1,10 @@
 import { Entity, MikroORM, PrimaryKey, Property } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config';
-import { PreparedSql, toDollarPlaceholders } from './prepared-sql';
+import { PreparedSql, inlineLiterals, toDollarPlaceholders } from './prepared-sql';
 
 @Entity({ tableName: 'things' })
 class Thing {
@@ -32,6 +34,19 @@ class Label {
 describe('toDollarPlaceholders', () => {
   it('numbers the placeholders in order', () => {
     expect(toDollarPlaceholders('select 1 from t where a = ? and b in (?, ?) limit ?')).toBe('select 1 from t where a = $1 and b in ($2, $3) limit $4');
+  });
+});
+
+describe('inlineLiterals', () => {
+  it('inlines each value as a literal, converted as pg converts a bound value', () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const text = inlineLiterals({ sql: 'select ?, ?, ?, ?, ?, ?', params: ["it's", 'a\\b', 3, true, null, { a: [1] }] });
+    expect(text).toBe(`select 'it''s',  E'a\\\\b', '3', 'true', null, '{"a":[1]}'`);
+    expect(new Date(inlineLiterals({ sql: '?', params: [at] }).slice(1, -1)).getTime()).toBe(at.getTime());
+  });
+
+  it('refuses values that do not match the placeholders', () => {
+    expect(() => inlineLiterals({ sql: 'select ?, ?', params: [1] })).toThrow('1 values for 2 placeholders');
   });
 });
 
@@ -87,5 +102,72 @@ describe('PreparedSql on SQLite', () => {
       }),
     ).rejects.toThrow('roll back');
     expect(await sql.all('select id from things where id = ?', ['t'])).toEqual([]);
+  });
+});
+
+const pgAdminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+describe.runIf(process.env.DARKROOM_TEST_DATABASE === 'postgres')('PreparedSql on PostgreSQL', () => {
+  const dbName = `prepared_sql_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (statement: string) => {
+    const client = new Client({ connectionString: pgAdminUrl });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  let orm: MikroORM;
+  let sql: PreparedSql;
+
+  beforeAll(async () => {
+    await admin(`create database ${dbName}`);
+    const url = new URL(pgAdminUrl);
+    url.pathname = `/${dbName}`;
+    orm = await MikroORM.init({ driver: PostgreSqlDriver, clientUrl: url.toString(), entities: [Thing, Label], allowGlobalContext: false });
+    await orm.schema.createSchema();
+    sql = new PreparedSql(orm.em, { databaseUrl: url.toString() } as AppConfig);
+  });
+  afterAll(async () => {
+    await orm.close();
+    await admin(`drop database if exists ${dbName} with (force)`);
+  });
+
+  it('runs statements in one trip as one transaction, answering the last one\'s rows, and rolls them all back if one fails', async () => {
+    const rows = await sql.allInOneTrip([
+      { sql: 'insert into things (id, ready) values (?, ?)', params: ['o1', true] },
+      { sql: 'select id, ready from things where id = ?', params: ['o1'] },
+    ]);
+    expect(rows).toEqual([{ id: 'o1', ready: true }]);
+    await expect(
+      sql.allInOneTrip([
+        { sql: 'insert into things (id, ready) values (?, ?)', params: ['o2', true] },
+        { sql: 'insert into things (id, ready) values (?, ?)', params: ['o1', true] },
+      ]),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await sql.all('select id from things where id in (?, ?) order by id', ['o1', 'o2'])).toEqual([{ id: 'o1' }]);
+  });
+
+  it('writes in a second trip what the first trip read, entities inlined as the ORM writes them', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const em = orm.em.fork();
+    const answer = await sql.inTwoTrips([{ sql: 'select count(*) as n from things where id like ?', params: ['t%'] }], ([[{ n }]]) => ({
+      statements: sql.insertStatements([Object.assign(new Thing(), { id: `t${n}`, ready: false, details: { quote: "it's", list: [1, 'x'] }, at })], em)!,
+      answer: Number(n),
+    }));
+    expect(answer).toBe(0);
+    expect(await orm.em.fork().findOneOrFail(Thing, { id: 't0' })).toEqual(expect.objectContaining({ ready: false, details: { quote: "it's", list: [1, 'x'] }, at }));
+  });
+
+  it('rolls the two trips back when the writes fail, and the connection serves the next statement', async () => {
+    await expect(
+      sql.inTwoTrips([{ sql: 'insert into things (id, ready) values (?, ?)', params: ['r1', true] }], () => ({
+        statements: [{ sql: 'insert into things (id, ready) values (?, ?)', params: ['o1', true] }],
+        answer: null,
+      })),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await sql.all('select id from things where id = ?', ['r1'])).toEqual([]);
+    expect(await sql.all('select count(*)::int as n from things where id = ?', ['o1'])).toEqual([{ n: 1 }]);
+  });
+
+  it('leaves to insert the types it cannot write plainly', () => {
+    expect(sql.insertStatements([Object.assign(new Label(), { id: 'l1' })], orm.em.fork())).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { EntityManager, ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { escapeLiteral } from 'pg';
+import { prepareValue } from 'pg/lib/utils';
 import { databaseKind } from '../config/database-kind';
 
 /** A libsql statement, prepared once per connection. */
@@ -11,9 +13,20 @@ interface SqliteStatement {
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
 }
-interface PgConnection {
-  query(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+interface PgResult {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
 }
+interface PgConnection {
+  query(query: { name: string; text: string; values: unknown[] }): Promise<PgResult>;
+  query(text: string): Promise<PgResult | PgResult[]>;
+}
+/** A statement with `?` placeholders and its values. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
 /** The part of knex's client (the pool's, or a transaction's) that hands out its connection. */
 interface PoolClient {
   acquireConnection(): Promise<unknown>;
@@ -62,32 +75,83 @@ export class PreparedSql {
   }
 
   /**
+   * PostgreSQL only: runs `statements` as one transaction in one round trip (the simple query
+   * protocol: its statements run as one implicit transaction, each on a snapshot of its own, all
+   * rolled back if one fails) and answers the last one's rows. Values are inlined as literals, so
+   * nothing is prepared: for short transactions whose round trips (BEGIN, a lock, the write, COMMIT)
+   * cost more than planning their statements again.
+   */
+  async allInOneTrip<T extends object>(statements: Statement[]): Promise<T[]> {
+    const results = await this.onPgConnection((connection) => simpleQuery(connection, statements.map(inlineLiterals)));
+    return results[results.length - 1].rows as T[];
+  }
+
+  /**
+   * PostgreSQL only: a transaction in two round trips: BEGIN with `reads`, then the statements
+   * `writes` makes of their rows (one list of rows per read) with COMMIT; rolled back if anything
+   * fails. Values are inlined as literals, as in allInOneTrip.
+   */
+  async inTwoTrips<T>(reads: Statement[], writes: (rows: Record<string, unknown>[][]) => { statements: Statement[]; answer: T }): Promise<T> {
+    return this.onPgConnection(async (connection) => {
+      try {
+        const read = await simpleQuery(connection, ['begin', ...reads.map(inlineLiterals)]);
+        const { statements, answer } = writes(read.slice(1).map((result) => result.rows));
+        await simpleQuery(connection, [...statements.map(inlineLiterals), 'commit']);
+        return answer;
+      } catch (err) {
+        // Ends the transaction whatever failed (a no-op, with a warning, if COMMIT itself failed).
+        await simpleQuery(connection, ['rollback']).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /**
    * Inserts new entities: one multi-row statement per entity type, types in the order they first
    * appear (a row's references first), each row's values as the ORM would write them. A type with
    * columns this does not write plainly (embedded objects, lifecycle hooks, values left to a database
    * default) goes through the ORM's insertMany instead.
    */
   async insert(rows: object[], em: EntityManager): Promise<void> {
+    for (const group of this.insertsByType(rows, em)) {
+      if ('statement' in group) await this.run(group.statement.sql, group.statement.params, em);
+      else await em.insertMany(group.rows);
+    }
+  }
+
+  /** The statements that insert `rows` as `insert` does, or null when a type of them needs the ORM's insertMany. */
+  insertStatements(rows: object[], em: EntityManager): Statement[] | null {
+    const statements: Statement[] = [];
+    for (const group of this.insertsByType(rows, em)) {
+      if (!('statement' in group)) return null;
+      statements.push(group.statement);
+    }
+    return statements;
+  }
+
+  private insertsByType(rows: object[], em: EntityManager): ({ statement: Statement } | { rows: object[] })[] {
     const byType = new Map<Function, object[]>();
     for (const row of rows) {
       const group = byType.get(row.constructor);
       if (group) group.push(row);
       else byType.set(row.constructor, [row]);
     }
-    for (const group of byType.values()) {
+    return [...byType.values()].map((group) => {
       const meta = em.getMetadata().get(group[0].constructor.name);
       const props = plainColumns(meta);
       const payloads = props && group.map((row) => em.getComparator().prepareEntity(row) as Record<string, unknown>);
-      if (!props || !payloads || payloads.some((payload) => props.some((p) => payload[p.name] === undefined))) {
-        await em.insertMany(group);
-        continue;
-      }
+      if (!props || !payloads || payloads.some((payload) => props.some((p) => payload[p.name] === undefined))) return { rows: group };
       const platform = em.getPlatform();
       const columns = props.map((p) => platform.quoteIdentifier(p.fieldNames[0])).join(', ');
       const tuple = `(${props.map(() => '?').join(', ')})`;
       const sql = `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns}) values ${payloads.map(() => tuple).join(', ')}`;
-      await this.run(sql, payloads.flatMap((payload) => props.map((p) => payload[p.name])), em);
-    }
+      return { statement: { sql, params: payloads.flatMap((payload) => props.map((p) => payload[p.name])) } };
+    });
+  }
+
+  private onPgConnection<T>(use: (connection: PgConnection) => Promise<T>): Promise<T> {
+    if (!this.postgres) throw new Error('runs on PostgreSQL only');
+    return this.onConnection(undefined, (connection) => use(connection as PgConnection));
   }
 
   private async onConnection<T>(em: EntityManager | undefined, use: (connection: unknown) => Promise<T>): Promise<T> {
@@ -120,6 +184,25 @@ export class PreparedSql {
     if (!named) this.pgNames.set(sql, (named = { name: `darkroom_${this.pgNames.size + 1}`, text: toDollarPlaceholders(sql) }));
     return connection.query({ ...named, values });
   }
+}
+
+/** One simple-protocol query of `statements`; its results, one per statement. */
+async function simpleQuery(connection: PgConnection, statements: string[]): Promise<PgResult[]> {
+  const results = await connection.query(statements.join(';\n'));
+  return Array.isArray(results) ? results : [results];
+}
+
+/** The statement with its `?` placeholders replaced by its values as literals, each converted as pg converts a bound value (the statements given here hold no `?` in literals). */
+export function inlineLiterals({ sql, params }: Statement): string {
+  let n = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = prepareValue(params[n++]);
+    if (value === null || value === undefined) return 'null';
+    if (typeof value !== 'string') throw new Error('binary values are not inlined');
+    return escapeLiteral(value);
+  });
+  if (n !== params.length) throw new Error(`${params.length} values for ${n} placeholders`);
+  return text;
 }
 
 /** The entity's columns when every one is a plain column or a reference's key and no hook runs on insert; otherwise null. */

@@ -81,15 +81,17 @@ export class JobQueueRepository {
       `where ${claimable} and id in (select id from jobs where id in (${ids}) and org_id = ? and ${claimable} order by run_after ` +
       `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
     const params = [this.dbDate(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
-    const run = async (em: EntityManager) => {
-      const rows = await this.sql.all<Record<string, unknown>>(sql, params, em);
-      return rows.map((row) => this.hydrate(em, row));
-    };
-    if (!this.postgres) return run(this.em.fork());
-    return this.em.fork().transactional(async (em) => {
-      await this.sql.all('select id from organizations where id = ? for update', [req.orgId], em);
-      return run(em);
-    });
+    const em = this.em.fork();
+    if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params, em)).map((row) => this.hydrate(em, row));
+    // The lock and the claim in one transaction and one round trip (instead of BEGIN, lock, claim, COMMIT); the claim's count
+    // runs on a snapshot taken after the lock is held. `for no key update`: claims and reservations of the organisation still
+    // queue up behind each other, but the foreign-key checks of rows inserted for it meanwhile (ledger entries, jobs: `for key
+    // share`) do not wait for this transaction.
+    const rows = await this.sql.allInOneTrip<Record<string, unknown>>([
+      { sql: 'select id from organizations where id = ? for no key update', params: [req.orgId] },
+      { sql, params },
+    ]);
+    return rows.map((row) => this.hydrate(em, row));
   }
 
   /** Extends the lease of a job this worker runs, while it is still this run's. */
