@@ -25,6 +25,7 @@ export interface JobStepRow {
   created_at: number | string | Date;
 }
 
+const RECORD_STEP = 'insert into job_steps (id, job_id, org_id, attempt, provider, model, key_source, status, error_code, error_message, request_id, latency_ms, provider_cost, provider_cost_currency, credits, test, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const STEPS_OF_JOBS = 'select job_id, attempt, provider, model, key_source, status, error_code, error_message, request_id, latency_ms, provider_cost, provider_cost_currency, credits, created_at from job_steps';
 
 /** The step a row holds, with the values the ORM would give its entity. */
@@ -68,7 +69,12 @@ export class JobStepsRepository {
 
   /** A prepared insert, outside any unit of work: it runs on every provider call (bench/routing-overhead.mjs). */
   async record(step: JobStep): Promise<void> {
-    await this.sql.insert([step], this.em);
+    await this.sql.run(RECORD_STEP, [
+      step.id, step.jobId, step.orgId, step.attempt, step.provider, step.model, step.keySource, step.status, step.errorCode, step.errorMessage, step.requestId,
+      step.latencyMs, step.providerCost, step.providerCostCurrency, step.credits, step.test,
+      // SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date.
+      this.em.getPlatform().processDateProperty(step.createdAt),
+    ]);
   }
 
   /** The steps of these jobs, oldest first, by job id: a prepared statement, no entities (every job answer reads them). */
