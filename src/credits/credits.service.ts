@@ -95,6 +95,11 @@ export class CreditsService {
     return this.settle(orgId, reservationId, 'capture');
   }
 
+  /** A reservation of the organisation was settled by a statement of another module (a job's completion captures its own): the cached balance goes. */
+  settledElsewhere(orgId: string): void {
+    this.balances.delete(orgId);
+  }
+
   /** The work failed or was cancelled: the reserved credits come back. False if already settled. */
   release(orgId: string, reservationId: string): Promise<boolean> {
     return this.settle(orgId, reservationId, 'release');

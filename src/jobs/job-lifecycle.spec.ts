@@ -36,7 +36,13 @@ class FakeJobRows {
     cancelRequestedAmong: async (ids: string[]) => ids.filter((id) => this.rows.get(id)?.cancelRequested),
   } as unknown as JobQueueRepository;
 
-  readonly credits = { release: async (_orgId: string, id: string) => this.released.push(id), capture: async () => true } as unknown as CreditsService;
+  readonly captured: string[] = [];
+  readonly balancesForgotten: string[] = [];
+  readonly credits = {
+    release: async (_orgId: string, id: string) => this.released.push(id),
+    capture: async (_orgId: string, id: string) => this.captured.push(id) > 0,
+    settledElsewhere: (orgId: string) => void this.balancesForgotten.push(orgId),
+  } as unknown as CreditsService;
   readonly events = { finished: (job: Job, status: string) => this.announced.push(`${job.id} ${status}`) } as unknown as JobEvents;
 
   add(fields: Partial<Job>): Job {
@@ -185,5 +191,18 @@ describe('JobLifecycle handing a run its context and taking its result', () => {
     expect(discarded).toEqual([cancelled.id]);
     expect(db.rows.get(cancelled.id)!.status).toBe('canceled');
     expect(db.released).toEqual([cancelled.reservationId]);
+  });
+
+  it('captures a completed job\'s reservation, unless its completion captured it (PostgreSQL): then only the cached balance goes', async () => {
+    const db = new FakeJobRows();
+    const { lifecycle } = lifecycleWith(db, { run: async () => ({ persist: [], cost: 1 }) });
+    const first = db.add({});
+    await lifecycle.run(first);
+    expect(db.captured).toEqual([first.reservationId]);
+    Object.assign(db.jobs, { capturesOnComplete: true });
+    await lifecycle.run(db.add({ orgId: 'org-2' }));
+    expect(db.captured).toEqual([first.reservationId]);
+    expect(db.balancesForgotten).toEqual(['org-2']);
+    expect(db.announced.map((a) => a.split(' ')[1])).toEqual(['completed', 'completed']);
   });
 });

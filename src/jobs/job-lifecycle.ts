@@ -150,7 +150,9 @@ export class JobLifecycle {
   private async succeed(job: Job, result: JobResult): Promise<void> {
     // A test job is free whatever its handler says the work costs.
     if (await this.completions.run({ job, persist: result.persist, cost: job.test ? 0 : result.cost })) {
-      if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
+      // On PostgreSQL the completing statement captured the reservation already.
+      if (job.reservationId && this.jobs.capturesOnComplete) this.credits.settledElsewhere(job.orgId);
+      else if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
       this.events.finished(job, 'completed');
       return;
     }
