@@ -2,8 +2,10 @@
 // went by self time and by inclusive time, per function and per package, with start-up (module
 // loading and the entry script's top level) left out so that the figures describe steady work.
 //
-//   node bench/profile-summary.mjs <file.cpuprofile> [--top=30] [--per=<operations>] [--skip=<seconds>]
+//   node bench/profile-summary.mjs <file.cpuprofile> [--top=30] [--per=<operations>] [--skip=<seconds>] [--tree=<min %>]
 //
+// --tree prints the call tree as text, a flame graph turned on its side: each line a frame with its
+// share of the busy time, its callees indented below it, frames under min % left out.
 // Start-up that runs after an await has no module loading on its stack: --skip leaves out the
 // profile's first seconds as well (from the process's start to the load's).
 // With --per, each line also shows microseconds per operation (requests, jobs, generations served
@@ -14,12 +16,13 @@ const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
 const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 if (!file) {
-  console.error('usage: node bench/profile-summary.mjs <file.cpuprofile> [--top=30] [--per=<operations>] [--skip=<seconds>]');
+  console.error('usage: node bench/profile-summary.mjs <file.cpuprofile> [--top=30] [--per=<operations>] [--skip=<seconds>] [--tree=<min %>]');
   process.exit(2);
 }
 const top = option('top', 30);
 const per = option('per', 0);
 const skipUs = option('skip', 0) * 1e6;
+const treeMin = option('tree', 0);
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -52,6 +55,27 @@ profile.samples.forEach((id, i) => {
   else timeOf.set(id, (timeOf.get(id) ?? 0) + t);
 });
 
+/** The call tree with frames of the same function under the same caller merged, root first. */
+const tree = { time: 0, children: new Map() };
+function addToTree(stack, t) {
+  let node = tree;
+  node.time += t;
+  for (const frame of stack.slice().reverse()) {
+    const key = label(frame);
+    if (!node.children.has(key)) node.children.set(key, { time: 0, children: new Map() });
+    node = node.children.get(key);
+    node.time += t;
+  }
+}
+
+function printTree(node, depth) {
+  for (const [key, child] of [...node.children].sort((a, b) => b[1].time - a[1].time)) {
+    if ((100 * child.time) / busy < treeMin) continue;
+    console.log(`${((100 * child.time) / busy).toFixed(1).padStart(5)}%${us(child.time)}  ${'  '.repeat(depth)}${key}`);
+    printTree(child, depth + 1);
+  }
+}
+
 const self = new Map();
 const inclusive = new Map();
 const byPackage = new Map();
@@ -66,6 +90,7 @@ for (const [id, t] of timeOf) {
     continue;
   }
   busy += t;
+  addToTree(stack, t);
   add(self, label(stack[0]), t);
   add(byPackage, packageOf(stack[0]), t);
   for (const key of new Set(stack.map(label))) add(inclusive, key, t);
@@ -76,4 +101,8 @@ console.log(`${file}\nbusy ${(busy / 1e6).toFixed(2)} s after start-up (start-up
 for (const [title, map] of [['self time by function', self], ['self time by package or file', byPackage], ['inclusive time by function', inclusive]]) {
   console.log(`\n${title}:`);
   for (const [key, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / busy).toFixed(1).padStart(5)}%${us(t)}  ${key}`);
+}
+if (treeMin) {
+  console.log(`\ncall tree (frames over ${treeMin}% of the busy time):`);
+  printTree(tree, 0);
 }
