@@ -27,6 +27,14 @@ export interface DailyCreditsRow {
   reservations: number;
 }
 
+/** PostgreSQL's SQLSTATE for division by zero: how a reservation's balance check fails its transaction. */
+const DIVISION_BY_ZERO = '22012';
+
+/** The credits the requests reserve from the organisation, all together. */
+function neededBy(requests: ReservationRequest[], orgId: string): number {
+  return -requests.filter((r) => r.entries[0].orgId === orgId).reduce((sum, r) => sum + r.entries.reduce((s, e) => s + e.amount, 0), 0);
+}
+
 @Injectable()
 export class CreditsRepository {
   /** The UTC day of created_at as YYYY-MM-DD: SQLite keeps datetimes as epoch milliseconds. */
@@ -86,17 +94,27 @@ export class CreditsRepository {
     const allRows = requests.flatMap(({ entries, alongWith }) => [...entries, ...alongWith]);
     const allInserts = this.postgres ? this.sql.insertStatements(allRows, em) : null;
     if (allInserts) {
-      // Two round trips instead of six: BEGIN, the locks and the sums; then the inserts and COMMIT. `for no key update`
-      // serialises the organisation's reservations (and claims) without holding up the foreign-key checks (`for key share`)
-      // of settlements and jobs written for it meanwhile; each sum runs on a snapshot taken after its lock is held.
-      const reads = orgIds.flatMap((orgId) => [
+      // `for no key update` serialises the organisation's reservations (and claims) without holding up the foreign-key checks
+      // (`for key share`) of settlements and jobs written for it meanwhile; each sum runs on a snapshot taken after its lock is
+      // held. Usually the balances cover every request: then the locks, the sums and the inserts go in one round trip (one
+      // transaction), each sum checked by the statement that reads it; when one does not, that check fails the transaction,
+      // and the requests are taken one by one in two round trips (BEGIN, the locks and the sums; the inserts and COMMIT).
+      const lockAndSum = (orgId: string, check: boolean) => [
         { sql: 'select id from organizations where id = ? for no key update', params: [orgId] },
-        { sql: 'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', params: [orgId] },
-      ]);
-      return this.sql.inTwoTrips(reads, (results) => {
-        const { answers, rows } = this.takeCovered(requests, new Map(orgIds.map((orgId, i) => [orgId, Number(results[2 * i + 1][0]?.total ?? 0)])));
-        // Usually every request is covered: the statements made for all the rows are the ones to run.
-        return { statements: rows.length === allRows.length ? allInserts : this.sql.insertStatements(rows, em)!, answer: answers };
+        check
+          ? { sql: `select coalesce(sum(amount), 0) as total, 1 / (case when coalesce(sum(amount), 0) >= ? then 1 else 0 end) as covered from credit_ledger where org_id = ?`, params: [neededBy(requests, orgId), orgId] }
+          : { sql: 'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', params: [orgId] },
+      ];
+      const totals = (results: Record<string, unknown>[][]) => new Map(orgIds.map((orgId, i) => [orgId, Number(results[2 * i + 1][0]?.total ?? 0)]));
+      try {
+        const results = await this.sql.inOneTrip([...orgIds.flatMap((orgId) => lockAndSum(orgId, true)), ...allInserts]);
+        return this.takeCovered(requests, totals(results)).answers;
+      } catch (err) {
+        if ((err as { code?: string }).code !== DIVISION_BY_ZERO) throw err;
+      }
+      return this.sql.inTwoTrips(orgIds.flatMap((orgId) => lockAndSum(orgId, false)), (results) => {
+        const { answers, rows } = this.takeCovered(requests, totals(results));
+        return { statements: this.sql.insertStatements(rows, em)!, answer: answers };
       });
     }
     return em.transactional(async (tx) => {

@@ -82,8 +82,14 @@ export class PreparedSql {
    * cost more than planning their statements again.
    */
   async allInOneTrip<T extends object>(statements: Statement[]): Promise<T[]> {
+    const results = await this.inOneTrip(statements);
+    return results[results.length - 1] as T[];
+  }
+
+  /** As allInOneTrip, answering every statement's rows. */
+  async inOneTrip(statements: Statement[]): Promise<Record<string, unknown>[][]> {
     const results = await this.onPgConnection((connection) => simpleQuery(connection, statements.map(inlineLiterals)));
-    return results[results.length - 1].rows as T[];
+    return results.map((result) => result.rows);
   }
 
   /**
