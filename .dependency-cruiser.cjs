@@ -10,6 +10,8 @@
 const LAYERS = [
   { name: 'common', path: ['^src/common/(?!net/)', '^src/types/'] },
   { name: 'config', path: '^src/config/' },
+  // The prepared-statement runner of the job and credit hot paths: every module's repositories may use it.
+  { name: 'database/sql', path: '^src/database/prepared-sql' },
   // The outbound HTTP client reads the URL policy (ALLOW_PRIVATE_URLS) from the configuration.
   { name: 'common/net', path: '^src/common/net/' },
   { name: 'tenancy', path: '^src/tenancy/' },
@@ -38,7 +40,7 @@ const LAYERS = [
   // Store connections, catalogue sync and publishing through the channel plugins.
   { name: 'channels', path: '^src/channels/' },
   // database/ lists every entity and migration, so it sits above every domain.
-  { name: 'database', path: '^src/database/' },
+  { name: 'database', path: '^src/database/(?!prepared-sql)' },
   { name: 'app', path: '^src/[^/]+\\.ts$' },
 ];
 
