@@ -215,6 +215,9 @@ describe('webhooks', () => {
     const org = await newOrg(t);
     const job = await as(org).post('/api/v1/images/generations', { prompt: 'crash', size: '256x256' }).set('prefer', 'wait=30').expect(200);
     const em = t.app.get(EntityManager).fork();
+    // The answer can come before the job's event is marked done (that write is batched): wait for it,
+    // so that the crash staged below is not undone by it.
+    for (let i = 0; i < 100 && (await em.fork().findOneOrFail(Job, { id: job.body.id })).eventPending; i++) await new Promise((r) => setTimeout(r, 20));
     const row = await em.findOneOrFail(Job, { id: job.body.id });
     // As if the node had died right after the completion commit: no capture yet, the flag still set.
     await em.getConnection().execute('delete from credit_ledger where settles = ?', [row.reservationId]);
