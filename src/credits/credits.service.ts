@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { TtlCache } from '../common/ttl-cache';
-import { Batcher } from '../jobs/batcher';
+import { Batcher } from '../common/batcher';
 import { CreditEvents } from './credit-events';
 import { CreditLedgerEntry, type LedgerEntryKind } from './credit-ledger-entry.entity';
 import { CreditsRepository, type ReservationRequest, type SettlementRequest } from './credits.repository';

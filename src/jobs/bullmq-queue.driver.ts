@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JobLifecycle, type Offer } from './job-lifecycle';
 import { JobQueueRepository, type QueuedJob } from './job-queue.repository';
 import { runsJobs } from '../config/process-role';
-import { Batcher } from './batcher';
+import { Batcher } from '../common/batcher';
 import { QueueDriver } from './queue-driver';
 
 export const JOB_QUEUE = 'jobs';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CreditsService } from '../credits/credits.service';
 import { OrgDirectory } from '../tenancy/org-directory';
-import { Batcher } from './batcher';
+import { Batcher } from '../common/batcher';
 import { JobCancellations } from './job-cancellations';
 import { FinalJobError, TransientJobError, type JobResult, type JobRun } from './job-handler';
 import { JobEvents } from './job-events';

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Batcher } from '../jobs/batcher';
+import { Batcher } from '../common/batcher';
 import { JobEvents, type FinalStatus, type FinishedJob } from '../jobs/job-events';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
