@@ -28,11 +28,6 @@ export class JobsRepository {
     this.capturesOnComplete = databaseKind(config) === 'postgresql';
   }
 
-  /** `endUserId`, when given, finds the job only if it was made for that end user. */
-  getInOrg(orgId: string, id: string, endUserId?: string): Promise<Job | null> {
-    return this.em.fork().findOne(Job, { orgId, id, ...(endUserId ? { endUserId } : {}) });
-  }
-
   getById(id: string): Promise<Job | null> {
     return this.em.fork().findOne(Job, { id });
   }

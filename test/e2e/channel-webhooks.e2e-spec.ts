@@ -102,7 +102,7 @@ describe('incoming store webhooks', () => {
     const synced = await until(() => products(org, connection), (list) => list.some((p) => p.title === 'Renamed in the store'));
     expect(synced.find((p) => p.externalId === ids[1])?.title).toBe('Renamed in the store');
     const jobs = t.app.get(JobsRepository);
-    const started = await jobs.getInOrg(org.orgId, (await syncJobs(org))[0].id);
+    const started = await jobs.getById((await syncJobs(org))[0].id);
     expect(started).toMatchObject({ createdBy: 'webhook:toy', input: { connectionId: connection.id } });
   });
 
