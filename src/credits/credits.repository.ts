@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
 import { newId } from '../common/ids';
-import { PreparedSql } from '../database/prepared-sql';
+import { PreparedSql, placeholders } from '../database/prepared-sql';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 /** Reservations of one organisation to write together, with the rows (jobs) they pay for. */
@@ -167,7 +167,7 @@ export class CreditsRepository {
     const rest = items.filter((_, i) => !settledNow.has(i));
     if (!rest.length) return items.map(() => true);
     const found = await this.sql.all<{ id: string; org_id: string }>(
-      `select id, org_id from credit_ledger where kind = 'reservation' and id in (${rest.map(() => '?').join(', ')})`,
+      `select id, org_id from credit_ledger where kind = 'reservation' and id in (${placeholders(rest)})`,
       rest.map((i) => i.reservationId),
     );
     return items.map((item, i) => settledNow.has(i) || (found.some((r) => r.id === item.reservationId && r.org_id === item.orgId) ? false : null));

@@ -33,6 +33,11 @@ interface PoolClient {
   releaseConnection(connection: unknown): Promise<unknown>;
 }
 
+/** `?, ?, ...`: one placeholder per value, for an `in (...)` list or a row. */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 /** `?` placeholders as PostgreSQL's `$1`, `$2`, ... (the statements given here hold no `?` in literals). */
 export function toDollarPlaceholders(sql: string): string {
   let n = 0;
@@ -149,7 +154,7 @@ export class PreparedSql {
       if (!props || !payloads || payloads.some((payload) => props.some((p) => payload[p.name] === undefined))) return { rows: group };
       const platform = em.getPlatform();
       const columns = props.map((p) => platform.quoteIdentifier(p.fieldNames[0])).join(', ');
-      const tuple = `(${props.map(() => '?').join(', ')})`;
+      const tuple = `(${placeholders(props)})`;
       const sql = `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns}) values ${payloads.map(() => tuple).join(', ')}`;
       return { statement: { sql, params: payloads.flatMap((payload) => props.map((p) => payload[p.name])) } };
     });

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { PreparedSql } from '../database/prepared-sql';
+import { PreparedSql, placeholders } from '../database/prepared-sql';
 import { Image } from './image.entity';
 
 /** The columns of an image a job's outputs show. */
@@ -26,7 +26,7 @@ export class ImagesRepository {
   async outputsOfJobs(jobIds: string[]): Promise<ImageOutputRow[]> {
     if (!jobIds.length) return [];
     const rows = await this.sql.all<Record<string, unknown>>(
-      `select id, job_id, format, width, height, bytes, provider, test from images where job_id in (${jobIds.map(() => '?').join(', ')}) order by id asc`,
+      `select id, job_id, format, width, height, bytes, provider, test from images where job_id in (${placeholders(jobIds)}) order by id asc`,
       jobIds,
     );
     return rows.map((r) => ({

@@ -2,7 +2,7 @@ import { EntityManager, type EntityData } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { PreparedSql } from '../database/prepared-sql';
+import { PreparedSql, placeholders } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 
 /** What a queue needs to know about a job to hand it to a worker. */
@@ -48,7 +48,7 @@ export class JobQueueRepository {
 
   /** Due jobs, oldest first: queued ones and running ones whose lease ran out (batches never run: their children do). Skips organisations in `skipOrgs`. */
   async due(now: Date, limit: number, skipOrgs: string[]): Promise<DueJob[]> {
-    const skip = skipOrgs.length ? ` and org_id not in (${skipOrgs.map(() => '?').join(', ')})` : '';
+    const skip = skipOrgs.length ? ` and org_id not in (${placeholders(skipOrgs)})` : '';
     const rows = await this.sql.all<DueRow>(
       `select id, org_id, status, attempts, reservation_id, parent_id from jobs where status in ('queued', 'processing') and run_after <= ? and type <> ?${skip} order by run_after limit ?`,
       [this.dbDate(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
@@ -74,7 +74,7 @@ export class JobQueueRepository {
     const claimable = `run_after <= ? and (status = 'queued' or (status = 'processing' and attempts < ?))`;
     const nowSql = this.postgres ? 'clock_timestamp()' : "cast(unixepoch('subsec') * 1000 as integer)";
     const atLeastZero = this.postgres ? 'greatest' : 'max';
-    const ids = req.ids.map(() => '?').join(', ');
+    const ids = placeholders(req.ids);
     const now = this.dbDate(req.now);
     const sql =
       `update jobs set status = 'processing', run_after = ?, attempts = attempts + 1, started_at = coalesce(started_at, ${nowSql}) ` +
@@ -118,13 +118,12 @@ export class JobQueueRepository {
     );
   }
 
-  /** Which of these jobs have reached a final state. */
+  /** Which of these jobs have reached a final state: polled every 100 ms while requests wait (Prefer: wait). */
   async finishedAmong(ids: string[]): Promise<string[]> {
-    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: { $in: FINAL_STATUSES } }, { fields: ['id'] });
+    const rows = await this.sql.all<{ id: string }>(`select id from jobs where id in (${placeholders(ids)}) and status in (${placeholders(FINAL_STATUSES)})`, [...ids, ...FINAL_STATUSES]);
     return rows.map((r) => r.id);
   }
 
-  /** Which of these running jobs someone asked to cancel. */
   /** Marks that a webhook arrived for the job's remote work, for the node that runs it to notice. */
   async markRemoteWorkReady(id: string): Promise<void> {
     await this.em.fork().nativeUpdate(Job, { id, status: 'processing' }, { remoteWorkReady: true });
@@ -138,8 +137,9 @@ export class JobQueueRepository {
     return marked;
   }
 
+  /** Which of these running jobs someone asked to cancel: polled every second while jobs run. */
   async cancelRequestedAmong(ids: string[]): Promise<string[]> {
-    const rows = await this.em.fork().find(Job, { id: { $in: ids }, status: 'processing', cancelRequested: true }, { fields: ['id'] });
+    const rows = await this.sql.all<{ id: string }>(`select id from jobs where id in (${placeholders(ids)}) and status = 'processing' and cancel_requested = true`, ids);
     return rows.map((r) => r.id);
   }
 

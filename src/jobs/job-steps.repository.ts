@@ -1,7 +1,7 @@
 import { EntityManager, raw } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Injectable } from '@nestjs/common';
-import { PreparedSql } from '../database/prepared-sql';
+import { PreparedSql, placeholders } from '../database/prepared-sql';
 import { JobStep, type JobStepStatus, type KeySource } from './job-step.entity';
 
 /** A step as a job's answer shows it: its columns, read without an entity. */
@@ -81,7 +81,7 @@ export class JobStepsRepository {
   async ofJobs(jobIds: string[]): Promise<Map<string, JobStepRecord[]>> {
     const byJob = new Map<string, JobStepRecord[]>();
     if (!jobIds.length) return byJob;
-    const rows = await this.sql.all<JobStepRow>(`${STEPS_OF_JOBS} where job_id in (${jobIds.map(() => '?').join(', ')}) order by created_at asc, id asc`, jobIds);
+    const rows = await this.sql.all<JobStepRow>(`${STEPS_OF_JOBS} where job_id in (${placeholders(jobIds)}) order by created_at asc, id asc`, jobIds);
     for (const row of rows) {
       const step = stepOfRow(row);
       const ofJob = byJob.get(step.jobId);

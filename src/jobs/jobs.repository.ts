@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { PreparedSql } from '../database/prepared-sql';
+import { PreparedSql, placeholders } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
 
 /** What a batch shows of its children and sums up when it ends. */
@@ -72,7 +72,7 @@ export class JobsRepository {
       for (const { attempts, cost, ids, reservationIds } of groups.values()) {
         const update =
           `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true ` +
-          `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${ids.map(() => '?').join(', ')}) returning id`;
+          `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${placeholders(ids)}) returning id`;
         const params = [cost, finishedAt, attempts, ...ids];
         const capture = this.capturesOnComplete && reservationIds.length > 0;
         const rows = await this.sql.all<{ id: string }>(capture ? this.completingWithCapture(update, reservationIds.length) : update, capture ? [...params, finishedAt, ...reservationIds.flatMap((id) => [id, newId()])] : params, em);
@@ -137,7 +137,7 @@ export class JobsRepository {
   }
 
   async clearEventPending(jobIds: string[]): Promise<void> {
-    await this.sql.run(`update jobs set event_pending = false where event_pending = true and id in (${jobIds.map(() => '?').join(', ')})`, jobIds);
+    await this.sql.run(`update jobs set event_pending = false where event_pending = true and id in (${placeholders(jobIds)})`, jobIds);
   }
 
   /** The children of these batches, in the order of their items (ids are time-ordered). */
