@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
+import { PlansService } from '../../config/plans.service';
 import { CreditsService } from '../../credits/credits.service';
 import { SubscriptionService } from '../../credits/subscription.service';
 import { OrgDirectory } from '../../tenancy/org-directory';
@@ -20,6 +21,7 @@ export class MeService {
     private readonly orgs: OrgDirectory,
     private readonly orgsRepo: OrgsRepository,
     private readonly credits: CreditsService,
+    private readonly plans: PlansService,
   ) {}
 
   async get(auth: RequestAuth, orgHeader: string | undefined): Promise<MeDto> {
@@ -28,7 +30,7 @@ export class MeService {
       const org = await this.orgs.getOrg(p.orgId);
       const current: MeOrgDto | null = org ? { id: org.id, name: org.name, role: null } : null;
       const id = p.kind === 'api_key' ? p.keyId : p.signingKeyId;
-      return this.withOrg(null, current ? [current] : [], current, { type: p.kind, id, scopes: [...p.scopes] });
+      return this.withOrg(null, current ? [current] : [], current, org?.plan, { type: p.kind, id, scopes: [...p.scopes] });
     }
     const user = await this.users.get(p.userId);
     if (!user) throw AppError.notFound('User');
@@ -38,13 +40,15 @@ export class MeService {
     const current = organizations.find((o) => o.id === (orgHeader || p.personalOrgId)) ?? organizations[0] ?? null;
     const scopes = current ? [...ROLE_SCOPES[current.role as Role]] : [];
     const me = { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified };
-    return this.withOrg(me, organizations, current, { type: 'session', id: p.sessionId, scopes });
+    const planId = memberships.find(({ org }) => org.id === current?.id)?.org.plan;
+    return this.withOrg(me, organizations, current, planId, { type: 'session', id: p.sessionId, scopes });
   }
 
-  private async withOrg(user: MeDto['user'], organizations: MeOrgDto[], current: MeOrgDto | null, credential: MeDto['credential']): Promise<MeDto> {
+  /** `planId`: the plan of the current organisation, read with it (the default plan where it has none). */
+  private async withOrg(user: MeDto['user'], organizations: MeOrgDto[], current: MeOrgDto | null, planId: string | undefined, credential: MeDto['credential']): Promise<MeDto> {
     if (!current) return { user, credential, organizations, currentOrganization: null, plan: null, creditsBalance: null, features: null };
-    const [plan, creditsBalance] = await Promise.all([this.orgs.planOf(current.id), this.credits.balance(current.id)]);
-    const planDto = SubscriptionService.mapPlan(plan);
+    const creditsBalance = await this.credits.balance(current.id);
+    const planDto = SubscriptionService.mapPlan(this.plans.get(planId ?? this.plans.defaultPlanId));
     return { user, credential, organizations, currentOrganization: current, plan: planDto, creditsBalance, features: planDto.features };
   }
 }
