@@ -153,7 +153,7 @@ export class CreditsRepository {
    * that organisation.
    */
   async settle(items: SettlementRequest[]): Promise<(boolean | null)[]> {
-    const createdAt = this.em.getPlatform().processDateProperty(new Date());
+    const createdAt = new Date();
     const rows = await this.sql.all<{ settles: string; kind: string }>(
       `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
         `select v.column1, r.org_id, case when v.column4 = 'release' then -r.amount else 0 end, v.column4, v.column4 || ' of ' || r.reason, r.reference_id, r.id, ${this.postgres ? 'cast(? as timestamptz)' : '?'} ` +

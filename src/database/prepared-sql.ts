@@ -1,4 +1,4 @@
-import { EntityManager, ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
+import { EntityManager, ReferenceKind, type EntityClass, type EntityData, type EntityMetadata } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { escapeLiteral } from 'pg';
@@ -51,7 +51,7 @@ export function toDollarPlaceholders(sql: string): string {
  * pg prepares once per connection. The values travel as parameters: no query builder, no formatting
  * of values into the SQL, no hydration. Within a transaction (`em` from `transactional`) the
  * statement runs on the transaction's connection. SQL takes `?` placeholders on both dialects; dates
- * are passed as the ORM stores them (epoch milliseconds on SQLite).
+ * are passed as Dates, stored as the ORM stores them (epoch milliseconds on SQLite).
  */
 @Injectable()
 export class PreparedSql {
@@ -185,9 +185,9 @@ export class PreparedSql {
     return statement;
   }
 
-  /** libsql binds numbers, strings, null and buffers: booleans go as 1 and 0, as the ORM stores them. */
+  /** libsql binds numbers, strings, null and buffers: booleans go as 1 and 0 and dates as epoch milliseconds, as the ORM stores them. */
   private sqliteValues(params: unknown[]): unknown[] {
-    return params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+    return params.map((p) => (typeof p === 'boolean' ? Number(p) : p instanceof Date ? p.getTime() : p));
   }
 
   private pgQuery(connection: PgConnection, sql: string, values: unknown[]) {
@@ -214,6 +214,12 @@ export function inlineLiterals({ sql, params }: Statement): string {
   });
   if (n !== params.length) throw new Error(`${params.length} values for ${n} placeholders`);
   return text;
+}
+
+/** A row a statement answered as an entity, its columns converted as the ORM reads them; not merged into a unit of work, for rows nothing writes back. */
+export function entityOfRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get(entity.name)) as EntityData<T>;
+  return em.getEntityFactory().create(entity, data, { merge: false, convertCustomTypes: true });
 }
 
 /** The entity's columns when every one is a plain column or a reference's key and no hook runs on insert; otherwise null. */

@@ -1,6 +1,6 @@
-import { EntityManager, type EntityData, type EntityFactory } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { PreparedSql } from '../database/prepared-sql';
+import { entityOfRow, PreparedSql } from '../database/prepared-sql';
 import { Job } from './job.entity';
 
 /**
@@ -10,11 +10,11 @@ import { Job } from './job.entity';
  */
 @Injectable()
 export class JobAnswersRepository {
-  /** A fork's factory, kept: jobs built here are never merged into its unit of work (nothing writes them back), so it holds none. */
-  private readonly factory: EntityFactory;
+  /** A fork, kept: jobs built here are never merged into its unit of work (nothing writes them back), so it holds none. */
+  private readonly reader: EntityManager;
 
-  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {
-    this.factory = em.fork().getEntityFactory();
+  constructor(em: EntityManager, private readonly sql: PreparedSql) {
+    this.reader = em.fork();
   }
 
   /** The organisation's job; with `endUserId`, only if it was made for that end user. */
@@ -23,8 +23,6 @@ export class JobAnswersRepository {
       `select * from jobs where id = ? and org_id = ?${endUserId ? ' and end_user_id = ?' : ''}`,
       endUserId ? [id, orgId, endUserId] : [id, orgId],
     );
-    if (!row) return null;
-    const data = this.em.getDriver().mapResult(row, this.em.getMetadata().get(Job.name)) as EntityData<Job>;
-    return this.factory.create(Job, data, { merge: false, convertCustomTypes: true });
+    return row ? entityOfRow(this.reader, Job, row) : null;
   }
 }

@@ -1,8 +1,8 @@
-import { EntityManager, type EntityData } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { PreparedSql, placeholders } from '../database/prepared-sql';
+import { entityOfRow, PreparedSql, placeholders } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, FINAL_STATUSES, Job } from './job.entity';
 
 /** What a queue needs to know about a job to hand it to a worker. */
@@ -51,14 +51,14 @@ export class JobQueueRepository {
     const skip = skipOrgs.length ? ` and org_id not in (${placeholders(skipOrgs)})` : '';
     const rows = await this.sql.all<DueRow>(
       `select id, org_id, status, attempts, reservation_id, parent_id from jobs where status in ('queued', 'processing') and run_after <= ? and type <> ?${skip} order by run_after limit ?`,
-      [this.dbDate(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
+      [(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
     );
     return rows.map((r: DueRow) => ({ id: r.id, orgId: r.org_id, status: r.status, attempts: Number(r.attempts), reservationId: r.reservation_id, parentId: r.parent_id }));
   }
 
   /** Jobs running under a live lease, per organisation (a short list: at most every worker's concurrency). */
   async runningByOrg(now: Date): Promise<Map<string, number>> {
-    const rows = await this.sql.all<{ org_id: string; n: number | string }>('select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id', ['processing', this.dbDate(now)]);
+    const rows = await this.sql.all<{ org_id: string; n: number | string }>('select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id', ['processing', (now)]);
     return new Map(rows.map((r: { org_id: string; n: number | string }) => [r.org_id, Number(r.n)]));
   }
 
@@ -75,14 +75,14 @@ export class JobQueueRepository {
     const nowSql = this.postgres ? 'clock_timestamp()' : "cast(unixepoch('subsec') * 1000 as integer)";
     const atLeastZero = this.postgres ? 'greatest' : 'max';
     const ids = placeholders(req.ids);
-    const now = this.dbDate(req.now);
+    const now = (req.now);
     const sql =
       `update jobs set status = 'processing', run_after = ?, attempts = attempts + 1, started_at = coalesce(started_at, ${nowSql}) ` +
       `where ${claimable} and id in (select id from jobs where id in (${ids}) and org_id = ? and ${claimable} order by run_after ` +
       `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
-    const params = [this.dbDate(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
+    const params = [(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
     const em = this.em.fork();
-    if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params, em)).map((row) => this.hydrate(em, row));
+    if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params, em)).map((row) => entityOfRow(em, Job, row));
     // The lock and the claim in one transaction and one round trip (instead of BEGIN, lock, claim, COMMIT); the claim's count
     // runs on a snapshot taken after the lock is held. `for no key update`: claims and reservations of the organisation still
     // queue up behind each other, but the foreign-key checks of rows inserted for it meanwhile (ledger entries, jobs: `for key
@@ -91,7 +91,7 @@ export class JobQueueRepository {
       { sql: 'select id from organizations where id = ? for no key update', params: [req.orgId] },
       { sql, params },
     ]);
-    return rows.map((row) => this.hydrate(em, row));
+    return rows.map((row) => entityOfRow(em, Job, row));
   }
 
   /** Extends the lease of a job this worker runs, while it is still this run's. */
@@ -143,14 +143,4 @@ export class JobQueueRepository {
     return rows.map((r) => r.id);
   }
 
-  /** A claimed row as a Job, its columns converted as the ORM reads them; not merged into a unit of work, since nothing writes it back. */
-  private hydrate(em: EntityManager, row: Record<string, unknown>): Job {
-    const data = em.getDriver().mapResult(row, em.getMetadata().get(Job.name)) as EntityData<Job>;
-    return em.getEntityFactory().create(Job, data, { merge: false, convertCustomTypes: true });
-  }
-
-  /** SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date. */
-  private dbDate(date: Date): unknown {
-    return this.em.getPlatform().processDateProperty(date);
-  }
 }

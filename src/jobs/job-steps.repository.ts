@@ -71,9 +71,7 @@ export class JobStepsRepository {
   async record(step: JobStep): Promise<void> {
     await this.sql.run(RECORD_STEP, [
       step.id, step.jobId, step.orgId, step.attempt, step.provider, step.model, step.keySource, step.status, step.errorCode, step.errorMessage, step.requestId,
-      step.latencyMs, step.providerCost, step.providerCostCurrency, step.credits, step.test,
-      // SQLite keeps datetimes as epoch milliseconds; PostgreSQL takes the Date.
-      this.em.getPlatform().processDateProperty(step.createdAt),
+      step.latencyMs, step.providerCost, step.providerCostCurrency, step.credits, step.test, step.createdAt,
     ]);
   }
 

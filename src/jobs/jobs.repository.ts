@@ -66,7 +66,7 @@ export class JobsRepository {
       if (job.reservationId) group.reservationIds.push(job.reservationId);
       groups.set(key, group);
     }
-    const finishedAt = this.em.getPlatform().processDateProperty(new Date());
+    const finishedAt = new Date();
     const completeGroups = async (em?: EntityManager) => {
       const completed = new Set<string>();
       for (const { attempts, cost, ids, reservationIds } of groups.values()) {
