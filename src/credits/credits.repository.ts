@@ -92,7 +92,21 @@ export class CreditsRepository {
     const orgIds = [...new Set(requests.map((r) => r.entries[0].orgId))].sort();
     const em = this.em.fork();
     const allRows = requests.flatMap(({ entries, alongWith }) => [...entries, ...alongWith]);
-    const allInserts = this.postgres ? this.sql.insertStatements(allRows, em) : null;
+    const allInserts = this.sql.insertStatements(allRows, em);
+    if (allInserts && !this.postgres) {
+      // SQLite serialises writers: the sums and the inserts in a transaction of prepared statements, without the ORM's
+      // transaction context; the inserts made once when every request is covered (the usual case).
+      return this.sql.transaction(async (tx) => {
+        const balances = new Map<string, number>();
+        for (const orgId of orgIds) {
+          const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], tx);
+          balances.set(orgId, Number(rows[0]?.total ?? 0));
+        }
+        const { answers, rows } = this.takeCovered(requests, balances);
+        for (const insert of rows.length === allRows.length ? allInserts : this.sql.insertStatements(rows, em)!) await this.sql.run(insert.sql, insert.params, tx);
+        return answers;
+      });
+    }
     if (allInserts) {
       // `for no key update` serialises the organisation's reservations (and claims) without holding up the foreign-key checks
       // (`for key share`) of settlements and jobs written for it meanwhile; each sum runs on a snapshot taken after its lock is

@@ -1,4 +1,4 @@
-import { Entity, MikroORM, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, EntityManager, MikroORM, PrimaryKey, Property } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
@@ -103,6 +103,20 @@ describe('PreparedSql on SQLite', () => {
     ).rejects.toThrow('roll back');
     expect(await sql.all('select id from things where id = ?', ['t'])).toEqual([]);
   });
+
+  it('runs its own transaction: committed when the work ends, rolled back when it throws, never in the ORM\'s transaction context', async () => {
+    const transactional = vi.spyOn(Object.getPrototypeOf(orm.em) as EntityManager, 'transactional');
+    expect(await sql.transaction(async (tx) => sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx))).toBe(1);
+    await expect(
+      sql.transaction(async (tx) => {
+        await sql.run('insert into things (id, ready) values (?, ?)', ['c2', true], tx);
+        expect(await sql.all('select id from things where id = ?', ['c2'], tx)).toEqual([{ id: 'c2' }]);
+        await sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx);
+      }),
+    ).rejects.toThrow(/UNIQUE/);
+    expect(await sql.all('select id from things where id in (?, ?) order by id', ['c1', 'c2'])).toEqual([{ id: 'c1' }]);
+    expect(transactional).not.toHaveBeenCalled();
+  });
 });
 
 const pgAdminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -165,6 +179,18 @@ describe.runIf(process.env.DARKROOM_TEST_DATABASE === 'postgres')('PreparedSql o
     ).rejects.toThrow(/duplicate key/);
     expect(await sql.all('select id from things where id = ?', ['r1'])).toEqual([]);
     expect(await sql.all('select count(*)::int as n from things where id = ?', ['o1'])).toEqual([{ n: 1 }]);
+  });
+
+  it('runs its own transaction: committed when the work ends, rolled back when it throws, and the connection serves the next statement', async () => {
+    expect(await sql.transaction(async (tx) => sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx))).toBe(1);
+    await expect(
+      sql.transaction(async (tx) => {
+        await sql.run('insert into things (id, ready) values (?, ?)', ['c2', true], tx);
+        expect(await sql.all('select id from things where id = ?', ['c2'], tx)).toEqual([{ id: 'c2' }]);
+        await sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await sql.all('select id from things where id in (?, ?) order by id', ['c1', 'c2'])).toEqual([{ id: 'c1' }]);
   });
 
   it('leaves to insert the types it cannot write plainly', () => {

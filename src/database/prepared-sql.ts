@@ -27,6 +27,14 @@ export interface Statement {
   params: unknown[];
 }
 
+/** A transaction PreparedSql began itself (`transaction`): statements given it run on its connection. */
+export class SqlTransaction {
+  constructor(readonly connection: unknown) {}
+}
+
+/** Where a statement runs: the pool's connection (nothing given), an ORM transaction's (`em` from `transactional`), or one PreparedSql began. */
+export type StatementScope = EntityManager | SqlTransaction | undefined;
+
 /** The part of knex's client (the pool's, or a transaction's) that hands out its connection. */
 interface PoolClient {
   acquireConnection(): Promise<unknown>;
@@ -64,18 +72,40 @@ export class PreparedSql {
   }
 
   /** The rows a statement answers (a select, or a write with `returning`). */
-  all<T extends object>(sql: string, params: unknown[], em?: EntityManager): Promise<T[]> {
-    return this.onConnection(em, async (connection) => {
+  all<T extends object>(sql: string, params: unknown[], scope?: StatementScope): Promise<T[]> {
+    return this.onConnection(scope, async (connection) => {
       if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rows as T[];
       return this.sqliteStatement(connection as SqliteConnection, sql).all(this.sqliteValues(params)) as T[];
     });
   }
 
   /** How many rows a write changed. */
-  run(sql: string, params: unknown[], em?: EntityManager): Promise<number> {
-    return this.onConnection(em, async (connection) => {
+  run(sql: string, params: unknown[], scope?: StatementScope): Promise<number> {
+    return this.onConnection(scope, async (connection) => {
       if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rowCount ?? 0;
       return this.sqliteStatement(connection as SqliteConnection, sql).run(this.sqliteValues(params)).changes;
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction on one of the pool's connections, begun and ended here: BEGIN, then
+   * COMMIT, or ROLLBACK if anything fails, as the ORM's `transactional` sends them, without its
+   * transaction context (an AsyncLocalStorage, which turns promise hooks on while it runs) or unit of
+   * work. Only the statements given `tx` run in it: for hot paths whose writes are all plain statements.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.onConnection(undefined, async (connection) => {
+      const tx = new SqlTransaction(connection);
+      await this.control(connection, 'begin');
+      try {
+        const answer = await work(tx);
+        await this.control(connection, 'commit');
+        return answer;
+      } catch (err) {
+        // Ends the transaction whatever failed, COMMIT included (a no-op if it never began).
+        await this.control(connection, 'rollback').catch(() => undefined);
+        throw err;
+      }
     });
   }
 
@@ -165,8 +195,9 @@ export class PreparedSql {
     return this.onConnection(undefined, (connection) => use(connection as PgConnection));
   }
 
-  private async onConnection<T>(em: EntityManager | undefined, use: (connection: unknown) => Promise<T>): Promise<T> {
-    const transaction = em?.getTransactionContext<{ client: PoolClient }>();
+  private async onConnection<T>(scope: StatementScope, use: (connection: unknown) => Promise<T>): Promise<T> {
+    if (scope instanceof SqlTransaction) return use(scope.connection);
+    const transaction = scope?.getTransactionContext<{ client: PoolClient }>();
     const client: PoolClient = transaction ? transaction.client : (this.em.getConnection() as unknown as { getKnex(): { client: PoolClient } }).getKnex().client;
     const connection = await client.acquireConnection();
     try {
@@ -175,6 +206,12 @@ export class PreparedSql {
       // A transaction's connection stays with the transaction; the pool's goes back.
       if (!transaction) await client.releaseConnection(connection);
     }
+  }
+
+  /** BEGIN, COMMIT or ROLLBACK: a simple query on PostgreSQL, a kept statement on SQLite. */
+  private async control(connection: unknown, statement: 'begin' | 'commit' | 'rollback'): Promise<void> {
+    if (this.postgres) await (connection as PgConnection).query(statement);
+    else this.sqliteStatement(connection as SqliteConnection, statement).run([]);
   }
 
   private sqliteStatement(connection: SqliteConnection, sql: string): SqliteStatement {

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { PreparedSql, placeholders } from '../database/prepared-sql';
+import { PreparedSql, placeholders, type StatementScope } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
 
 /** What a batch shows of its children and sums up when it ends. */
@@ -67,7 +67,7 @@ export class JobsRepository {
       groups.set(key, group);
     }
     const finishedAt = new Date();
-    const completeGroups = async (em?: EntityManager) => {
+    const completeGroups = async (scope?: StatementScope) => {
       const completed = new Set<string>();
       for (const { attempts, cost, ids, reservationIds } of groups.values()) {
         const update =
@@ -75,16 +75,28 @@ export class JobsRepository {
           `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${placeholders(ids)}) returning id`;
         const params = [cost, finishedAt, attempts, ...ids];
         const capture = this.capturesOnComplete && reservationIds.length > 0;
-        const rows = await this.sql.all<{ id: string }>(capture ? this.completingWithCapture(update, reservationIds.length) : update, capture ? [...params, finishedAt, ...reservationIds.flatMap((id) => [id, newId()])] : params, em);
+        const rows = await this.sql.all<{ id: string }>(capture ? this.completingWithCapture(update, reservationIds.length) : update, capture ? [...params, finishedAt, ...reservationIds.flatMap((id) => [id, newId()])] : params, scope);
         for (const row of rows) completed.add(row.id);
       }
       return completed;
     };
     // Nothing to write beside the jobs: each update commits on its own (a job is completed by one statement either way), saving the
     // transaction's BEGIN and COMMIT round trips on PostgreSQL.
-    if (items.every(({ persist }) => !persist.length)) {
+    const rows = items.flatMap(({ persist }) => persist);
+    if (!rows.length) {
       const completed = await completeGroups();
       return items.map(({ job }) => completed.has(job.id));
+    }
+    // Rows of types written plainly (images: the usual case) are inserted by prepared statements in a transaction of prepared
+    // statements, without the ORM's unit of work and transaction context; the rows of a job not completed are left out.
+    const inserts = this.sql.insertStatements(rows, this.em);
+    if (inserts) {
+      return this.sql.transaction(async (tx) => {
+        const completed = await completeGroups(tx);
+        const kept = items.filter(({ job }) => completed.has(job.id)).flatMap(({ persist }) => persist);
+        for (const insert of kept.length === rows.length ? inserts : this.sql.insertStatements(kept, this.em)!) await this.sql.run(insert.sql, insert.params, tx);
+        return items.map(({ job }) => completed.has(job.id));
+      });
     }
     return this.em.fork().transactional(async (em) => {
       const completed = await completeGroups(em);
