@@ -22,6 +22,7 @@ import { Migration20261130070000 as PgRoutingSteps } from './migrations/postgres
 import { Migration20261130080000 as PgTestMode } from './migrations/postgresql/Migration20261130080000';
 import { Migration20261130090000 as PgRemoteWorkReady } from './migrations/postgresql/Migration20261130090000';
 import { Migration20261130102000 as PgLedgerBalanceIndex } from './migrations/postgresql/Migration20261130102000';
+import { Migration20261130130000 as PgPartialJobIndexes } from './migrations/postgresql/Migration20261130130000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -45,6 +46,7 @@ import { Migration20261130070000 as SqliteRoutingSteps } from './migrations/sqli
 import { Migration20261130080000 as SqliteTestMode } from './migrations/sqlite/Migration20261130080000';
 import { Migration20261130090000 as SqliteRemoteWorkReady } from './migrations/sqlite/Migration20261130090000';
 import { Migration20261130102000 as SqliteLedgerBalanceIndex } from './migrations/sqlite/Migration20261130102000';
+import { Migration20261130130000 as SqlitePartialJobIndexes } from './migrations/sqlite/Migration20261130130000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -71,6 +73,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130080000', class: SqliteTestMode },
   { name: 'Migration20261130090000', class: SqliteRemoteWorkReady },
   { name: 'Migration20261130102000', class: SqliteLedgerBalanceIndex },
+  { name: 'Migration20261130130000', class: SqlitePartialJobIndexes },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -96,4 +99,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130080000', class: PgTestMode },
   { name: 'Migration20261130090000', class: PgRemoteWorkReady },
   { name: 'Migration20261130102000', class: PgLedgerBalanceIndex },
+  { name: 'Migration20261130130000', class: PgPartialJobIndexes },
 ];

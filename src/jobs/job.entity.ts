@@ -7,6 +7,11 @@ export const FINAL_STATUSES: JobStatus[] = ['completed', 'failed', 'canceled'];
 /** The engine's own job type: a parent whose children do the work (POST /api/v1/jobs with items); no handler runs it. */
 export const BATCH_JOB_TYPE = 'batch';
 
+/** An index of the rows where `column` is set, in SQL both SQLite and PostgreSQL read alike. */
+function partialIndex(name: string, columns: string[], column: string): string {
+  return `create index "${name}" on "jobs" (${columns.map((c) => `"${c}"`).join(', ')}) where "${column}" is not null`;
+}
+
 export interface JobError {
   code: string;
   message: string;
@@ -22,12 +27,15 @@ export interface JobError {
 // Counting an organisation's running jobs (its plan's concurrency limit) and finding its due ones.
 @Index({ properties: ['orgId', 'status', 'runAfter'] })
 @Index({ properties: ['eventPending', 'finishedAt'] })
+// The next three are partial: most jobs have no end user, key or batch, and every update of a job
+// (claim, completion) writes a new entry into each index that holds its row, so rows without the value
+// stay out of them. Their queries compare the column with a value, which lets both databases use them.
 // A publishable key lists the jobs of one end user.
-@Index({ properties: ['orgId', 'endUserId', 'id'] })
+@Index({ name: 'jobs_org_id_end_user_id_id_index', expression: partialIndex('jobs_org_id_end_user_id_id_index', ['org_id', 'end_user_id', 'id'], 'end_user_id') })
 // Recovering an Idempotency-Key whose request died: the job it created, if any.
-@Index({ properties: ['orgId', 'idempotencyKey'] })
+@Index({ name: 'jobs_org_id_idempotency_key_index', expression: partialIndex('jobs_org_id_idempotency_key_index', ['org_id', 'idempotency_key'], 'idempotency_key') })
 // A batch's children.
-@Index({ properties: ['parentId'] })
+@Index({ name: 'jobs_parent_id_index', expression: partialIndex('jobs_parent_id_index', ['parent_id'], 'parent_id') })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
