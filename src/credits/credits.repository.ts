@@ -90,9 +90,8 @@ export class CreditsRepository {
   async reserveIfCovered(requests: ReservationRequest[]): Promise<({ balanceBefore: number } | null)[]> {
     // Organisations locked in id order, so two nodes' batches never wait on each other's locks in a cycle.
     const orgIds = [...new Set(requests.map((r) => r.entries[0].orgId))].sort();
-    const em = this.em.fork();
     const allRows = requests.flatMap(({ entries, alongWith }) => [...entries, ...alongWith]);
-    const allInserts = this.sql.insertStatements(allRows, em);
+    const allInserts = this.sql.insertStatements(allRows, this.em);
     if (allInserts && !this.postgres) {
       // SQLite serialises writers: the sums and the inserts in a transaction of prepared statements, without the ORM's
       // transaction context; the inserts made once when every request is covered (the usual case).
@@ -103,7 +102,7 @@ export class CreditsRepository {
           balances.set(orgId, Number(rows[0]?.total ?? 0));
         }
         const { answers, rows } = this.takeCovered(requests, balances);
-        for (const insert of rows.length === allRows.length ? allInserts : this.sql.insertStatements(rows, em)!) await this.sql.run(insert.sql, insert.params, tx);
+        for (const insert of rows.length === allRows.length ? allInserts : this.sql.insertStatements(rows, this.em)!) await this.sql.run(insert.sql, insert.params, tx);
         return answers;
       });
     }
@@ -128,10 +127,10 @@ export class CreditsRepository {
       }
       return this.sql.inTwoTrips(orgIds.flatMap((orgId) => lockAndSum(orgId, false)), (results) => {
         const { answers, rows } = this.takeCovered(requests, totals(results));
-        return { statements: this.sql.insertStatements(rows, em)!, answer: answers };
+        return { statements: this.sql.insertStatements(rows, this.em)!, answer: answers };
       });
     }
-    return em.transactional(async (tx) => {
+    return this.em.fork().transactional(async (tx) => {
       const balances = new Map<string, number>();
       for (const orgId of orgIds) {
         if (this.postgres) await this.sql.all('select id from organizations where id = ? for no key update', [orgId], tx);

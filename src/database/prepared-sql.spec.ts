@@ -4,7 +4,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config';
-import { PreparedSql, inlineLiterals, toDollarPlaceholders } from './prepared-sql';
+import { PreparedSql, entityOfRow, inlineLiterals, toDollarPlaceholders } from './prepared-sql';
 
 @Entity({ tableName: 'things' })
 class Thing {
@@ -91,6 +91,17 @@ describe('PreparedSql on SQLite', () => {
       expect.objectContaining({ id: 'i2', ready: false, details: null, at: null }),
     ]);
     expect((await read.find(Label, {}, { orderBy: { id: 'asc' } })).map((l) => l.kind)).toEqual(['plain', 'bold']);
+  });
+
+  it('builds an entity from a row as the ORM reads it: dates, booleans and JSON converted, an instance of the class', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await sql.insert([Object.assign(new Thing(), { id: 'e1', ready: true, details: { a: [1, 'x'] }, at }), Object.assign(new Thing(), { id: 'e2', ready: false })], orm.em.fork());
+    const rows = await sql.all<Record<string, unknown>>('select * from things where id in (?, ?) order by id', ['e1', 'e2']);
+    const built = rows.map((row) => entityOfRow(orm.em, Thing, row));
+    const loaded = await orm.em.fork().find(Thing, { id: { $in: ['e1', 'e2'] } }, { orderBy: { id: 'asc' } });
+    expect(built).toEqual(loaded);
+    expect(built[0]).toBeInstanceOf(Thing);
+    expect(built[0]).toEqual({ id: 'e1', ready: true, details: { a: [1, 'x'] }, at });
   });
 
   it('runs on the transaction of the entity manager it is given, and rolls back with it', async () => {
@@ -191,6 +202,14 @@ describe.runIf(process.env.DARKROOM_TEST_DATABASE === 'postgres')('PreparedSql o
       }),
     ).rejects.toThrow(/duplicate key/);
     expect(await sql.all('select id from things where id in (?, ?) order by id', ['c1', 'c2'])).toEqual([{ id: 'c1' }]);
+  });
+
+  it('builds an entity from a row as the ORM reads it', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await sql.insert([Object.assign(new Thing(), { id: 'e1', ready: true, details: { a: [1, 'x'] }, at })], orm.em.fork());
+    const [row] = await sql.all<Record<string, unknown>>('select * from things where id = ?', ['e1']);
+    expect(entityOfRow(orm.em, Thing, row)).toEqual(await orm.em.fork().findOneOrFail(Thing, { id: 'e1' }));
+    expect(entityOfRow(orm.em, Thing, row)).toEqual({ id: 'e1', ready: true, details: { a: [1, 'x'] }, at });
   });
 
   it('leaves to insert the types it cannot write plainly', () => {

@@ -253,10 +253,34 @@ export function inlineLiterals({ sql, params }: Statement): string {
   return text;
 }
 
-/** A row a statement answered as an entity, its columns converted as the ORM reads them; not merged into a unit of work, for rows nothing writes back. */
+/**
+ * A row a statement answered as an entity, its columns converted as the ORM reads them: the driver's
+ * result mapper (column names, dates, booleans), then each custom type's conversion (JSON, big
+ * integers), as the ORM's hydrator does. The instance is made as the ORM makes a loaded entity
+ * (the class's prototype, no constructor) but belongs to no entity manager and tracks no changes:
+ * for rows nothing writes back, without the entity factory's per-entity bookkeeping.
+ */
 export function entityOfRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
-  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get(entity.name)) as EntityData<T>;
-  return em.getEntityFactory().create(entity, data, { merge: false, convertCustomTypes: true });
+  const meta = em.getMetadata().get<T>(entity.name);
+  const data = em.getDriver().mapResult(row as EntityData<T>, meta) as Record<string, unknown>;
+  const platform = em.getPlatform();
+  for (const prop of customTypeProps(meta)) {
+    const value = data[prop.name];
+    if (value !== null && value !== undefined) data[prop.name] = prop.customType!.convertToJSValue(value, platform, { mode: 'serialization' });
+  }
+  // Own properties, defined rather than assigned: the prototype's setters, which track changes of managed entities, do not run.
+  const properties: PropertyDescriptorMap = {};
+  for (const name in data) properties[name] = { value: data[name], writable: true, enumerable: true, configurable: true };
+  return Object.create(meta.prototype, properties) as T;
+}
+
+const customTypePropsOf = new WeakMap<EntityMetadata, EntityMetadata['props']>();
+
+/** The entity's columns that have a custom type (JSON, big integers): their values are converted when read. */
+function customTypeProps(meta: EntityMetadata): EntityMetadata['props'] {
+  let props = customTypePropsOf.get(meta);
+  if (!props) customTypePropsOf.set(meta, (props = meta.props.filter((p) => p.customType && p.kind === ReferenceKind.SCALAR && p.persist !== false)));
+  return props;
 }
 
 /** The entity's columns when every one is a plain column or a reference's key and no hook runs on insert; otherwise null. */

@@ -10,12 +10,7 @@ import { Job } from './job.entity';
  */
 @Injectable()
 export class JobAnswersRepository {
-  /** A fork, kept: jobs built here are never merged into its unit of work (nothing writes them back), so it holds none. */
-  private readonly reader: EntityManager;
-
-  constructor(em: EntityManager, private readonly sql: PreparedSql) {
-    this.reader = em.fork();
-  }
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
   /** The organisation's job; with `endUserId`, only if it was made for that end user. */
   async inOrg(orgId: string, id: string, endUserId?: string): Promise<Job | null> {
@@ -23,6 +18,6 @@ export class JobAnswersRepository {
       `select * from jobs where id = ? and org_id = ?${endUserId ? ' and end_user_id = ?' : ''}`,
       endUserId ? [id, orgId, endUserId] : [id, orgId],
     );
-    return row ? entityOfRow(this.reader, Job, row) : null;
+    return row ? entityOfRow(this.em, Job, row) : null;
   }
 }

@@ -81,8 +81,7 @@ export class JobQueueRepository {
       `where ${claimable} and id in (select id from jobs where id in (${ids}) and org_id = ? and ${claimable} order by run_after ` +
       `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
     const params = [(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
-    const em = this.em.fork();
-    if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params, em)).map((row) => entityOfRow(em, Job, row));
+    if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params)).map((row) => entityOfRow(this.em, Job, row));
     // The lock and the claim in one transaction and one round trip (instead of BEGIN, lock, claim, COMMIT); the claim's count
     // runs on a snapshot taken after the lock is held. `for no key update`: claims and reservations of the organisation still
     // queue up behind each other, but the foreign-key checks of rows inserted for it meanwhile (ledger entries, jobs: `for key
@@ -91,7 +90,7 @@ export class JobQueueRepository {
       { sql: 'select id from organizations where id = ? for no key update', params: [req.orgId] },
       { sql, params },
     ]);
-    return rows.map((row) => entityOfRow(em, Job, row));
+    return rows.map((row) => entityOfRow(this.em, Job, row));
   }
 
   /** Extends the lease of a job this worker runs, while it is still this run's. */
