@@ -35,6 +35,12 @@ export class SqlTransaction {
 /** Where a statement runs: the pool's connection (nothing given), an ORM transaction's (`em` from `transactional`), or one PreparedSql began. */
 export type StatementScope = EntityManager | SqlTransaction | undefined;
 
+interface InsertShape {
+  into: string;
+  tuple: string;
+  names: string[];
+}
+
 /** The part of knex's client (the pool's, or a transaction's) that hands out its connection. */
 interface PoolClient {
   acquireConnection(): Promise<unknown>;
@@ -66,6 +72,7 @@ export class PreparedSql {
   private readonly postgres: boolean;
   private readonly sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
   private readonly pgNames = new Map<string, { name: string; text: string }>();
+  private readonly insertShapes = new WeakMap<EntityMetadata, InsertShape | null>();
 
   constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
     this.postgres = databaseKind(config) === 'postgresql';
@@ -178,16 +185,28 @@ export class PreparedSql {
       else byType.set(row.constructor, [row]);
     }
     return [...byType.values()].map((group) => {
-      const meta = em.getMetadata().get(group[0].constructor.name);
-      const props = plainColumns(meta);
-      const payloads = props && group.map((row) => em.getComparator().prepareEntity(row) as Record<string, unknown>);
-      if (!props || !payloads || payloads.some((payload) => props.some((p) => payload[p.name] === undefined))) return { rows: group };
-      const platform = em.getPlatform();
-      const columns = props.map((p) => platform.quoteIdentifier(p.fieldNames[0])).join(', ');
-      const tuple = `(${placeholders(props)})`;
-      const sql = `insert into ${platform.quoteIdentifier(meta.tableName)} (${columns}) values ${payloads.map(() => tuple).join(', ')}`;
-      return { statement: { sql, params: payloads.flatMap((payload) => props.map((p) => payload[p.name])) } };
+      const shape = this.insertShape(em.getMetadata().get(group[0].constructor.name), em);
+      const payloads = shape && group.map((row) => em.getComparator().prepareEntity(row) as Record<string, unknown>);
+      if (!shape || !payloads || payloads.some((payload) => shape.names.some((name) => payload[name] === undefined))) return { rows: group };
+      const sql = `${shape.into} values ${payloads.map(() => shape.tuple).join(', ')}`;
+      return { statement: { sql, params: payloads.flatMap((payload) => shape.names.map((name) => payload[name])) } };
     });
+  }
+
+  /** How rows of the entity are inserted plainly (`insert into t (columns)`, a row's placeholders, its properties' names), worked out once per entity; null when they cannot be. */
+  private insertShape(meta: EntityMetadata, em: EntityManager): InsertShape | null {
+    let shape = this.insertShapes.get(meta);
+    if (shape === undefined) {
+      const props = plainColumns(meta);
+      const platform = em.getPlatform();
+      shape = props && {
+        into: `insert into ${platform.quoteIdentifier(meta.tableName)} (${props.map((p) => platform.quoteIdentifier(p.fieldNames[0])).join(', ')})`,
+        tuple: `(${placeholders(props)})`,
+        names: props.map((p) => p.name),
+      };
+      this.insertShapes.set(meta, shape);
+    }
+    return shape;
   }
 
   private onPgConnection<T>(use: (connection: PgConnection) => Promise<T>): Promise<T> {
