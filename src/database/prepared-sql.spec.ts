@@ -77,6 +77,26 @@ describe('PreparedSql on SQLite', () => {
     expect(prepare).toHaveBeenCalledTimes(1);
   });
 
+  it('runs a statement straight on the connection while the pool holds it idle, and waits for it while a transaction holds it', async () => {
+    const client = (orm.em.getConnection() as unknown as { getKnex(): { client: { acquireConnection(): Promise<unknown> } } }).getKnex().client;
+    await sql.all('select 1 as n', []);
+    const acquire = vi.spyOn(client, 'acquireConnection');
+    expect(await sql.all('select 1 as n', [])).toEqual([{ n: 1 }]);
+    expect(acquire).not.toHaveBeenCalled();
+    let outside: Promise<unknown> | undefined;
+    await expect(
+      sql.transaction(async (tx) => {
+        await sql.run('insert into things (id, ready) values (?, ?)', ['w1', true], tx);
+        outside = sql.all('select id from things where id = ?', ['w1']);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Run inside the transaction, it would have seen the row it rolled back.
+    expect(await outside).toEqual([]);
+    expect(acquire).toHaveBeenCalledTimes(2);
+  });
+
   it('inserts entities with one statement per type, their values as the ORM writes them', async () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     const things = [Object.assign(new Thing(), { id: 'i1', ready: true, details: { a: [1, 'x'] }, at }), Object.assign(new Thing(), { id: 'i2', ready: false })];

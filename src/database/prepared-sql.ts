@@ -12,6 +12,8 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  /** False once closed (the pool replaced it). */
+  open: boolean;
 }
 interface PgResult {
   rows: Record<string, unknown>[];
@@ -45,6 +47,8 @@ interface InsertShape {
 interface PoolClient {
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<unknown>;
+  /** tarn's pool. */
+  pool: { numUsed(): number; numFree(): number; numPendingAcquires(): number };
 }
 
 /** `?, ?, ...`: one placeholder per value, for an `in (...)` list or a row. */
@@ -73,13 +77,17 @@ export class PreparedSql {
   private readonly sqliteStatements = new WeakMap<object, Map<string, SqliteStatement>>();
   private readonly pgNames = new Map<string, { name: string; text: string }>();
   private readonly insertShapes = new WeakMap<EntityMetadata, InsertShape | null>();
+  /** The SQLite connection the pool last handed out. */
+  private sqliteConnection?: SqliteConnection;
 
   constructor(private readonly em: EntityManager, @Inject(APP_CONFIG) config: AppConfig) {
     this.postgres = databaseKind(config) === 'postgresql';
   }
 
   /** The rows a statement answers (a select, or a write with `returning`). */
-  all<T extends object>(sql: string, params: unknown[], scope?: StatementScope): Promise<T[]> {
+  async all<T extends object>(sql: string, params: unknown[], scope?: StatementScope): Promise<T[]> {
+    const idle = this.idleSqliteConnection(scope);
+    if (idle) return this.sqliteStatement(idle, sql).all(this.sqliteValues(params)) as T[];
     return this.onConnection(scope, async (connection) => {
       if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rows as T[];
       return this.sqliteStatement(connection as SqliteConnection, sql).all(this.sqliteValues(params)) as T[];
@@ -87,7 +95,9 @@ export class PreparedSql {
   }
 
   /** How many rows a write changed. */
-  run(sql: string, params: unknown[], scope?: StatementScope): Promise<number> {
+  async run(sql: string, params: unknown[], scope?: StatementScope): Promise<number> {
+    const idle = this.idleSqliteConnection(scope);
+    if (idle) return this.sqliteStatement(idle, sql).run(this.sqliteValues(params)).changes;
     return this.onConnection(scope, async (connection) => {
       if (this.postgres) return (await this.pgQuery(connection as PgConnection, sql, params)).rowCount ?? 0;
       return this.sqliteStatement(connection as SqliteConnection, sql).run(this.sqliteValues(params)).changes;
@@ -217,14 +227,31 @@ export class PreparedSql {
   private async onConnection<T>(scope: StatementScope, use: (connection: unknown) => Promise<T>): Promise<T> {
     if (scope instanceof SqlTransaction) return use(scope.connection);
     const transaction = scope?.getTransactionContext<{ client: PoolClient }>();
-    const client: PoolClient = transaction ? transaction.client : (this.em.getConnection() as unknown as { getKnex(): { client: PoolClient } }).getKnex().client;
+    const client = transaction ? transaction.client : this.poolClient();
     const connection = await client.acquireConnection();
+    if (!this.postgres) this.sqliteConnection = connection as SqliteConnection;
     try {
       return await use(connection);
     } finally {
       // A transaction's connection stays with the transaction; the pool's goes back.
       if (!transaction) await client.releaseConnection(connection);
     }
+  }
+
+  private poolClient(): PoolClient {
+    return (this.em.getConnection() as unknown as { getKnex(): { client: PoolClient } }).getKnex().client;
+  }
+
+  /**
+   * SQLite, a statement outside any transaction: the pool's connection (one, kept: orm-options.ts) when nothing holds it or
+   * waits for it, else null. A libsql statement runs synchronously, so it ends before anything else can take the connection:
+   * as acquiring and releasing it, without the pool's bookkeeping (a timer and several promises a statement).
+   */
+  private idleSqliteConnection(scope: StatementScope): SqliteConnection | null {
+    const connection = this.sqliteConnection;
+    if (!connection?.open || scope instanceof SqlTransaction || scope?.getTransactionContext()) return null;
+    const pool = this.poolClient().pool;
+    return pool.numUsed() === 0 && pool.numPendingAcquires() === 0 && pool.numFree() === 1 ? connection : null;
   }
 
   /** BEGIN, COMMIT or ROLLBACK: a simple query on PostgreSQL, a kept statement on SQLite. */
