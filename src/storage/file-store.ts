@@ -36,8 +36,10 @@ export class FileStore {
   async put(storageKey: string, data: Buffer): Promise<void> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(data), cipher.final()]);
-    await this.driver.put(storageKey, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
+    const body = cipher.update(data);
+    const tail = cipher.final();
+    // One copy of the image into the sealed file (GCM's final adds no bytes), not a copy of the ciphertext first.
+    await this.driver.put(storageKey, Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body, tail]));
   }
 
   /** Encrypts the chunks as they come (a video from a provider) and answers how many bytes they held. */
