@@ -44,10 +44,11 @@ export class EmbeddedQueueDriver extends QueueDriver implements OnApplicationBoo
     while (!this.pump.stopping) {
       const free = this.config.jobs.concurrency - this.running.size;
       if (free <= 0) break;
-      const jobs = await this.lifecycle.claimDue(free);
-      if (!jobs.length) break;
+      const { jobs, more } = await this.lifecycle.claimDue(free);
       // Claimed jobs are in hand: they run even if the node began to stop meanwhile.
       for (const job of jobs) this.start(job);
+      // None left to look for: a job queued meanwhile in this process kicks the pump again, and the poll finds other processes' jobs.
+      if (!jobs.length || !more) break;
     }
   }
 

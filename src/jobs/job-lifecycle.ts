@@ -52,15 +52,17 @@ export class JobLifecycle {
   /**
    * Claims up to `max` due jobs, oldest first, skipping organisations already at their limit (so one
    * organisation's backlog does not hold up the others); abandons due jobs that stopped too often.
+   * `more`: the look-up found `max` due jobs, so more may be due now; otherwise none is left.
    */
-  async claimDue(max: number): Promise<Job[]> {
+  async claimDue(max: number): Promise<{ jobs: Job[]; more: boolean }> {
     const now = new Date();
     const full: string[] = [];
     for (const [orgId, running] of await this.queue.runningByOrg(now)) {
       if (running >= (await this.maxRunning(orgId))) full.push(orgId);
     }
     const byOrg = new Map<string, string[]>();
-    for (const row of await this.queue.due(now, max, full)) {
+    const due = await this.queue.due(now, max, full);
+    for (const row of due) {
       if (row.status === 'processing' && row.attempts >= this.config.jobs.maxAttempts) await this.abandon(row);
       else byOrg.set(row.orgId, [...(byOrg.get(row.orgId) ?? []), row.id]);
     }
@@ -68,7 +70,7 @@ export class JobLifecycle {
     for (const [orgId, ids] of byOrg) {
       claimed.push(...(await this.queue.claim({ orgId, ids, maxRunning: await this.maxRunning(orgId), maxAttempts: this.config.jobs.maxAttempts, now, leaseUntil: this.leaseFrom(now) })));
     }
-    return claimed;
+    return { jobs: claimed, more: due.length === max };
   }
 
   /** Claims one job a queue delivered; otherwise says when to offer it again, or that it needs nothing more. */
