@@ -56,12 +56,17 @@ export class JobLifecycle {
    */
   async claimDue(max: number): Promise<{ jobs: Job[]; more: boolean }> {
     const now = new Date();
-    const full: string[] = [];
-    for (const [orgId, running] of await this.queue.runningByOrg(now)) {
-      if (running >= (await this.maxRunning(orgId))) full.push(orgId);
+    // Most looks find nothing due, or only jobs of organisations below their limit: the running jobs are counted only when
+    // something is due, and the due jobs looked up again without the organisations at their limit only when one is among them.
+    let due = await this.queue.due(now, max, []);
+    if (due.length) {
+      const full: string[] = [];
+      for (const [orgId, running] of await this.queue.runningByOrg(now)) {
+        if (running >= (await this.maxRunning(orgId))) full.push(orgId);
+      }
+      if (due.some((row) => full.includes(row.orgId))) due = await this.queue.due(now, max, full);
     }
     const byOrg = new Map<string, string[]>();
-    const due = await this.queue.due(now, max, full);
     for (const row of due) {
       if (row.status === 'processing' && row.attempts >= this.config.jobs.maxAttempts) await this.abandon(row);
       else byOrg.set(row.orgId, [...(byOrg.get(row.orgId) ?? []), row.id]);
