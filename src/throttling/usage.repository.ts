@@ -1,10 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { PreparedSql } from '../database/prepared-sql';
 import { UsageCounter } from './usage-counter.entity';
 
 @Injectable()
 export class UsageRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly sql: PreparedSql) {}
 
   async unitsOn(orgId: string, day: string): Promise<number> {
     const row = await this.em.fork().findOne(UsageCounter, { orgId, day });
@@ -16,12 +17,10 @@ export class UsageRepository {
    * statement per step so two nodes cannot both take the last units. Returns false when over.
    */
   async tryConsume(orgId: string, day: string, units: number, cap: number | null): Promise<boolean> {
-    const em = this.em.fork();
-    const conn = em.getConnection();
-    await conn.execute('insert into usage_counters (org_id, day, units) values (?, ?, 0) on conflict (org_id, day) do nothing', [orgId, day]);
+    // Prepared statements: every work request runs these two (with values bound, the same text each time).
+    await this.sql.run('insert into usage_counters (org_id, day, units) values (?, ?, 0) on conflict (org_id, day) do nothing', [orgId, day]);
     const capSql = cap === null ? '' : ' and units + ? <= ?';
     const params = cap === null ? [units, orgId, day] : [units, orgId, day, units, cap];
-    const result = await conn.execute(`update usage_counters set units = units + ? where org_id = ? and day = ?${capSql}`, params, 'run');
-    return (result as { affectedRows?: number }).affectedRows === 1;
+    return (await this.sql.run(`update usage_counters set units = units + ? where org_id = ? and day = ?${capSql}`, params)) === 1;
   }
 }

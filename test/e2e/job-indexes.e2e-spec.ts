@@ -37,7 +37,7 @@ describe('partial job indexes', () => {
       const connection = tx.getConnection();
       if (postgres) await connection.execute('set local enable_seqscan = off', [], 'run', tx.getTransactionContext());
       const rows = await connection.execute<Record<string, string>[]>(`explain ${postgres ? '' : 'query plan '}${sql}`, params, 'all', tx.getTransactionContext());
-      return rows.map((r) => r['QUERY PLAN'] ?? r.detail).join(' | ');
+      return rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? r.detail).join(' | ');
     });
 
   it('keeps out of each index the jobs without its column', async () => {
