@@ -31,6 +31,14 @@ class Label {
   kind?: string;
 }
 
+/** A transaction that inserts c2, sees it, then fails on inserting c1 a second time. */
+const insertC2ThenDuplicateC1 = (sql: PreparedSql) =>
+  sql.transaction(async (tx) => {
+    await sql.run('insert into things (id, ready) values (?, ?)', ['c2', true], tx);
+    expect(await sql.all('select id from things where id = ?', ['c2'], tx)).toEqual([{ id: 'c2' }]);
+    await sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx);
+  });
+
 describe('toDollarPlaceholders', () => {
   it('numbers the placeholders in order', () => {
     expect(toDollarPlaceholders('select 1 from t where a = ? and b in (?, ?) limit ?')).toBe('select 1 from t where a = $1 and b in ($2, $3) limit $4');
@@ -139,11 +147,7 @@ describe('PreparedSql on SQLite', () => {
     const transactional = vi.spyOn(Object.getPrototypeOf(orm.em) as EntityManager, 'transactional');
     expect(await sql.transaction(async (tx) => sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx))).toBe(1);
     await expect(
-      sql.transaction(async (tx) => {
-        await sql.run('insert into things (id, ready) values (?, ?)', ['c2', true], tx);
-        expect(await sql.all('select id from things where id = ?', ['c2'], tx)).toEqual([{ id: 'c2' }]);
-        await sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx);
-      }),
+      insertC2ThenDuplicateC1(sql),
     ).rejects.toThrow(/UNIQUE/);
     expect(await sql.all('select id from things where id in (?, ?) order by id', ['c1', 'c2'])).toEqual([{ id: 'c1' }]);
     expect(transactional).not.toHaveBeenCalled();
@@ -215,11 +219,7 @@ describe.runIf(process.env.DARKROOM_TEST_DATABASE === 'postgres')('PreparedSql o
   it('runs its own transaction: committed when the work ends, rolled back when it throws, and the connection serves the next statement', async () => {
     expect(await sql.transaction(async (tx) => sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx))).toBe(1);
     await expect(
-      sql.transaction(async (tx) => {
-        await sql.run('insert into things (id, ready) values (?, ?)', ['c2', true], tx);
-        expect(await sql.all('select id from things where id = ?', ['c2'], tx)).toEqual([{ id: 'c2' }]);
-        await sql.run('insert into things (id, ready) values (?, ?)', ['c1', true], tx);
-      }),
+      insertC2ThenDuplicateC1(sql),
     ).rejects.toThrow(/duplicate key/);
     expect(await sql.all('select id from things where id in (?, ?) order by id', ['c1', 'c2'])).toEqual([{ id: 'c1' }]);
   });
