@@ -39,9 +39,15 @@ describeInChromium('the console 375 px wide', () => {
     await nav.getByRole('link', { name: 'API keys', exact: true }).waitFor();
     const names = await nav.getByRole('link').allTextContents();
 
-    for (const name of names.map((n) => n.trim())) {
-      if (!(await nav.getByRole('link', { name, exact: true }).isVisible())) await menu.click();
-      await nav.getByRole('link', { name, exact: true }).click();
+    // API keys, the screen open now, was checked above. Each step waits until the navigation has closed the menu (it closes
+    // after the new location renders), so the next one opens it from a known state instead of racing the close.
+    for (const name of names.map((n) => n.trim()).filter((n) => n !== 'API keys')) {
+      if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+      const link = nav.getByRole('link', { name, exact: true });
+      const href = await link.getAttribute('href');
+      await link.click();
+      await page.waitForURL((url) => url.pathname === href);
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
