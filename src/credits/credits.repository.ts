@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
 import { newId } from '../common/ids';
-import { PreparedSql, placeholders } from '../database/prepared-sql';
+import { PreparedSql, placeholders, type StatementScope } from '../database/prepared-sql';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 
 /** Reservations of one organisation to write together, with the rows (jobs) they pay for. */
@@ -29,6 +29,8 @@ export interface DailyCreditsRow {
 
 /** PostgreSQL's SQLSTATE for division by zero: how a reservation's balance check fails its transaction. */
 const DIVISION_BY_ZERO = '22012';
+/** An organisation's balance: the sum of its ledger (an index-only sum, see the ledger's (org_id, amount) index). */
+const BALANCE_OF_ORG = 'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?';
 
 /** The credits the requests reserve from the organisation, all together. */
 function neededBy(requests: ReservationRequest[], orgId: string): number {
@@ -60,8 +62,9 @@ export class CreditsRepository {
     return rows.map((r) => ({ date: r.day, spent: Number(r.spent), granted: Number(r.granted), reservations: Number(r.reservations) }));
   }
 
-  async balance(orgId: string): Promise<number> {
-    const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId]);
+  /** The organisation's balance: the sum of its ledger, in `scope`'s transaction when given one. */
+  async balance(orgId: string, scope?: StatementScope): Promise<number> {
+    const rows = await this.sql.all<{ total: number | string | null }>(BALANCE_OF_ORG, [orgId], scope);
     return Number(rows[0]?.total ?? 0);
   }
 
@@ -97,10 +100,7 @@ export class CreditsRepository {
       // transaction context; the inserts made once when every request is covered (the usual case).
       return this.sql.transaction(async (tx) => {
         const balances = new Map<string, number>();
-        for (const orgId of orgIds) {
-          const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], tx);
-          balances.set(orgId, Number(rows[0]?.total ?? 0));
-        }
+        for (const orgId of orgIds) balances.set(orgId, await this.balance(orgId, tx));
         const { answers, rows } = this.takeCovered(requests, balances);
         for (const insert of rows.length === allRows.length ? allInserts : this.sql.insertStatements(rows, this.em)!) await this.sql.run(insert.sql, insert.params, tx);
         return answers;
@@ -116,7 +116,7 @@ export class CreditsRepository {
         { sql: 'select id from organizations where id = ? for no key update', params: [orgId] },
         check
           ? { sql: `select coalesce(sum(amount), 0) as total, 1 / (case when coalesce(sum(amount), 0) >= ? then 1 else 0 end) as covered from credit_ledger where org_id = ?`, params: [neededBy(requests, orgId), orgId] }
-          : { sql: 'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', params: [orgId] },
+          : { sql: BALANCE_OF_ORG, params: [orgId] },
       ];
       const totals = (results: Record<string, unknown>[][]) => new Map(orgIds.map((orgId, i) => [orgId, Number(results[2 * i + 1][0]?.total ?? 0)]));
       try {
@@ -134,8 +134,7 @@ export class CreditsRepository {
       const balances = new Map<string, number>();
       for (const orgId of orgIds) {
         if (this.postgres) await this.sql.all('select id from organizations where id = ? for no key update', [orgId], tx);
-        const rows = await this.sql.all<{ total: number | string | null }>('select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], tx);
-        balances.set(orgId, Number(rows[0]?.total ?? 0));
+        balances.set(orgId, await this.balance(orgId, tx));
       }
       const { answers, rows } = this.takeCovered(requests, balances);
       await this.sql.insert(rows, tx);

@@ -51,14 +51,14 @@ export class JobQueueRepository {
     const skip = skipOrgs.length ? ` and org_id not in (${placeholders(skipOrgs)})` : '';
     const rows = await this.sql.all<DueRow>(
       `select id, org_id, status, attempts, reservation_id, parent_id from jobs where status in ('queued', 'processing') and run_after <= ? and type <> ?${skip} order by run_after limit ?`,
-      [(now), BATCH_JOB_TYPE, ...skipOrgs, limit],
+      [now, BATCH_JOB_TYPE, ...skipOrgs, limit],
     );
     return rows.map((r: DueRow) => ({ id: r.id, orgId: r.org_id, status: r.status, attempts: Number(r.attempts), reservationId: r.reservation_id, parentId: r.parent_id }));
   }
 
   /** Jobs running under a live lease, per organisation (a short list: at most every worker's concurrency). */
   async runningByOrg(now: Date): Promise<Map<string, number>> {
-    const rows = await this.sql.all<{ org_id: string; n: number | string }>('select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id', ['processing', (now)]);
+    const rows = await this.sql.all<{ org_id: string; n: number | string }>('select org_id, count(*) as n from jobs where status = ? and run_after > ? group by org_id', ['processing', now]);
     return new Map(rows.map((r: { org_id: string; n: number | string }) => [r.org_id, Number(r.n)]));
   }
 
@@ -75,12 +75,12 @@ export class JobQueueRepository {
     const nowSql = this.postgres ? 'clock_timestamp()' : "cast(unixepoch('subsec') * 1000 as integer)";
     const atLeastZero = this.postgres ? 'greatest' : 'max';
     const ids = placeholders(req.ids);
-    const now = (req.now);
+    const { now } = req;
     const sql =
       `update jobs set status = 'processing', run_after = ?, attempts = attempts + 1, started_at = coalesce(started_at, ${nowSql}) ` +
       `where ${claimable} and id in (select id from jobs where id in (${ids}) and org_id = ? and ${claimable} order by run_after ` +
       `limit ${atLeastZero}(0, ? - (select count(*) from jobs where org_id = ? and status = 'processing' and run_after > ?))) returning *`;
-    const params = [(req.leaseUntil), now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
+    const params = [req.leaseUntil, now, req.maxAttempts, ...req.ids, req.orgId, now, req.maxAttempts, req.maxRunning, req.orgId, now];
     if (!this.postgres) return (await this.sql.all<Record<string, unknown>>(sql, params)).map((row) => entityOfRow(this.em, Job, row));
     // The lock and the claim in one transaction and one round trip (instead of BEGIN, lock, claim, COMMIT); the claim's count
     // runs on a snapshot taken after the lock is held. `for no key update`: claims and reservations of the organisation still
