@@ -23,6 +23,7 @@ import { Migration20261130080000 as PgTestMode } from './migrations/postgresql/M
 import { Migration20261130090000 as PgRemoteWorkReady } from './migrations/postgresql/Migration20261130090000';
 import { Migration20261130102000 as PgLedgerBalanceIndex } from './migrations/postgresql/Migration20261130102000';
 import { Migration20261130130000 as PgPartialJobIndexes } from './migrations/postgresql/Migration20261130130000';
+import { Migration20261130140000 as PgHotPathIndexes } from './migrations/postgresql/Migration20261130140000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -47,6 +48,7 @@ import { Migration20261130080000 as SqliteTestMode } from './migrations/sqlite/M
 import { Migration20261130090000 as SqliteRemoteWorkReady } from './migrations/sqlite/Migration20261130090000';
 import { Migration20261130102000 as SqliteLedgerBalanceIndex } from './migrations/sqlite/Migration20261130102000';
 import { Migration20261130130000 as SqlitePartialJobIndexes } from './migrations/sqlite/Migration20261130130000';
+import { Migration20261130140000 as SqliteHotPathIndexes } from './migrations/sqlite/Migration20261130140000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -74,6 +76,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130090000', class: SqliteRemoteWorkReady },
   { name: 'Migration20261130102000', class: SqliteLedgerBalanceIndex },
   { name: 'Migration20261130130000', class: SqlitePartialJobIndexes },
+  { name: 'Migration20261130140000', class: SqliteHotPathIndexes },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -100,4 +103,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130090000', class: PgRemoteWorkReady },
   { name: 'Migration20261130102000', class: PgLedgerBalanceIndex },
   { name: 'Migration20261130130000', class: PgPartialJobIndexes },
+  { name: 'Migration20261130140000', class: PgHotPathIndexes },
 ];

@@ -1,16 +1,12 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '../common/ids';
+import { partialIndex } from '../database/partial-index';
 import { Organization } from '../tenancy/organization.entity';
 
 export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
 export const FINAL_STATUSES: JobStatus[] = ['completed', 'failed', 'canceled'];
 /** The engine's own job type: a parent whose children do the work (POST /api/v1/jobs with items); no handler runs it. */
 export const BATCH_JOB_TYPE = 'batch';
-
-/** An index of the rows where `column` is set, in SQL both SQLite and PostgreSQL read alike. */
-function partialIndex(name: string, columns: string[], column: string): string {
-  return `create index "${name}" on "jobs" (${columns.map((c) => `"${c}"`).join(', ')}) where "${column}" is not null`;
-}
 
 export interface JobError {
   code: string;
@@ -27,20 +23,21 @@ export interface JobError {
 // Counting an organisation's running jobs (its plan's concurrency limit) and finding its due ones.
 @Index({ properties: ['orgId', 'status', 'runAfter'] })
 @Index({ properties: ['eventPending', 'finishedAt'] })
-// The next three are partial: most jobs have no end user, key or batch, and every update of a job
-// (claim, completion) writes a new entry into each index that holds its row, so rows without the value
-// stay out of them. Their queries compare the column with a value, which lets both databases use them.
+// The next three are partial (see partialIndex): most jobs have no end user, key or batch, and each
+// claim and completion writes a new entry into every index holding the row.
 // A publishable key lists the jobs of one end user.
-@Index({ name: 'jobs_org_id_end_user_id_id_index', expression: partialIndex('jobs_org_id_end_user_id_id_index', ['org_id', 'end_user_id', 'id'], 'end_user_id') })
+@Index({ name: 'jobs_org_id_end_user_id_id_index', expression: partialIndex('jobs', 'jobs_org_id_end_user_id_id_index', ['org_id', 'end_user_id', 'id'], 'end_user_id') })
 // Recovering an Idempotency-Key whose request died: the job it created, if any.
-@Index({ name: 'jobs_org_id_idempotency_key_index', expression: partialIndex('jobs_org_id_idempotency_key_index', ['org_id', 'idempotency_key'], 'idempotency_key') })
+@Index({ name: 'jobs_org_id_idempotency_key_index', expression: partialIndex('jobs', 'jobs_org_id_idempotency_key_index', ['org_id', 'idempotency_key'], 'idempotency_key') })
 // A batch's children.
-@Index({ name: 'jobs_parent_id_index', expression: partialIndex('jobs_parent_id_index', ['parent_id'], 'parent_id') })
+@Index({ name: 'jobs_parent_id_index', expression: partialIndex('jobs', 'jobs_parent_id_index', ['parent_id'], 'parent_id') })
 export class Job {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = newId();
 
-  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade' })
+  // No index of its own (MikroORM adds one per foreign key): the composite indexes above begin with it,
+  // and each index is one more write on every insert.
+  @ManyToOne(() => Organization, { mapToPk: true, fieldName: 'org_id', deleteRule: 'cascade', index: false })
   orgId!: string;
 
   /** What the job does, e.g. images.generate: a type some @JobHandler runs (JobRegistry checks at start-up), or `batch`. */
