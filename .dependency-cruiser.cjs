@@ -10,8 +10,9 @@
 const LAYERS = [
   { name: 'common', path: ['^src/common/(?!net/)', '^src/types/'] },
   { name: 'config', path: '^src/config/' },
-  // The prepared-statement runner of the job and credit hot paths: every module's repositories may use it.
-  { name: 'database/sql', path: '^src/database/prepared-sql' },
+  // The prepared-statement runner of the job and credit hot paths, and the partial indexes' SQL the
+  // entities declare: every module's repositories and entities may use them.
+  { name: 'database/sql', path: '^src/database/(prepared-sql|partial-index)' },
   // The outbound HTTP client reads the URL policy (ALLOW_PRIVATE_URLS) from the configuration.
   { name: 'common/net', path: '^src/common/net/' },
   { name: 'tenancy', path: '^src/tenancy/' },
@@ -40,7 +41,7 @@ const LAYERS = [
   // Store connections, catalogue sync and publishing through the channel plugins.
   { name: 'channels', path: '^src/channels/' },
   // database/ lists every entity and migration, so it sits above every domain.
-  { name: 'database', path: '^src/database/(?!prepared-sql)' },
+  { name: 'database', path: '^src/database/(?!prepared-sql|partial-index)' },
   { name: 'app', path: '^src/[^/]+\\.ts$' },
 ];
 
