@@ -14,13 +14,14 @@ export class UsageRepository {
 
   /**
    * Adds `units` to the day's counter only if the total stays within `cap` (null: no cap), in one
-   * statement per step so two nodes cannot both take the last units. Returns false when over.
+   * statement, so two nodes cannot both take the last units. Returns false when over.
    */
   async tryConsume(orgId: string, day: string, units: number, cap: number | null): Promise<boolean> {
-    // Prepared statements: every work request runs these two (with values bound, the same text each time).
-    await this.sql.run('insert into usage_counters (org_id, day, units) values (?, ?, 0) on conflict (org_id, day) do nothing', [orgId, day]);
-    const capSql = cap === null ? '' : ' and units + ? <= ?';
-    const params = cap === null ? [units, orgId, day] : [units, orgId, day, units, cap];
-    return (await this.sql.run(`update usage_counters set units = units + ? where org_id = ? and day = ?${capSql}`, params)) === 1;
+    if (cap !== null && units > cap) return false; // the day's first insert is not checked against the cap
+    // A prepared statement: every work request runs it (with values bound, the same text each time).
+    const capSql = cap === null ? '' : ' where usage_counters.units + excluded.units <= ?';
+    const params = cap === null ? [orgId, day, units] : [orgId, day, units, cap];
+    const sql = `insert into usage_counters (org_id, day, units) values (?, ?, ?) on conflict (org_id, day) do update set units = usage_counters.units + excluded.units${capSql}`;
+    return (await this.sql.run(sql, params)) === 1;
   }
 }
