@@ -5,14 +5,13 @@ import { Organization } from '../tenancy/organization.entity';
 export type LedgerEntryKind = 'starting_grant' | 'operator_grant' | 'pack_grant' | 'reservation' | 'capture' | 'release';
 
 /**
- * Append-only: rows are never updated or deleted; the balance is their sum. A reservation is a
- * negative entry; capturing it adds a zero entry that settles it (the spend stays), releasing it adds
- * the amount back. Each reservation is settled at most once (unique referenceId per settling kind).
+ * Append-only: rows are never updated or deleted; the balance is their sum, which the database keeps
+ * in CreditBalance. A reservation is a negative entry; capturing it adds a zero entry that settles it
+ * (the spend stays), releasing it adds the amount back. Each reservation is settled at most once
+ * (unique referenceId per settling kind).
  */
 @Entity({ tableName: 'credit_ledger' })
 @Index({ properties: ['orgId', 'id'] })
-// The balance (the sum of an organisation's amounts), read on every reservation, from the index alone.
-@Index({ properties: ['orgId', 'amount'] })
 @Unique({ properties: ['settles'] })
 export class CreditLedgerEntry {
   @PrimaryKey({ type: 'string', length: 36 })

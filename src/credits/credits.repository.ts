@@ -29,8 +29,8 @@ export interface DailyCreditsRow {
 
 /** PostgreSQL's SQLSTATE for division by zero: how a reservation's balance check fails its transaction. */
 const DIVISION_BY_ZERO = '22012';
-/** An organisation's balance: the sum of its ledger (an index-only sum, see the ledger's (org_id, amount) index). */
-const BALANCE_OF_ORG = 'select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?';
+/** An organisation's balance: the sum of its ledger, which the database keeps in credit_balances (see CreditBalance). */
+const BALANCE_OF_ORG = 'select coalesce((select balance from credit_balances where org_id = ?), 0) as total';
 
 /** The credits the requests reserve from the organisation, all together. */
 function neededBy(requests: ReservationRequest[], orgId: string): number {
@@ -62,7 +62,7 @@ export class CreditsRepository {
     return rows.map((r) => ({ date: r.day, spent: Number(r.spent), granted: Number(r.granted), reservations: Number(r.reservations) }));
   }
 
-  /** The organisation's balance: the sum of its ledger, in `scope`'s transaction when given one. */
+  /** The organisation's balance, in `scope`'s transaction when given one. */
   async balance(orgId: string, scope?: StatementScope): Promise<number> {
     const rows = await this.sql.all<{ total: number | string | null }>(BALANCE_OF_ORG, [orgId], scope);
     return Number(rows[0]?.total ?? 0);
@@ -85,7 +85,7 @@ export class CreditsRepository {
   /**
    * Appends each request's (negative) reservations and `alongWith` (the jobs they pay for) only if the
    * balance covers them, in one transaction for all the requests (group commit): per organisation the
-   * row is locked (`for no key update`) for the check (PostgreSQL; SQLite serialises writers anyway) and the balance summed
+   * row is locked (`for no key update`) for the check (PostgreSQL; SQLite serialises writers anyway) and the balance read
    * once, then the requests are taken in order, each whole or not at all, so concurrent reservations
    * can never take the balance below zero. Each answer is the balance its request found, or null
    * when that did not cover it.
@@ -96,7 +96,7 @@ export class CreditsRepository {
     const allRows = requests.flatMap(({ entries, alongWith }) => [...entries, ...alongWith]);
     const allInserts = this.sql.insertStatements(allRows, this.em);
     if (allInserts && !this.postgres) {
-      // SQLite serialises writers: the sums and the inserts in a transaction of prepared statements, without the ORM's
+      // SQLite serialises writers: the balance reads and the inserts in a transaction of prepared statements, without the ORM's
       // transaction context; the inserts made once when every request is covered (the usual case).
       return this.sql.transaction(async (tx) => {
         const balances = new Map<string, number>();
@@ -108,14 +108,14 @@ export class CreditsRepository {
     }
     if (allInserts) {
       // `for no key update` serialises the organisation's reservations (and claims) without holding up the foreign-key checks
-      // (`for key share`) of settlements and jobs written for it meanwhile; each sum runs on a snapshot taken after its lock is
-      // held. Usually the balances cover every request: then the locks, the sums and the inserts go in one round trip (one
-      // transaction), each sum checked by the statement that reads it; when one does not, that check fails the transaction,
-      // and the requests are taken one by one in two round trips (BEGIN, the locks and the sums; the inserts and COMMIT).
+      // (`for key share`) of settlements and jobs written for it meanwhile; each balance read runs on a snapshot taken after its lock is
+      // held. Usually the balances cover every request: then the locks, the balance reads and the inserts go in one round trip (one
+      // transaction), each balance checked by the statement that reads it; when one does not, that check fails the transaction,
+      // and the requests are taken one by one in two round trips (BEGIN, the locks and the balances; the inserts and COMMIT).
       const lockAndSum = (orgId: string, check: boolean) => [
         { sql: 'select id from organizations where id = ? for no key update', params: [orgId] },
         check
-          ? { sql: `select coalesce(sum(amount), 0) as total, 1 / (case when coalesce(sum(amount), 0) >= ? then 1 else 0 end) as covered from credit_ledger where org_id = ?`, params: [neededBy(requests, orgId), orgId] }
+          ? { sql: `select total, 1 / (case when total >= ? then 1 else 0 end) as covered from (${BALANCE_OF_ORG}) balance`, params: [neededBy(requests, orgId), orgId] }
           : { sql: BALANCE_OF_ORG, params: [orgId] },
       ];
       const totals = (results: Record<string, unknown>[][]) => new Map(orgIds.map((orgId, i) => [orgId, Number(results[2 * i + 1][0]?.total ?? 0)]));

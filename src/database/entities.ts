@@ -5,6 +5,7 @@ import { ClientTokenUsage } from '../auth/client-tokens/client-token-usage.entit
 import { RefreshToken } from '../auth/sessions/refresh-token.entity';
 import { EmailToken } from '../auth/users/email-token.entity';
 import { User } from '../tenancy/user.entity';
+import { CreditBalance } from '../credits/credit-balance.entity';
 import { CreditLedgerEntry } from '../credits/credit-ledger-entry.entity';
 import { OutboxMail } from '../mail/outbox-mail.entity';
 import { Invitation } from '../orgs/invitation.entity';
@@ -33,7 +34,7 @@ import { JobStep } from '../jobs/job-step.entity';
 /** Listed, not globbed: the same list works from src/ under tests and from dist/ in production. */
 export const ENTITIES = [
   User, EmailToken, RefreshToken, Organization, Membership, Invitation, Team, TeamMember,
-  ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
+  ApiKey, ClientTokenKey, ClientTokenUsage, AuditEvent, CreditLedgerEntry, CreditBalance, UsageCounter, OutboxMail, Job, Image, IdempotencyKey,
   WebhookEndpoint, OrgWebhookSecret, WebhookDelivery, WebhookAttempt, PluginRecord, StudioResult, ChannelConnectionRecord, ChannelProductRecord, ChannelPublishRecord,
   ProviderCredentialRecord, Video, LibraryAsset, RoutingPolicy, JobStep,
 ];

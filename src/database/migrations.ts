@@ -24,6 +24,7 @@ import { Migration20261130090000 as PgRemoteWorkReady } from './migrations/postg
 import { Migration20261130102000 as PgLedgerBalanceIndex } from './migrations/postgresql/Migration20261130102000';
 import { Migration20261130130000 as PgPartialJobIndexes } from './migrations/postgresql/Migration20261130130000';
 import { Migration20261130140000 as PgHotPathIndexes } from './migrations/postgresql/Migration20261130140000';
+import { Migration20261130150000 as PgCreditBalances } from './migrations/postgresql/Migration20261130150000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -49,6 +50,7 @@ import { Migration20261130090000 as SqliteRemoteWorkReady } from './migrations/s
 import { Migration20261130102000 as SqliteLedgerBalanceIndex } from './migrations/sqlite/Migration20261130102000';
 import { Migration20261130130000 as SqlitePartialJobIndexes } from './migrations/sqlite/Migration20261130130000';
 import { Migration20261130140000 as SqliteHotPathIndexes } from './migrations/sqlite/Migration20261130140000';
+import { Migration20261130150000 as SqliteCreditBalances } from './migrations/sqlite/Migration20261130150000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -77,6 +79,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130102000', class: SqliteLedgerBalanceIndex },
   { name: 'Migration20261130130000', class: SqlitePartialJobIndexes },
   { name: 'Migration20261130140000', class: SqliteHotPathIndexes },
+  { name: 'Migration20261130150000', class: SqliteCreditBalances },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -104,4 +107,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130102000', class: PgLedgerBalanceIndex },
   { name: 'Migration20261130130000', class: PgPartialJobIndexes },
   { name: 'Migration20261130140000', class: PgHotPathIndexes },
+  { name: 'Migration20261130150000', class: PgCreditBalances },
 ];

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreditsRepository } from '../../src/credits/credits.repository';
 import { CreditsService } from '../../src/credits/credits.service';
@@ -110,5 +111,26 @@ describe('credits', () => {
       ]);
       expect(await credits.summary(orgId)).toEqual({ creditsBalance: released ? 85 : 80, reserved: 0 });
     });
+  });
+
+  it('keeps each balance the sum of its ledger, through reservations and settlements of several organisations written together', async () => {
+    const orgs = [(await signUp(t)).orgId, (await signUp(t)).orgId, (await signUp(t)).orgId];
+    const credits = t.app.get(CreditsService);
+    // Made in one event-loop turn, each group is one transaction: the reservations of all three, then their settlements.
+    const reservations = await Promise.all(orgs.flatMap((orgId, o) => [1, 2, 3].map((i) => credits.reserve(orgId, i + o, `job-${o}-${i}`, 'test work'))));
+    await Promise.all(reservations.map((r, i) => (i % 2 ? credits.release(orgs[Math.floor(i / 3)], r.id) : credits.capture(orgs[Math.floor(i / 3)], r.id))));
+    await t.app.get(CreditsRepository).append(credits.entry(orgs[1], 25, 'operator_grant', 'support'));
+
+    type Total = { org_id: string; total: number | string };
+    const rows = (sql: string): Promise<Total[]> => t.app.get(EntityManager).getConnection().execute<Total[]>(sql, orgs);
+    const kept = await rows(`select org_id, balance as total from credit_balances where org_id in (?, ?, ?) order by org_id`);
+    const summed = await rows(`select org_id, sum(amount) as total from credit_ledger where org_id in (?, ?, ?) group by org_id order by org_id`);
+    expect(kept.map((r) => [r.org_id, Number(r.total)])).toEqual(summed.map((r) => [r.org_id, Number(r.total)]));
+    // Released: every second reservation in the order made (the first organisation's second, the second's first and third, the third's second).
+    expect(await Promise.all(orgs.map((orgId) => credits.summary(orgId)))).toEqual([
+      { creditsBalance: 100 - 1 - 3, reserved: 0 },
+      { creditsBalance: 100 - 3 + 25, reserved: 0 },
+      { creditsBalance: 100 - 3 - 5, reserved: 0 },
+    ]);
   });
 });

@@ -104,7 +104,7 @@ describe('the indexes of the tables every job writes', () => {
       ['select id from jobs where org_id = ? order by id desc limit 20', [orgId], /jobs_org_id_id_index/],
       ['select id from images where org_id = ? order by id desc limit 20', [orgId], /images_org_id_id_index/],
       ['select id from images where org_id = ? and end_user_id = ? order by id desc limit 20', [orgId, 'user-1'], /images_org_id_end_user_id_id_index/],
-      ['select coalesce(sum(amount), 0) as total from credit_ledger where org_id = ?', [orgId], /credit_ledger_org_id_amount_index/],
+      ['select balance from credit_balances where org_id = ?', [orgId], /credit_balances_pkey|sqlite_autoindex_credit_balances/],
       ['select id from job_steps where job_id in (?) order by created_at asc', [jobId], /job_steps_job_id_created_at_index/],
       ['select sum(credits) from job_steps where org_id = ? and created_at >= ? and created_at < ?', [orgId, from, to], /job_steps_org_id_created_at_index/],
       ['select units from usage_counters where org_id = ? and day = ?', [orgId, '2026-11-30'], /usage_counters_pkey|sqlite_autoindex_usage_counters/],
