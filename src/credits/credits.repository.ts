@@ -68,13 +68,9 @@ export class CreditsRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** Credits held by reservations not yet captured or released. */
+  /** Credits held by reservations not yet captured or released (kept in credit_balances, see CreditBalance). */
   async reserved(orgId: string): Promise<number> {
-    const rows = await this.em.fork().getConnection().execute<{ total: number | string | null }[]>(
-      `select coalesce(-sum(r.amount), 0) as total from credit_ledger r
-       where r.org_id = ? and r.kind = 'reservation' and not exists (select 1 from credit_ledger s where s.settles = r.id)`,
-      [orgId],
-    );
+    const rows = await this.sql.all<{ total: number | string | null }>('select coalesce((select reserved from credit_balances where org_id = ?), 0) as total', [orgId]);
     return Number(rows[0]?.total ?? 0);
   }
 

@@ -113,24 +113,41 @@ describe('credits', () => {
     });
   });
 
-  it('keeps each balance the sum of its ledger, through reservations and settlements of several organisations written together', async () => {
+  it('keeps each balance and reserved amount as the ledger says, through reservations and settlements of several organisations written together', async () => {
     const orgs = [(await signUp(t)).orgId, (await signUp(t)).orgId, (await signUp(t)).orgId];
     const credits = t.app.get(CreditsService);
     // Made in one event-loop turn, each group is one transaction: the reservations of all three, then their settlements.
     const reservations = await Promise.all(orgs.flatMap((orgId, o) => [1, 2, 3].map((i) => credits.reserve(orgId, i + o, `job-${o}-${i}`, 'test work'))));
+    const open = await credits.reserve(orgs[2], 7, 'job-open', 'still running');
     await Promise.all(reservations.map((r, i) => (i % 2 ? credits.release(orgs[Math.floor(i / 3)], r.id) : credits.capture(orgs[Math.floor(i / 3)], r.id))));
     await t.app.get(CreditsRepository).append(credits.entry(orgs[1], 25, 'operator_grant', 'support'));
 
     type Total = { org_id: string; total: number | string };
     const rows = (sql: string): Promise<Total[]> => t.app.get(EntityManager).getConnection().execute<Total[]>(sql, orgs);
-    const kept = await rows(`select org_id, balance as total from credit_balances where org_id in (?, ?, ?) order by org_id`);
-    const summed = await rows(`select org_id, sum(amount) as total from credit_ledger where org_id in (?, ?, ?) group by org_id order by org_id`);
-    expect(kept.map((r) => [r.org_id, Number(r.total)])).toEqual(summed.map((r) => [r.org_id, Number(r.total)]));
+    const kept = async () => {
+      const balances = await rows(`select org_id, balance as total from credit_balances where org_id in (?, ?, ?) order by org_id`);
+      const reserved = await rows(`select org_id, reserved as total from credit_balances where org_id in (?, ?, ?) order by org_id`);
+      return balances.map((r, i) => [r.org_id, Number(r.total), Number(reserved[i].total)]);
+    };
+    const summed = async () => {
+      const balances = await rows(`select org_id, sum(amount) as total from credit_ledger where org_id in (?, ?, ?) group by org_id order by org_id`);
+      const reserved = await rows(
+        `select o.id as org_id, coalesce(-sum(r.amount), 0) as total from organizations o left join credit_ledger r on r.org_id = o.id and r.kind = 'reservation'
+         and not exists (select 1 from credit_ledger s where s.settles = r.id) where o.id in (?, ?, ?) group by o.id order by o.id`,
+      );
+      return balances.map((r, i) => [r.org_id, Number(r.total), Number(reserved[i].total)]);
+    };
+    expect(await kept()).toEqual(await summed());
     // Released: every second reservation in the order made (the first organisation's second, the second's first and third, the third's second).
     expect(await Promise.all(orgs.map((orgId) => credits.summary(orgId)))).toEqual([
       { creditsBalance: 100 - 1 - 3, reserved: 0 },
       { creditsBalance: 100 - 3 + 25, reserved: 0 },
-      { creditsBalance: 100 - 3 - 5, reserved: 0 },
+      { creditsBalance: 100 - 3 - 5 - 7, reserved: 7 },
     ]);
+    // Settling the open one again changes nothing.
+    expect(await credits.release(orgs[2], open.id)).toBe(true);
+    expect(await credits.release(orgs[2], open.id)).toBe(false);
+    expect(await credits.summary(orgs[2])).toEqual({ creditsBalance: 100 - 3 - 5, reserved: 0 });
+    expect(await kept()).toEqual(await summed());
   });
 });
