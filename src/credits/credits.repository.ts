@@ -108,7 +108,7 @@ export class CreditsRepository {
       // held. Usually the balances cover every request: then the locks, the balance reads and the inserts go in one round trip (one
       // transaction), each balance checked by the statement that reads it; when one does not, that check fails the transaction,
       // and the requests are taken one by one in two round trips (BEGIN, the locks and the balances; the inserts and COMMIT).
-      const lockAndSum = (orgId: string, check: boolean) => [
+      const lockAndBalance = (orgId: string, check: boolean) => [
         { sql: 'select id from organizations where id = ? for no key update', params: [orgId] },
         check
           ? { sql: `select total, 1 / (case when total >= ? then 1 else 0 end) as covered from (${BALANCE_OF_ORG}) balance`, params: [neededBy(requests, orgId), orgId] }
@@ -116,12 +116,12 @@ export class CreditsRepository {
       ];
       const totals = (results: Record<string, unknown>[][]) => new Map(orgIds.map((orgId, i) => [orgId, Number(results[2 * i + 1][0]?.total ?? 0)]));
       try {
-        const results = await this.sql.inOneTrip([...orgIds.flatMap((orgId) => lockAndSum(orgId, true)), ...allInserts]);
+        const results = await this.sql.inOneTrip([...orgIds.flatMap((orgId) => lockAndBalance(orgId, true)), ...allInserts]);
         return this.takeCovered(requests, totals(results)).answers;
       } catch (err) {
         if ((err as { code?: string }).code !== DIVISION_BY_ZERO) throw err;
       }
-      return this.sql.inTwoTrips(orgIds.flatMap((orgId) => lockAndSum(orgId, false)), (results) => {
+      return this.sql.inTwoTrips(orgIds.flatMap((orgId) => lockAndBalance(orgId, false)), (results) => {
         const { answers, rows } = this.takeCovered(requests, totals(results));
         return { statements: this.sql.insertStatements(rows, this.em)!, answer: answers };
       });
