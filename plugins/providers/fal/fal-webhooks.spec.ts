@@ -75,8 +75,8 @@ describe('fal webhooks', () => {
     const refused: ProviderWebhookDelivery[] = [
       { ...genuine, headers: { ...genuine.headers, 'x-fal-webhook-signature': '00'.repeat(64) } },
       { ...genuine, headers: { ...genuine.headers, 'x-fal-webhook-signature': 'not hex' } },
-      signed(body, 'req-1', { timestamp: now - 301 }),
-      signed(body, 'req-1', { timestamp: now + 301 }),
+      signed(body, 'req-1', { timestamp: now - 330 }),
+      signed(body, 'req-1', { timestamp: now + 330 }),
       { ...genuine, body: Buffer.from(body.replace('"OK"', '"ERROR"')) },
       { ...genuine, headers: { ...genuine.headers, 'x-fal-webhook-request-id': 'req-2' } },
       { ...genuine, headers: unsigned },

@@ -60,8 +60,8 @@ describe('replicate webhooks', () => {
     const now = Math.floor(Date.now() / 1000);
     const refused: ProviderWebhookDelivery[] = [
       { ...genuine, headers: { ...genuine.headers, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` } },
-      signed(body, { timestamp: now - 301 }),
-      signed(body, { timestamp: now + 301 }),
+      signed(body, { timestamp: now - 330 }),
+      signed(body, { timestamp: now + 330 }),
       { ...genuine, body: Buffer.from(body.replace('p4n7q2', 'x9y8z7')) },
       { headers: { 'content-type': 'application/json' }, body: Buffer.from(body), remoteIds: [] },
     ];
