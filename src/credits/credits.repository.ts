@@ -68,10 +68,10 @@ export class CreditsRepository {
     return Number(rows[0]?.total ?? 0);
   }
 
-  /** Credits held by reservations not yet captured or released (kept in credit_balances, see CreditBalance). */
-  async reserved(orgId: string): Promise<number> {
-    const rows = await this.sql.all<{ total: number | string | null }>('select coalesce((select reserved from credit_balances where org_id = ?), 0) as total', [orgId]);
-    return Number(rows[0]?.total ?? 0);
+  /** The balance and the credits held by reservations not yet captured or released, in one read of the row credit_balances keeps (see CreditBalance). */
+  async summary(orgId: string): Promise<{ creditsBalance: number; reserved: number }> {
+    const [row] = await this.sql.all<{ balance: number | string; reserved: number | string }>('select balance, reserved from credit_balances where org_id = ?', [orgId]);
+    return { creditsBalance: Number(row?.balance ?? 0), reserved: Number(row?.reserved ?? 0) };
   }
 
   async append(entry: CreditLedgerEntry): Promise<void> {

@@ -37,9 +37,8 @@ export class CreditsService {
     return this.balances.getOrLoad(orgId, () => this.repo.balance(orgId));
   }
 
-  async summary(orgId: string): Promise<{ creditsBalance: number; reserved: number }> {
-    const [creditsBalance, reserved] = await Promise.all([this.repo.balance(orgId), this.repo.reserved(orgId)]);
-    return { creditsBalance, reserved };
+  summary(orgId: string): Promise<{ creditsBalance: number; reserved: number }> {
+    return this.repo.summary(orgId);
   }
 
   /** Builds a ledger entry for callers that write it inside their own transaction. */

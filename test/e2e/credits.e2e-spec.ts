@@ -53,7 +53,7 @@ describe('credits', () => {
       expect(refused[0].reason).toMatchObject({ code: 'insufficient_credits', status: 402, details: { creditsNeeded: 3, creditsBalance: 1 } });
       const repo = t.app.get(CreditsRepository);
       expect(await repo.balance(orgId)).toBe(1);
-      expect(await repo.reserved(orgId)).toBe(99);
+      expect((await repo.summary(orgId)).reserved).toBe(99);
       const ledger = await repo.list(orgId, { limit: 1000 });
       expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(1);
     });
