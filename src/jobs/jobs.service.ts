@@ -62,8 +62,10 @@ export class JobsService {
   private async stop(job: Job): Promise<Job | null> {
     if (job.type === BATCH_JOB_TYPE) {
       if (!(await this.jobs.requestCancel(job.id))) return null;
-      for (const child of await this.jobs.childrenOf([job.id])) {
-        if (FINAL_STATUSES.includes(child.status)) continue;
+      // Queued children first: aborting a running one frees its organisation's slot, and a queued one
+      // still waiting its turn in this loop could be claimed (and run to the end) meanwhile.
+      const open = (await this.jobs.childrenOf([job.id])).filter((child) => !FINAL_STATUSES.includes(child.status));
+      for (const child of [...open.filter((c) => c.status === 'queued'), ...open.filter((c) => c.status !== 'queued')]) {
         for (let row = await this.jobs.getById(child.id); row && !FINAL_STATUSES.includes(row.status) && !(await this.stop(row)); row = await this.jobs.getById(row.id));
       }
       await this.batches.settle(job.id);
