@@ -87,12 +87,15 @@ export class ChannelPublishing implements JobHandler, JobOutputReader, OnModuleI
   ) {}
 
   onModuleInit(): void {
-    this.events.onFinished(async (job, status) => {
-      if (status === 'completed') return;
-      const record = await this.publishes.getByJob(job.id);
-      if (!record || record.status === 'published' || record.status === 'failed') return;
-      await this.publishes.update(record.orgId, record.id, { status: 'failed', ...(status === 'canceled' ? { error: { code: 'canceled', message: 'The publish was cancelled' } } : {}) });
-    });
+    this.events.onFinished(
+      async (job, status) => {
+        if (status === 'completed') return;
+        const record = await this.publishes.getByJob(job.id);
+        if (!record || record.status === 'published' || record.status === 'failed') return;
+        await this.publishes.update(record.orgId, record.id, { status: 'failed', ...(status === 'canceled' ? { error: { code: 'canceled', message: 'The publish was cancelled' } } : {}) });
+      },
+      (_job, status) => status !== 'completed',
+    );
   }
 
   /** What a publish would send and what the gate would do, checked as a real one is, with nothing sent or recorded. */

@@ -13,7 +13,7 @@ export class SourceCleanup implements OnModuleInit {
   constructor(private readonly events: JobEvents, private readonly jobs: JobsRepository, private readonly files: FileStore) {}
 
   onModuleInit(): void {
-    this.events.onFinished((job) => this.clean(job));
+    this.events.onFinished((job) => this.clean(job), (_job, status) => status !== 'completed');
   }
 
   async clean(job: FinishedJob): Promise<void> {

@@ -21,7 +21,7 @@ function failingWith(err: Error, attempts = 1) {
   const queue = { renewLease: async () => undefined, cancelRequestedAmong: async () => [] } as unknown as JobQueueRepository;
   const credits = { release: async (_orgId: string, id: string) => seen.released.push(id) } as unknown as CreditsService;
   const registry = { handler: () => ({ run: async () => Promise.reject(err) }) } as unknown as JobRegistry;
-  const lifecycle = new JobLifecycle(jobs, queue, credits, registry, { finished: () => undefined } as unknown as JobEvents, {} as OrgDirectory, new JobCancellations(queue), {
+  const lifecycle = new JobLifecycle(jobs, queue, credits, registry, { finished: () => undefined, needsRecovery: async () => true } as unknown as JobEvents, {} as OrgDirectory, new JobCancellations(queue), {
     jobs: { leaseSeconds: 30, maxAttempts: 3 },
   } as AppConfig);
   const job = Object.assign(new Job(), { orgId: 'org-1', type: 'images.generate', status: 'processing', attempts, reservationId: 'res-1' });

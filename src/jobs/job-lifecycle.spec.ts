@@ -9,7 +9,7 @@ import { JobLifecycle } from './job-lifecycle';
 import type { JobQueueRepository } from './job-queue.repository';
 import type { JobRegistry } from './job-registry';
 import { Job } from './job.entity';
-import type { JobsRepository } from './jobs.repository';
+import type { Completion, JobsRepository } from './jobs.repository';
 
 /** The job rows, in memory, with the conditions JobsRepository and JobQueueRepository put on their updates. */
 class FakeJobRows {
@@ -18,9 +18,16 @@ class FakeJobRows {
   readonly announced: string[] = [];
   readonly persisted: object[] = [];
 
+  /** What JobEvents.needsRecovery answers, and the eventPending each completion was written with. */
+  recovers = true;
+  readonly completedPending: boolean[] = [];
+
   readonly jobs = {
-    complete: async (items: { job: Job; persist: object[] }[]) =>
-      items.map(({ job, persist }) => this.move(job.id, 'completed', (row) => !row.cancelRequested && row.attempts === job.attempts) && this.persisted.push(...persist) >= 0),
+    complete: async (items: Completion[]) =>
+      items.map(({ job, persist, eventPending }) => {
+        this.completedPending.push(eventPending);
+        return this.move(job.id, 'completed', (row) => !row.cancelRequested && row.attempts === job.attempts) && this.persisted.push(...persist) >= 0;
+      }),
     finish: async (id: string, from: string[], status: 'failed' | 'canceled') => this.move(id, status, (row) => from.includes(row.status)),
     saveCheckpoint: async (job: Job, checkpoint: string) => {
       const row = this.rows.get(job.id);
@@ -43,7 +50,11 @@ class FakeJobRows {
     capture: async (_orgId: string, id: string) => this.captured.push(id) > 0,
     settledElsewhere: (orgId: string) => void this.balancesForgotten.push(orgId),
   } as unknown as CreditsService;
-  readonly events = { finished: (job: Job, status: string) => this.announced.push(`${job.id} ${status}`) } as unknown as JobEvents;
+  readonly announcedPending: (boolean | undefined)[] = [];
+  readonly events = {
+    finished: (job: Job, status: string) => this.announced.push(`${job.id} ${status}`) && this.announcedPending.push(job.eventPending),
+    needsRecovery: async () => this.recovers,
+  } as unknown as JobEvents;
 
   add(fields: Partial<Job>): Job {
     const job = Object.assign(new Job(), { orgId: 'org-1', type: 'images.generate', status: 'processing', attempts: 1, reservationId: `res-${this.rows.size}`, ...fields });
@@ -193,16 +204,23 @@ describe('JobLifecycle handing a run its context and taking its result', () => {
     expect(db.released).toEqual([cancelled.reservationId]);
   });
 
-  it('captures a completed job\'s reservation, unless its completion captured it (PostgreSQL): then only the cached balance goes', async () => {
+  it('leaves a completed job\'s capture to its completion and forgets the organisation\'s cached balance', async () => {
     const db = new FakeJobRows();
     const { lifecycle } = lifecycleWith(db, { run: async () => ({ persist: [], cost: 1 }) });
-    const first = db.add({});
-    await lifecycle.run(first);
-    expect(db.captured).toEqual([first.reservationId]);
-    Object.assign(db.jobs, { capturesOnComplete: true });
+    await lifecycle.run(db.add({}));
     await lifecycle.run(db.add({ orgId: 'org-2' }));
-    expect(db.captured).toEqual([first.reservationId]);
-    expect(db.balancesForgotten).toEqual(['org-2']);
+    expect(db.captured).toEqual([]);
+    expect(db.balancesForgotten).toEqual(['org-1', 'org-2']);
     expect(db.announced.map((a) => a.split(' ')[1])).toEqual(['completed', 'completed']);
+  });
+
+  it('sets a completion\'s eventPending flag only when a listener needs its notice to survive a crash, and announces the job with it', async () => {
+    const db = new FakeJobRows();
+    const { lifecycle } = lifecycleWith(db, { run: async () => ({ persist: [], cost: 1 }) });
+    await lifecycle.run(db.add({}));
+    db.recovers = false;
+    await lifecycle.run(db.add({}));
+    expect(db.completedPending).toEqual([true, false]);
+    expect(db.announcedPending).toEqual([true, false]);
   });
 });

@@ -9,7 +9,7 @@ import { JobEvents } from './job-events';
 import { JobQueueRepository, type DueJob, type QueuedJob } from './job-queue.repository';
 import { JobRegistry } from './job-registry';
 import { FINAL_STATUSES, type Job, type JobError } from './job.entity';
-import { JobsRepository } from './jobs.repository';
+import { JobsRepository, type Completion } from './jobs.repository';
 
 /** A queue should offer the job again at `later` (a retry's backoff, a lease still running elsewhere, an organisation at its limit). */
 export interface Offer {
@@ -26,7 +26,7 @@ const PROGRESS_INTERVAL_MS = 1000;
 /**
  * The rules of a job's life, whichever queue driver brings it: claim it under a lease (renewed while
  * it runs) and within its organisation's plan limit, run its type's handler (JobRegistry), then
- * complete it (writing what the handler returned in the same transaction) and capture its credits,
+ * complete it, capturing its credits and writing what the handler returned in the same transaction,
  * or fail it and release them; a cancelled run is stopped (its handler's signal aborts), thrown away
  * and paid back; a transient error is retried with backoff; a job that stopped `maxAttempts` times
  * is abandoned. Every final state is announced on JobEvents.
@@ -35,7 +35,7 @@ const PROGRESS_INTERVAL_MS = 1000;
 export class JobLifecycle {
   private readonly logger = new Logger('Jobs');
   /** Jobs that end together are recorded together, and jobs delivered together are claimed together. */
-  private readonly completions = new Batcher((items: { job: Job; persist: object[]; cost: number }[]) => this.jobs.complete(items));
+  private readonly completions = new Batcher((items: Completion[]) => this.jobs.complete(items));
   private readonly claims = new Batcher((refs: QueuedJob[]) => this.claimDelivered(refs));
 
   constructor(
@@ -156,11 +156,11 @@ export class JobLifecycle {
 
   private async succeed(job: Job, result: JobResult): Promise<void> {
     // A test job is free whatever its handler says the work costs.
-    if (await this.completions.run({ job, persist: result.persist, cost: job.test ? 0 : result.cost })) {
-      // On PostgreSQL the completing statement captured the reservation already.
-      if (job.reservationId && this.jobs.capturesOnComplete) this.credits.settledElsewhere(job.orgId);
-      else if (job.reservationId) await this.credits.capture(job.orgId, job.reservationId);
-      this.events.finished(job, 'completed');
+    const eventPending = await this.events.needsRecovery(job, 'completed');
+    if (await this.completions.run({ job, persist: result.persist, cost: job.test ? 0 : result.cost, eventPending })) {
+      // The completion captured the reservation in its transaction.
+      if (job.reservationId) this.credits.settledElsewhere(job.orgId);
+      this.events.finished(Object.assign(job, { eventPending }), 'completed');
       return;
     }
     await this.discard(job, result);

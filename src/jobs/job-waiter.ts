@@ -22,7 +22,8 @@ export class JobWaiter implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly events: JobEvents, private readonly jobs: JobQueueRepository) {}
 
   onModuleInit(): void {
-    this.events.onFinished(async (job) => this.wake(job.id));
+    // Waiters live in this process: a crash takes them with it.
+    this.events.onFinished(async (job) => this.wake(job.id), () => false);
   }
 
   onModuleDestroy(): void {

@@ -6,6 +6,14 @@ import { databaseKind } from '../config/database-kind';
 import { PreparedSql, placeholders, type StatementScope } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
 
+/** A job to complete: the rows its handler returned, its cost, and whether its end must be announced again after a crash (JobEvents). */
+export interface Completion {
+  job: Job;
+  persist: object[];
+  cost: number;
+  eventPending: boolean;
+}
+
 /** What a batch shows of its children and sums up when it ends. */
 export type BatchChild = Pick<Job, 'id' | 'parentId' | 'status' | 'cost'>;
 
@@ -15,17 +23,15 @@ export interface JobFilter {
   endUserId?: string;
 }
 
+/** `(?, ?), (?, ?), ...`: n rows of a two-column `values` list. */
+const pairs = (n: number): string => Array.from({ length: n }, () => '(?, ?)').join(', ');
+
 @Injectable()
 export class JobsRepository {
-  /**
-   * PostgreSQL: `complete` also captures the completed jobs' credit reservations, in the same statement (a data-modifying
-   * WITH), as CreditsService.capture would: one statement and one commit fewer on every completion. SQLite has no such
-   * statement; there the caller captures afterwards.
-   */
-  readonly capturesOnComplete: boolean;
+  private readonly postgres: boolean;
 
   constructor(private readonly em: EntityManager, private readonly sql: PreparedSql, @Inject(APP_CONFIG) config: AppConfig) {
-    this.capturesOnComplete = databaseKind(config) === 'postgresql';
+    this.postgres = databaseKind(config) === 'postgresql';
   }
 
   getById(id: string): Promise<Job | null> {
@@ -51,17 +57,19 @@ export class JobsRepository {
   }
 
   /**
-   * Completes jobs and writes their handlers' rows (`persist`, e.g. images), in one transaction
-   * (completions that finish together share a commit). Each is completed only if it was not finished
-   * meanwhile (cancelled) and is still its run's (not taken over after its lease ran out); the answer
-   * says which were, and only their rows are written.
+   * Completes jobs, captures their credit reservations (as CreditsService.capture would) and writes
+   * their handlers' rows (`persist`, e.g. images), in one transaction (completions that finish together
+   * share a commit). Each is completed only if it was not finished meanwhile (cancelled) and is still
+   * its run's (not taken over after its lease ran out); the answer says which were, and only their
+   * capture and rows are written. Capturing here saves the settlement's own statement and commit on
+   * every completion, and no completed job is ever left with its reservation open.
    */
-  async complete(items: { job: Job; persist: object[]; cost: number }[]): Promise<boolean[]> {
-    // Plain statements, one per (attempts, cost) among the jobs (usually one for all of them), not the query builder: the hot path.
-    const groups = new Map<string, { attempts: number; cost: number; ids: string[]; reservationIds: string[] }>();
-    for (const { job, cost } of items) {
-      const key = `${job.attempts}:${cost}`;
-      const group = groups.get(key) ?? { attempts: job.attempts, cost, ids: [], reservationIds: [] };
+  async complete(items: Completion[]): Promise<boolean[]> {
+    // Plain statements, one per (attempts, cost, eventPending) among the jobs (usually one for all of them), not the query builder: the hot path.
+    const groups = new Map<string, { attempts: number; cost: number; eventPending: boolean; ids: string[]; reservationIds: string[] }>();
+    for (const { job, cost, eventPending } of items) {
+      const key = `${job.attempts}:${cost}:${eventPending}`;
+      const group = groups.get(key) ?? { attempts: job.attempts, cost, eventPending, ids: [], reservationIds: [] };
       group.ids.push(job.id);
       if (job.reservationId) group.reservationIds.push(job.reservationId);
       groups.set(key, group);
@@ -69,21 +77,24 @@ export class JobsRepository {
     const finishedAt = new Date();
     const completeGroups = async (scope?: StatementScope) => {
       const completed = new Set<string>();
-      for (const { attempts, cost, ids, reservationIds } of groups.values()) {
+      for (const { attempts, cost, eventPending, ids, reservationIds } of groups.values()) {
         const update =
-          `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = true ` +
+          `update jobs set status = 'completed', cost = ?, finished_at = ?, event_pending = ? ` +
           `where status = 'processing' and attempts = ? and cancel_requested = false and id in (${placeholders(ids)}) returning id`;
-        const params = [cost, finishedAt, attempts, ...ids];
-        const capture = this.capturesOnComplete && reservationIds.length > 0;
+        const params = [cost, finishedAt, eventPending, attempts, ...ids];
+        const capture = this.postgres && reservationIds.length > 0;
         const rows = await this.sql.all<{ id: string }>(capture ? this.completingWithCapture(update, reservationIds.length) : update, capture ? [...params, finishedAt, ...reservationIds.flatMap((id) => [id, newId()])] : params, scope);
         for (const row of rows) completed.add(row.id);
       }
+      // SQLite: the captures follow the updates, in their transaction.
+      const reservations = this.postgres ? [] : items.flatMap(({ job }) => (completed.has(job.id) && job.reservationId ? [job.reservationId] : []));
+      if (reservations.length) await this.sql.run(this.capturing(reservations.length), [finishedAt, ...reservations.flatMap((id) => [id, newId()])], scope);
       return completed;
     };
-    // Nothing to write beside the jobs: each update commits on its own (a job is completed by one statement either way), saving the
-    // transaction's BEGIN and COMMIT round trips on PostgreSQL.
+    // Nothing to write beside the jobs on PostgreSQL: each update commits on its own (a job is completed by one statement either
+    // way), saving the transaction's BEGIN and COMMIT round trips.
     const rows = items.flatMap(({ persist }) => persist);
-    if (!rows.length) {
+    if (!rows.length && (this.postgres || !items.some(({ job }) => job.reservationId))) {
       const completed = await completeGroups();
       return items.map(({ job }) => completed.has(job.id));
     }
@@ -116,8 +127,17 @@ export class JobsRepository {
       `with done as (${update.replace(/returning id$/, 'returning id, reservation_id')}), captured as (` +
       `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
       `select v.column2, r.org_id, 0, 'capture', 'capture of ' || r.reason, r.reference_id, r.id, cast(? as timestamptz) ` +
-      `from done join credit_ledger r on r.id = done.reservation_id join (values ${Array.from({ length: reservations }, () => '(?, ?)').join(', ')}) v on v.column1 = r.id ` +
+      `from done join credit_ledger r on r.id = done.reservation_id join (values ${pairs(reservations)}) v on v.column1 = r.id ` +
       `where r.kind = 'reservation' on conflict (settles) do nothing) select id from done`
+    );
+  }
+
+  /** SQLite's capture of completed jobs' reservations, the same entries as `completingWithCapture` writes; the same values after the update's. */
+  private capturing(reservations: number): string {
+    return (
+      `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
+      `select v.column2, r.org_id, 0, 'capture', 'capture of ' || r.reason, r.reference_id, r.id, ? ` +
+      `from credit_ledger r join (values ${pairs(reservations)}) v on v.column1 = r.id where r.kind = 'reservation' on conflict (settles) do nothing`
     );
   }
 

@@ -28,19 +28,36 @@ export class JobNotifier implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.onFinished((job, status) => this.notify(job, status));
+    this.events.onFinished(
+      (job, status) => this.notify(job, status),
+      (job, status) => job.parentId === null && this.hasAudience(job, status),
+    );
   }
 
-  /** Most jobs have nobody to tell: then the flag is cleared (in batches) without reading anything. */
+  /**
+   * Most jobs have nobody to tell: then the flag is cleared (in batches) without reading anything, or
+   * was never set (a completion with nobody to tell when it was written). A job whose row was
+   * completed without the flag but has an audience now (an endpoint added meanwhile) is told all the
+   * same: deliveries are written once per event and target.
+   */
   async notify(job: FinishedJob, status: FinalStatus): Promise<void> {
-    const type = `job.${status}` as WebhookEventType;
-    if (job.webhookUrl === null && !(await this.publisher.hasSubscribers(job.orgId, type))) return this.clears.run(job.id);
+    const flagged = job.eventPending !== false;
+    if (!(await this.hasAudience(job, status))) return flagged ? this.clears.run(job.id) : undefined;
     const fresh = await this.jobs.getById(job.id);
-    if (!fresh?.eventPending) return;
+    if (!fresh || (flagged && !fresh.eventPending)) return;
     if (fresh.parentId === null) {
-      const event = { id: `evt_${fresh.id}`, type, data: await this.jobViews.describe(fresh) };
+      const event = { id: `evt_${fresh.id}`, type: eventType(status), data: await this.jobViews.describe(fresh) };
       await this.publisher.publish(fresh.orgId, event, fresh.webhookUrl ? { jobId: fresh.id, url: fresh.webhookUrl } : undefined);
     }
-    await this.clears.run(fresh.id);
+    if (fresh.eventPending) await this.clears.run(fresh.id);
   }
+
+  /** The job's own webhook URL (or not loaded: maybe) or an endpoint subscribed to its end. */
+  private async hasAudience(job: FinishedJob, status: FinalStatus): Promise<boolean> {
+    return job.webhookUrl !== null || (await this.publisher.hasSubscribers(job.orgId, eventType(status)));
+  }
+}
+
+function eventType(status: FinalStatus): WebhookEventType {
+  return `job.${status}` as WebhookEventType;
 }

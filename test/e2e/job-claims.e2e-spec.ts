@@ -40,7 +40,7 @@ describe('job claims and completions on the hot path', () => {
     expect(claimed.map((j) => j.id)).toEqual(jobs.slice(0, 3).map((j) => j.id));
     await rows.requestCancel(claimed[1].id);
     const stale = Object.assign(new Job(), { ...claimed[2], attempts: 0 }); // a run that lost the job
-    expect(await rows.complete([claimed[0], claimed[1], stale].map((job) => ({ job, persist: [], cost: 2 })))).toEqual([true, false, false]);
+    expect(await rows.complete([claimed[0], claimed[1], stale].map((job) => ({ job, persist: [], cost: 2, eventPending: true })))).toEqual([true, false, false]);
     const after = await Promise.all(jobs.map(async (j) => (await rows.getById(j.id))!));
     expect(after.map((j) => [j.status, j.cost, j.eventPending])).toEqual([['completed', 2, true], ['processing', 0, false], ['processing', 0, false], ['queued', 0, false]]);
     expect(after[0].finishedAt).toBeInstanceOf(Date);

@@ -8,8 +8,9 @@ import { EntityManager } from '@mikro-orm/core';
 import { signUp } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-// On PostgreSQL a completion captures its job's reservation in the completing statement; the ledger
-// must end as CreditsService.capture leaves it, and a reservation settled already stays as it was.
+// A completion captures its job's reservation in its own transaction (on PostgreSQL in the completing
+// statement); the ledger must end as CreditsService.capture leaves it, and a reservation settled
+// already stays as it was.
 describe('a completion and its capture', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -28,14 +29,14 @@ describe('a completion and its capture', () => {
     const claimed = await t.app.get(JobQueueRepository).claim({ orgId, ids: jobs.map((j) => j.id), maxRunning: 10, maxAttempts: 3, now, leaseUntil: new Date(now.getTime() + 60_000) });
     await credits.release(orgId, claimed[1].reservationId!);
     await rows.requestCancel(claimed[2].id);
-    expect(await rows.complete(claimed.map((job) => ({ job, persist: [], cost: 2 })))).toEqual([true, true, false]);
-    if (!rows.capturesOnComplete) await credits.capture(orgId, claimed[0].reservationId!);
+    expect(await rows.complete(claimed.map((job) => ({ job, persist: [], cost: 2, eventPending: false })))).toEqual([true, true, false]);
 
     const ledger = await t.app.get(EntityManager).fork().find(CreditLedgerEntry, { orgId, kind: { $in: ['capture', 'release'] } }, { orderBy: { kind: 'asc' } });
     expect(ledger.map((e) => [e.kind, e.settles, e.amount, e.referenceId, e.reason])).toEqual([
       ['capture', claimed[0].reservationId, 0, jobs[0].id, 'capture of test work'],
       ['release', claimed[1].reservationId, 2, jobs[1].id, 'release of test work'],
     ]);
+    expect((await rows.getById(claimed[0].id))!.eventPending).toBe(false); // completed with nobody to tell after a crash
     expect(await credits.capture(orgId, claimed[0].reservationId!)).toBe(false);
     credits.settledElsewhere(orgId);
     expect(await credits.summary(orgId)).toEqual({ creditsBalance: before.creditsBalance - 4, reserved: 2 });

@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
 import { EntityManager } from '@mikro-orm/core';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, createKey, signUp } from '../support/accounts';
 import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { Job } from '../../src/jobs/job.entity';
 import { JobCatchUp } from '../../src/jobs/job-catch-up';
+import { JobsRepository } from '../../src/jobs/jobs.repository';
 import { JobNotifier } from '../../src/webhooks/job-notifier';
 import { DeliveryLogRetention } from '../../src/webhooks/delivery-log-retention';
 import { plansWithMoreWork, startTestApp, type TestApp } from '../support/test-app';
@@ -211,6 +212,22 @@ describe('webhooks', () => {
     expect((await as(org).get(`/api/v1/webhook-deliveries?endpointId=${endpoint.body.id}`).expect(200)).body.data).toHaveLength(1);
   });
 
+  it('completes a job nobody is told of without its eventPending flag, and flags one with a webhookUrl until its delivery is written', async () => {
+    const org = await newOrg(t);
+    const clears = vi.spyOn(t.app.get(JobsRepository), 'clearEventPending');
+    const quiet = await as(org).post('/api/v1/images/generations', { prompt: 'quiet', size: '256x256' }).set('prefer', 'wait=30').expect(200);
+    const told = await as(org).post('/api/v1/images/generations', { prompt: 'told', size: '256x256', webhookUrl: receiver.url('/flagged') }).set('prefer', 'wait=30').expect(200);
+    await receiver.waitFor('/flagged');
+    const em = t.app.get(EntityManager);
+    for (let i = 0; i < 100 && (await em.fork().findOneOrFail(Job, { id: told.body.id })).eventPending; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await em.fork().findOneOrFail(Job, { id: told.body.id })).eventPending).toBe(false);
+    const cleared = clears.mock.calls.flatMap(([ids]) => ids);
+    clears.mockRestore();
+    expect(cleared).toContain(told.body.id);
+    expect(cleared).not.toContain(quiet.body.id);
+    expect((await em.fork().findOneOrFail(Job, { id: quiet.body.id })).eventPending).toBe(false);
+  });
+
   it('settles the credits of a job whose process died between its final status and the capture', async () => {
     const org = await newOrg(t);
     const job = await as(org).post('/api/v1/images/generations', { prompt: 'crash', size: '256x256' }).set('prefer', 'wait=30').expect(200);
@@ -219,7 +236,8 @@ describe('webhooks', () => {
     // so that the crash staged below is not undone by it.
     for (let i = 0; i < 100 && (await em.fork().findOneOrFail(Job, { id: job.body.id })).eventPending; i++) await new Promise((r) => setTimeout(r, 20));
     const row = await em.findOneOrFail(Job, { id: job.body.id });
-    // As if the node had died right after the completion commit: no capture yet, the flag still set.
+    // As an earlier build left a job whose node died right after the completion commit (it captured in a statement of its own):
+    // no capture yet, the flag still set. A completion now captures in its own transaction; a failed job's release still follows it.
     await em.getConnection().execute('delete from credit_ledger where settles = ?', [row.reservationId]);
     // The kept figures as well: the capture's statement would not have run, nor the trigger that lets the reservation go.
     await em.getConnection().execute('update credit_balances set reserved = reserved - (select amount from credit_ledger where id = ?) where org_id = ?', [row.reservationId, row.orgId]);
