@@ -25,6 +25,7 @@ import { Migration20261130102000 as PgLedgerBalanceIndex } from './migrations/po
 import { Migration20261130130000 as PgPartialJobIndexes } from './migrations/postgresql/Migration20261130130000';
 import { Migration20261130140000 as PgHotPathIndexes } from './migrations/postgresql/Migration20261130140000';
 import { Migration20261130150000 as PgCreditBalances } from './migrations/postgresql/Migration20261130150000';
+import { Migration20261130160000 as PgPendingEventsIndex } from './migrations/postgresql/Migration20261130160000';
 import { Migration20261124011629 as SqliteInitial } from './migrations/sqlite/Migration20261124011629';
 import { Migration20261124022631 as SqliteLedgerSettlement } from './migrations/sqlite/Migration20261124022631';
 import { Migration20261124023045 as SqliteJobsImages } from './migrations/sqlite/Migration20261124023045';
@@ -51,6 +52,7 @@ import { Migration20261130102000 as SqliteLedgerBalanceIndex } from './migration
 import { Migration20261130130000 as SqlitePartialJobIndexes } from './migrations/sqlite/Migration20261130130000';
 import { Migration20261130140000 as SqliteHotPathIndexes } from './migrations/sqlite/Migration20261130140000';
 import { Migration20261130150000 as SqliteCreditBalances } from './migrations/sqlite/Migration20261130150000';
+import { Migration20261130160000 as SqlitePendingEventsIndex } from './migrations/sqlite/Migration20261130160000';
 
 /** Listed so compiled and source runs load the same set. Append new migrations in order. */
 export const SQLITE_MIGRATIONS: MigrationObject[] = [
@@ -80,6 +82,7 @@ export const SQLITE_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130130000', class: SqlitePartialJobIndexes },
   { name: 'Migration20261130140000', class: SqliteHotPathIndexes },
   { name: 'Migration20261130150000', class: SqliteCreditBalances },
+  { name: 'Migration20261130160000', class: SqlitePendingEventsIndex },
 ];
 export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124011633', class: PgInitial },
@@ -108,4 +111,5 @@ export const POSTGRES_MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130130000', class: PgPartialJobIndexes },
   { name: 'Migration20261130140000', class: PgHotPathIndexes },
   { name: 'Migration20261130150000', class: PgCreditBalances },
+  { name: 'Migration20261130160000', class: PgPendingEventsIndex },
 ];

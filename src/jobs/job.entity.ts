@@ -22,7 +22,9 @@ export interface JobError {
 @Index({ properties: ['status', 'runAfter'] })
 // Counting an organisation's running jobs (its plan's concurrency limit) and finding its due ones.
 @Index({ properties: ['orgId', 'status', 'runAfter'] })
-@Index({ properties: ['eventPending', 'finishedAt'] })
+// The jobs whose end a crash may have left unannounced (JobCatchUp), oldest first. Partial: a completion sets eventPending
+// only when someone is to be told (JobEvents.needsRecovery), so most rows never enter it.
+@Index({ name: 'jobs_finished_at_pending_index', expression: 'create index "jobs_finished_at_pending_index" on "jobs" ("finished_at") where "event_pending" = true' })
 // The next three are partial (see partialIndex): most jobs have no end user, key or batch, and each
 // claim and completion writes a new entry into every index holding the row.
 // A publishable key lists the jobs of one end user.

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseKind } from '../config/database-kind';
-import { PreparedSql, placeholders, type StatementScope } from '../database/prepared-sql';
+import { entityOfRow, PreparedSql, placeholders, type StatementScope } from '../database/prepared-sql';
 import { BATCH_JOB_TYPE, Job, type JobError, type JobStatus } from './job.entity';
 
 /** A job to complete: the rows its handler returned, its cost, and whether its end must be announced again after a crash (JobEvents). */
@@ -163,9 +163,13 @@ export class JobsRepository {
     return n === 1;
   }
 
-  /** Finished jobs whose webhook deliveries were not written (the process stopped in between). */
-  pendingEvents(finishedBefore: Date, limit: number): Promise<Job[]> {
-    return this.em.fork().find(Job, { eventPending: true, finishedAt: { $lte: finishedBefore } }, { orderBy: { finishedAt: 'asc' }, limit });
+  /**
+   * Finished jobs whose end was not fully handled (the process stopped in between). `event_pending = true` is written out,
+   * not bound: SQLite only uses the partial index (jobs_finished_at_pending_index) for a query whose terms name its condition.
+   */
+  async pendingEvents(finishedBefore: Date, limit: number): Promise<Job[]> {
+    const rows = await this.sql.all<Record<string, unknown>>('select * from jobs where event_pending = true and finished_at <= ? order by finished_at limit ?', [finishedBefore, limit]);
+    return rows.map((row) => entityOfRow(this.em, Job, row));
   }
 
   async clearEventPending(jobIds: string[]): Promise<void> {

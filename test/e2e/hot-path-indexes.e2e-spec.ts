@@ -75,13 +75,15 @@ describe('the indexes of the tables every job writes', () => {
     expect(redundant).toEqual([]);
   });
 
-  it('keeps out of each partial index the rows without its column', async () => {
-    for (const [name, column] of Object.entries(PARTIAL)) {
-      expect((await definition(name)).replaceAll('"', '').replaceAll('(', '').replaceAll(')', '').toLowerCase()).toMatch(new RegExp(`where ${column} is not null$`));
-    }
+  /** An index's definition without quotes and parentheses, in lower case. */
+  const bare = async (name: string) => (await definition(name)).replaceAll('"', '').replaceAll('(', '').replaceAll(')', '').toLowerCase();
+
+  it('keeps out of each partial index the rows without its column, and out of the crash sweep\'s the jobs with nothing to announce', async () => {
+    for (const [name, column] of Object.entries(PARTIAL)) expect(await bare(name)).toMatch(new RegExp(`where ${column} is not null$`));
+    expect(await bare('jobs_finished_at_pending_index')).toMatch(/where event_pending = true$/);
   });
 
-  it('finds jobs by end user, Idempotency-Key and batch through those indexes', async () => {
+  it('finds jobs by end user, Idempotency-Key, batch and pending end through those indexes', async () => {
     const { orgId } = await signUp(t);
     const parent = Object.assign(new Job(), { orgId, type: 'batch', input: {}, createdBy: 'test', idempotencyKey: 'key-1' });
     const child = Object.assign(new Job(), { orgId, type: 'images.generate', input: {}, createdBy: 'test', parentId: parent.id, endUserId: 'user-1' });
@@ -91,6 +93,8 @@ describe('the indexes of the tables every job writes', () => {
     expect(await plan('select id from jobs where parent_id in (?, ?)', [parent.id, plain.id])).toContain('jobs_parent_id_index');
     expect(await plan('select * from jobs where org_id = ? and idempotency_key = ? and created_at >= ?', [orgId, 'key-1', new Date(0)])).toContain('jobs_org_id_idempotency_key_index');
     expect(await plan('select id from jobs where org_id = ? and end_user_id = ? order by id desc limit 20', [orgId, 'user-1'])).toContain('jobs_org_id_end_user_id_id_index');
+
+    expect(await plan('select * from jobs where event_pending = true and finished_at <= ? order by finished_at limit ?', [new Date(), 100])).toContain('jobs_finished_at_pending_index');
 
     const rows = t.app.get(JobsRepository);
     expect((await rows.createdUnderKey(orgId, 'key-1', new Date(0)))?.id).toBe(parent.id);
