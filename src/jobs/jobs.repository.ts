@@ -23,8 +23,18 @@ export interface JobFilter {
   endUserId?: string;
 }
 
-/** `(?, ?), (?, ?), ...`: n rows of a two-column `values` list. */
-const pairs = (n: number): string => Array.from({ length: n }, () => '(?, ?)').join(', ');
+/**
+ * The 0-credit `capture` entries of the reservations (`r`, from `from`) that a `values` list of n (reservation id, new entry
+ * id) pairs names, at `createdAt`; none for a reservation settled already (unique index on settles).
+ */
+function captureEntries(from: string, createdAt: string, n: number): string {
+  return (
+    `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
+    `select v.column2, r.org_id, 0, 'capture', 'capture of ' || r.reason, r.reference_id, r.id, ${createdAt} ` +
+    `from ${from} join (values ${Array.from({ length: n }, () => '(?, ?)').join(', ')}) v on v.column1 = r.id ` +
+    `where r.kind = 'reservation' on conflict (settles) do nothing`
+  );
+}
 
 @Injectable()
 export class JobsRepository {
@@ -123,22 +133,13 @@ export class JobsRepository {
    * per reservation.
    */
   private completingWithCapture(update: string, reservations: number): string {
-    return (
-      `with done as (${update.replace(/returning id$/, 'returning id, reservation_id')}), captured as (` +
-      `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
-      `select v.column2, r.org_id, 0, 'capture', 'capture of ' || r.reason, r.reference_id, r.id, cast(? as timestamptz) ` +
-      `from done join credit_ledger r on r.id = done.reservation_id join (values ${pairs(reservations)}) v on v.column1 = r.id ` +
-      `where r.kind = 'reservation' on conflict (settles) do nothing) select id from done`
-    );
+    const captured = captureEntries('done join credit_ledger r on r.id = done.reservation_id', 'cast(? as timestamptz)', reservations);
+    return `with done as (${update.replace(/returning id$/, 'returning id, reservation_id')}), captured as (${captured}) select id from done`;
   }
 
   /** SQLite's capture of completed jobs' reservations, the same entries as `completingWithCapture` writes; the same values after the update's. */
   private capturing(reservations: number): string {
-    return (
-      `insert into credit_ledger (id, org_id, amount, kind, reason, reference_id, settles, created_at) ` +
-      `select v.column2, r.org_id, 0, 'capture', 'capture of ' || r.reason, r.reference_id, r.id, ? ` +
-      `from credit_ledger r join (values ${pairs(reservations)}) v on v.column1 = r.id where r.kind = 'reservation' on conflict (settles) do nothing`
-    );
+    return captureEntries('credit_ledger r', '?', reservations);
   }
 
   /** Saves a running job's checkpoint, if the job is still this run's (`job.attempts`). */
